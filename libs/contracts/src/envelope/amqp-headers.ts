@@ -1,0 +1,19 @@
+/** AMQP header names of the wire contract (DESIGN.md, "Names"). */
+export const WARREN_HEADERS = Object.freeze({
+  TRACEPARENT: 'traceparent',
+  TRACESTATE: 'tracestate',
+  TASK_ID: 'x-warren-task-id',
+  SENDER: 'x-warren-sender',
+  ATTEMPT: 'x-warren-attempt',
+  REPLAY_OF: 'x-warren-replay-of',
+  ERROR: 'x-warren-error',
+  /** Actor address the message was addressed to (set by Warren producers; read by the dead-letter keeper). */
+  TARGET: 'x-warren-target',
+  /** Queue the message was consumed from when it was dead-lettered or sent to a retry tier. */
+  ORIGIN_QUEUE: 'x-warren-origin-queue',
+  /** Marks a reply chunk of a stream (`chunk`) or its end (`end`). */
+  STREAM: 'x-warren-stream',
+} as const);
+
+/** Content type of every Warren body: structured-mode CloudEvents in JSON. */
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';

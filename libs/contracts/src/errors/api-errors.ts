@@ -1,0 +1,56 @@
+import { WARREN_ERROR_CODES } from './error-codes';
+import { WarrenApiError } from './warren.error';
+
+/** One field that failed validation. */
+export interface FieldViolation {
+  field: string;
+  constraints: string[];
+}
+
+/** Options or configuration that cannot work; `key` names the offending setting. */
+export class InvalidOptionsError extends WarrenApiError {
+  constructor(
+    readonly key: string,
+    reason: string,
+    code: string = WARREN_ERROR_CODES.INVALID_OPTIONS,
+  ) {
+    super(`${key}: ${reason}`, code);
+  }
+}
+
+/** An actor address that is not `<type>/<key>` or whose key has characters the wire does not allow. */
+export class InvalidAddressError extends WarrenApiError {
+  constructor(
+    readonly address: string,
+    reason: string,
+  ) {
+    super(`invalid actor address "${address}": ${reason}`, WARREN_ERROR_CODES.INVALID_ADDRESS);
+  }
+}
+
+/** A message that is not valid for its class, or not a message at all. Never retried. */
+export class InvalidMessageError extends WarrenApiError {
+  constructor(
+    message: string,
+    readonly violations: FieldViolation[] = [],
+  ) {
+    super(message, WARREN_ERROR_CODES.INVALID_MESSAGE);
+  }
+}
+
+/** No actor class is registered for this type. */
+export class UnknownActorTypeError extends WarrenApiError {
+  constructor(readonly actorType: string) {
+    super(`no actor is registered for type "${actorType}"`, WARREN_ERROR_CODES.UNKNOWN_ACTOR_TYPE);
+  }
+}
+
+/** The actor has no handler for this message type. */
+export class UnknownMessageTypeError extends WarrenApiError {
+  constructor(
+    readonly actorType: string,
+    readonly messageType: string,
+  ) {
+    super(`actor type "${actorType}" has no handler for "${messageType}"`, WARREN_ERROR_CODES.UNKNOWN_MESSAGE_TYPE);
+  }
+}

@@ -1,0 +1,128 @@
+import { WARREN_ERROR_CODES } from './error-codes';
+import { WarrenApiError, type WarrenErrorOptions, WarrenRuntimeError } from './warren.error';
+
+/** An ask got no reply within `timeoutMs`. */
+export class AskTimeoutError extends WarrenRuntimeError {
+  constructor(
+    readonly address: string,
+    readonly messageType: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`ask ${messageType} to ${address} got no reply within ${timeoutMs} ms`, WARREN_ERROR_CODES.ASK_TIMEOUT, {
+      retryable: true,
+    });
+  }
+}
+
+/** The target actor's mailbox is full: the message was refused, not dropped. */
+export class ActorOverloadedError extends WarrenRuntimeError {
+  constructor(
+    readonly address: string,
+    readonly mailboxSize: number,
+  ) {
+    super(`actor ${address} is overloaded (mailbox of ${mailboxSize} is full)`, WARREN_ERROR_CODES.ACTOR_OVERLOADED, {
+      retryable: true,
+    });
+  }
+}
+
+/** The broker could not be reached within the allowed time. */
+export class BrokerUnavailableError extends WarrenRuntimeError {
+  constructor(message: string, options: WarrenErrorOptions = {}) {
+    super(message, WARREN_ERROR_CODES.BROKER_UNAVAILABLE, { retryable: true, ...options });
+  }
+}
+
+/** The connection or channel carrying this operation was lost (pending asks fail with this at once). */
+export class ConnectionLostError extends WarrenRuntimeError {
+  constructor(message = 'the connection to the broker was lost', options: WarrenErrorOptions = {}) {
+    super(message, WARREN_ERROR_CODES.CONNECTION_LOST, { retryable: true, ...options });
+  }
+}
+
+/** The broker nacked a publish. */
+export class PublishRejectedError extends WarrenRuntimeError {
+  constructor(
+    readonly exchange: string,
+    readonly routingKey: string,
+  ) {
+    super(`the broker rejected a publish to ${exchange || '(default)'}/${routingKey}`, WARREN_ERROR_CODES.PUBLISH_REJECTED, {
+      retryable: true,
+    });
+  }
+}
+
+/** A mandatory publish had no queue to go to (returned by the broker). */
+export class NoRouteError extends WarrenRuntimeError {
+  constructor(
+    readonly exchange: string,
+    readonly routingKey: string,
+  ) {
+    super(`no queue is bound for ${exchange || '(default)'}/${routingKey}`, WARREN_ERROR_CODES.NO_ROUTE);
+  }
+}
+
+/** Optimistic concurrency: the actor's state changed since it was loaded. Never overwrite: reload. */
+export class StateConflictError extends WarrenRuntimeError {
+  constructor(
+    readonly address: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`state of ${address} is no longer at version ${expectedVersion}`, WARREN_ERROR_CODES.STATE_CONFLICT, {
+      retryable: true,
+    });
+  }
+}
+
+/** The state store could not be reached or failed. */
+export class StoreUnavailableError extends WarrenRuntimeError {
+  constructor(message: string, options: WarrenErrorOptions = {}) {
+    super(message, WARREN_ERROR_CODES.STORE_UNAVAILABLE, { retryable: true, ...options });
+  }
+}
+
+/** A document is larger than the store accepts. */
+export class DocumentTooLargeError extends WarrenApiError {
+  constructor(
+    readonly collection: string,
+    readonly sizeBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`${collection} document of ${sizeBytes} bytes exceeds the limit of ${limitBytes}`, WARREN_ERROR_CODES.DOCUMENT_TOO_LARGE);
+  }
+}
+
+/** A status change that the lifecycle does not allow (e.g. completed → running). */
+export class InvalidTransitionError extends WarrenApiError {
+  constructor(
+    readonly entity: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`${entity} cannot go from ${from} to ${to}`, WARREN_ERROR_CODES.INVALID_TRANSITION);
+  }
+}
+
+/** A record asked for by id does not exist. */
+export class NotFoundError extends WarrenApiError {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
+    super(`${entity} ${id} not found`, WARREN_ERROR_CODES.NOT_FOUND);
+  }
+}
+
+/** Work was cancelled (interrupt, control-plane cancel, shutdown). */
+export class CancelledError extends WarrenRuntimeError {
+  constructor(message = 'cancelled', options: WarrenErrorOptions = {}) {
+    super(message, WARREN_ERROR_CODES.CANCELLED, options);
+  }
+}
+
+/** The node is shutting down and takes no new work. */
+export class ShuttingDownError extends WarrenRuntimeError {
+  constructor() {
+    super('the node is shutting down', WARREN_ERROR_CODES.SHUTTING_DOWN, { retryable: true });
+  }
+}

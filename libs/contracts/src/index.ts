@@ -1,0 +1,17 @@
+export type { ActorAddress } from './address';
+export { formatAddress, isValidSessionId, parseAddress, SESSION_ID_PATTERN, sessionKey } from './address';
+export { CLOUDEVENTS_CONTENT_TYPE, WARREN_HEADERS } from './envelope/amqp-headers';
+export type { CloudEvent, CloudEventInit } from './envelope/cloud-event';
+export { createCloudEvent, parseCloudEvent } from './envelope/cloud-event';
+export type { ReplyBody } from './envelope/reply-body';
+export { REPLY_TYPES } from './envelope/reply-body';
+export * from './errors/api-errors';
+export type { WarrenErrorCode } from './errors/error-codes';
+export { WARREN_ERROR_CODES } from './errors/error-codes';
+export type { WireError } from './errors/error-wire';
+export { fromWireError, RemoteError, toWireError } from './errors/error-wire';
+export * from './errors/runtime-errors';
+export type { WarrenErrorOptions } from './errors/warren.error';
+export { WarrenApiError, WarrenError, WarrenRuntimeError } from './errors/warren.error';
+export type { MessageClass } from './messages/message.decorator';
+export { Message, messageTypeOf } from './messages/message.decorator';

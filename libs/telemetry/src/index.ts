@@ -1,0 +1,2 @@
+export type { Span, TraceContext } from './trace-propagation';
+export { endSpan, extractTraceContext, injectTraceHeaders, otelContext, SpanKind, startSpan, traceIdOf } from './trace-propagation';
