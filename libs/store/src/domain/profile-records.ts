@@ -1,0 +1,50 @@
+import type { ProfilePatch, ProfileRecord } from '../ports/profile.port';
+import { invalid, requireId } from './input-checks';
+import { stripUndefined } from './strip-undefined';
+
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Validates a profile patch. */
+export function validateProfilePatch(patch: ProfilePatch): ProfilePatch {
+  if (patch === null || typeof patch !== 'object') invalid('patch', 'must be an object');
+  for (const field of ['tags', 'optOuts'] as const) {
+    const list = patch[field];
+    if (list !== undefined && !(Array.isArray(list) && list.every((x) => typeof x === 'string')))
+      invalid(field, 'must be an array of strings');
+  }
+  const quiet = patch.quietHours;
+  if (quiet !== undefined && quiet !== null && !(HH_MM.test(quiet.start) && HH_MM.test(quiet.end))) {
+    invalid('quietHours', 'must be { start: "HH:MM", end: "HH:MM" }');
+  }
+  if (patch.timeZone !== undefined && patch.timeZone !== null) requireId('timeZone', patch.timeZone, 64);
+  if (patch.attributes !== undefined && (patch.attributes === null || typeof patch.attributes !== 'object')) {
+    invalid('attributes', 'must be an object');
+  }
+  return patch;
+}
+
+/** Checks a profile key. */
+export function assertProfileKey(tenant: string, userId: string): void {
+  requireId('tenant', tenant, 128);
+  requireId('userId', userId);
+}
+
+/** The profile after `patch`: given fields replace, `null` removes, absent fields stay. */
+export function applyProfilePatch(
+  tenant: string,
+  userId: string,
+  existing: ProfileRecord | undefined,
+  patch: ProfilePatch,
+  now: Date = new Date(),
+): ProfileRecord {
+  const base: ProfileRecord = existing ?? { tenant, userId, tags: [], optOuts: [], attributes: {}, updatedAt: now };
+  return stripUndefined<ProfileRecord>({
+    ...base,
+    tags: patch.tags ?? base.tags,
+    optOuts: patch.optOuts ?? base.optOuts,
+    quietHours: patch.quietHours === null ? undefined : (patch.quietHours ?? base.quietHours),
+    timeZone: patch.timeZone === null ? undefined : (patch.timeZone ?? base.timeZone),
+    attributes: patch.attributes ?? base.attributes,
+    updatedAt: now,
+  });
+}

@@ -1,0 +1,146 @@
+import type { Statement, Transaction } from 'better-sqlite3';
+import { decodeCursor, encodeCursor } from '../domain/cursor';
+import { assertDocumentSize, fromJson, jsonBytes, toJson } from '../domain/document-size';
+import { normaliseTurnParts, requireUser } from '../domain/history-records';
+import { requireSession, resolveLimit } from '../domain/input-checks';
+import { stripUndefined } from '../domain/strip-undefined';
+import type { HistoryErasure, HistoryPageRequest, HistoryStore, NewTurnPart, SessionRef, TurnPart } from '../ports/history.port';
+import type { Page } from '../ports/page';
+import { guard, type SqliteDatabase } from './sqlite-database';
+
+interface MessageRow {
+  seq: number;
+  id: string;
+  tenant: string;
+  session_id: string;
+  user_id: string | null;
+  role: TurnPart['role'];
+  content: string;
+  model: string | null;
+  tokens_json: string | null;
+  task_id: string | null;
+  status: TurnPart['status'];
+  at: number;
+}
+
+const COLUMNS = 'seq, id, tenant, session_id, user_id, role, content, model, tokens_json, task_id, status, at';
+const SESSION = 'tenant = @tenant AND session_id = @sessionId';
+
+/** Conversation history in SQLite; `seq` (AUTOINCREMENT, never reused) breaks ties of `at`. */
+export class EmbeddedHistoryStore implements HistoryStore {
+  private readonly insert: Statement;
+  private readonly selectLast: Statement<Record<string, unknown>, MessageRow>;
+  private readonly pages: Record<
+    'asc' | 'desc',
+    { first: Statement<Record<string, unknown>, MessageRow>; after: Statement<Record<string, unknown>, MessageRow> }
+  >;
+  private readonly deleteBySession: Statement;
+  private readonly sessionsOfUser: Statement<[string, string], string>;
+  private readonly appendTx: Transaction<(rows: TurnPart[]) => void>;
+  private readonly eraseTx: Transaction<(tenant: string, userId: string) => HistoryErasure>;
+
+  constructor(
+    db: SqliteDatabase,
+    private readonly maxDocumentBytes: number,
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO messages (id, tenant, session_id, user_id, role, content, model, tokens_json, task_id, status, at)
+       VALUES (@id, @tenant, @sessionId, @userId, @role, @content, @model, @tokens, @taskId, @status, @at)
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    this.selectLast = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE ${SESSION} ORDER BY at DESC, seq DESC LIMIT @limit`);
+    const page = (order: 'ASC' | 'DESC', op: '>' | '<', cursor: boolean) =>
+      db.prepare<Record<string, unknown>, MessageRow>(
+        `SELECT ${COLUMNS} FROM messages WHERE ${SESSION}${cursor ? ` AND (at, seq) ${op} (@at, @seq)` : ''}
+         ORDER BY at ${order}, seq ${order} LIMIT @limit`,
+      );
+    this.pages = {
+      asc: { first: page('ASC', '>', false), after: page('ASC', '>', true) },
+      desc: { first: page('DESC', '<', false), after: page('DESC', '<', true) },
+    };
+    this.deleteBySession = db.prepare(`DELETE FROM messages WHERE ${SESSION}`);
+    this.sessionsOfUser = db
+      .prepare<[string, string], string>('SELECT DISTINCT session_id FROM messages WHERE tenant = ? AND user_id = ?')
+      .pluck();
+    this.appendTx = db.transaction((rows: TurnPart[]) => {
+      for (const part of rows) this.insert.run(toRow(part));
+    });
+    this.eraseTx = db.transaction((tenant: string, userId: string) => {
+      const sessionIds = this.sessionsOfUser.all(tenant, userId);
+      let deleted = 0;
+      for (const sessionId of sessionIds) deleted += this.deleteBySession.run({ tenant, sessionId }).changes;
+      return { deleted, sessionIds };
+    });
+  }
+
+  async append(parts: NewTurnPart[]): Promise<TurnPart[]> {
+    const stored = normaliseTurnParts(parts);
+    for (const part of stored) assertDocumentSize('messages', jsonBytes(part.content, toJson(part.tokens)), this.maxDocumentBytes);
+    guard('append', () => this.appendTx.immediate(stored));
+    return stored;
+  }
+
+  async lastTurns(session: SessionRef, limit: number): Promise<TurnPart[]> {
+    const { tenant, sessionId } = requireSession(session);
+    const size = resolveLimit(limit);
+    return guard('lastTurns', () => this.selectLast.all({ tenant, sessionId, limit: size }).reverse().map(fromRow));
+  }
+
+  async page(session: SessionRef, request: HistoryPageRequest = {}): Promise<Page<TurnPart>> {
+    const { tenant, sessionId } = requireSession(session);
+    const limit = resolveLimit(request.limit);
+    const statements = this.pages[request.order ?? 'desc'];
+    const position = request.cursor === undefined ? undefined : decodeCursor(request.cursor, 'number');
+    const rows = guard('page', () =>
+      position === undefined
+        ? statements.first.all({ tenant, sessionId, limit: limit + 1 })
+        : statements.after.all({ tenant, sessionId, at: position.at, seq: position.key, limit: limit + 1 }),
+    );
+    const more = rows.length > limit;
+    const items = more ? rows.slice(0, limit) : rows;
+    const last = items[items.length - 1];
+    return more ? { items: items.map(fromRow), nextCursor: encodeCursor({ at: last.at, key: last.seq }) } : { items: items.map(fromRow) };
+  }
+
+  async deleteSession(session: SessionRef): Promise<number> {
+    const { tenant, sessionId } = requireSession(session);
+    return guard('deleteSession', () => this.deleteBySession.run({ tenant, sessionId }).changes);
+  }
+
+  async eraseUser(tenant: string, userId: string): Promise<HistoryErasure> {
+    requireUser(tenant, userId);
+    return guard('eraseUser', () => this.eraseTx.immediate(tenant, userId));
+  }
+}
+
+function toRow(part: TurnPart): Record<string, unknown> {
+  return {
+    id: part.id,
+    tenant: part.tenant,
+    sessionId: part.sessionId,
+    userId: part.userId ?? null,
+    role: part.role,
+    content: part.content,
+    model: part.model ?? null,
+    tokens: toJson(part.tokens),
+    taskId: part.taskId ?? null,
+    status: part.status,
+    at: part.at.getTime(),
+  };
+}
+
+function fromRow(row: MessageRow): TurnPart {
+  return stripUndefined<TurnPart>({
+    id: row.id,
+    tenant: row.tenant,
+    sessionId: row.session_id,
+    userId: row.user_id ?? undefined,
+    role: row.role,
+    content: row.content,
+    model: row.model ?? undefined,
+    tokens: fromJson(row.tokens_json),
+    taskId: row.task_id ?? undefined,
+    status: row.status,
+    at: new Date(row.at),
+  });
+}

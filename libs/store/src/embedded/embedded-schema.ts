@@ -1,0 +1,116 @@
+import type { SqliteDatabase } from './sqlite-database';
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Append new
+ * migrations, never edit one that shipped. Times are epoch milliseconds; `*_json` columns hold JSON.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE actors (
+    id INTEGER PRIMARY KEY,
+    address TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL,
+    state_json TEXT,
+    steps_json TEXT,
+    processed_seq INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  -- The processed window as a ring: the id of an actor's n-th processed message goes to
+  -- slot n % window, overwriting the one that left the window (one page written per save).
+  CREATE TABLE actor_processed (
+    actor_id INTEGER NOT NULL,
+    slot INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    reply_json TEXT,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (actor_id, slot)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    tenant TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    user_id TEXT,
+    role TEXT NOT NULL,
+    content TEXT NOT NULL,
+    model TEXT,
+    tokens_json TEXT,
+    task_id TEXT,
+    status TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX messages_by_session ON messages (tenant, session_id, at, seq);
+  CREATE INDEX messages_by_user ON messages (tenant, user_id) WHERE user_id IS NOT NULL;
+  CREATE INDEX messages_by_task ON messages (task_id) WHERE task_id IS NOT NULL;
+
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    session_id TEXT,
+    user_id TEXT,
+    status TEXT NOT NULL,
+    doc_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX tasks_by_user ON tasks (tenant, user_id) WHERE user_id IS NOT NULL;
+  CREATE INDEX tasks_by_session ON tasks (tenant, session_id, created_at) WHERE session_id IS NOT NULL;
+  CREATE INDEX tasks_by_status ON tasks (status, updated_at);
+
+  CREATE TABLE dead_letters (
+    message_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    error_class TEXT NOT NULL,
+    error_code TEXT NOT NULL,
+    actor_type TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    doc_json TEXT NOT NULL
+  );
+  CREATE INDEX dead_letters_by_time ON dead_letters (created_at, message_id);
+  CREATE INDEX dead_letters_by_status ON dead_letters (status, created_at, message_id);
+  CREATE INDEX dead_letters_by_error_class ON dead_letters (error_class, created_at, message_id);
+  CREATE INDEX dead_letters_by_error_code ON dead_letters (error_code, created_at, message_id);
+  CREATE INDEX dead_letters_by_actor_type ON dead_letters (actor_type, created_at, message_id);
+
+  CREATE TABLE reminders (
+    actor TEXT NOT NULL,
+    name TEXT NOT NULL,
+    due_at INTEGER NOT NULL,
+    period_ms INTEGER,
+    cron TEXT,
+    payload_json TEXT,
+    lease_owner TEXT,
+    lease_expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (actor, name)
+  );
+  CREATE INDEX reminders_by_due ON reminders (due_at);
+
+  CREATE TABLE profiles (
+    tenant TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    doc_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, user_id)
+  );
+  `,
+];
+
+/**
+ * Brings the schema up to date. Runs in an IMMEDIATE transaction so that several processes
+ * opening a fresh directory at once apply each migration exactly once (the others wait, then see it done).
+ */
+export function migrateSchema(db: SqliteDatabase): void {
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (let version = current; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version]);
+    if (current < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+/** How many migrations this build knows. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

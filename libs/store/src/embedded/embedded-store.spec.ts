@@ -1,0 +1,203 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { StateConflictError, StoreUnavailableError } from '@warren/contracts';
+import Database from 'better-sqlite3';
+import { runStoreContract } from '../contract/store.contract';
+import { createStore } from '../create-store';
+import type { StoreOptions } from '../store-options';
+import type { WarrenStore } from '../warren-store';
+import { SCHEMA_VERSION } from './embedded-schema';
+import { EMBEDDED_DB_FILE } from './sqlite-database';
+
+const REPO_ROOT = resolve(__dirname, '../../../..');
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'warren-store-'));
+}
+
+runStoreContract('embedded', async () => {
+  const dataDir = tempDir();
+  return {
+    open: async (overrides?: StoreOptions) => createStore({ kind: 'embedded', dataDir, ...overrides }),
+    destroy: async () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+});
+
+interface ChildResult {
+  out: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Runs `script` in another Node process (with better-sqlite3 from the repo); resolves when it exits. */
+function inAnotherProcess(
+  script: string,
+  env: Record<string, string>,
+  onLine?: (line: string, child: ChildProcess) => void,
+): Promise<ChildResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['-e', script], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      for (const line of chunk.toString().split('\n')) if (line !== '') onLine?.(line, child);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', fail);
+    child.on('exit', (code, signal) =>
+      code === 0 || signal !== null ? done({ out: out.trim(), code, signal }) : fail(new Error(`child exited ${code}: ${err}`)),
+    );
+  });
+}
+
+/** A child that takes the write lock, says "locked", and holds it for `holdMs` (or until killed). */
+function lockHolder(dbFile: string, holdMs: number, onLocked: (child: ChildProcess) => void): Promise<ChildResult> {
+  return inAnotherProcess(
+    `const db = new (require('better-sqlite3'))(process.env.DB);
+     db.exec('BEGIN IMMEDIATE');
+     db.prepare("UPDATE actors SET state_json = '\\"uncommitted\\"'").run();
+     console.log('locked');
+     const until = Date.now() + Number(process.env.HOLD_MS); while (Date.now() < until) {}
+     db.exec('COMMIT');`,
+    { DB: dbFile, HOLD_MS: String(holdMs) },
+    (line, child) => line === 'locked' && onLocked(child),
+  );
+}
+
+describe('EmbeddedStore (SQLite specifics)', () => {
+  let dataDir: string;
+  let store: WarrenStore;
+  let dbFile: string;
+
+  beforeAll(async () => {
+    dataDir = tempDir();
+    dbFile = join(dataDir, EMBEDDED_DB_FILE);
+    store = createStore({ dataDir, busyTimeoutMs: 2000 });
+    await store.init();
+  });
+
+  afterAll(async () => {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('opens the database in WAL mode at the current schema version', () => {
+    const db = new Database(dbFile);
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('another process sees the writes, and its own write makes a stale save conflict', async () => {
+    await store.actors.save({ address: 'session/acme~p1', expectedVersion: 0, state: { n: 1 }, processed: { id: 'm1', at: 1 } });
+    const seen = await inAnotherProcess(
+      `const db = new (require('better-sqlite3'))(process.env.DB, { timeout: 2000 });
+       const row = db.prepare('SELECT version, state_json FROM actors WHERE address = ?').get('session/acme~p1');
+       db.prepare('UPDATE actors SET version = version + 1 WHERE address = ?').run('session/acme~p1');
+       console.log(JSON.stringify(row));`,
+      { DB: dbFile },
+    );
+    expect(JSON.parse(seen.out)).toEqual({ version: 1, state_json: '{"n":1}' });
+    await expect(store.actors.save({ address: 'session/acme~p1', expectedVersion: 1, state: { n: 2 } })).rejects.toBeInstanceOf(
+      StateConflictError,
+    );
+    expect((await store.actors.load('session/acme~p1')).version).toBe(2);
+  });
+
+  it('a save waits (busy_timeout) while another process holds the write lock, then succeeds', async () => {
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    const child = lockHolder(dbFile, 300, () => locked());
+    await holding;
+    const started = Date.now();
+    await store.actors.save({ address: 'session/acme~busy', expectedVersion: 0, state: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect((await child).code).toBe(0);
+  });
+
+  it('a save fails with a retryable StoreUnavailableError when the lock outlasts busy_timeout', async () => {
+    const impatient = createStore({ dataDir, busyTimeoutMs: 50 });
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    const child = lockHolder(dbFile, 400, () => locked());
+    try {
+      await holding;
+      await expect(impatient.actors.save({ address: 'session/acme~late', expectedVersion: 0, state: 1 })).rejects.toMatchObject({
+        constructor: StoreUnavailableError,
+        code: 'WARREN_STORE_UNAVAILABLE',
+        retryable: true,
+      });
+    } finally {
+      await child;
+      await impatient.close();
+    }
+  });
+
+  it('a process SIGKILLed inside a write transaction releases the lock and leaves nothing half-written', async () => {
+    await store.actors.save({ address: 'session/acme~kill', expectedVersion: 0, state: 'committed' });
+    const killed = await lockHolder(dbFile, 10_000, (child) => child.kill('SIGKILL'));
+    expect(killed.signal).toBe('SIGKILL');
+    expect(await store.actors.load('session/acme~kill')).toMatchObject({ version: 1, state: 'committed' });
+    expect(await store.actors.save({ address: 'session/acme~kill', expectedVersion: 1, state: 'after' })).toBe(2);
+  });
+
+  it('keeps processed ids in their own table as a ring of processedWindow rows per actor', async () => {
+    const small = createStore({ dataDir, processedWindow: 3 });
+    try {
+      for (let v = 0; v < 10; v++) {
+        await small.actors.save({ address: 'session/acme~win', expectedVersion: v, state: v, processed: { id: `m${v}`, at: v } });
+      }
+    } finally {
+      await small.close();
+    }
+    const db = new Database(dbFile);
+    try {
+      const rows = db
+        .prepare(
+          `SELECT p.slot, p.message_id FROM actor_processed p JOIN actors a ON a.id = p.actor_id
+           WHERE a.address = 'session/acme~win' ORDER BY p.seq`,
+        )
+        .all();
+      expect(rows).toEqual([
+        { slot: 2, message_id: 'm7' },
+        { slot: 0, message_id: 'm8' },
+        { slot: 1, message_id: 'm9' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('ignores ring rows outside a window that was made smaller', async () => {
+    const address = 'session/acme~shrink';
+    for (let v = 0; v < 6; v++) {
+      await store.actors.save({ address, expectedVersion: v, state: v, processed: { id: `m${v}`, at: v } });
+    }
+    const smaller = createStore({ dataDir, processedWindow: 2 });
+    try {
+      expect((await smaller.actors.load(address)).processed.map((p) => p.id)).toEqual(['m4', 'm5']);
+      expect(await smaller.actors.hasProcessed(address, 'm3')).toBe(false);
+      expect(await smaller.actors.hasProcessed(address, 'm5')).toBe(true);
+    } finally {
+      await smaller.close();
+    }
+  });
+
+  it('a closed store rejects calls with StoreUnavailableError', async () => {
+    const closing = createStore({ dataDir });
+    await closing.close();
+    await closing.close();
+    await expect(closing.actors.load('session/acme~x')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(closing.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('createStore() fails with StoreUnavailableError when the data directory cannot be created', () => {
+    expect(() => createStore({ dataDir: join(dbFile, 'inside-a-file') })).toThrow(StoreUnavailableError);
+  });
+});

@@ -1,0 +1,41 @@
+export { createStore } from './create-store';
+export { DEAD_LETTER_TRANSITIONS } from './domain/dead-letter-transitions';
+export { TASK_TRANSITIONS } from './domain/task-transitions';
+export type { ActorRecord, ActorSave, ActorStateStore, ProcessedMessage } from './ports/actor-state.port';
+export type {
+  DeadLetterAttempt,
+  DeadLetterFilter,
+  DeadLetterRecord,
+  DeadLetterStatus,
+  DeadLetterStatusChange,
+  DeadLetterStore,
+  NewDeadLetter,
+} from './ports/dead-letter.port';
+export type {
+  HistoryErasure,
+  HistoryPageRequest,
+  HistoryStore,
+  NewTurnPart,
+  SessionRef,
+  TokenCounts,
+  TurnPart,
+  TurnRole,
+  TurnStatus,
+} from './ports/history.port';
+export type { Page, PageRequest } from './ports/page';
+export type { ProfilePatch, ProfileRecord, ProfileStore, QuietHours } from './ports/profile.port';
+export type { ReminderClaim, ReminderInput, ReminderRecord, ReminderStore } from './ports/reminder.port';
+export type {
+  NewTask,
+  TaskError,
+  TaskRecord,
+  TaskStatus,
+  TaskStep,
+  TaskStore,
+  TaskTransition,
+  TaskUpdate,
+  TaskUsage,
+} from './ports/task.port';
+export type { ResolvedStoreOptions, StoreKind, StoreOptions } from './store-options';
+export { resolveStoreOptions, STORE_DEFAULTS, storeOptionsFromEnv } from './store-options';
+export type { ErasureReport, WarrenStore } from './warren-store';

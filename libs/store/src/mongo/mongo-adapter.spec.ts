@@ -1,0 +1,103 @@
+import { DocumentTooLargeError, StateConflictError, StoreUnavailableError } from '@warren/contracts';
+import { type Collection, MongoInvalidArgumentError, MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
+import { resolveStoreOptions } from '../store-options';
+import { MongoActorStateStore } from './mongo-actor-state.store';
+import { majorityWriteConcern, mongoClientOptions } from './mongo-client';
+import type { ActorDocument } from './mongo-documents';
+import { isDuplicateKey, toStoreError } from './mongo-errors';
+import { MONGO_INDEXES } from './mongo-indexes';
+import { MonotonicSequence } from './monotonic-sequence';
+
+const duplicateKey = () => new MongoServerError({ message: 'E11000 duplicate key', code: 11000 });
+
+/** A Collection stand-in: only the calls the actor store makes. */
+function fakeActors(overrides: Partial<Record<'insertOne' | 'updateOne' | 'findOne', jest.Mock>>) {
+  return {
+    insertOne: jest.fn().mockResolvedValue({ acknowledged: true }),
+    updateOne: jest.fn().mockResolvedValue({ matchedCount: 1 }),
+    findOne: jest.fn().mockResolvedValue(null),
+    ...overrides,
+  } as unknown as Collection<ActorDocument> & Record<'insertOne' | 'updateOne' | 'findOne', jest.Mock>;
+}
+
+describe('mongo adapter without a server', () => {
+  const options = { processedWindow: 256, maxDocumentBytes: 1024 };
+
+  it('MongoActorStateStore#save() turns a duplicate key on the first insert into StateConflictError', async () => {
+    const actors = fakeActors({ insertOne: jest.fn().mockRejectedValue(duplicateKey()) });
+    const store = new MongoActorStateStore(actors, options);
+    await expect(store.save({ address: 'session/a', expectedVersion: 0, state: 1 })).rejects.toMatchObject({
+      constructor: StateConflictError,
+      address: 'session/a',
+      expectedVersion: 0,
+    });
+  });
+
+  it('MongoActorStateStore#save() turns an update that matched nothing into StateConflictError', async () => {
+    const actors = fakeActors({ updateOne: jest.fn().mockResolvedValue({ matchedCount: 0 }) });
+    const store = new MongoActorStateStore(actors, options);
+    await expect(store.save({ address: 'session/a', expectedVersion: 3, state: 1 })).rejects.toBeInstanceOf(StateConflictError);
+    expect(actors.updateOne.mock.calls[0][0]).toEqual({ _id: 'session/a', version: 3 });
+  });
+
+  it('MongoActorStateStore#save() refuses an oversized document before any round trip', async () => {
+    const actors = fakeActors({});
+    const store = new MongoActorStateStore(actors, options);
+    await expect(store.save({ address: 'session/a', expectedVersion: 1, state: 'x'.repeat(2000) })).rejects.toBeInstanceOf(
+      DocumentTooLargeError,
+    );
+    expect(actors.updateOne).not.toHaveBeenCalled();
+  });
+
+  it('MongoActorStateStore maps driver failures to StoreUnavailableError', async () => {
+    const network = new MongoNetworkError('connection reset');
+    const actors = fakeActors({ findOne: jest.fn().mockRejectedValue(network) });
+    await expect(new MongoActorStateStore(actors, options).load('session/a')).rejects.toMatchObject({
+      constructor: StoreUnavailableError,
+      retryable: true,
+      cause: network,
+    });
+  });
+
+  it('toStoreError() classifies driver errors', () => {
+    expect(isDuplicateKey(duplicateKey())).toBe(true);
+    expect(isDuplicateKey(new MongoServerError({ message: 'other', code: 2 }))).toBe(false);
+    const tooLarge = toStoreError('save', 'actors', new MongoServerError({ message: 'too large', code: 10334 }));
+    expect(tooLarge).toBeInstanceOf(DocumentTooLargeError);
+    expect(
+      toStoreError('save', 'actors', new MongoInvalidArgumentError('Document is larger than the maximum size 16777216')),
+    ).toBeInstanceOf(DocumentTooLargeError);
+    const selection = toStoreError('load', 'actors', new MongoServerSelectionError('no primary', {} as never));
+    expect(selection).toMatchObject({ constructor: StoreUnavailableError, retryable: true });
+    const bug = toStoreError('load', 'actors', new MongoServerError({ message: 'bad query', code: 2 }));
+    expect(bug).toMatchObject({ constructor: StoreUnavailableError, retryable: false });
+    const conflict = new StateConflictError('session/a', 1);
+    expect(toStoreError('save', 'actors', conflict)).toBe(conflict);
+  });
+
+  it('mongoClientOptions() enables retryable writes and sets every timeout; state and tasks write with majority', () => {
+    const resolved = resolveStoreOptions({ mongoUrl: 'mongodb://db1,db2/app?replicaSet=rs0' });
+    expect(resolved.mongoDatabase).toBe('app');
+    expect(mongoClientOptions(resolved)).toMatchObject({
+      retryWrites: true,
+      serverSelectionTimeoutMS: 5000,
+      connectTimeoutMS: 10000,
+      socketTimeoutMS: 30000,
+      ignoreUndefined: true,
+    });
+    expect(majorityWriteConcern(resolved)).toEqual({ w: 'majority', journal: true, wtimeoutMS: 10000 });
+  });
+
+  it('MONGO_INDEXES covers every collection with unique, stable names', () => {
+    expect(Object.keys(MONGO_INDEXES).sort()).toEqual(['actors', 'dead_letters', 'messages', 'profiles', 'reminders', 'tasks']);
+    const names = Object.values(MONGO_INDEXES).flatMap((list) => list.map((index) => index.name));
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.every((name) => typeof name === 'string' && name.length > 0)).toBe(true);
+  });
+
+  it('MonotonicSequence#next() is strictly increasing even within one millisecond', () => {
+    const sequence = new MonotonicSequence();
+    const values = Array.from({ length: 1000 }, () => sequence.next());
+    expect(values.every((v, i) => i === 0 || v > values[i - 1])).toBe(true);
+  });
+});

@@ -1,0 +1,58 @@
+import type { ProcessedMessage } from '../ports/actor-state.port';
+import type { DeadLetterRecord } from '../ports/dead-letter.port';
+import type { TurnPart } from '../ports/history.port';
+import type { ProfileRecord } from '../ports/profile.port';
+import type { ReminderRecord } from '../ports/reminder.port';
+import type { TaskRecord } from '../ports/task.port';
+
+/** Collection names (DESIGN.md, "State"). */
+export const COLLECTIONS = Object.freeze({
+  actors: 'actors',
+  messages: 'messages',
+  tasks: 'tasks',
+  deadLetters: 'dead_letters',
+  reminders: 'reminders',
+  profiles: 'profiles',
+} as const);
+
+/** `actors`: one document per actor, `_id` = address. */
+export interface ActorDocument {
+  _id: string;
+  version: number;
+  state?: unknown;
+  steps?: Record<string, unknown>;
+  /** Recent processed ids, oldest first, capped with `$push … $slice`. */
+  processed: ProcessedMessage[];
+  updatedAt: Date;
+}
+
+/** `messages`: one turn part; `seq` orders parts that share `at`. */
+export interface MessageDocument extends Omit<TurnPart, 'id'> {
+  _id: string;
+  seq: number;
+}
+
+/** `tasks`: `_id` = task id. */
+export interface TaskDocument extends Omit<TaskRecord, 'id'> {
+  _id: string;
+}
+
+/** `dead_letters`: `_id` = dead message id. */
+export interface DeadLetterDocument extends Omit<DeadLetterRecord, 'messageId'> {
+  _id: string;
+}
+
+/** `reminders`: `_id` = `reminderId(actor, name)`. */
+export interface ReminderDocument extends ReminderRecord {
+  _id: string;
+}
+
+/** `profiles`: `_id` = `profileId(tenant, userId)`. */
+export interface ProfileDocument extends ProfileRecord {
+  _id: string;
+}
+
+/** The key of a profile document. */
+export function profileId(tenant: string, userId: string): string {
+  return JSON.stringify([tenant, userId]);
+}

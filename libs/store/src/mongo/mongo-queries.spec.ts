@@ -1,0 +1,150 @@
+import { at } from '../contract/contract-kit.contract';
+import { resolveTaskUpdate } from '../domain/task-records';
+import {
+  actorInsertDocument,
+  actorRecordOf,
+  actorUpdate,
+  deadLetterChangeUpdate,
+  deadLetterListFilter,
+  historyPageQuery,
+  profileUpsertUpdate,
+  reminderClaimFilter,
+  reminderUpsertUpdate,
+  taskTransitionUpdate,
+} from './mongo-queries';
+
+const NOW = at(0);
+
+describe('mongo query builders', () => {
+  it('actorInsertDocument() builds version 1 with the processed id and no undefined fields', () => {
+    expect(actorInsertDocument({ address: 'session/a', expectedVersion: 0, state: { n: 1 }, processed: { id: 'm', at: 5 } }, NOW)).toEqual({
+      _id: 'session/a',
+      version: 1,
+      state: { n: 1 },
+      processed: [{ id: 'm', at: 5 }],
+      updatedAt: NOW,
+    });
+    expect(actorInsertDocument({ address: 'session/a', expectedVersion: 0, state: undefined, steps: null }, NOW)).toEqual({
+      _id: 'session/a',
+      version: 1,
+      processed: [],
+      updatedAt: NOW,
+    });
+  });
+
+  it('actorUpdate() filters on the expected version and pushes the processed id capped to the window', () => {
+    const { filter, update } = actorUpdate(
+      { address: 'session/a', expectedVersion: 7, state: { n: 2 }, processed: { id: 'm8', reply: { ok: 1 }, at: 9 }, steps: { s: 1 } },
+      256,
+      NOW,
+    );
+    expect(filter).toEqual({ _id: 'session/a', version: 7 });
+    expect(update).toEqual({
+      $set: { updatedAt: NOW, state: { n: 2 }, steps: { s: 1 } },
+      $inc: { version: 1 },
+      $push: { processed: { $each: [{ id: 'm8', reply: { ok: 1 }, at: 9 }], $slice: -256 } },
+    });
+  });
+
+  it('actorUpdate() unsets an undefined state and null steps, and leaves undefined steps alone', () => {
+    const cleared = actorUpdate({ address: 'session/a', expectedVersion: 1, state: undefined, steps: null }, 4, NOW).update;
+    expect(cleared).toEqual({ $set: { updatedAt: NOW }, $unset: { state: '', steps: '' }, $inc: { version: 1 } });
+    const kept = actorUpdate({ address: 'session/a', expectedVersion: 1, state: 0 }, 4, NOW).update;
+    expect(kept).toEqual({ $set: { updatedAt: NOW, state: 0 }, $inc: { version: 1 } });
+  });
+
+  it('actorRecordOf() maps a missing document to version 0', () => {
+    expect(actorRecordOf('session/a', null)).toEqual({
+      address: 'session/a',
+      state: undefined,
+      version: 0,
+      processed: [],
+      steps: undefined,
+      updatedAt: undefined,
+    });
+  });
+
+  it('historyPageQuery() builds a (at, seq) keyset in both directions', () => {
+    const session = { tenant: 't', sessionId: 's' };
+    expect(historyPageQuery(session, 'desc', undefined)).toEqual({ filter: { tenant: 't', sessionId: 's' }, sort: { at: -1, seq: -1 } });
+    expect(historyPageQuery(session, 'asc', { at: 1000, key: 42 })).toEqual({
+      filter: { tenant: 't', sessionId: 's', $or: [{ at: { $gt: new Date(1000) } }, { at: new Date(1000), seq: { $gt: 42 } }] },
+      sort: { at: 1, seq: 1 },
+    });
+  });
+
+  it('deadLetterListFilter() combines the filters, the time range and the cursor', () => {
+    expect(deadLetterListFilter({}, undefined)).toEqual({});
+    expect(
+      deadLetterListFilter({ status: 'open', errorClass: 'E', actorType: 'session', from: at(1), to: at(2) }, { at: 5, key: 'm' }),
+    ).toEqual({
+      status: 'open',
+      errorClass: 'E',
+      actorType: 'session',
+      createdAt: { $gte: at(1), $lt: at(2) },
+      $or: [{ createdAt: { $lt: new Date(5) } }, { createdAt: new Date(5), _id: { $lt: 'm' } }],
+    });
+  });
+
+  it('taskTransitionUpdate() admits only the allowed source statuses and wraps user values in $literal', () => {
+    const update = resolveTaskUpdate({
+      status: 'completed',
+      at: NOW,
+      steps: [{ name: '$model', startedAt: NOW }],
+      usage: { totalTokens: 3 },
+    });
+    const { filter, pipeline } = taskTransitionUpdate('t1', update);
+    expect(filter).toEqual({ _id: 't1', status: { $in: ['running', 'completed'] } });
+    expect(pipeline).toEqual([
+      {
+        $set: {
+          status: { $literal: 'completed' },
+          updatedAt: { $literal: NOW },
+          transitions: {
+            $cond: [
+              { $eq: ['$status', 'completed'] },
+              '$transitions',
+              { $concatArrays: ['$transitions', [{ $literal: { status: 'completed', at: NOW } }]] },
+            ],
+          },
+          steps: { $concatArrays: ['$steps', { $literal: [{ name: '$model', startedAt: NOW }] }] },
+          usage: { $literal: { totalTokens: 3 } },
+        },
+      },
+    ]);
+    expect(taskTransitionUpdate('t1', resolveTaskUpdate({ status: 'compensated' })).filter).toEqual({
+      _id: 't1',
+      status: { $in: ['failed', 'compensated'] },
+    });
+  });
+
+  it('deadLetterChangeUpdate() is a compare-and-set on the status that records the replay', () => {
+    expect(deadLetterChangeUpdate('m', { status: 'replayed', replayedAs: 'r', at: NOW })).toEqual({
+      filter: { _id: 'm', status: { $in: ['open', 'replayed'] } },
+      update: { $set: { status: 'replayed', updatedAt: NOW }, $push: { replayedAs: 'r' } },
+    });
+  });
+
+  it('reminderUpsertUpdate() replaces the schedule, drops the lease and keeps createdAt', () => {
+    expect(reminderUpsertUpdate({ actor: 'intent/a', name: 'n', dueAt: at(5), periodMs: 10 }, NOW)).toEqual({
+      $set: { actor: 'intent/a', name: 'n', dueAt: at(5), periodMs: 10, updatedAt: NOW },
+      $unset: { leaseOwner: '', leaseExpiresAt: '', cron: '', payload: '' },
+      $setOnInsert: { createdAt: NOW },
+    });
+  });
+
+  it('reminderClaimFilter() matches due reminders without a live lease', () => {
+    expect(reminderClaimFilter(NOW)).toEqual({
+      dueAt: { $lte: NOW },
+      $or: [{ leaseExpiresAt: { $exists: false } }, { leaseExpiresAt: { $lte: NOW } }],
+    });
+  });
+
+  it('profileUpsertUpdate() sets given fields, unsets nulls and defaults the rest on insert only', () => {
+    expect(profileUpsertUpdate('t', 'u', { tags: ['a'], timeZone: null }, NOW)).toEqual({
+      $set: { updatedAt: NOW, tags: ['a'] },
+      $unset: { timeZone: '' },
+      $setOnInsert: { tenant: 't', userId: 'u', optOuts: [], attributes: {} },
+    });
+  });
+});

@@ -1,0 +1,181 @@
+import type { Document, Filter, Sort, UpdateFilter } from 'mongodb';
+import type { CursorPosition } from '../domain/cursor';
+import { DEAD_LETTER_TRANSITIONS } from '../domain/dead-letter-transitions';
+import type { ResolvedTaskUpdate } from '../domain/task-records';
+import { taskSourcesOf } from '../domain/task-records';
+import type { ActorRecord, ActorSave, ProcessedMessage } from '../ports/actor-state.port';
+import type { DeadLetterFilter, DeadLetterStatusChange } from '../ports/dead-letter.port';
+import type { SessionRef } from '../ports/history.port';
+import type { ProfilePatch } from '../ports/profile.port';
+import type { ReminderInput } from '../ports/reminder.port';
+import type { ActorDocument, DeadLetterDocument, MessageDocument, ProfileDocument, ReminderDocument } from './mongo-documents';
+
+/**
+ * Pure builders of the MongoDB filters and updates, kept apart from the driver calls so they
+ * can be tested without a server.
+ */
+
+/** The processed entry as stored (no `reply` key for a tell). */
+export function processedEntry(processed: ProcessedMessage, now: Date): ProcessedMessage {
+  const entry: ProcessedMessage = { id: processed.id, at: processed.at ?? now.getTime() };
+  if (processed.reply !== undefined) entry.reply = processed.reply;
+  return entry;
+}
+
+/** First save (`expectedVersion` 0): an insert; a duplicate key means another writer won (a conflict). */
+export function actorInsertDocument(save: ActorSave, now: Date): ActorDocument {
+  const doc: ActorDocument = {
+    _id: save.address,
+    version: 1,
+    processed: save.processed === undefined ? [] : [processedEntry(save.processed, now)],
+    updatedAt: now,
+  };
+  if (save.state !== undefined) doc.state = save.state;
+  if (save.steps !== undefined && save.steps !== null) doc.steps = save.steps;
+  return doc;
+}
+
+/**
+ * Later saves: ONE update whose filter holds the expected version (no match = conflict), which
+ * sets state and steps, increments the version and pushes the processed id capped to the window.
+ */
+export function actorUpdate(
+  save: ActorSave,
+  window: number,
+  now: Date,
+): { filter: Filter<ActorDocument>; update: UpdateFilter<ActorDocument> } {
+  const set: Document = { updatedAt: now };
+  const unset: Document = {};
+  if (save.state === undefined) unset.state = '';
+  else set.state = save.state;
+  if (save.steps === null) unset.steps = '';
+  else if (save.steps !== undefined) set.steps = save.steps;
+  const update: Document = { $set: set, $inc: { version: 1 } };
+  if (Object.keys(unset).length > 0) update.$unset = unset;
+  if (save.processed !== undefined) {
+    update.$push = { processed: { $each: [processedEntry(save.processed, now)], $slice: -window } };
+  }
+  return { filter: { _id: save.address, version: save.expectedVersion }, update: update as UpdateFilter<ActorDocument> };
+}
+
+/** An actor document as the port's record (version 0 when there is none). */
+export function actorRecordOf<S>(address: string, doc: ActorDocument | null): ActorRecord<S> {
+  if (doc === null) return { address, state: undefined, version: 0, processed: [], steps: undefined, updatedAt: undefined };
+  return {
+    address,
+    state: doc.state as S | undefined,
+    version: doc.version,
+    processed: doc.processed ?? [],
+    steps: doc.steps,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+/** A history page: keyset on `(at, seq)`, in either order. */
+export function historyPageQuery(
+  session: SessionRef,
+  order: 'asc' | 'desc',
+  position: CursorPosition | undefined,
+): { filter: Filter<MessageDocument>; sort: Sort } {
+  const filter: Filter<MessageDocument> = { tenant: session.tenant, sessionId: session.sessionId };
+  if (position !== undefined) {
+    const op = order === 'asc' ? '$gt' : '$lt';
+    const at = new Date(position.at);
+    filter.$or = [{ at: { [op]: at } }, { at, seq: { [op]: position.key as number } }];
+  }
+  const direction = order === 'asc' ? 1 : -1;
+  return { filter, sort: { at: direction, seq: direction } };
+}
+
+/** A dead letter listing, newest first: keyset on `(createdAt, _id)`. */
+export function deadLetterListFilter(filter: DeadLetterFilter, position: CursorPosition | undefined): Filter<DeadLetterDocument> {
+  const query: Filter<DeadLetterDocument> = {};
+  if (filter.status !== undefined) query.status = filter.status;
+  if (filter.errorClass !== undefined) query.errorClass = filter.errorClass;
+  if (filter.errorCode !== undefined) query.errorCode = filter.errorCode;
+  if (filter.actorType !== undefined) query.actorType = filter.actorType;
+  if (filter.from !== undefined || filter.to !== undefined) {
+    query.createdAt = {
+      ...(filter.from === undefined ? {} : { $gte: filter.from }),
+      ...(filter.to === undefined ? {} : { $lt: filter.to }),
+    };
+  }
+  if (position !== undefined) {
+    const at = new Date(position.at);
+    query.$or = [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: position.key as string } }];
+  }
+  return query;
+}
+
+/** Sort of dead letter listings. */
+export const DEAD_LETTER_SORT: Sort = { createdAt: -1, _id: -1 };
+
+/**
+ * A task status change as ONE atomic update: the filter admits only the statuses the lifecycle
+ * allows to move to `update.status`; a pipeline update appends steps and, when the status
+ * actually changes, a transition. User values are wrapped in `$literal` (a pipeline would read
+ * a string starting with `$` as a field path).
+ */
+export function taskTransitionUpdate(id: string, update: ResolvedTaskUpdate): { filter: Document; pipeline: Document[] } {
+  const to = update.status;
+  const set: Document = {
+    status: { $literal: to },
+    updatedAt: { $literal: update.at },
+    transitions: {
+      $cond: [{ $eq: ['$status', to] }, '$transitions', { $concatArrays: ['$transitions', [{ $literal: { status: to, at: update.at } }]] }],
+    },
+  };
+  if (update.steps !== undefined && update.steps.length > 0) set.steps = { $concatArrays: ['$steps', { $literal: update.steps }] };
+  if (update.routing !== undefined) set.routing = { $literal: update.routing };
+  if (update.usage !== undefined) set.usage = { $literal: update.usage };
+  if (update.error !== undefined) set.error = { $literal: update.error };
+  return { filter: { _id: id, status: { $in: taskSourcesOf(to) } }, pipeline: [{ $set: set }] };
+}
+
+/** A dead letter status change as one compare-and-set update. */
+export function deadLetterChangeUpdate(
+  messageId: string,
+  change: DeadLetterStatusChange & { at: Date },
+): { filter: Filter<DeadLetterDocument>; update: UpdateFilter<DeadLetterDocument> } {
+  const set: Document = { status: change.status, updatedAt: change.at };
+  if (change.note !== undefined) set.note = change.note;
+  const update: Document = { $set: set };
+  if (change.replayedAs !== undefined) update.$push = { replayedAs: change.replayedAs };
+  return {
+    filter: { _id: messageId, status: { $in: DEAD_LETTER_TRANSITIONS.sourcesOf(change.status) } },
+    update: update as UpdateFilter<DeadLetterDocument>,
+  };
+}
+
+/** Upsert of a reminder: replaces the schedule and drops any lease. */
+export function reminderUpsertUpdate(reminder: ReminderInput, now: Date): UpdateFilter<ReminderDocument> {
+  const set: Document = { actor: reminder.actor, name: reminder.name, dueAt: reminder.dueAt, updatedAt: now };
+  const unset: Document = { leaseOwner: '', leaseExpiresAt: '' };
+  for (const field of ['periodMs', 'cron', 'payload'] as const) {
+    if (reminder[field] === undefined) unset[field] = '';
+    else set[field] = reminder[field];
+  }
+  return { $set: set, $unset: unset, $setOnInsert: { createdAt: now } } as UpdateFilter<ReminderDocument>;
+}
+
+/** Due reminders that nobody holds (or whose lease expired). */
+export function reminderClaimFilter(now: Date): Filter<ReminderDocument> {
+  return { dueAt: { $lte: now }, $or: [{ leaseExpiresAt: { $exists: false } }, { leaseExpiresAt: { $lte: now } }] };
+}
+
+/** Upsert of a profile: the patch's fields are set, `null`s unset, defaults only on insert. */
+export function profileUpsertUpdate(tenant: string, userId: string, patch: ProfilePatch, now: Date): UpdateFilter<ProfileDocument> {
+  const set: Document = { updatedAt: now };
+  const unset: Document = {};
+  const onInsert: Document = { tenant, userId };
+  const defaults: Document = { tags: [], optOuts: [], attributes: {} };
+  for (const field of ['tags', 'optOuts', 'attributes', 'quietHours', 'timeZone'] as const) {
+    const value = patch[field];
+    if (value === null) unset[field] = '';
+    else if (value !== undefined) set[field] = value;
+    else if (field in defaults) onInsert[field] = defaults[field];
+  }
+  const update: Document = { $set: set, $setOnInsert: onInsert };
+  if (Object.keys(unset).length > 0) update.$unset = unset;
+  return update as UpdateFilter<ProfileDocument>;
+}

@@ -1,0 +1,97 @@
+/** Task lifecycle: `accepted → queued → running → completed | failed | compensated | interrupted`. */
+export type TaskStatus = 'accepted' | 'queued' | 'running' | 'completed' | 'failed' | 'compensated' | 'interrupted';
+
+/** An error recorded on a task or a step (a stable `WARREN_*` code and a message). */
+export interface TaskError {
+  code: string;
+  message: string;
+}
+
+/** One step of a turn with its timings (preprocess, limiter, model, moderation, write-back …). */
+export interface TaskStep {
+  name: string;
+  startedAt: Date;
+  endedAt?: Date;
+  durationMs?: number;
+  outcome?: 'ok' | 'error' | 'skipped';
+  error?: TaskError;
+}
+
+/** Token usage and cost of a task. */
+export interface TaskUsage {
+  promptTokens?: number;
+  completionTokens?: number;
+  totalTokens?: number;
+  costUsd?: number;
+}
+
+/** A status change with its time. */
+export interface TaskTransition {
+  status: TaskStatus;
+  at: Date;
+}
+
+/** A task to create. */
+export interface NewTask {
+  /** The task id (`x-warren-task-id`). */
+  id: string;
+  tenant: string;
+  sessionId?: string;
+  userId?: string;
+  /** Address of the actor that owns the task. */
+  actor?: string;
+  /** @default 'accepted' */
+  status?: 'accepted' | 'queued';
+  routing?: Record<string, unknown>;
+  /** @default now */
+  at?: Date;
+}
+
+/** A stored task. */
+export interface TaskRecord {
+  id: string;
+  tenant: string;
+  sessionId?: string;
+  userId?: string;
+  actor?: string;
+  status: TaskStatus;
+  /** Steps in the order they were recorded. */
+  steps: TaskStep[];
+  /** Every status the task went through, oldest first. */
+  transitions: TaskTransition[];
+  routing?: Record<string, unknown>;
+  usage?: TaskUsage;
+  error?: TaskError;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A status change, with what was learnt meanwhile. */
+export interface TaskUpdate {
+  status: TaskStatus;
+  /** Steps to append. */
+  steps?: TaskStep[];
+  /** Replaces the routing decision. */
+  routing?: Record<string, unknown>;
+  /** Replaces the usage. */
+  usage?: TaskUsage;
+  /** Sets the error (failed, interrupted). */
+  error?: TaskError;
+  /** @default now */
+  at?: Date;
+}
+
+/** Tasks (`tasks`). Status changes are validated and atomic: two racing updates cannot both apply. */
+export interface TaskStore {
+  /** Creates a task; if the id exists already (a redelivery), resolves with the stored task unchanged. */
+  create(task: NewTask): Promise<TaskRecord>;
+  /**
+   * Changes the status. Rejects with `InvalidTransitionError` when the lifecycle forbids it
+   * (e.g. `completed → running`) and `NotFoundError` for an unknown id. Same-status updates are allowed.
+   */
+  updateStatus(id: string, update: TaskUpdate): Promise<TaskRecord>;
+  /** The task, or undefined. */
+  get(id: string): Promise<TaskRecord | undefined>;
+  /** Right to erasure: deletes the user's tasks and the tasks of the given sessions; resolves with the count. */
+  eraseUser(tenant: string, userId: string, sessionIds: string[]): Promise<number>;
+}

@@ -1,0 +1,35 @@
+import type { ActorStateStore } from './ports/actor-state.port';
+import type { DeadLetterStore } from './ports/dead-letter.port';
+import type { HistoryStore } from './ports/history.port';
+import type { ProfileStore } from './ports/profile.port';
+import type { ReminderStore } from './ports/reminder.port';
+import type { TaskStore } from './ports/task.port';
+import type { StoreKind } from './store-options';
+
+/** What `WarrenStore#eraseUser` removed. */
+export interface ErasureReport {
+  /** Sessions whose history was deleted. Their session actors (`session/<tenant>~<id>`) are the caller's to deactivate and delete. */
+  sessionIds: string[];
+  messages: number;
+  tasks: number;
+  profiles: number;
+}
+
+/** The state store: one object per process, created by `createStore`. */
+export interface WarrenStore {
+  readonly kind: StoreKind;
+  readonly actors: ActorStateStore;
+  readonly history: HistoryStore;
+  readonly tasks: TaskStore;
+  readonly deadLetters: DeadLetterStore;
+  readonly reminders: ReminderStore;
+  readonly profiles: ProfileStore;
+  /** Connects and creates collections and indices; idempotent, safe with several processes starting at once. */
+  init(): Promise<void>;
+  /** Resolves when the store answers; rejects with `StoreUnavailableError` otherwise. */
+  ping(): Promise<void>;
+  /** Right to erasure: deletes the user's history (whole sessions), tasks and profile. Idempotent. */
+  eraseUser(tenant: string, userId: string): Promise<ErasureReport>;
+  /** Closes connections; later calls reject with `StoreUnavailableError`. */
+  close(): Promise<void>;
+}
