@@ -1,0 +1,81 @@
+import { Type } from 'class-transformer';
+import { IsObject, ValidateNested } from 'class-validator';
+import { AmqpConfig } from './sections/amqp.config';
+import { GatewayConfig } from './sections/gateway.config';
+import { LogConfig } from './sections/log.config';
+import { RuntimeConfig } from './sections/runtime.config';
+import { StoreConfig } from './sections/store.config';
+
+/**
+ * The whole configuration file, one nested class per section. Defaults live in the
+ * classes' initialisers (and, for reading, in `config/default.yaml`; a test keeps them equal).
+ * @internal Use {@link WarrenConfig}, the resolved and frozen result.
+ */
+export class WarrenConfigSchema {
+  /** RabbitMQ connection and topology. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AmqpConfig)
+  amqp = new AmqpConfig();
+
+  /** Actor runtime: timeouts, mailboxes, prefetch, retries. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RuntimeConfig)
+  runtime = new RuntimeConfig();
+
+  /** State store: MongoDB or the embedded store. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => StoreConfig)
+  store = new StoreConfig();
+
+  /** HTTP gateway. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => GatewayConfig)
+  gateway = new GatewayConfig();
+
+  /** Logging. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LogConfig)
+  log = new LogConfig();
+}
+
+/** Section classes by key, for listing the allowed keys of each section. */
+export const CONFIG_SECTIONS = Object.freeze({
+  amqp: AmqpConfig,
+  runtime: RuntimeConfig,
+  store: StoreConfig,
+  gateway: GatewayConfig,
+  log: LogConfig,
+});
+
+type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+type DeepPartial<T> = T extends (infer E)[] ? readonly E[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+type Plain<T> = { [K in keyof T]: T[K] };
+
+/** Resolved, validated and frozen configuration: what apps and libs receive. */
+export type WarrenConfig = DeepReadonly<{
+  amqp: Plain<AmqpConfig>;
+  runtime: Plain<RuntimeConfig> & { nodeId: string };
+  store: Plain<StoreConfig>;
+  gateway: Plain<GatewayConfig>;
+  log: Plain<LogConfig>;
+}>;
+
+/** Raw configuration before defaults and validation: every key optional (a file's content). */
+export type WarrenConfigInput = DeepPartial<{
+  amqp: Plain<AmqpConfig>;
+  runtime: Plain<RuntimeConfig>;
+  store: Plain<StoreConfig>;
+  gateway: Plain<GatewayConfig>;
+  log: Plain<LogConfig>;
+}>;
