@@ -1,0 +1,45 @@
+import { InvalidOptionsError, type MessageClass, messageTypeOf } from '@warren/contracts';
+import { type ActorKind, getActorMetadata } from './decorators/actor.decorator';
+import { getHandlerMetadata } from './decorators/handle.decorator';
+
+/** A bound handler: calls the method on the actor singleton. */
+export interface HandlerDefinition {
+  messageType: string;
+  messageClass: MessageClass;
+  interleave: boolean;
+  /** Name of the method, for dead-letter reports (`SessionActor.onMessage`). */
+  name: string;
+  invoke: (message: object, ctx: unknown) => unknown;
+}
+
+/** Everything the runtime needs to host one actor class. */
+export interface ActorDefinition {
+  type: string;
+  kind: ActorKind;
+  instance: object;
+  handlers: ReadonlyMap<string, HandlerDefinition>;
+}
+
+/** Builds the definition of an `@Actor` instance; throws on a class without `@Actor` or duplicate handlers. */
+export function defineActor(instance: object): ActorDefinition {
+  const cls = instance.constructor;
+  const meta = getActorMetadata(cls);
+  if (!meta) throw new InvalidOptionsError(cls.name, 'is not decorated with @Actor(type)');
+  const handlers = new Map<string, HandlerDefinition>();
+  for (const h of getHandlerMetadata(cls)) {
+    const messageType = messageTypeOf(h.messageClass);
+    if (handlers.has(messageType)) {
+      throw new InvalidOptionsError(`${cls.name}.${String(h.methodName)}`, `a second handler for "${messageType}"`);
+    }
+    const method = (instance as Record<string | symbol, unknown>)[h.methodName];
+    if (typeof method !== 'function') throw new InvalidOptionsError(`${cls.name}.${String(h.methodName)}`, 'is not a method');
+    handlers.set(messageType, {
+      messageType,
+      messageClass: h.messageClass,
+      interleave: h.interleave,
+      name: `${cls.name}.${String(h.methodName)}`,
+      invoke: (message, ctx) => (method as (m: object, c: unknown) => unknown).call(instance, message, ctx),
+    });
+  }
+  return { type: meta.type, kind: meta.kind, instance, handlers };
+}

@@ -1,0 +1,31 @@
+export type { ActorDefinition, HandlerDefinition } from './actor-definition';
+export { defineActor } from './actor-definition';
+export { ActorRef } from './actor-ref';
+export type { HostOptions } from './actor-runtime';
+export { ActorRuntime } from './actor-runtime';
+export type { ActorDecoratorOptions, ActorKind } from './decorators/actor.decorator';
+export { Actor, getActorMetadata } from './decorators/actor.decorator';
+export type { HandleOptions } from './decorators/handle.decorator';
+export { Handle } from './decorators/handle.decorator';
+export { toValidMessage } from './message-validator';
+export type { Delivery, FailureReport } from './ports/delivery.port';
+export type {
+  ActorTransport,
+  AskOptions,
+  AskStreamOptions,
+  ControlCommand,
+  HostedType,
+  HostingCallbacks,
+  HostingTransport,
+  OutboundMessage,
+  ReplyAddress,
+  StreamPart,
+} from './ports/transport.port';
+export type { ActorContext, DeferredReply } from './runtime/actor-context';
+export type { RuntimeLogger } from './runtime/dispatch-support';
+export { Mailbox } from './runtime/mailbox';
+export type { AskCallOptions, SendOptions } from './runtime/message-sender';
+export type { RetryDecision, RetryPolicyOptions } from './runtime/retry-policy';
+export { decideRetry, isRetryable } from './runtime/retry-policy';
+export type { RuntimeOptions } from './runtime-options';
+export { RUNTIME_DEFAULTS, resolveRuntimeOptions } from './runtime-options';

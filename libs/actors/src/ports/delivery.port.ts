@@ -1,0 +1,37 @@
+import type { CloudEvent } from '@warren/contracts';
+import type { ReplyAddress } from './transport.port';
+
+/** Where a failed message goes next: the dead-letter queue, or a worker retry tier. */
+export interface FailureReport {
+  error: unknown;
+  /** `ActorClass.method` that failed, when one was found. */
+  handler?: string;
+  /** Actor address the message was for. */
+  target?: string;
+  attempt: number;
+}
+
+/**
+ * One message taken from a queue, as the runtime sees it. The transport guarantees that
+ * `ack`, `deadLetter` and `retryLater` are never called on a delivery of a lost channel.
+ */
+export interface Delivery {
+  readonly envelope: CloudEvent;
+  /** Warren headers (`x-warren-*`, `traceparent`) as strings. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Key of the actor the message is for (the routing key of an entity message; the pool of a worker). */
+  readonly key: string;
+  readonly replyTo?: ReplyAddress;
+  /** True when the broker delivered this message before (a crash or a hand-over). */
+  readonly redelivered: boolean;
+  /** Attempts so far across retry tiers (`x-warren-attempt`), starting at 1. */
+  readonly attempt: number;
+  /** Queue it came from (a shard or worker queue): activations are tied to it. */
+  readonly queue: string;
+  /** Acknowledges: only after the effects are saved. */
+  ack(): void;
+  /** Publishes to `warren.dead` with the error headers, waits for the confirm, then acks. */
+  deadLetter(report: FailureReport): Promise<void>;
+  /** Worker messages: republishes to the retry tier for `delayMs` with the next attempt, then acks. */
+  retryLater(report: FailureReport, delayMs: number): Promise<void>;
+}

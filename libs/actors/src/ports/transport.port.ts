@@ -1,0 +1,83 @@
+import type { ActorAddress, CloudEvent, ReplyBody } from '@warren/contracts';
+import type { Delivery } from './delivery.port';
+
+/** A message on its way out: the CloudEvent plus the Warren headers to carry. */
+export interface OutboundMessage {
+  envelope: CloudEvent;
+  headers: Record<string, string | number>;
+}
+
+/** Where a reply goes: the asker's reply-to and correlation id. Serialisable (kept in state by deferred replies). */
+export interface ReplyAddress {
+  replyTo: string;
+  correlationId: string;
+}
+
+/** Options of one ask. */
+export interface AskOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Options of one stream ask; the timeout applies to the wait for each part. */
+export interface AskStreamOptions {
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** The part of a stream reply a consumer sees: a value, or the end with an optional final value. */
+export type StreamPart = { kind: 'chunk'; value: unknown } | { kind: 'end'; body: ReplyBody };
+
+/** A command on the control plane (`warren.control`, fanout to every node). */
+export interface ControlCommand {
+  kind: 'cancel';
+  taskId: string;
+  reason?: string;
+}
+
+/**
+ * What the actor runtime needs from a broker. Implemented by libs/amqp; the runtime never
+ * sees amqplib. Every promise rejects with a typed Warren error.
+ */
+export interface ActorTransport {
+  readonly nodeId: string;
+  /** Persistent, publisher-confirmed; resolves when the broker has the message. */
+  tell(target: ActorAddress, message: OutboundMessage): Promise<void>;
+  /** One reply or a typed error (`AskTimeoutError`, the remote handler's error, …). */
+  ask(target: ActorAddress, message: OutboundMessage, options: AskOptions): Promise<ReplyBody>;
+  /** Parts of a streamed reply under one correlation id, ending with the end marker. */
+  askStream(target: ActorAddress, message: OutboundMessage, options: AskStreamOptions): AsyncIterable<StreamPart>;
+  /** Sends a reply (`ok`/`error`), a stream chunk or the end of a stream to an asker. */
+  reply(to: ReplyAddress, part: { kind: 'reply'; body: ReplyBody } | StreamPart, headers?: Record<string, string | number>): Promise<void>;
+  /** Publishes a command to every node. */
+  control(command: ControlCommand): Promise<void>;
+}
+
+/** An actor type this node hosts: entity shards, or worker pools (one queue per key). */
+export interface HostedType {
+  type: string;
+  kind: 'entity' | 'worker';
+  /** Worker pools to consume (`model/local` → key `local`). Entity types consume every shard. */
+  keys?: string[];
+  /** Overrides the transport's prefetch for this type. */
+  prefetch?: number;
+}
+
+/** Callbacks a hosting transport calls. */
+export interface HostingCallbacks {
+  onDelivery(delivery: Delivery): void;
+  /** The consumer of `queue` is gone; activations fed by it must go. */
+  onQueueLost(queue: string): void;
+}
+
+/** A transport that also consumes: the runtime hosts actors through it. */
+export interface HostingTransport extends ActorTransport {
+  /** Declares the type's queues and starts consuming them (again after every reconnection). */
+  host(spec: HostedType, callbacks: HostingCallbacks): Promise<void>;
+  /** Receives control commands addressed to every node. */
+  onControl(handler: (command: ControlCommand) => void): void;
+  /** Closes every consumer channel: unacked, unstarted deliveries return to their queues. */
+  closeConsumers(): Promise<void>;
+  /** Closes everything. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+import type { CloudEvent } from '@warren/contracts';
+import type { TraceContext } from '@warren/telemetry';
+import type { ReplyAddress } from '../ports/transport.port';
+import type { AskCallOptions, SendOptions } from './message-sender';
+
+/** A reply promised for later; plain data, so it can be kept in actor state. */
+export interface DeferredReply extends ReplyAddress {
+  /** Id of the ask being answered. */
+  messageId: string;
+}
+
+/**
+ * What a handler gets besides its message: who it is, who sent the message, the
+ * activation's state and the ways to talk to other actors. Valid during the handler only.
+ */
+export interface ActorContext<S = unknown> {
+  /** This actor's address, `<type>/<key>`. */
+  readonly self: string;
+  /** The key part of `self`. */
+  readonly key: string;
+  /** `x-warren-sender`: an actor address or an external source. */
+  readonly sender: string | undefined;
+  readonly messageId: string;
+  /** `x-warren-task-id`, when the message belongs to a task. */
+  readonly taskId: string | undefined;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** The envelope as it arrived (CloudEvents attributes, extensions). */
+  readonly envelope: CloudEvent;
+  /** Fires when the work is cancelled: an interleaved handler, a `cancel` on `warren.control`, shutdown. */
+  readonly signal: AbortSignal;
+  /** The trace this handler runs in (a child span of the producer's). */
+  readonly trace: TraceContext;
+  /** The activation's state (entity actors); saved after the handler returns. Undefined for workers. */
+  state: S | undefined;
+
+  tell(address: string, message: object, options?: SendOptions): Promise<void>;
+  ask<R = unknown>(address: string, message: object, options?: AskCallOptions): Promise<R>;
+  askStream<R = unknown>(address: string, message: object, options?: AskCallOptions): AsyncIterable<R>;
+
+  /** Answers the current ask later: the handler's return value is not sent; complete the handle with `reply`. */
+  replyLater(): DeferredReply;
+  /** Completes a deferred reply with a value. */
+  reply(handle: DeferredReply, value: unknown): Promise<void>;
+  /** Completes a deferred reply with an error (its code crosses the wire). */
+  replyError(handle: DeferredReply, error: unknown): Promise<void>;
+
+  /**
+   * Runs a step of a multi-step handler once: its result is saved with the state, so a
+   * redelivered message resumes after the last finished step instead of doing it again.
+   * Entity actors only.
+   */
+  step<T>(name: string, run: () => Promise<T>): Promise<T>;
+
+  /** A volatile local timer: delivers `message` to this activation after `delayMs` (gone on passivation). */
+  setTimer(name: string, delayMs: number, message: object): void;
+  clearTimer(name: string): void;
+
+  /**
+   * From an interleaved handler: fires the signal of this activation's running handler
+   * (optionally only when it works on `taskId`). Returns true when something was aborted.
+   */
+  abortRunning(reason?: string, taskId?: string): boolean;
+  /** Cancels a task on whichever node runs it (`cancel` on `warren.control`). */
+  cancelTask(taskId: string, reason?: string): Promise<void>;
+}

@@ -1,0 +1,94 @@
+import { type ReplyBody, toWireError, WARREN_HEADERS } from '@warren/contracts';
+import { endSpan, extractTraceContext, type Span, SpanKind, startSpan, type TraceContext } from '@warren/telemetry';
+import type { HandlerDefinition } from '../actor-definition';
+import type { Delivery, FailureReport } from '../ports/delivery.port';
+import type { ActorTransport } from '../ports/transport.port';
+import type { HandlerContext } from './handler-context';
+import { isAsyncIterable, pumpStream } from './handler-result';
+
+/** Minimal logger the runtime writes to (pino and Nest's Logger both fit). */
+export interface RuntimeLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** A consumer span that continues the producer's trace from the message headers. */
+export function consumerSpan(actorType: string, delivery: Delivery): { span: Span; trace: TraceContext } {
+  const parent = extractTraceContext(delivery.headers);
+  const { span, ctx } = startSpan(`${actorType} ${delivery.envelope.type}`, parent, SpanKind.CONSUMER, {
+    'messaging.system': 'rabbitmq',
+    'messaging.message.id': delivery.envelope.id,
+    'messaging.destination.name': delivery.queue,
+    'warren.actor': `${actorType}/${delivery.key}`,
+    ...(delivery.headers[WARREN_HEADERS.TASK_ID] ? { 'warren.task_id': delivery.headers[WARREN_HEADERS.TASK_ID] } : {}),
+  });
+  return { span, trace: ctx };
+}
+
+/** The outcome of running a handler once: the body to reply with, or the error it threw. */
+export type InvokeOutcome = { ok: true; body: ReplyBody; streamed: boolean } | { ok: false; error: unknown };
+
+/** Runs a handler; a streamed result is pumped to the asker as it comes. */
+export async function invokeHandler(
+  transport: ActorTransport,
+  handler: HandlerDefinition,
+  message: object,
+  ctx: HandlerContext,
+  delivery: Delivery,
+  span: Span,
+): Promise<InvokeOutcome> {
+  try {
+    const result = await handler.invoke(message, ctx);
+    if (isAsyncIterable(result)) {
+      const body = await pumpStream(transport, delivery, result);
+      endSpan(span, body.ok ? undefined : body.error.message);
+      return { ok: true, body, streamed: true };
+    }
+    endSpan(span);
+    return { ok: true, body: { ok: true, value: result ?? null }, streamed: false };
+  } catch (error) {
+    endSpan(span, error);
+    return { ok: false, error };
+  }
+}
+
+/**
+ * A message that will not be handled. An ask gets the error as its reply (the asker owns
+ * the failure); a tell goes to `warren.dead` with the error headers. Never a silent drop.
+ */
+export async function refuse(transport: ActorTransport, delivery: Delivery, report: FailureReport, log: RuntimeLogger): Promise<void> {
+  try {
+    if (delivery.replyTo) {
+      await transport.reply(delivery.replyTo, { kind: 'reply', body: { ok: false, error: toWireError(report.error) } });
+      delivery.ack();
+      return;
+    }
+    await delivery.deadLetter(report);
+  } catch (err) {
+    // The message stays unacked: the broker redelivers it when this channel closes.
+    log.error({ err, messageId: delivery.envelope.id, target: report.target }, 'could not dead-letter or answer a failed message');
+  }
+}
+
+/** A sleep that ends early when `wake` is called (shutdown). */
+export class Sleeper {
+  private readonly wakers = new Set<() => void>();
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  wakeAll(): void {
+    for (const w of [...this.wakers]) w();
+  }
+}

@@ -1,0 +1,340 @@
+import { ActorOverloadedError, parseAddress, UnknownMessageTypeError, WARREN_HEADERS } from '@warren/contracts';
+import type { ActorStateStore } from '@warren/store';
+import { otelContext } from '@warren/telemetry';
+import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
+import { toValidMessage } from '../message-validator';
+import type { Delivery } from '../ports/delivery.port';
+import type { ActorTransport } from '../ports/transport.port';
+import { Activation } from './activation';
+import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, Sleeper } from './dispatch-support';
+import { type ContextHost, HandlerContext } from './handler-context';
+import { sendReply } from './handler-result';
+import type { MessageSender } from './message-sender';
+import { decideRetry, type RetryPolicyOptions } from './retry-policy';
+import type { TaskRegistry } from './task-registry';
+
+/** Tuning of entity activations. Resolved by `resolveRuntimeOptions`. */
+export interface EntityDispatcherOptions {
+  mailboxCapacity: number;
+  processedWindow: number;
+  passivateAfterMs: number;
+  maxActivations: number;
+  retry: RetryPolicyOptions;
+}
+
+/** Step results are tied to the message that produced them, so a new message starts clean. */
+interface StepRecord {
+  messageId: string;
+  results: Record<string, unknown>;
+}
+
+/**
+ * Runs entity actors: one activation per address, its ordinary messages one at a time in
+ * arrival order, interleaved handlers alongside, state saved with the processed id after
+ * each message, then the reply, then the ack.
+ */
+export class EntityDispatcher implements ContextHost {
+  private readonly activations = new Map<string, Activation>();
+  private readonly definitions = new Map<string, ActorDefinition>();
+  private readonly sleeper = new Sleeper();
+  private stopping = false;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(
+    readonly transport: ActorTransport,
+    readonly sender: MessageSender,
+    private readonly store: ActorStateStore,
+    private readonly tasks: TaskRegistry,
+    private readonly options: EntityDispatcherOptions,
+    private readonly log: RuntimeLogger,
+  ) {
+    this.sweep = setInterval(() => this.passivateIdle(), Math.min(30_000, Math.max(100, options.passivateAfterMs / 2)));
+    this.sweep.unref();
+  }
+
+  /** Activations live now (a gauge for metrics and the memory bench). */
+  get activeCount(): number {
+    return this.activations.size;
+  }
+
+  /** Messages waiting in mailboxes, summed. */
+  get mailboxDepth(): number {
+    let n = 0;
+    for (const a of this.activations.values()) n += a.mailbox.size;
+    return n;
+  }
+
+  dispatch(def: ActorDefinition, delivery: Delivery): void {
+    if (this.stopping) return; // left unacked: requeued when the channel closes
+    if (!this.definitions.has(def.type)) this.definitions.set(def.type, def);
+    const address = `${def.type}/${delivery.key}`;
+    const handler = def.handlers.get(delivery.envelope.type);
+    if (!handler) {
+      void refuse(
+        this.transport,
+        delivery,
+        { error: new UnknownMessageTypeError(def.type, delivery.envelope.type), target: address, attempt: delivery.attempt },
+        this.log,
+      );
+      return;
+    }
+    const act = this.activate(address, delivery);
+    if (!act) return;
+    if (handler.interleave) {
+      void this.process(def, act, handler, delivery, true);
+      return;
+    }
+    if (!act.mailbox.offer(delivery)) {
+      const error = new ActorOverloadedError(address, act.mailbox.capacity);
+      void refuse(this.transport, delivery, { error, target: address, handler: handler.name, attempt: delivery.attempt }, this.log);
+      return;
+    }
+    this.pump(def, act);
+  }
+
+  private activate(address: string, delivery: Delivery): Activation | undefined {
+    let act = this.activations.get(address);
+    if (act) {
+      // Re-insert so the Map's order is least-recently-used first (for eviction).
+      this.activations.delete(address);
+      this.activations.set(address, act);
+      return act;
+    }
+    try {
+      parseAddress(address);
+    } catch (error) {
+      void refuse(this.transport, delivery, { error, target: address, attempt: delivery.attempt }, this.log);
+      return undefined;
+    }
+    act = new Activation(address, delivery.key, delivery.queue, this.options.mailboxCapacity, this.options.processedWindow);
+    act.loaded = this.load(act);
+    act.loaded.catch(() => undefined);
+    this.activations.set(address, act);
+    this.enforceLimit();
+    return act;
+  }
+
+  private async load(act: Activation): Promise<void> {
+    const record = await this.store.load(act.address);
+    act.state = record.state;
+    act.version = record.version;
+    act.steps = record.steps;
+    for (const p of [...record.processed].sort((a, b) => a.at - b.at)) act.remember(p.id);
+  }
+
+  private pump(def: ActorDefinition, act: Activation): void {
+    if (act.busy || this.stopping || act.evicted) return;
+    const next = act.mailbox.take();
+    if (!next) return;
+    const handler = def.handlers.get(next.envelope.type) as HandlerDefinition;
+    act.busy = true;
+    void this.process(def, act, handler, next, false).finally(() => {
+      act.busy = false;
+      act.lastActive = Date.now();
+      this.pump(def, act);
+    });
+  }
+
+  private async process(
+    def: ActorDefinition,
+    act: Activation,
+    handler: HandlerDefinition,
+    delivery: Delivery,
+    interleaved: boolean,
+  ): Promise<void> {
+    act.inFlight++;
+    this.inFlight++;
+    try {
+      await this.processOnce(def, act, handler, delivery, interleaved);
+    } catch (err) {
+      this.log.error({ err, address: act.address, messageId: delivery.envelope.id }, 'entity dispatch failed; the message stays unacked');
+    } finally {
+      act.inFlight--;
+      this.inFlight--;
+      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private async processOnce(
+    def: ActorDefinition,
+    act: Activation,
+    handler: HandlerDefinition,
+    delivery: Delivery,
+    interleaved: boolean,
+  ): Promise<void> {
+    const target = act.address;
+    let message: object;
+    try {
+      message = toValidMessage(handler.messageClass, delivery.envelope.data ?? {});
+    } catch (error) {
+      await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt: delivery.attempt }, this.log);
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await act.loaded;
+      } catch (error) {
+        this.evict(act, 'state could not be loaded');
+        if (!this.stopping) await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt }, this.log);
+        return;
+      }
+      if (act.evicted || this.stopping) return;
+      if (act.processed.has(delivery.envelope.id)) {
+        await this.replyDuplicate(act, delivery);
+        return;
+      }
+      const error = await this.runOnce(def, act, handler, delivery, message, interleaved);
+      if (error === undefined || act.evicted || this.stopping) return;
+      const decision = decideRetry(this.options.retry, 'entity', attempt, error);
+      if (decision.action === 'dead-letter') {
+        this.log.warn({ err: error, address: target, messageId: delivery.envelope.id, attempt, reason: decision.reason }, 'handler failed');
+        act.loaded = this.load(act); // forget the failed handler's changes to the state
+        await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt }, this.log);
+        return;
+      }
+      await this.sleeper.sleep(decision.delayMs);
+      act.loaded = this.load(act);
+    }
+  }
+
+  /** One attempt: handler, save, reply, ack. Returns the error when the attempt failed. */
+  private async runOnce(
+    def: ActorDefinition,
+    act: Activation,
+    handler: HandlerDefinition,
+    delivery: Delivery,
+    message: object,
+    interleaved: boolean,
+  ): Promise<unknown> {
+    const controller = new AbortController();
+    const taskId = delivery.headers[WARREN_HEADERS.TASK_ID];
+    const unregister = this.tasks.register(taskId, controller);
+    if (!interleaved) {
+      act.running = { controller, taskId };
+      const steps = act.steps as StepRecord | undefined;
+      act.steps = steps?.messageId === delivery.envelope.id ? steps.results : undefined;
+      act.stepsFor = delivery.envelope.id;
+    }
+    const { span, trace } = consumerSpan(def.type, delivery);
+    const ctx = new HandlerContext(this, act.address, act.key, delivery, act, controller, trace);
+    try {
+      const outcome = await otelContext.with(trace, () => invokeHandler(this.transport, handler, message, ctx, delivery, span));
+      if (!outcome.ok) return outcome.error;
+      if (act.evicted) return undefined; // this node lost the actor: leave the message to the new owner
+      const answer = delivery.replyTo && !ctx.deferred;
+      await act.serialSave(async () => {
+        act.version = await this.store.save({
+          address: act.address,
+          expectedVersion: act.version,
+          state: act.state,
+          processed: { id: delivery.envelope.id, reply: answer ? outcome.body : undefined, at: Date.now() },
+          steps: interleaved ? undefined : null,
+        });
+      });
+      act.remember(delivery.envelope.id);
+      if (!interleaved) act.steps = undefined;
+      if (answer) await sendReply(this.transport, delivery, outcome.body, outcome.streamed);
+      delivery.ack();
+      return undefined;
+    } catch (error) {
+      return error;
+    } finally {
+      unregister();
+      if (act.running?.controller === controller) act.running = undefined;
+    }
+  }
+
+  /** A message already applied (redelivered or sent again): ack, and answer an ask with the stored reply. */
+  private async replyDuplicate(act: Activation, delivery: Delivery): Promise<void> {
+    if (delivery.replyTo) {
+      const record = await this.store.load(act.address);
+      const stored = record.processed.find((p) => p.id === delivery.envelope.id)?.reply;
+      await sendReply(this.transport, delivery, (stored as never) ?? { ok: true, value: null }, false);
+    }
+    this.log.debug({ address: act.address, messageId: delivery.envelope.id }, 'duplicate message acked without applying it again');
+    delivery.ack();
+  }
+
+  saveSteps(act: Activation): Promise<void> {
+    const steps: StepRecord = { messageId: act.stepsFor ?? '', results: act.steps ?? {} };
+    return act.serialSave(async () => {
+      act.version = await this.store.save({
+        address: act.address,
+        expectedVersion: act.version,
+        state: act.state,
+        steps: steps as unknown as Record<string, unknown>,
+      });
+    });
+  }
+
+  /** A timer's message enters the activation's mailbox like any other (but is never acked to a broker). */
+  fireTimer(act: Activation, message: object): void {
+    const def = this.definitions.get(act.address.slice(0, act.address.indexOf('/')));
+    if (!def || act.evicted || this.stopping) return;
+    const out = this.sender.build(parseAddress(act.address), message, {
+      sender: act.address,
+      source: `warren://node/${this.transport.nodeId}`,
+    });
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(out.headers)) headers[k] = String(v);
+    const log = this.log;
+    const delivery: Delivery = {
+      envelope: out.envelope,
+      headers,
+      key: act.key,
+      redelivered: false,
+      attempt: 1,
+      queue: act.queue,
+      ack: () => undefined,
+      deadLetter: async (report) => log.error({ err: report.error, address: act.address, type: out.envelope.type }, 'timer message failed'),
+      retryLater: async () => undefined,
+    };
+    this.dispatch(def, delivery);
+  }
+
+  private evict(act: Activation, reason: string): void {
+    act.evicted = true;
+    act.running?.controller.abort(reason);
+    act.clearTimers();
+    if (this.activations.get(act.address) === act) this.activations.delete(act.address);
+  }
+
+  /** The consumer of `queue` is gone (channel lost, hand-over): its activations may now live elsewhere. */
+  onQueueLost(queue: string): void {
+    for (const act of [...this.activations.values()]) if (act.queue === queue) this.evict(act, `queue ${queue} lost`);
+  }
+
+  private passivateIdle(): void {
+    const cutoff = Date.now() - this.options.passivateAfterMs;
+    for (const act of [...this.activations.values()])
+      if (act.idle && act.timers.size === 0 && act.lastActive < cutoff) this.evict(act, 'passivated');
+  }
+
+  private enforceLimit(): void {
+    if (this.activations.size <= this.options.maxActivations) return;
+    for (const act of this.activations.values()) {
+      if (this.activations.size <= this.options.maxActivations) break;
+      if (act.idle) this.evict(act, 'activation limit');
+    }
+  }
+
+  /** Stops taking messages and waits for the handlers in flight (their acks included). */
+  async drain(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    this.sleeper.wakeAll();
+    if (this.inFlight > 0) {
+      const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      const timer = setTimeout(() => this.tasks.cancelAll('shutdown'), timeoutMs);
+      await idle;
+      clearTimeout(timer);
+    }
+  }
+
+  /** Drops every activation (after `drain`, before closing). */
+  close(): void {
+    clearInterval(this.sweep);
+    for (const act of [...this.activations.values()]) this.evict(act, 'closed');
+  }
+}

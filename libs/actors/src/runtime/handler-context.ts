@@ -1,0 +1,135 @@
+import { type CloudEvent, InvalidOptionsError, toWireError, WARREN_HEADERS } from '@warren/contracts';
+import type { TraceContext } from '@warren/telemetry';
+import type { Delivery } from '../ports/delivery.port';
+import type { ActorTransport } from '../ports/transport.port';
+import type { Activation } from './activation';
+import type { ActorContext, DeferredReply } from './actor-context';
+import type { AskCallOptions, MessageSender, SendOptions, SendOrigin } from './message-sender';
+
+/** What a context needs from the dispatcher that runs it. */
+export interface ContextHost {
+  readonly transport: ActorTransport;
+  readonly sender: MessageSender;
+  /** Saves the activation's state with the step results so far (entity actors). */
+  saveSteps(activation: Activation): Promise<void>;
+  /** Delivers a timer's message to the activation as if it had arrived. */
+  fireTimer(activation: Activation, message: object): void;
+}
+
+/** The `ActorContext` of one handler invocation. */
+export class HandlerContext<S = unknown> implements ActorContext<S> {
+  readonly sender: string | undefined;
+  readonly taskId: string | undefined;
+  /** Set by `replyLater()`: the runtime then does not reply with the return value. */
+  deferred = false;
+  private sends = 0;
+  private readonly origin: SendOrigin;
+  private workerState: S | undefined;
+
+  constructor(
+    private readonly host: ContextHost,
+    readonly self: string,
+    readonly key: string,
+    private readonly delivery: Delivery,
+    private readonly activation: Activation | undefined,
+    private readonly controller: AbortController,
+    readonly trace: TraceContext,
+  ) {
+    this.sender = delivery.headers[WARREN_HEADERS.SENDER];
+    this.taskId = delivery.headers[WARREN_HEADERS.TASK_ID];
+    this.origin = { sender: self, source: `warren://node/${host.transport.nodeId}`, trace, taskId: this.taskId };
+  }
+
+  get messageId(): string {
+    return this.delivery.envelope.id;
+  }
+  get attempt(): number {
+    return this.delivery.attempt;
+  }
+  get envelope(): CloudEvent {
+    return this.delivery.envelope;
+  }
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+  get state(): S | undefined {
+    return this.activation ? (this.activation.state as S | undefined) : this.workerState;
+  }
+  set state(value: S | undefined) {
+    if (this.activation) this.activation.state = value;
+    else this.workerState = value;
+  }
+
+  /** Ids of messages sent while handling M derive from M's id, so a re-run sends the same ids (deduped downstream). */
+  private derive(options: SendOptions | undefined): SendOptions {
+    this.sends++;
+    return { ...options, messageId: options?.messageId ?? `${this.messageId}:${this.sends}` };
+  }
+
+  tell(address: string, message: object, options?: SendOptions): Promise<void> {
+    return this.host.sender.tell(address, message, this.origin, this.derive(options));
+  }
+
+  ask<R = unknown>(address: string, message: object, options?: AskCallOptions): Promise<R> {
+    return this.host.sender.ask<R>(address, message, this.origin, { signal: this.signal, ...this.derive(options) });
+  }
+
+  askStream<R = unknown>(address: string, message: object, options?: AskCallOptions): AsyncIterable<R> {
+    return this.host.sender.askStream<R>(address, message, this.origin, { signal: this.signal, ...this.derive(options) });
+  }
+
+  replyLater(): DeferredReply {
+    const to = this.delivery.replyTo;
+    if (!to) throw new InvalidOptionsError('replyLater()', 'the message being handled is not an ask');
+    this.deferred = true;
+    return { ...to, messageId: this.messageId };
+  }
+
+  async reply(handle: DeferredReply, value: unknown): Promise<void> {
+    await this.host.transport.reply(handle, { kind: 'reply', body: { ok: true, value } });
+  }
+
+  async replyError(handle: DeferredReply, error: unknown): Promise<void> {
+    await this.host.transport.reply(handle, { kind: 'reply', body: { ok: false, error: toWireError(error) } });
+  }
+
+  async step<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const act = this.activation;
+    if (!act) throw new InvalidOptionsError('step()', 'is for entity actors (workers keep no state)');
+    if (act.steps && name in act.steps) return act.steps[name] as T;
+    const result = await run();
+    act.steps = { ...act.steps, [name]: result };
+    await this.host.saveSteps(act);
+    return result;
+  }
+
+  setTimer(name: string, delayMs: number, message: object): void {
+    const act = this.activation;
+    if (!act) throw new InvalidOptionsError('setTimer()', 'is for entity actors');
+    this.clearTimer(name);
+    const timer = setTimeout(() => {
+      act.timers.delete(name);
+      this.host.fireTimer(act, message);
+    }, delayMs);
+    timer.unref();
+    act.timers.set(name, timer);
+  }
+
+  clearTimer(name: string): void {
+    const timer = this.activation?.timers.get(name);
+    if (timer) clearTimeout(timer);
+    this.activation?.timers.delete(name);
+  }
+
+  abortRunning(reason = 'aborted', taskId?: string): boolean {
+    const running = this.activation?.running;
+    if (!running || running.controller === this.controller) return false;
+    if (taskId !== undefined && running.taskId !== taskId) return false;
+    running.controller.abort(reason);
+    return true;
+  }
+
+  cancelTask(taskId: string, reason?: string): Promise<void> {
+    return this.host.transport.control({ kind: 'cancel', taskId, reason });
+  }
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type ActorAddress,
+  type CloudEvent,
+  createCloudEvent,
+  fromWireError,
+  type MessageClass,
+  messageTypeOf,
+  parseAddress,
+  type ReplyBody,
+  WARREN_HEADERS,
+} from '@warren/contracts';
+import { injectTraceHeaders, type TraceContext } from '@warren/telemetry';
+import type { ActorTransport, OutboundMessage, StreamPart } from '../ports/transport.port';
+
+/** Per-send options. */
+export interface SendOptions {
+  /** Message id; derived from the handled message when sent from a handler. @default a random UUID */
+  messageId?: string;
+  /** Task the message belongs to (`x-warren-task-id`). @default the handled message's task */
+  taskId?: string;
+  /** Extra headers (`x-warren-replay-of` …). */
+  headers?: Record<string, string | number>;
+}
+
+/** Options of an ask. */
+export interface AskCallOptions extends SendOptions {
+  /** @default the system's askTimeoutMs (10 s) */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Who is sending and in which trace: filled by a handler's context, or by a plain client. */
+export interface SendOrigin {
+  sender: string;
+  source: string;
+  trace?: TraceContext;
+  taskId?: string;
+}
+
+/**
+ * Builds CloudEvents envelopes and Warren headers and hands them to the transport.
+ * Shared by handler contexts and `ActorRef`, so both put the same thing on the wire.
+ */
+export class MessageSender {
+  constructor(
+    private readonly transport: ActorTransport,
+    private readonly defaultAskTimeoutMs: number,
+  ) {}
+
+  build(target: ActorAddress, message: object, origin: SendOrigin, options: SendOptions = {}): OutboundMessage {
+    const type = messageTypeOf(message.constructor as MessageClass);
+    const envelope: CloudEvent = createCloudEvent({
+      id: options.messageId ?? randomUUID(),
+      source: origin.source,
+      type,
+      subject: `${target.type}/${target.key}`,
+      data: { ...message },
+    });
+    const headers: Record<string, string | number> = {
+      [WARREN_HEADERS.SENDER]: origin.sender,
+      [WARREN_HEADERS.TARGET]: `${target.type}/${target.key}`,
+      ...options.headers,
+    };
+    const taskId = options.taskId ?? origin.taskId;
+    if (taskId !== undefined) headers[WARREN_HEADERS.TASK_ID] = taskId;
+    injectTraceHeaders(headers, origin.trace);
+    return { envelope, headers };
+  }
+
+  async tell(address: string, message: object, origin: SendOrigin, options?: SendOptions): Promise<void> {
+    const target = parseAddress(address);
+    await this.transport.tell(target, this.build(target, message, origin, options));
+  }
+
+  async ask<R>(address: string, message: object, origin: SendOrigin, options: AskCallOptions = {}): Promise<R> {
+    const target = parseAddress(address);
+    const body = await this.transport.ask(target, this.build(target, message, origin, options), {
+      timeoutMs: options.timeoutMs ?? this.defaultAskTimeoutMs,
+      signal: options.signal,
+    });
+    return unwrapReply<R>(body);
+  }
+
+  async *askStream<R>(address: string, message: object, origin: SendOrigin, options: AskCallOptions = {}): AsyncIterable<R> {
+    const target = parseAddress(address);
+    const parts: AsyncIterable<StreamPart> = this.transport.askStream(target, this.build(target, message, origin, options), {
+      idleTimeoutMs: options.timeoutMs ?? this.defaultAskTimeoutMs,
+      signal: options.signal,
+    });
+    for await (const part of parts) {
+      if (part.kind === 'chunk') yield part.value as R;
+      else {
+        unwrapReply(part.body);
+        return;
+      }
+    }
+  }
+}
+
+/** The value of an `ok` reply, or the remote error rebuilt as its typed class. */
+export function unwrapReply<R>(body: ReplyBody): R {
+  if (body.ok) return body.value as R;
+  throw fromWireError(body.error);
+}

@@ -1,0 +1,112 @@
+import { UnknownMessageTypeError, WARREN_HEADERS } from '@warren/contracts';
+import { otelContext } from '@warren/telemetry';
+import type { ActorDefinition } from '../actor-definition';
+import { toValidMessage } from '../message-validator';
+import type { Delivery } from '../ports/delivery.port';
+import type { ActorTransport } from '../ports/transport.port';
+import type { Activation } from './activation';
+import { consumerSpan, invokeHandler, type RuntimeLogger, refuse } from './dispatch-support';
+import { type ContextHost, HandlerContext } from './handler-context';
+import { sendReply } from './handler-result';
+import type { MessageSender } from './message-sender';
+import { decideRetry, type RetryPolicyOptions } from './retry-policy';
+import type { TaskRegistry } from './task-registry';
+
+/**
+ * Runs worker actors: stateless, any node takes the next message, the consumer's prefetch
+ * is the concurrency. A failed tell goes through the retry tiers, then to `warren.dead`;
+ * a failed ask answers with the error (the asker decides: fallback, retry, give up).
+ */
+export class WorkerDispatcher implements ContextHost {
+  private stopping = false;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly transport: ActorTransport,
+    readonly sender: MessageSender,
+    private readonly tasks: TaskRegistry,
+    private readonly retry: RetryPolicyOptions,
+    private readonly log: RuntimeLogger,
+  ) {}
+
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  dispatch(def: ActorDefinition, delivery: Delivery): void {
+    if (this.stopping) return;
+    this.inFlight++;
+    void this.process(def, delivery)
+      .catch((err) => this.log.error({ err, messageId: delivery.envelope.id }, 'worker dispatch failed; the message stays unacked'))
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      });
+  }
+
+  private async process(def: ActorDefinition, delivery: Delivery): Promise<void> {
+    const address = `${def.type}/${delivery.key}`;
+    const handler = def.handlers.get(delivery.envelope.type);
+    if (!handler) {
+      await refuse(
+        this.transport,
+        delivery,
+        { error: new UnknownMessageTypeError(def.type, delivery.envelope.type), target: address, attempt: delivery.attempt },
+        this.log,
+      );
+      return;
+    }
+    let message: object;
+    try {
+      message = toValidMessage(handler.messageClass, delivery.envelope.data ?? {});
+    } catch (error) {
+      await refuse(this.transport, delivery, { error, target: address, handler: handler.name, attempt: delivery.attempt }, this.log);
+      return;
+    }
+    const controller = new AbortController();
+    const unregister = this.tasks.register(delivery.headers[WARREN_HEADERS.TASK_ID], controller);
+    const { span, trace } = consumerSpan(def.type, delivery);
+    const ctx = new HandlerContext(this, address, delivery.key, delivery, undefined, controller, trace);
+    try {
+      const outcome = await otelContext.with(trace, () => invokeHandler(this.transport, handler, message, ctx, delivery, span));
+      if (outcome.ok) {
+        if (delivery.replyTo && !ctx.deferred) await sendReply(this.transport, delivery, outcome.body, outcome.streamed);
+        delivery.ack();
+        return;
+      }
+      if (this.stopping) return; // requeued on close; another node takes it
+      const report = { error: outcome.error, target: address, handler: handler.name, attempt: delivery.attempt };
+      if (delivery.replyTo) {
+        await refuse(this.transport, delivery, report, this.log);
+        return;
+      }
+      const decision = decideRetry(this.retry, 'worker', delivery.attempt, outcome.error);
+      if (decision.action === 'dead-letter') {
+        this.log.warn(
+          { err: outcome.error, address, messageId: delivery.envelope.id, attempt: delivery.attempt, reason: decision.reason },
+          'worker handler failed',
+        );
+        await delivery.deadLetter(report);
+      } else await delivery.retryLater(report, decision.delayMs);
+    } finally {
+      unregister();
+    }
+  }
+
+  saveSteps(_act: Activation): Promise<void> {
+    return Promise.resolve();
+  }
+
+  fireTimer(): void {}
+
+  /** Stops taking messages and waits for the handlers in flight; aborts them after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    if (this.inFlight === 0) return;
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    const timer = setTimeout(() => this.tasks.cancelAll('shutdown'), timeoutMs);
+    await idle;
+    clearTimeout(timer);
+  }
+}

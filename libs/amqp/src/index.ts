@@ -1,0 +1,23 @@
+export type { AmqpTransportOptions } from './amqp-options';
+export { AMQP_DEFAULTS, maskUrl, resolveAmqpOptions } from './amqp-options';
+export type { ActorTypeTable } from './amqp-transport';
+export { AmqpTransport } from './amqp-transport';
+export type { FailureHeader } from './failure-headers';
+export { ORIGIN_HEADERS } from './failure-headers';
+export {
+  actorExchange,
+  DEAD_LETTER_QUEUE,
+  EXCHANGES,
+  ingressShardQueue,
+  retryTier,
+  shardQueue,
+  workerQueue,
+  workerRoutingKey,
+} from './names';
+export { nestRuntimeLogger } from './nest/nest-runtime-logger';
+export { amqpOptionsFromConfig, runtimeOptionsFromConfig } from './nest/options-from-config';
+export { WarrenModule } from './nest/warren.module';
+export { WarrenServer } from './nest/warren.server';
+export { WarrenClient } from './nest/warren-client';
+export { WARREN_MODULE_OPTIONS } from './nest/warren-module-definition';
+export type { WarrenModuleOptions } from './nest/warren-module-options';

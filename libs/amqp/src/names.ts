@@ -1,0 +1,26 @@
+/** Every RabbitMQ name Warren uses, in one place (DESIGN.md, "RabbitMQ topology"). */
+export const EXCHANGES = Object.freeze({
+  INGRESS: 'warren.ingress',
+  INGRESS_HASH: 'warren.ingress.hash',
+  EVENTS: 'warren.events',
+  WORKERS: 'warren.workers',
+  CONTROL: 'warren.control',
+} as const);
+
+export const DEAD_LETTER_QUEUE = 'warren.dead';
+export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+/** Consistent-hash exchange of an entity actor type. */
+export const actorExchange = (type: string): string => `warren.actors.${type}`;
+/** Shard `n` of an entity actor type. */
+export const shardQueue = (type: string, n: number): string => `warren.${type}.shard.${n}`;
+/** Shard `n` of the ingress router. */
+export const ingressShardQueue = (n: number): string => `warren.ingress.shard.${n}`;
+/** Routing key of a worker pool on `warren.workers` (`model.local`). */
+export const workerRoutingKey = (type: string, key: string): string => `${type}.${key}`;
+/** Queue of a worker pool (`warren.worker.model.local`). */
+export const workerQueue = (type: string, key: string): string => `warren.worker.${type}.${key}`;
+/** Retry tier: an exchange and a TTL queue of the same name. */
+export const retryTier = (delayMs: number): string => `warren.retry.${delayMs}`;
+/** This node's exclusive control queue. */
+export const controlQueue = (nodeId: string): string => `warren.control.${nodeId}`;

@@ -1,0 +1,18 @@
+import type { HostOptions, RuntimeLogger, RuntimeOptions } from '@warren/actors';
+import type { ActorStateStore } from '@warren/store';
+import type { AmqpTransportOptions } from '../amqp-options';
+import type { ActorTypeTable } from '../amqp-transport';
+
+/** Options of `WarrenModule.forRoot` / `forRootAsync`. */
+export interface WarrenModuleOptions {
+  amqp?: Partial<AmqpTransportOptions>;
+  runtime?: Partial<RuntimeOptions>;
+  /** Kinds of the actor types this app sends to (hosted types are added by themselves). */
+  types?: ActorTypeTable;
+  /** Where entity actors keep state. Required to host entity actors. */
+  store?: ActorStateStore;
+  /** Per-type hosting options (worker pools, prefetch). */
+  hosting?: Record<string, HostOptions>;
+  /** @default a pino-compatible logger from Nest's Logger */
+  logger?: RuntimeLogger;
+}

@@ -1,0 +1,58 @@
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ActorRuntime, resolveRuntimeOptions } from '@warren/actors';
+import { InvalidOptionsError } from '@warren/contracts';
+import type { ActorStateStore } from '@warren/store';
+import { resolveAmqpOptions } from '../amqp-options';
+import { AmqpTransport } from '../amqp-transport';
+import { nestRuntimeLogger } from './nest-runtime-logger';
+import { WarrenServer } from './warren.server';
+import { WarrenClient } from './warren-client';
+import { WARREN_MODULE_OPTIONS, WarrenConfigurableModule } from './warren-module-definition';
+import type { WarrenModuleOptions } from './warren-module-options';
+
+/**
+ * Warren in a Nest app: the RabbitMQ transport, the actor runtime, `WarrenClient` for
+ * sending, and `WarrenServer` (a transport strategy) for hosting `@Actor` providers.
+ * Connects at bootstrap (a broker that cannot be reached fails start-up in one line).
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: AmqpTransport,
+      inject: [WARREN_MODULE_OPTIONS],
+      useFactory: (o: WarrenModuleOptions) => new AmqpTransport(resolveAmqpOptions(o.amqp), o.types ?? { kinds: {} }),
+    },
+    {
+      provide: ActorRuntime,
+      inject: [AmqpTransport, WARREN_MODULE_OPTIONS],
+      useFactory: (transport: AmqpTransport, o: WarrenModuleOptions) =>
+        new ActorRuntime(transport, o.store ?? missingStore(), resolveRuntimeOptions(o.runtime), o.logger ?? nestRuntimeLogger()),
+    },
+    WarrenClient,
+    WarrenServer,
+  ],
+  exports: [AmqpTransport, ActorRuntime, WarrenClient, WarrenServer],
+})
+export class WarrenModule extends WarrenConfigurableModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(AmqpTransport) private readonly transport: AmqpTransport) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.transport.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.transport.close();
+  }
+}
+
+/** A store that refuses: apps that only send need none, hosting entity actors needs one. */
+function missingStore(): ActorStateStore {
+  const fail = (): never => {
+    throw new InvalidOptionsError('store', 'hosting entity actors needs a state store (WarrenModule.forRoot({ store }))');
+  };
+  return { load: fail, save: fail, hasProcessed: fail, delete: fail };
+}

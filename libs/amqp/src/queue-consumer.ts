@@ -1,0 +1,154 @@
+import type { Delivery, FailureReport, ReplyAddress } from '@warren/actors';
+import { type CloudEvent, parseCloudEvent, WARREN_HEADERS } from '@warren/contracts';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { ConfirmPublisher } from './confirm-publisher';
+import { failureHeader, ORIGIN_HEADERS } from './failure-headers';
+import { DEAD_LETTER_QUEUE, retryTier } from './names';
+
+/** How one queue is consumed and what its deliveries mean. */
+export interface QueueConsumerSpec {
+  queue: string;
+  prefetch: number;
+  /** The actor key of a delivery: the routing key for shards, the pool key for workers. */
+  keyOf: (msg: ConsumeMessage) => string;
+  onDelivery: (delivery: Delivery) => void;
+  /** The consumer's channel is gone; unacked deliveries go back to the queue. */
+  onLost: (queue: string) => void;
+}
+
+/**
+ * One consumer on its own channel, so a shard can be handed over by closing just that
+ * channel. Acks are one by one, only for deliveries of the live channel: a delivery tag
+ * of a lost channel is never acked on a new one.
+ */
+export class QueueConsumer {
+  private channel: Channel | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly spec: QueueConsumerSpec,
+    private readonly publisher: ConfirmPublisher,
+    private readonly nodeId: string,
+  ) {}
+
+  async open(model: ChannelModel): Promise<void> {
+    if (this.closing) return;
+    const ch = await model.createChannel();
+    ch.on('error', () => undefined);
+    ch.on('close', () => {
+      if (this.channel !== ch) return;
+      this.channel = undefined;
+      this.spec.onLost(this.spec.queue);
+    });
+    await ch.prefetch(this.spec.prefetch);
+    this.channel = ch;
+    await ch.consume(this.spec.queue, (msg) => msg && this.receive(ch, msg), { noAck: false });
+  }
+
+  private receive(ch: Channel, msg: ConsumeMessage): void {
+    const settle = (fn: () => void) => {
+      if (this.channel === ch) fn();
+    };
+    const headers = stringHeaders(msg.properties.headers);
+    let envelope: CloudEvent;
+    try {
+      envelope = parseCloudEvent(msg.content);
+    } catch (error) {
+      // A poison message is dead-lettered at once and never blocks the messages behind it.
+      const fallback = {
+        specversion: '1.0',
+        id: String(msg.properties.messageId ?? `unparsed-${msg.fields.deliveryTag}`),
+        source: 'unknown',
+        type: 'unknown',
+      } as CloudEvent;
+      void this.deadLetter(ch, msg, { error, attempt: 1, target: headers[WARREN_HEADERS.TARGET] }, fallback).catch(() => undefined);
+      return;
+    }
+    const replyTo: ReplyAddress | undefined =
+      msg.properties.replyTo && msg.properties.correlationId
+        ? { replyTo: msg.properties.replyTo, correlationId: String(msg.properties.correlationId) }
+        : undefined;
+    const delivery: Delivery = {
+      envelope,
+      headers,
+      key: this.spec.keyOf(msg),
+      replyTo,
+      redelivered: msg.fields.redelivered,
+      attempt: Number(headers[WARREN_HEADERS.ATTEMPT] ?? 1) || 1,
+      queue: this.spec.queue,
+      ack: () => settle(() => ch.ack(msg)),
+      deadLetter: (report) => this.deadLetter(ch, msg, report, envelope),
+      retryLater: (report, delayMs) => this.retryLater(ch, msg, report, delayMs),
+    };
+    this.spec.onDelivery(delivery);
+  }
+
+  /** Publishes to `warren.dead` with `x-warren-error`, waits for the confirm, then acks the original. */
+  private async deadLetter(ch: Channel, msg: ConsumeMessage, report: FailureReport, envelope: CloudEvent): Promise<void> {
+    const headers = {
+      ...(msg.properties.headers ?? {}),
+      [WARREN_HEADERS.ERROR]: failureHeader(report, this.nodeId),
+      [ORIGIN_HEADERS.EXCHANGE]: msg.fields.exchange,
+      [ORIGIN_HEADERS.ROUTING_KEY]: msg.fields.routingKey,
+      [ORIGIN_HEADERS.QUEUE]: this.spec.queue,
+      ...(report.target ? { [WARREN_HEADERS.TARGET]: report.target } : {}),
+    };
+    await this.publisher.publish('', DEAD_LETTER_QUEUE, msg.content, {
+      persistent: true,
+      messageId: envelope.id,
+      type: msg.properties.type,
+      contentType: msg.properties.contentType,
+      correlationId: msg.properties.correlationId,
+      timestamp: Math.floor(Date.now() / 1000),
+      headers,
+    });
+    if (this.channel === ch) ch.ack(msg);
+  }
+
+  /** Sends a worker message to the retry tier of `delayMs`; it comes back to this queue with the next attempt number. */
+  private async retryLater(ch: Channel, msg: ConsumeMessage, report: FailureReport, delayMs: number): Promise<void> {
+    await this.publisher.publish(retryTier(delayMs), this.spec.queue, msg.content, {
+      ...msg.properties,
+      persistent: true,
+      headers: {
+        ...(msg.properties.headers ?? {}),
+        [WARREN_HEADERS.ATTEMPT]: report.attempt + 1,
+        [WARREN_HEADERS.ERROR]: failureHeader(report, this.nodeId),
+      },
+    });
+    if (this.channel === ch) ch.ack(msg);
+  }
+
+  /**
+   * Closes the channel without cancelling first: the broker requeues the unacked messages and
+   * moves a single-active-consumer queue to the next consumer in one step.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    const ch = this.channel;
+    this.channel = undefined;
+    await closeWithin(ch, CLOSE_TIMEOUT_MS);
+  }
+}
+
+/** A channel close waits for the broker's close-ok; on a connection that died silently it would wait forever. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+export async function closeWithin(ch: Channel | undefined, ms: number): Promise<void> {
+  if (!ch) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([ch.close().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
+/** AMQP headers as strings (the runtime only reads Warren's string headers). */
+function stringHeaders(raw: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!raw) return out;
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else if (Buffer.isBuffer(v)) out[k] = v.toString('utf8');
+  }
+  return out;
+}
