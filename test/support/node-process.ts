@@ -27,7 +27,10 @@ export class NodeProcess {
     readonly name: string,
     env: Record<string, string>,
   ) {
-    this.child = spawn(process.execPath, [FIXTURE_NODE], { env: { ...process.env, ...env, NODE_ID: name }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [FIXTURE_NODE], {
+      env: { ...process.env, ...env, NODE_ID: name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     this.ready = new Promise((resolve, reject) => {
       createInterface({ input: this.child.stdout! }).on('line', (line) => {

@@ -12,14 +12,17 @@ export interface RuntimeOptions extends Omit<EntityDispatcherOptions, 'retry'> {
   retry: RetryPolicyOptions;
 }
 
-export const RUNTIME_DEFAULTS: RuntimeOptions = Object.freeze({
+export const RUNTIME_DEFAULTS: Readonly<RuntimeOptions> = Object.freeze({
   askTimeoutMs: 10_000,
   drainTimeoutMs: 30_000,
   mailboxCapacity: 64,
   processedWindow: 256,
   passivateAfterMs: 300_000,
   maxActivations: 200_000,
-  retry: { entityBackoffMs: [50, 250, 1000], workerTiersMs: [1000, 5000, 30000] },
+  retry: Object.freeze({
+    entityBackoffMs: Object.freeze([50, 250, 1000]) as number[],
+    workerTiersMs: Object.freeze([1000, 5000, 30000]) as number[],
+  }),
 });
 
 const KNOWN = new Set(Object.keys(RUNTIME_DEFAULTS));
@@ -27,6 +30,9 @@ const KNOWN = new Set(Object.keys(RUNTIME_DEFAULTS));
 /** Fills defaults (`??`, so a deliberate 0 stays 0), rejects unknown keys and bad ranges. */
 export function resolveRuntimeOptions(raw: Partial<RuntimeOptions> = {}): RuntimeOptions {
   for (const key of Object.keys(raw)) if (!KNOWN.has(key)) throw new InvalidOptionsError(key, 'is not a runtime option');
+  for (const key of Object.keys(raw.retry ?? {})) {
+    if (key !== 'entityBackoffMs' && key !== 'workerTiersMs') throw new InvalidOptionsError(`retry.${key}`, 'is not a retry option');
+  }
   const d = RUNTIME_DEFAULTS;
   const o: RuntimeOptions = {
     askTimeoutMs: raw.askTimeoutMs ?? d.askTimeoutMs,
@@ -36,8 +42,8 @@ export function resolveRuntimeOptions(raw: Partial<RuntimeOptions> = {}): Runtim
     passivateAfterMs: raw.passivateAfterMs ?? d.passivateAfterMs,
     maxActivations: raw.maxActivations ?? d.maxActivations,
     retry: {
-      entityBackoffMs: raw.retry?.entityBackoffMs ?? d.retry.entityBackoffMs,
-      workerTiersMs: raw.retry?.workerTiersMs ?? d.retry.workerTiersMs,
+      entityBackoffMs: [...(raw.retry?.entityBackoffMs ?? d.retry.entityBackoffMs)],
+      workerTiersMs: [...(raw.retry?.workerTiersMs ?? d.retry.workerTiersMs)],
     },
   };
   for (const key of ['askTimeoutMs', 'mailboxCapacity', 'processedWindow', 'passivateAfterMs', 'maxActivations'] as const) {

@@ -31,7 +31,7 @@ export const AMQP_DEFAULTS: Omit<AmqpTransportOptions, 'nodeId'> = Object.freeze
   shardPrefetch: 256,
   workerPrefetch: 16,
   deliveryLimit: 20,
-  workerRetryTiersMs: [1000, 5000, 30000],
+  workerRetryTiersMs: Object.freeze([1000, 5000, 30000]) as number[],
   connectRetries: 3,
   heartbeatSeconds: 15,
   publishTimeoutMs: 10_000,
@@ -49,6 +49,7 @@ function positiveInt(key: string, value: number, max = Number.MAX_SAFE_INTEGER):
 export function resolveAmqpOptions(raw: Partial<AmqpTransportOptions> = {}): AmqpTransportOptions {
   for (const key of Object.keys(raw)) if (!KNOWN.has(key)) throw new InvalidOptionsError(key, 'is not an AMQP transport option');
   const o: AmqpTransportOptions = { ...AMQP_DEFAULTS, nodeId: `${hostname()}-${process.pid}`, ...stripUndefined(raw) };
+  o.workerRetryTiersMs = [...o.workerRetryTiersMs];
   if (!/^amqps?:\/\//.test(o.url)) throw new InvalidOptionsError('url', `must start with amqp:// or amqps:// (got ${maskUrl(o.url)})`);
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(o.nodeId)) throw new InvalidOptionsError('nodeId', 'must be 1-100 of [A-Za-z0-9_.-]');
   positiveInt('shardCount', o.shardCount, 1024);
@@ -67,7 +68,13 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** The URL with its password hidden, for logs and errors. */
+/** The URL with its password hidden, for logs and errors (parsed as amqplib parses it). */
 export function maskUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/.*@/, '//***@');
+  }
 }

@@ -15,8 +15,8 @@ export class TaskRegistry {
     }
     set.add(controller);
     return () => {
-      set.delete(controller);
-      if (set.size === 0) this.byTask.delete(taskId);
+      // Idempotent: a second call must not drop a newer registration of the same task.
+      if (set.delete(controller) && set.size === 0 && this.byTask.get(taskId) === set) this.byTask.delete(taskId);
     };
   }
 

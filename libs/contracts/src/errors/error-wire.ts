@@ -31,6 +31,17 @@ const STACK_LINES = 6;
 
 /** Serialises any thrown value for the wire, keeping the Warren code when there is one. */
 export function toWireError(err: unknown): WireError {
+  if (err instanceof RemoteError) {
+    // Passed on from another hop: keep the original class name and details.
+    return {
+      code: err.code,
+      name: err.remoteName,
+      message: err.message,
+      retryable: err.retryable,
+      stackHead: stackHead(err),
+      ...(err.details ? { details: err.details } : {}),
+    };
+  }
   if (err instanceof WarrenError) {
     const details = collectDetails(err);
     return {
