@@ -1,5 +1,21 @@
 import { ActorOverloadedError, AskTimeoutError, CancelledError, RemoteError, UnknownActorTypeError } from '@warren/contracts';
-import { Add, Append, CounterActor, EchoWorker, Explode, GetCount, Interrupt, LongWait, ReadLog, Say, Words } from './fixtures/test-actors';
+import {
+  Add,
+  Append,
+  AppendLater,
+  CounterActor,
+  EchoWorker,
+  Explode,
+  GetCount,
+  Hold,
+  Interrupt,
+  LongWait,
+  ReadLog,
+  Release,
+  Say,
+  TwoSteps,
+  Words,
+} from './fixtures/test-actors';
 import { eventually, useVhost } from './support/broker';
 import { type InProcessRuntime, startRuntime } from './support/runtime';
 
@@ -139,5 +155,28 @@ describe('entity actors', () => {
     const err = await pending;
     expect(err).toBeInstanceOf(CancelledError);
     expect((err as CancelledError).code).toBe('WARREN_CANCELLED');
+  });
+});
+
+describe('handler context', () => {
+  test('ctx.replyLater() answers an ask from a later message; the actor stays free meanwhile', async () => {
+    const ref = node.runtime.ref('counter/defer-1');
+    const held = [ref.ask<string>(new Hold()), ref.ask<string>(new Hold())];
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await ref.ask(Object.assign(new Release(), { value: 'released' }))).toBe(2);
+    expect(await Promise.all(held)).toEqual(['released', 'released']);
+  });
+
+  test('ctx.step() saves a step result so a retried handler does not run the step again', async () => {
+    const ref = node.runtime.ref('counter/steps-1');
+    // The second step fails on the first attempt; the in-place retry reuses step one's saved result.
+    expect(await ref.ask(new TwoSteps())).toBe('first#1+second');
+  });
+
+  test('ctx.setTimer() delivers a message to the activation after the delay', async () => {
+    const ref = node.runtime.ref('counter/timer-1');
+    await ref.ask(Object.assign(new AppendLater(), { value: 'tick', delayMs: 150 }));
+    expect(await ref.ask<string[]>(new ReadLog())).toEqual([]);
+    await eventually(async () => (await ref.ask<string[]>(new ReadLog())).includes('tick'), 'the timer message');
   });
 });

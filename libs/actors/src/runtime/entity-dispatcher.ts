@@ -185,7 +185,7 @@ export class EntityDispatcher implements ContextHost {
         await this.replyDuplicate(act, delivery);
         return;
       }
-      const error = await this.runOnce(def, act, handler, delivery, message, interleaved);
+      const error = await this.runOnce(def, act, handler, delivery, message, interleaved, attempt);
       if (error === undefined || act.evicted || this.stopping) return;
       const decision = decideRetry(this.options.retry, 'entity', attempt, error);
       if (decision.action === 'dead-letter') {
@@ -207,6 +207,7 @@ export class EntityDispatcher implements ContextHost {
     delivery: Delivery,
     message: object,
     interleaved: boolean,
+    attempt: number,
   ): Promise<unknown> {
     const controller = new AbortController();
     const taskId = delivery.headers[WARREN_HEADERS.TASK_ID];
@@ -218,7 +219,7 @@ export class EntityDispatcher implements ContextHost {
       act.stepsFor = delivery.envelope.id;
     }
     const { span, trace } = consumerSpan(def.type, delivery);
-    const ctx = new HandlerContext(this, act.address, act.key, delivery, act, controller, trace);
+    const ctx = new HandlerContext(this, act.address, act.key, delivery, act, controller, trace, attempt);
     try {
       const outcome = await otelContext.with(trace, () => invokeHandler(this.transport, handler, message, ctx, delivery, span));
       if (!outcome.ok) return outcome.error;

@@ -34,6 +34,8 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
     private readonly activation: Activation | undefined,
     private readonly controller: AbortController,
     readonly trace: TraceContext,
+    /** In-place attempt of an entity handler; the retry-tier attempt of a worker message. */
+    readonly attempt: number = delivery.attempt,
   ) {
     this.sender = delivery.headers[WARREN_HEADERS.SENDER];
     this.taskId = delivery.headers[WARREN_HEADERS.TASK_ID];
@@ -42,9 +44,6 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
 
   get messageId(): string {
     return this.delivery.envelope.id;
-  }
-  get attempt(): number {
-    return this.delivery.attempt;
   }
   get envelope(): CloudEvent {
     return this.delivery.envelope;
