@@ -158,7 +158,17 @@ export function askLatencyRows(r: AskResults): BenchRow[] {
   ];
 }
 
-if (require.main === module) {
+if (require.main === module && process.env.BENCH_SIDE === 'warren') {
+  // Warren's side alone (for `node --cpu-prof`).
+  withVhost('ask', (v) => warrenAsks(v.url)).then(
+    (w) =>
+      console.log(`Warren ask p50 ${w.latency.p50.toFixed(2)} ms p99 ${w.latency.p99.toFixed(2)} ms, ${Math.round(w.perSecond)} asks/s`),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+} else if (require.main === module) {
   runAskBench().then(
     (r) => {
       console.table(askLatencyRows(r).map(({ how, ...row }) => row));

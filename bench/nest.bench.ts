@@ -91,6 +91,13 @@ export async function nestAskThroughput(url: string): Promise<{ perSecond: numbe
 if (require.main === module) {
   const url = process.env.AMQP_URL;
   if (!url) throw new Error('set AMQP_URL to the vhost to use');
+  // amqp-connection-manager rejects sends still queued in its channel wrapper when Nest closes
+  // it, and Nest does not catch that rejection: report it, do not crash after the measurement.
+  const unhandled = new Map<string, number>();
+  process.on('unhandledRejection', (err) => unhandled.set(String(err), (unhandled.get(String(err)) ?? 0) + 1));
+  process.on('exit', () => {
+    for (const [err, n] of unhandled) console.error(`nest bench: ${n} × unhandled rejection at close: ${err}`);
+  });
   nestAskThroughput(url).then(
     (r) => {
       console.log(`BENCH_RESULT ${JSON.stringify(r)}`);

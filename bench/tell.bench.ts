@@ -102,7 +102,15 @@ export async function runTellBench(): Promise<BenchRow[]> {
 }
 
 if (require.main === module) {
-  runTellBench().then(
+  // BENCH_SIDE=warren runs Warren's side alone (for `node --cpu-prof`).
+  const run =
+    process.env.BENCH_SIDE === 'warren'
+      ? () =>
+          withVhost('tell', (v) => warrenTells(v.url)).then((w) => [
+            { name: 'tell throughput (Warren only)', unit: 'msg/s', warren: w.perSecond, how: '' },
+          ])
+      : runTellBench;
+  run().then(
     (rows) => console.table(rows.map(({ how, ...r }) => r)),
     (error: unknown) => {
       console.error(error);
