@@ -19,7 +19,10 @@ test('an idle activation is passivated and its state comes back from the store o
 
 test('activations are bounded: past maxActivations the least recently used idle ones go, and nothing is lost', async () => {
   for (let i = 0; i < 120; i++) await node.runtime.ref(`counter/many-${i}`).tell(Object.assign(new Add(), { by: i }));
-  await eventually(async () => (await node.runtime.ref('counter/many-119').ask<{ count: number }>(new GetCount())).count === 119, 'the last add');
+  await eventually(
+    async () => (await node.runtime.ref('counter/many-119').ask<{ count: number }>(new GetCount())).count === 119,
+    'the last add',
+  );
   expect(node.runtime.entities.activeCount).toBeLessThanOrEqual(50);
   for (const i of [0, 7, 63]) expect((await node.runtime.ref(`counter/many-${i}`).ask<{ count: number }>(new GetCount())).count).toBe(i);
 });

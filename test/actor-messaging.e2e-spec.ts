@@ -84,6 +84,18 @@ describe('ActorRef', () => {
     expect(parts).toEqual(['one', 'two', 'three', 'four']);
   });
 
+  test("#askStream() returns the end marker value (a generator handler's return value) when iterated to the end", async () => {
+    const it = node.runtime.ref('echo/a').askStream<string, { count: number }>(Object.assign(new Words(), { text: 'a b c' }));
+    const seen: string[] = [];
+    let r = await it.next();
+    while (!r.done) {
+      seen.push(r.value);
+      r = await it.next();
+    }
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(r.value).toEqual({ count: 3 });
+  });
+
   test('a repeated ask (same message id) gets the stored reply and is not applied twice', async () => {
     const ref = node.runtime.ref('counter/dedup-1');
     const first = await ref.ask(Object.assign(new Add(), { by: 1 }), { messageId: 'dedup-msg-1' });

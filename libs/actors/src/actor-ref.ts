@@ -20,7 +20,7 @@ export class ActorRef {
   }
 
   /** The parts of a streamed reply, in order; ends at the end marker, throws the handler's error. */
-  askStream<R = unknown>(message: object, options?: AskCallOptions): AsyncIterable<R> {
-    return this.sender.askStream<R>(this.address, message, this.origin, options);
+  askStream<R = unknown, E = unknown>(message: object, options?: AskCallOptions): AsyncGenerator<R, E | undefined> {
+    return this.sender.askStream<R, E>(this.address, message, this.origin, options);
   }
 }

@@ -52,7 +52,8 @@ export class ActorRuntime {
   /** Hosts an `@Actor` instance: declares its queues and starts consuming them. */
   async host(instance: object, options: HostOptions = {}): Promise<ActorDefinition> {
     const def = defineActor(instance);
-    if (this.definitions.has(def.type)) throw new InvalidOptionsError(def.instance.constructor.name, `actor type "${def.type}" is already hosted`);
+    if (this.definitions.has(def.type))
+      throw new InvalidOptionsError(def.instance.constructor.name, `actor type "${def.type}" is already hosted`);
     this.definitions.set(def.type, def);
     const dispatcher = def.kind === 'entity' ? this.entities : this.workers;
     await this.transport.host(

@@ -15,3 +15,7 @@ export type { WarrenErrorOptions } from './errors/warren.error';
 export { WarrenApiError, WarrenError, WarrenRuntimeError } from './errors/warren.error';
 export type { MessageClass } from './messages/message.decorator';
 export { Message, messageTypeOf } from './messages/message.decorator';
+export type { ModelCompletionEnd, ModelDelta, ModelUsage } from './messages/model.messages';
+export { ChatMessage, ModelComplete } from './messages/model.messages';
+export type { SessionEventKind } from './messages/session.messages';
+export { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SessionInterrupt, SessionMessage } from './messages/session.messages';

@@ -36,7 +36,8 @@ export interface ActorContext<S = unknown> {
 
   tell(address: string, message: object, options?: SendOptions): Promise<void>;
   ask<R = unknown>(address: string, message: object, options?: AskCallOptions): Promise<R>;
-  askStream<R = unknown>(address: string, message: object, options?: AskCallOptions): AsyncIterable<R>;
+  /** Parts of a streamed reply; the generator's return value is the end marker's value. */
+  askStream<R = unknown, E = unknown>(address: string, message: object, options?: AskCallOptions): AsyncGenerator<R, E | undefined>;
 
   /** Answers the current ask later: the handler's return value is not sent; complete the handle with `reply`. */
   replyLater(): DeferredReply;

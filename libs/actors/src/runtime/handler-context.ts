@@ -73,8 +73,8 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
     return this.host.sender.ask<R>(address, message, this.origin, { signal: this.signal, ...this.derive(options) });
   }
 
-  askStream<R = unknown>(address: string, message: object, options?: AskCallOptions): AsyncIterable<R> {
-    return this.host.sender.askStream<R>(address, message, this.origin, { signal: this.signal, ...this.derive(options) });
+  askStream<R = unknown, E = unknown>(address: string, message: object, options?: AskCallOptions): AsyncGenerator<R, E | undefined> {
+    return this.host.sender.askStream<R, E>(address, message, this.origin, { signal: this.signal, ...this.derive(options) });
   }
 
   replyLater(): DeferredReply {

@@ -14,11 +14,14 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
  */
 export async function pumpStream(transport: ActorTransport, delivery: Delivery, stream: AsyncIterable<unknown>): Promise<ReplyBody> {
   const to = delivery.replyTo;
+  const it = stream[Symbol.asyncIterator]();
   try {
-    for await (const value of stream) {
-      if (to) await transport.reply(to, { kind: 'chunk', value });
+    for (;;) {
+      const next = await it.next();
+      // An async generator's return value becomes the value of the end marker (e.g. usage).
+      if (next.done) return { ok: true, value: next.value ?? null };
+      if (to) await transport.reply(to, { kind: 'chunk', value: next.value });
     }
-    return { ok: true, value: null };
   } catch (err) {
     return { ok: false, error: toWireError(err) };
   }

@@ -82,7 +82,13 @@ export class MessageSender {
     return unwrapReply<R>(body);
   }
 
-  async *askStream<R>(address: string, message: object, origin: SendOrigin, options: AskCallOptions = {}): AsyncIterable<R> {
+  /** Yields each part; the generator's return value is the end marker's value (e.g. usage). */
+  async *askStream<R, E = unknown>(
+    address: string,
+    message: object,
+    origin: SendOrigin,
+    options: AskCallOptions = {},
+  ): AsyncGenerator<R, E | undefined> {
     const target = parseAddress(address);
     const parts: AsyncIterable<StreamPart> = this.transport.askStream(target, this.build(target, message, origin, options), {
       idleTimeoutMs: options.timeoutMs ?? this.defaultAskTimeoutMs,
@@ -90,11 +96,9 @@ export class MessageSender {
     });
     for await (const part of parts) {
       if (part.kind === 'chunk') yield part.value as R;
-      else {
-        unwrapReply(part.body);
-        return;
-      }
+      else return unwrapReply<E>(part.body) ?? undefined;
     }
+    return undefined;
   }
 }
 

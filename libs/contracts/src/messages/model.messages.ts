@@ -1,0 +1,35 @@
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { Message } from './message.decorator';
+
+/** One chat message of a prompt. */
+export class ChatMessage {
+  @IsIn(['system', 'user', 'assistant']) role!: 'system' | 'user' | 'assistant';
+  @IsString() content!: string;
+}
+
+/** Asks a model endpoint worker (`model/<name>`) for a completion; the reply is streamed. */
+@Message('warren.model.complete')
+export class ModelComplete {
+  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ChatMessage) messages!: ChatMessage[];
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxTokens?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
+}
+
+/** A streamed part of a completion (a `warren.reply.chunk` value). */
+export interface ModelDelta {
+  text: string;
+}
+
+/** Token usage of one completion. */
+export interface ModelUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** The last part of a completion stream: who answered and what it cost. */
+export interface ModelCompletionEnd {
+  model: string;
+  usage: ModelUsage;
+  finishReason: 'stop' | 'length' | 'cancelled';
+}
