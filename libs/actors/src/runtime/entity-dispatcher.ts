@@ -5,7 +5,8 @@ import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
 import { toValidMessage } from '../message-validator';
 import type { Delivery } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
-import { Activation } from './activation';
+import type { Activation } from './activation';
+import { ActivationTable } from './activation-table';
 import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, Sleeper } from './dispatch-support';
 import { type ContextHost, HandlerContext } from './handler-context';
 import { sendReply } from './handler-result';
@@ -34,13 +35,12 @@ interface StepRecord {
  * each message, then the reply, then the ack.
  */
 export class EntityDispatcher implements ContextHost {
-  private readonly activations = new Map<string, Activation>();
+  private readonly activations: ActivationTable;
   private readonly definitions = new Map<string, ActorDefinition>();
   private readonly sleeper = new Sleeper();
   private stopping = false;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
-  private readonly sweep: NodeJS.Timeout;
 
   constructor(
     readonly transport: ActorTransport,
@@ -50,8 +50,7 @@ export class EntityDispatcher implements ContextHost {
     private readonly options: EntityDispatcherOptions,
     private readonly log: RuntimeLogger,
   ) {
-    this.sweep = setInterval(() => this.passivateIdle(), Math.min(30_000, Math.max(100, options.passivateAfterMs / 2)));
-    this.sweep.unref();
+    this.activations = new ActivationTable(options);
   }
 
   /** Activations live now (a gauge for metrics and the memory bench). */
@@ -61,9 +60,7 @@ export class EntityDispatcher implements ContextHost {
 
   /** Messages waiting in mailboxes, summed. */
   get mailboxDepth(): number {
-    let n = 0;
-    for (const a of this.activations.values()) n += a.mailbox.size;
-    return n;
+    return this.activations.mailboxDepth;
   }
 
   dispatch(def: ActorDefinition, delivery: Delivery): void {
@@ -95,24 +92,17 @@ export class EntityDispatcher implements ContextHost {
   }
 
   private activate(address: string, delivery: Delivery): Activation | undefined {
-    let act = this.activations.get(address);
-    if (act) {
-      // Re-insert so the Map's order is least-recently-used first (for eviction).
-      this.activations.delete(address);
-      this.activations.set(address, act);
-      return act;
-    }
+    const existing = this.activations.touch(address);
+    if (existing) return existing;
     try {
       parseAddress(address);
     } catch (error) {
       void refuse(this.transport, delivery, { error, target: address, attempt: delivery.attempt }, this.log);
       return undefined;
     }
-    act = new Activation(address, delivery.key, delivery.queue, this.options.mailboxCapacity, this.options.processedWindow);
+    const act = this.activations.create(address, delivery.key, delivery.queue);
     act.loaded = this.load(act);
     act.loaded.catch(() => undefined);
-    this.activations.set(address, act);
-    this.enforceLimit();
     return act;
   }
 
@@ -296,29 +286,12 @@ export class EntityDispatcher implements ContextHost {
   }
 
   private evict(act: Activation, reason: string): void {
-    act.evicted = true;
-    act.running?.controller.abort(reason);
-    act.clearTimers();
-    if (this.activations.get(act.address) === act) this.activations.delete(act.address);
+    this.activations.evict(act, reason);
   }
 
   /** The consumer of `queue` is gone (channel lost, hand-over): its activations may now live elsewhere. */
   onQueueLost(queue: string): void {
-    for (const act of [...this.activations.values()]) if (act.queue === queue) this.evict(act, `queue ${queue} lost`);
-  }
-
-  private passivateIdle(): void {
-    const cutoff = Date.now() - this.options.passivateAfterMs;
-    for (const act of [...this.activations.values()])
-      if (act.idle && act.timers.size === 0 && act.lastActive < cutoff) this.evict(act, 'passivated');
-  }
-
-  private enforceLimit(): void {
-    if (this.activations.size <= this.options.maxActivations) return;
-    for (const act of this.activations.values()) {
-      if (this.activations.size <= this.options.maxActivations) break;
-      if (act.idle) this.evict(act, 'activation limit');
-    }
+    this.activations.evictQueue(queue);
   }
 
   /** Stops taking messages and waits for the handlers in flight (their acks included). */
@@ -335,7 +308,6 @@ export class EntityDispatcher implements ContextHost {
 
   /** Drops every activation (after `drain`, before closing). */
   close(): void {
-    clearInterval(this.sweep);
-    for (const act of [...this.activations.values()]) this.evict(act, 'closed');
+    this.activations.close();
   }
 }
