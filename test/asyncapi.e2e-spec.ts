@@ -1,0 +1,251 @@
+// The public wire contract for RTC and voice servers, docs/asyncapi.yaml: it parses, names every routing key
+// and exchange, and its JSON Schemas accept the documented examples and refuse what Warren rejects.
+// No broker needed; it lives in test/ (so in the e2e project) because it checks a document, not a unit.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AsyncAPIDocumentInterface, DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SESSION_ID_PATTERN, SessionInterrupt, SessionMessage } from '@warren/contracts';
+// ajv and ajv-formats come with @asyncapi/parser (its own schema validation uses them).
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+const SOURCE = readFileSync(join(__dirname, '..', 'docs', 'asyncapi.yaml'), 'utf8');
+const SESSION_ID = '^[A-Za-z0-9_-]{1,128}$';
+const INGRESS_KINDS = ['message', 'interrupt'] as const;
+const EVENT_KINDS = ['delta', 'reply', 'failed', 'interrupted', 'switched', 'proactive'] as const;
+
+let document: AsyncAPIDocumentInterface;
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+const validators = new Map<string, { payload: ValidateFunction; headers: ValidateFunction }>();
+
+beforeAll(async () => {
+  const { document: parsed, diagnostics } = await new Parser().parse(SOURCE);
+  const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+  if (errors.length > 0 || !parsed) {
+    throw new Error(`docs/asyncapi.yaml is invalid:\n${errors.map((d) => `${d.path.join('.')}: ${d.message}`).join('\n')}`);
+  }
+  document = parsed;
+  for (const message of document.components().messages().all()) {
+    const name = message.name() as string;
+    validators.set(name, {
+      payload: ajv.compile(message.payload()?.json() as object),
+      headers: ajv.compile(message.headers()?.json() as object),
+    });
+  }
+});
+
+/** Validates a body (and AMQP headers) against the schemas of message `warren.session.<kind>`. */
+function check(kind: string, payload: unknown, headers: unknown = {}): string[] {
+  const v = validators.get(`warren.session.${kind}`);
+  if (!v) throw new Error(`no message warren.session.${kind} in docs/asyncapi.yaml`);
+  const errors: string[] = [];
+  if (!v.payload(payload)) errors.push(...(v.payload.errors ?? []).map((e) => `payload${e.instancePath} ${e.message}`));
+  if (!v.headers(headers)) errors.push(...(v.headers.errors ?? []).map((e) => `headers${e.instancePath} ${e.message}`));
+  return errors;
+}
+
+/** The first documented example of message `warren.session.<kind>`. */
+function example(kind: string): { payload: Record<string, unknown>; headers: Record<string, unknown> } {
+  const message = document
+    .components()
+    .messages()
+    .all()
+    .find((m) => m.name() === `warren.session.${kind}`);
+  const first = message?.examples().all()[0];
+  if (!first) throw new Error(`message warren.session.${kind} has no example`);
+  return { payload: structuredClone(first.payload() as Record<string, unknown>), headers: { ...(first.headers() ?? {}) } };
+}
+
+const event = (kind: string, data: unknown, extra: Record<string, unknown> = {}) => ({
+  ...example(kind).payload,
+  data,
+  ...extra,
+});
+
+describe('docs/asyncapi.yaml', () => {
+  test('is a valid AsyncAPI 3 document with CloudEvents JSON as the content type', () => {
+    expect(document.version()).toMatch(/^3\./);
+    expect(document.defaultContentType()).toBe('application/cloudevents+json');
+    for (const message of document.components().messages().all()) {
+      expect(message.contentType()).toBe('application/cloudevents+json');
+    }
+  });
+
+  test.each(INGRESS_KINDS.map((k) => [`session.<sessionId>.${k}`, k]))('%s is received on topic exchange warren.ingress', (_key, kind) => {
+    const channel = document
+      .channels()
+      .all()
+      .find((c) => c.address() === `session.{sessionId}.${kind}`);
+    expect(channel).toBeDefined();
+    expect(channel?.bindings().get('amqp')?.value()).toMatchObject({
+      is: 'routingKey',
+      exchange: { name: 'warren.ingress', type: 'topic', durable: true },
+    });
+    const operations = channel?.operations().all() ?? [];
+    expect(operations.map((o) => o.action())).toEqual(['receive']);
+    expect(operations[0].bindings().get('amqp')?.value()).toMatchObject({ deliveryMode: 2 });
+    expect(channel?.messages().all()[0]?.name()).toBe(`warren.session.${kind}`);
+  });
+
+  test.each(EVENT_KINDS.map((k) => [`session.<sessionId>.${k}`, k]))('%s is sent on topic exchange warren.events', (_key, kind) => {
+    const channel = document
+      .channels()
+      .all()
+      .find((c) => c.address() === `session.{sessionId}.${kind}`);
+    expect(channel).toBeDefined();
+    expect(channel?.bindings().get('amqp')?.value()).toMatchObject({
+      is: 'routingKey',
+      exchange: { name: 'warren.events', type: 'topic', durable: true },
+    });
+    expect(
+      channel
+        ?.operations()
+        .all()
+        .map((o) => o.action()),
+    ).toEqual(['send']);
+    expect(channel?.messages().all()[0]?.name()).toBe(`warren.session.${kind}`);
+  });
+
+  test('documents exactly the routing keys and CloudEvents types of the code', () => {
+    expect([...SESSION_EVENT_KINDS]).toEqual([...EVENT_KINDS]);
+    const addresses = document
+      .channels()
+      .all()
+      .map((c) => c.address());
+    expect(addresses.sort()).toEqual([...INGRESS_KINDS, ...EVENT_KINDS].map((k) => `session.{sessionId}.${k}`).sort());
+    const names = document
+      .components()
+      .messages()
+      .all()
+      .map((m) => m.name());
+    expect(names.sort()).toEqual(Object.values(SESSION_EVENT_TYPES).sort());
+    for (const message of document.components().messages().all()) {
+      expect(message.bindings().get('amqp')?.value()).toMatchObject({ messageType: message.name() });
+    }
+  });
+
+  test(`the session id pattern is ${SESSION_ID}, the same as the code's`, () => {
+    expect(SESSION_ID_PATTERN.source).toBe(SESSION_ID);
+    expect(document.components().schemas().get('SessionId')?.pattern()).toBe(SESSION_ID);
+    for (const channel of document.channels().all()) {
+      expect(channel.parameters().get('sessionId')?.description()).toContain(`\`${SESSION_ID}\``);
+    }
+    expect(document.info().description()).toContain(SESSION_ID);
+  });
+
+  test('info.description states the rules: ids, tenant, vhost, confirms, events, invalid messages', () => {
+    const text = document.info().description() ?? '';
+    for (const phrase of [
+      'warren.ingress',
+      'warren.events',
+      'publisher confirms',
+      'is the same task, not a new one',
+      '`user_id`',
+      'default tenant `dev`',
+      'never read from the body',
+      'A vhost per tenant',
+      'session.*.reply',
+      'session.<id>.#',
+      'dead-lettered',
+      'WARREN_INVALID_MESSAGE',
+      'traceparent',
+    ]) {
+      expect(text).toContain(phrase);
+    }
+  });
+
+  test.each([...INGRESS_KINDS, ...EVENT_KINDS])('the example of warren.session.%s is valid against its schemas', (kind) => {
+    const { payload, headers } = example(kind);
+    expect(payload.type).toBe(`warren.session.${kind}`);
+    expect(check(kind, payload, headers)).toEqual([]);
+  });
+
+  test('every example of every message is valid', () => {
+    for (const message of document.components().messages().all()) {
+      const kind = (message.name() as string).replace('warren.session.', '');
+      for (const ex of message.examples().all()) {
+        expect({ example: ex.name(), errors: check(kind, ex.payload(), ex.headers() ?? {}) }).toEqual({ example: ex.name(), errors: [] });
+      }
+    }
+  });
+
+  test('the ingress data schemas agree with the message classes Warren validates with', () => {
+    const classValid = (cls: new () => object, data: object) =>
+      validateSync(plainToInstance(cls, data), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }).length === 0;
+    const messages: [object, boolean][] = [
+      [example('message').payload.data as object, true],
+      [{ text: 'hi' }, true],
+      [{ text: 'hi', locale: 'pt-BR', channel: 'text', userId: 'u1' }, true],
+      [{}, false],
+      [{ text: 42 }, false],
+      [{ text: '' }, false],
+      [{ text: 'hi', channel: 'video' }, false],
+      [{ text: 'hi', locale: 'english please' }, false],
+      [{ text: 'hi', tenant: 'acme' }, false],
+      [{ text: 'hi', userId: 'u'.repeat(257) }, false],
+    ];
+    for (const [data, valid] of messages) {
+      expect({ data, schema: check('message', event('message', data)).length === 0 }).toEqual({ data, schema: valid });
+      expect({ data, class: classValid(SessionMessage, data) }).toEqual({ data, class: valid });
+    }
+    const interrupts: [object, boolean][] = [
+      [{}, true],
+      [{ taskId: 't-1' }, true],
+      [{ taskId: 7 }, false],
+      [{ taskId: 't'.repeat(257) }, false],
+      [{ task: 't-1' }, false],
+    ];
+    for (const [data, valid] of interrupts) {
+      expect({ data, schema: check('interrupt', event('interrupt', data)).length === 0 }).toEqual({ data, schema: valid });
+      expect({ data, class: classValid(SessionInterrupt, data) }).toEqual({ data, class: valid });
+    }
+  });
+
+  test('the envelope schemas refuse what is not a structured CloudEvent of the right type', () => {
+    const body = example('message').payload;
+    const without = (key: string) => Object.fromEntries(Object.entries(body).filter(([k]) => k !== key));
+    expect(check('message', without('specversion'))).not.toEqual([]);
+    expect(check('message', without('id'))).not.toEqual([]);
+    expect(check('message', without('source'))).not.toEqual([]);
+    expect(check('message', without('data'))).not.toEqual([]);
+    expect(check('message', { ...body, specversion: '0.3' })).not.toEqual([]);
+    expect(check('message', { ...body, type: 'warren.session.interrupt' })).not.toEqual([]);
+    expect(check('message', { ...body, data_base64: 'aGk=' })).not.toEqual([]);
+    expect(check('message', { ...body, time: 'yesterday' })).not.toEqual([]);
+    expect(check('message', body, { traceparent: 'not-a-trace' })).not.toEqual([]);
+    const { data: _data, ...interruptWithoutData } = example('interrupt').payload;
+    expect(check('interrupt', interruptWithoutData)).toEqual([]); // data may be left out: stop the turn in progress
+  });
+
+  test('event schemas require the session id as subject, traceparent, and the documented data', () => {
+    const reply = example('reply');
+    expect(check('reply', reply.payload, reply.headers)).toEqual([]);
+    expect(check('reply', reply.payload, {})).not.toEqual([]); // traceparent is required on events
+    for (const subject of ['a.b', 'a*', 'a#', '', 'x'.repeat(129)]) {
+      expect(check('reply', { ...reply.payload, subject }, reply.headers)).not.toEqual([]);
+    }
+    expect(check('reply', { ...reply.payload, subject: 'x'.repeat(128) }, reply.headers)).toEqual([]);
+    const data = reply.payload.data as Record<string, unknown>;
+    expect(check('reply', { ...reply.payload, data: { ...data, usage: { promptTokens: 1 } } }, reply.headers)).not.toEqual([]);
+
+    const delta = example('delta');
+    const deltaData = delta.payload.data as Record<string, unknown>;
+    for (const seq of [-1, 1.5, '0']) {
+      expect(check('delta', { ...delta.payload, data: { ...deltaData, seq } }, delta.headers)).not.toEqual([]);
+    }
+
+    const failed = example('failed');
+    const failedData = failed.payload.data as Record<string, unknown>;
+    for (const code of ['WARREN_INVALID_MESSAGE', 'WARREN_RATE_LIMITED', 'WARREN_BUDGET_EXCEEDED', 'WARREN_MODEL_UNAVAILABLE']) {
+      expect(check('failed', { ...failed.payload, data: { ...failedData, code } }, failed.headers)).toEqual([]);
+    }
+    expect(check('failed', { ...failed.payload, data: { ...failedData, code: 'RATE_LIMITED' } }, failed.headers)).not.toEqual([]);
+    expect(check('failed', { ...failed.payload, data: { ...failedData, retryAfterMs: -5 } }, failed.headers)).not.toEqual([]);
+
+    // Consumers must ignore fields added later.
+    expect(check('reply', { ...reply.payload, data: { ...data, finishReason: 'stop' } }, reply.headers)).toEqual([]);
+  });
+});
