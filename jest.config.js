@@ -13,7 +13,7 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@warren/(actors|amqp|config|contracts|models|store|telemetry)$': '<rootDir>/libs/$1/src',
+  '^@warren/(actors|amqp|config|contracts|models|moderation|store|telemetry)$': '<rootDir>/libs/$1/src',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 

@@ -1,0 +1,12 @@
+export { toCompletion } from './completion-stream';
+export { ContextTooLongError, ModelEndpointError, ModelRejectedError, ModelUnavailableError } from './errors/model.errors';
+export type { ModelErrorCode } from './errors/model-error-codes';
+export { MODEL_ERROR_CODES } from './errors/model-error-codes';
+export { LocalModel } from './local/local-model.endpoint';
+export type { LocalModelOptions } from './local/local-model-options';
+export { LOCAL_MODEL_DEFAULTS, resolveLocalModelOptions } from './local/local-model-options';
+export type { Completion, CompletionRequest, CompletionResult, ModelEndpoint } from './model-endpoint.port';
+export type { ModelEndpointRegistry } from './model-endpoint-registry';
+export { createModelEndpointRegistry, MODEL_ENDPOINTS } from './model-endpoint-registry';
+export { ModelWorkerActor } from './model-worker.actor';
+export { estimateTokens } from './token-estimate';

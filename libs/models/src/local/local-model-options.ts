@@ -1,0 +1,66 @@
+import { InvalidOptionsError } from '@warren/contracts';
+
+/** Options of the built-in local model; each one documented with its default. */
+export interface LocalModelOptions {
+  /** Endpoint name: the worker pool is `model/<name>`. @default 'local' */
+  name: string;
+  /** Prompt plus completion tokens accepted (tokens are estimated, words × 1.3). @default 8192 */
+  contextWindow: number;
+  /** Delay before the first delta, in ms (time to first token). @default 50 */
+  latencyMs: number;
+  /** Delay before each following delta, in ms. @default 10 */
+  perDeltaMs: number;
+  /**
+   * Share of completions that fail with a retryable `ModelUnavailableError` before the first
+   * delta, 0..1. Decided by a PRNG seeded with `seed`, one draw per `complete()` call, so a
+   * given seed gives the same sequence of failures every run. @default 0
+   */
+  failureRate: number;
+  /** Seed of the failure PRNG, an integer 0..2^32-1. @default 1 */
+  seed: number;
+}
+
+/** Defaults of `LocalModelOptions`. */
+export const LOCAL_MODEL_DEFAULTS: Readonly<LocalModelOptions> = Object.freeze({
+  name: 'local',
+  contextWindow: 8192,
+  latencyMs: 50,
+  perDeltaMs: 10,
+  failureRate: 0,
+  seed: 1,
+});
+
+/** Endpoint names end up in routing keys and queue names (`warren.worker.model.<name>`). */
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const KNOWN = new Set(Object.keys(LOCAL_MODEL_DEFAULTS));
+
+/**
+ * Fills defaults (`??`, so a deliberate 0 stays 0), rejects unknown keys, wrong types and
+ * out-of-range values with an `InvalidOptionsError` naming the key. `raw` may come from YAML.
+ */
+export function resolveLocalModelOptions(raw: Partial<LocalModelOptions> = {}): LocalModelOptions {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new InvalidOptionsError('local model options', 'must be an object');
+  for (const key of Object.keys(raw)) if (!KNOWN.has(key)) throw new InvalidOptionsError(key, 'is not a local model option');
+  const d = LOCAL_MODEL_DEFAULTS;
+  const o: LocalModelOptions = {
+    name: raw.name ?? d.name,
+    contextWindow: raw.contextWindow ?? d.contextWindow,
+    latencyMs: raw.latencyMs ?? d.latencyMs,
+    perDeltaMs: raw.perDeltaMs ?? d.perDeltaMs,
+    failureRate: raw.failureRate ?? d.failureRate,
+    seed: raw.seed ?? d.seed,
+  };
+  if (typeof o.name !== 'string' || !NAME_PATTERN.test(o.name))
+    throw new InvalidOptionsError('name', `must be 1-100 letters, digits, ".", "_" or "-" (got ${JSON.stringify(o.name)})`);
+  if (!Number.isInteger(o.contextWindow) || o.contextWindow < 1)
+    throw new InvalidOptionsError('contextWindow', `must be a positive integer (got ${o.contextWindow})`);
+  for (const key of ['latencyMs', 'perDeltaMs'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 0) throw new InvalidOptionsError(key, `must be an integer ≥ 0 (got ${o[key]})`);
+  }
+  if (typeof o.failureRate !== 'number' || !(o.failureRate >= 0 && o.failureRate <= 1))
+    throw new InvalidOptionsError('failureRate', `must be a number from 0 to 1 (got ${o.failureRate})`);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffff_ffff)
+    throw new InvalidOptionsError('seed', `must be an integer from 0 to 4294967295 (got ${o.seed})`);
+  return o;
+}

@@ -1,0 +1,38 @@
+import { Inject } from '@nestjs/common';
+import { Actor, type ActorContext, Handle } from '@warren/actors';
+import { ModelComplete, type ModelCompletionEnd, type ModelDelta } from '@warren/contracts';
+import { ModelUnavailableError } from './errors/model.errors';
+import type { CompletionRequest } from './model-endpoint.port';
+import { MODEL_ENDPOINTS, type ModelEndpointRegistry } from './model-endpoint-registry';
+
+/**
+ * The `model/<name>` worker pool: streams the completion of endpoint `<name>` to the asker,
+ * one `{ text }` chunk per delta, and ends the stream with the `ModelCompletionEnd`
+ * (model, usage, finishReason). Endpoint errors cross the wire with their code.
+ */
+@Actor('model', { kind: 'worker' })
+export class ModelWorkerActor {
+  constructor(@Inject(MODEL_ENDPOINTS) private readonly endpoints: ModelEndpointRegistry) {}
+
+  @Handle(ModelComplete)
+  async *complete(msg: ModelComplete, ctx: ActorContext): AsyncGenerator<ModelDelta, ModelCompletionEnd, undefined> {
+    const endpoint = this.endpoints.get(ctx.key);
+    if (!endpoint) throw new ModelUnavailableError(ctx.key, `no endpoint named "${ctx.key}" on this node`, { retryable: false });
+    const { deltas, result } = endpoint.complete(toCompletionRequest(msg), ctx.signal);
+    for await (const text of deltas) yield { text };
+    return await result;
+  }
+}
+
+/**
+ * The port's request from the wire message. `locale` is passed on when the message has one
+ * (`ModelComplete` does not declare it yet; the local model also infers it from a greeting).
+ */
+function toCompletionRequest(msg: ModelComplete & { locale?: string }): CompletionRequest {
+  return {
+    messages: msg.messages.map((m) => ({ role: m.role, content: m.content })),
+    ...(msg.maxTokens === undefined ? {} : { maxTokens: msg.maxTokens }),
+    ...(msg.temperature === undefined ? {} : { temperature: msg.temperature }),
+    ...(msg.locale === undefined ? {} : { locale: msg.locale }),
+  };
+}
