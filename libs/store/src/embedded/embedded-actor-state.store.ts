@@ -24,6 +24,15 @@ export interface EmbeddedActorStateOptions {
   maxDocumentBytes: number;
 }
 
+/** A save waiting for the group commit. */
+interface PendingSave {
+  save: ActorSave;
+  json: SaveJson;
+  resolve: (version: number) => void;
+  reject: (error: unknown) => void;
+  result: number | StateConflictError | undefined;
+}
+
 /** JSON texts of one save, computed (and size-checked) before the transaction starts. */
 interface SaveJson {
   state: string | null;
@@ -49,7 +58,10 @@ export class EmbeddedActorStateStore implements ActorStateStore {
   private readonly deleteActor: Statement<[string], number>;
   private readonly deleteProcessed: Statement<[number]>;
   private readonly loadTx: Transaction<(address: string) => ActorRecord>;
-  private readonly saveTx: Transaction<(save: ActorSave, json: SaveJson) => number>;
+  private readonly batchTx: Transaction<(batch: PendingSave[]) => void>;
+  /** Saves waiting for the next group commit. */
+  private pending: PendingSave[] = [];
+  private flushScheduled = false;
   private readonly deleteTx: Transaction<(address: string) => void>;
 
   constructor(
@@ -89,7 +101,18 @@ export class EmbeddedActorStateStore implements ActorStateStore {
     this.deleteProcessed = db.prepare('DELETE FROM actor_processed WHERE actor_id = ?');
     // A deferred read transaction gives load one snapshot of the row and its processed ids.
     this.loadTx = db.transaction((address: string) => this.readRecord(address));
-    this.saveTx = db.transaction((save: ActorSave, json: SaveJson) => this.write(save, json));
+    // Group commit: every save queued in one turn of the event loop goes in one transaction.
+    // A version conflict fails only its own save (it wrote nothing); any other error fails the batch.
+    this.batchTx = db.transaction((batch: PendingSave[]) => {
+      for (const item of batch) {
+        try {
+          item.result = this.write(item.save, item.json);
+        } catch (error) {
+          if (!(error instanceof StateConflictError)) throw error;
+          item.result = error;
+        }
+      }
+    });
     this.deleteTx = db.transaction((address: string) => {
       const id = this.deleteActor.get(address);
       if (id !== undefined) this.deleteProcessed.run(id);
@@ -114,7 +137,36 @@ export class EmbeddedActorStateStore implements ActorStateStore {
       reply: save.processed === undefined ? null : toJson(save.processed.reply),
     };
     assertDocumentSize('actors', jsonBytes(json.state, json.steps, json.reply), this.options.maxDocumentBytes);
-    return guard('save', () => this.saveTx.immediate(save, json));
+    return new Promise<number>((resolve, reject) => {
+      this.pending.push({ save, json, resolve, reject, result: undefined });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Writes the saves still queued now (before the database closes). */
+  flushPending(): void {
+    if (this.pending.length > 0) this.flush();
+  }
+
+  /** Writes the queued saves in one IMMEDIATE transaction and settles each one. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      guard('save', () => this.batchTx.immediate(batch));
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) {
+      if (item.result instanceof Error) item.reject(item.result);
+      else item.resolve(item.result as number);
+    }
   }
 
   async hasProcessed(address: string, messageId: string): Promise<boolean> {

@@ -57,6 +57,7 @@ export class EmbeddedStore implements WarrenStore {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    this.actors.flushPending();
     // Fold the WAL back into the main file when we are the last connection (cheap, best effort).
     try {
       this.db.pragma('wal_checkpoint(PASSIVE)');
