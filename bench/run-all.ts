@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { ASK_IN_FLIGHT, ASK_THROUGHPUT_COUNT, askLatencyRows, runAskBench } from './ask.bench';
 import type { MemoryResult } from './memory.bench';
 import { runStoreBench } from './store.bench';
-import { type BenchRow, benchResult, QUICK, rabbitmqctl, repoRoot, runNode, withVhost } from './support';
+import { type BenchRow, benchResult, QUICK, ROUNDS, rabbitmqctl, repoRoot, runNode, withVhost } from './support';
 import { runTellBench } from './tell.bench';
 
 const ROOT = repoRoot();
@@ -28,13 +28,17 @@ function childNodePath(): string {
 async function askRows(): Promise<BenchRow[]> {
   const ask = await runAskBench();
   const rows = askLatencyRows(ask);
-  const nest = await withVhost('nest', async (v) =>
-    benchResult<{ perSecond: number } | { skipped: string }>(
-      await runNode([], join(DIST_BENCH, 'nest.bench.js'), { AMQP_URL: v.url, NODE_PATH: childNodePath() }, 180_000),
-    ),
-  );
+  let nest: { perSecond: number } | { skipped: string } = { perSecond: 0 };
+  for (let round = 0; round < ROUNDS && 'perSecond' in nest; round++) {
+    const r = await withVhost('nest', async (v) =>
+      benchResult<{ perSecond: number } | { skipped: string }>(
+        await runNode([], join(DIST_BENCH, 'nest.bench.js'), { AMQP_URL: v.url, NODE_PATH: childNodePath() }, 180_000),
+      ),
+    );
+    if ('skipped' in r || r.perSecond > nest.perSecond) nest = r;
+  }
   const how =
-    `${ASK_THROUGHPUT_COUNT} \`ref.ask()\` to worker bench-echo/default, ${ASK_IN_FLIGHT} in flight (worker prefetch 256; default 16), after 1000 warm-up; ` +
+    `${ASK_THROUGHPUT_COUNT} \`ref.ask()\` to worker bench-echo/default, ${ASK_IN_FLIGHT} in flight (worker prefetch 256; default 16), after 1000 warm-up, best of ${ROUNDS} rounds per side; ` +
     `raw amqplib direct reply-to on the same path: ${Math.round(ask.raw.perSecond)}/s. Baseline: Nest 11 RMQ transport, ` +
     `createMicroservice(Transport.RMQ) + @MessagePattern echo, ClientsModule ClientRMQ \`send\` with ${ASK_IN_FLIGHT} in flight, same process; ` +
     "Nest's default queue options: classic durable queue (queueOptions {}), non-persistent messages, server noAck (auto-ack), prefetchCount 0 " +

@@ -33,6 +33,12 @@ export interface BenchRow {
 /** BENCH_QUICK=1: a ~30 s smoke run with smaller counts. */
 export const QUICK = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
 
+/**
+ * Rounds of each Warren-vs-baseline comparison, interleaved (baseline, Warren, baseline, Warren…);
+ * each side reports its best figure. The bench machine is shared, so one round is noisy.
+ */
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 2));
+
 /** Base broker URL (guest/guest on localhost unless AMQP_URL says otherwise); its vhost is replaced per bench. */
 export const BASE_URL = new URL(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
 

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { ActorRef } from '@warren/actors';
 import { connect } from 'amqplib';
 import { add, applied, BenchCounter } from './bench-actors';
-import { type BenchRow, QUICK, rawBody, runConcurrent, startWarren, until, withVhost } from './support';
+import { type BenchRow, QUICK, ROUNDS, rawBody, runConcurrent, startWarren, until, withVhost } from './support';
 
 const ACTORS = 10_000;
 const COUNT = QUICK ? 5_000 : 40_000;
@@ -80,8 +80,13 @@ async function rawTells(url: string): Promise<number> {
 }
 
 export async function runTellBench(): Promise<BenchRow[]> {
-  const baseline = await withVhost('tell-raw', (v) => rawTells(v.url));
-  const warren = await withVhost('tell', (v) => warrenTells(v.url));
+  let baseline = 0;
+  let warren = { perSecond: 0, confirmedPerSecond: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    baseline = Math.max(baseline, await withVhost('tell-raw', (v) => rawTells(v.url)));
+    const w = await withVhost('tell', (v) => warrenTells(v.url));
+    if (w.perSecond > warren.perSecond) warren = w;
+  }
   const ratio = warren.perSecond / baseline;
   return [
     {
@@ -95,7 +100,7 @@ export async function runTellBench(): Promise<BenchRow[]> {
       how:
         `${COUNT} \`ref.tell()\` (persistent, confirmed) to bench-counter actors over ${ACTORS} ids, ${CONCURRENCY} in flight, ` +
         `timed until every handler applied its message (state saved, acked; default 16 shards × prefetch 256; ${WARMUP} warm-up first); ` +
-        `confirms alone: ${Math.round(warren.confirmedPerSecond)} msg/s. Baseline: raw amqplib confirm channel, persistent ~300 B ` +
+        `confirms alone: ${Math.round(warren.confirmedPerSecond)} msg/s; best of ${ROUNDS} interleaved rounds per side. Baseline: raw amqplib confirm channel, persistent ~300 B ` +
         `bodies to one quorum queue, ${CONCURRENCY} in flight, one raw consumer (prefetch ${RAW_PREFETCH}) counting and acking each; same connection for both.`,
     },
   ];

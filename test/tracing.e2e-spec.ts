@@ -1,5 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { installContextManager } from '@warren/telemetry';
 import { CounterActor, EchoWorker, Relay } from './fixtures/test-actors';
 import { eventually, useVhost } from './support/broker';
 import { type InProcessRuntime, startRuntime } from './support/runtime';
@@ -9,6 +10,7 @@ const exporter = new InMemorySpanExporter();
 let node: InProcessRuntime;
 
 beforeAll(async () => {
+  installContextManager();
   trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
   node = await startRuntime(vhost.url, [{ instance: new CounterActor() }, { instance: new EchoWorker(), options: { keys: ['a'] } }]);
 });

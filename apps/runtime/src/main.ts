@@ -5,6 +5,7 @@ import { WarrenServer } from '@warren/amqp';
 import { loadConfig } from '@warren/config';
 import { WarrenError } from '@warren/contracts';
 import { createStore } from '@warren/store';
+import { installContextManager } from '@warren/telemetry';
 import { RuntimeModule } from './runtime.module';
 
 const NEST_LEVELS: Record<string, LogLevel[]> = {
@@ -19,6 +20,8 @@ const NEST_LEVELS: Record<string, LogLevel[]> = {
 
 /** Starts the runtime: config, store, broker, actors; drains on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
+  // Trace context follows async calls in this process (a library must not install it for the app).
+  installContextManager();
   const config = loadConfig();
   const store = createStore(config.store);
   await store.init();

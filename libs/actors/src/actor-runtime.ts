@@ -1,6 +1,5 @@
 import { InvalidOptionsError, parseAddress } from '@warren/contracts';
 import type { ActorStateStore } from '@warren/store';
-import { installContextManager } from '@warren/telemetry';
 import { type ActorDefinition, defineActor } from './actor-definition';
 import { ActorRef } from './actor-ref';
 import type { HostingTransport } from './ports/transport.port';
@@ -37,7 +36,6 @@ export class ActorRuntime {
     private readonly options: RuntimeOptions,
     private readonly log: RuntimeLogger,
   ) {
-    installContextManager();
     this.sender = new MessageSender(transport, options.askTimeoutMs);
     this.entities = new EntityDispatcher(transport, this.sender, store, this.tasks, { ...options, retry: options.retry }, log);
     this.workers = new WorkerDispatcher(transport, this.sender, this.tasks, options.retry, log);
