@@ -101,9 +101,14 @@ export class EntityDispatcher implements ContextHost {
       return undefined;
     }
     const act = this.activations.create(address, delivery.key, delivery.queue);
+    this.reload(act);
+    return act;
+  }
+
+  /** (Re)loads the activation's state; the next message awaits it (a failure is handled there, never unhandled). */
+  private reload(act: Activation): void {
     act.loaded = this.load(act);
     act.loaded.catch(() => undefined);
-    return act;
   }
 
   private async load(act: Activation): Promise<void> {
@@ -166,9 +171,17 @@ export class EntityDispatcher implements ContextHost {
       try {
         await act.loaded;
       } catch (error) {
-        this.evict(act, 'state could not be loaded');
-        if (!this.stopping) await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt }, this.log);
-        return;
+        // The store is down or refused: retry like a failed handler (the mailbox waits), then dead-letter.
+        if (this.stopping || act.evicted) return;
+        const decision = decideRetry(this.options.retry, 'entity', attempt, error);
+        if (decision.action === 'dead-letter') {
+          this.evict(act, 'state could not be loaded');
+          await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt }, this.log);
+          return;
+        }
+        await this.sleeper.sleep(decision.delayMs);
+        this.reload(act);
+        continue;
       }
       if (act.evicted || this.stopping) return;
       if (act.processed.has(delivery.envelope.id)) {
@@ -180,12 +193,12 @@ export class EntityDispatcher implements ContextHost {
       const decision = decideRetry(this.options.retry, 'entity', attempt, error);
       if (decision.action === 'dead-letter') {
         this.log.warn({ err: error, address: target, messageId: delivery.envelope.id, attempt, reason: decision.reason }, 'handler failed');
-        act.loaded = this.load(act); // forget the failed handler's changes to the state
+        this.reload(act); // forget the failed handler's changes to the state
         await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt }, this.log);
         return;
       }
       await this.sleeper.sleep(decision.delayMs);
-      act.loaded = this.load(act);
+      this.reload(act);
     }
   }
 

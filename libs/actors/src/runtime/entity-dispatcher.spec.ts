@@ -1,0 +1,165 @@
+import { Message, StateConflictError, StoreUnavailableError } from '@warren/contracts';
+import type { ActorRecord, ActorSave, ActorStateStore } from '@warren/store';
+import { IsInt } from 'class-validator';
+import { defineActor } from '../actor-definition';
+import { Actor } from '../decorators/actor.decorator';
+import { Handle } from '../decorators/handle.decorator';
+import type { Delivery } from '../ports/delivery.port';
+import type { ActorTransport } from '../ports/transport.port';
+import type { ActorContext } from './actor-context';
+import { EntityDispatcher } from './entity-dispatcher';
+import { MessageSender } from './message-sender';
+import { TaskRegistry } from './task-registry';
+
+@Message('spec.counter.add')
+class Add {
+  @IsInt() by!: number;
+}
+
+let handled = 0;
+@Actor('spec-counter')
+class SpecCounter {
+  @Handle(Add)
+  add(msg: Add, ctx: ActorContext<{ n: number }>): number {
+    handled++;
+    ctx.state = { n: (ctx.state?.n ?? 0) + msg.by };
+    return ctx.state.n;
+  }
+}
+
+/** An in-memory store whose loads fail `failLoads` times first. */
+class FlakyStore implements ActorStateStore {
+  records = new Map<string, ActorRecord>();
+  constructor(public failLoads: number) {}
+  async load<S>(address: string): Promise<ActorRecord<S>> {
+    if (this.failLoads-- > 0) throw new StoreUnavailableError('store down (test)');
+    return (this.records.get(address) ?? {
+      address,
+      state: undefined,
+      version: 0,
+      processed: [],
+      steps: undefined,
+      updatedAt: undefined,
+    }) as ActorRecord<S>;
+  }
+  async save<S>(save: ActorSave<S>): Promise<number> {
+    const current = this.records.get(save.address);
+    if ((current?.version ?? 0) !== save.expectedVersion) throw new StateConflictError(save.address, save.expectedVersion);
+    const processed = [...(current?.processed ?? []), ...(save.processed ? [save.processed] : [])];
+    this.records.set(save.address, {
+      address: save.address,
+      state: save.state,
+      version: save.expectedVersion + 1,
+      processed,
+      steps: undefined,
+      updatedAt: new Date(),
+    });
+    return save.expectedVersion + 1;
+  }
+  async hasProcessed(): Promise<boolean> {
+    return false;
+  }
+  async delete(): Promise<void> {}
+}
+
+const transport: ActorTransport = {
+  nodeId: 'spec',
+  tell: async () => undefined,
+  ask: async () => ({ ok: true, value: null }),
+  askStream: () => (async function* () {})(),
+  reply: async () => undefined,
+  control: async () => undefined,
+};
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function delivery(id: string, by: number) {
+  const d = {
+    acked: false,
+    deadLettered: undefined as unknown,
+    envelope: { specversion: '1.0' as const, id, source: 'spec', type: 'spec.counter.add', data: { by } },
+    headers: {},
+    key: 'c1',
+    redelivered: false,
+    attempt: 1,
+    queue: 'warren.spec-counter.shard.0',
+    ack() {
+      d.acked = true;
+    },
+    async deadLetter(report: { error: unknown }) {
+      d.deadLettered = report.error;
+    },
+    async retryLater() {},
+  };
+  return d;
+}
+
+function dispatcherWith(store: ActorStateStore): EntityDispatcher {
+  return new EntityDispatcher(
+    transport,
+    new MessageSender(transport, 1000),
+    store,
+    new TaskRegistry(),
+    {
+      mailboxCapacity: 8,
+      processedWindow: 16,
+      passivateAfterMs: 60_000,
+      maxActivations: 100,
+      retry: { entityBackoffMs: [1, 1], workerTiersMs: [] },
+    },
+    quiet,
+  );
+}
+
+const settled = (d: { acked: boolean; deadLettered: unknown }) =>
+  new Promise<void>((resolve) => {
+    const t = setInterval(() => {
+      if (d.acked || d.deadLettered !== undefined) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 1);
+  });
+
+describe('EntityDispatcher', () => {
+  beforeEach(() => {
+    handled = 0;
+  });
+
+  test('#dispatch() retries a state load that fails (store down) and applies the message once the store is back', async () => {
+    const d = dispatcherWith(new FlakyStore(2));
+    const msg = delivery('m1', 2);
+    d.dispatch(defineActor(new SpecCounter()), msg as unknown as Delivery);
+    await settled(msg);
+    expect(msg.acked).toBe(true);
+    expect(msg.deadLettered).toBeUndefined();
+    expect(handled).toBe(1);
+    d.close();
+  });
+
+  test('#dispatch() dead-letters with the store error when the store stays down past the retries', async () => {
+    const d = dispatcherWith(new FlakyStore(100));
+    const msg = delivery('m2', 2);
+    d.dispatch(defineActor(new SpecCounter()), msg as unknown as Delivery);
+    await settled(msg);
+    expect(msg.acked).toBe(false);
+    expect(msg.deadLettered).toBeInstanceOf(StoreUnavailableError);
+    expect(handled).toBe(0);
+    d.close();
+  });
+
+  test('#dispatch() acks a message id it already applied without running the handler again', async () => {
+    const store = new FlakyStore(0);
+    const d = dispatcherWith(store);
+    const def = defineActor(new SpecCounter());
+    const first = delivery('same-id', 5);
+    d.dispatch(def, first as unknown as Delivery);
+    await settled(first);
+    const again = delivery('same-id', 5);
+    d.dispatch(def, again as unknown as Delivery);
+    await settled(again);
+    expect(again.acked).toBe(true);
+    expect(handled).toBe(1);
+    expect(store.records.get('spec-counter/c1')?.state).toEqual({ n: 5 });
+    d.close();
+  });
+});
