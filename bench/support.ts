@@ -108,7 +108,8 @@ export async function startWarren(
   const dataDir = mkdtempSync(join(process.env.WARREN_BENCH_DIR ?? tmpdir(), 'warren-bench-'));
   const store = createStore({ kind: 'embedded', dataDir });
   await store.init();
-  const transport = new AmqpTransport(resolveAmqpOptions({ url, ...opts.amqp }), { kinds: {} });
+  const shards = process.env.BENCH_SHARDS ? { shardCount: Number(process.env.BENCH_SHARDS) } : {};
+  const transport = new AmqpTransport(resolveAmqpOptions({ url, ...shards, ...opts.amqp }), { kinds: {} });
   const runtime = new ActorRuntime(
     transport,
     store.actors,
