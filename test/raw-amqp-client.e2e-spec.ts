@@ -49,6 +49,41 @@ describe('raw amqplib client', () => {
     expect((await request('warren.workers', 'echo.a', 'test.echo.say', { text: 'hello' })).data).toEqual({ ok: true, value: 'a: hello' });
   });
 
+  test("an actor's ctx.emit() reaches a raw consumer of warren.events, and ctx.userId is the broker-checked AMQP user_id", async () => {
+    const { queue } = await ch.assertQueue('', { exclusive: true });
+    await ch.bindQueue(queue, 'warren.events', 'test.raw-3.*');
+    const received = new Promise<{ body: Record<string, unknown>; headers: Record<string, unknown> }>((resolve) =>
+      ch.consume(queue, (m) => m && resolve({ body: JSON.parse(m.content.toString()), headers: m.properties.headers ?? {} }), {
+        noAck: true,
+      }),
+    );
+    const correlationId = randomUUID();
+    const reply = new Promise<{ type: string; data: unknown }>((resolve) => replies.set(correlationId, resolve));
+    const id = randomUUID();
+    ch.publish(
+      'warren.actors.counter',
+      'raw-3',
+      Buffer.from(JSON.stringify({ specversion: '1.0', id, source: 'rtc://edge-1', type: 'test.counter.announce', data: { text: 'hey' } })),
+      {
+        replyTo: 'amq.rabbitmq.reply-to',
+        correlationId,
+        userId: 'guest',
+        traceparent: undefined,
+        headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      } as never,
+    );
+    expect((await reply).data).toEqual({ ok: true, value: { userId: 'guest' } });
+    const event = await received;
+    expect(event.body).toMatchObject({
+      specversion: '1.0',
+      type: 'test.counter.announced',
+      subject: 'raw-3',
+      data: { text: 'hey' },
+      id: `${id}:1`,
+    });
+    expect(String(event.headers.traceparent)).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/);
+  });
+
   test('gets a typed error body for an invalid message', async () => {
     const reply = await request('warren.actors.counter', 'raw-2', 'test.counter.add', { by: 'x' });
     expect(reply.type).toBe('warren.reply.error');

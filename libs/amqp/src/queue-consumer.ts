@@ -74,6 +74,7 @@ export class QueueConsumer {
       key: this.spec.keyOf(msg),
       replyTo,
       redelivered: msg.fields.redelivered,
+      userId: typeof msg.properties.userId === 'string' ? msg.properties.userId : undefined,
       attempt: Number(headers[WARREN_HEADERS.ATTEMPT] ?? 1) || 1,
       queue: this.spec.queue,
       ack: () => settle(() => ch.ack(msg)),

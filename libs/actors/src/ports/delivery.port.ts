@@ -26,6 +26,8 @@ export interface Delivery {
   readonly redelivered: boolean;
   /** Attempts so far across retry tiers (`x-warren-attempt`), starting at 1. */
   readonly attempt: number;
+  /** AMQP `user_id` property: validated by the broker (it must equal the connection's user), so it can name a tenant. */
+  readonly userId?: string;
   /** Queue it came from (a shard or worker queue): activations are tied to it. */
   readonly queue: string;
   /** Acknowledges: only after the effects are saved. */

@@ -51,6 +51,8 @@ export interface ActorTransport {
   reply(to: ReplyAddress, part: { kind: 'reply'; body: ReplyBody } | StreamPart, headers?: Record<string, string | number>): Promise<void>;
   /** Publishes a command to every node. */
   control(command: ControlCommand): Promise<void>;
+  /** Publishes a notification on the events exchange (`warren.events`), confirmed. */
+  publishEvent(routingKey: string, event: CloudEvent, headers: Record<string, string | number>): Promise<void>;
 }
 
 /** An actor type this node hosts: entity shards, or worker pools (one queue per key). */

@@ -21,6 +21,8 @@ export interface ActorContext<S = unknown> {
   /** `x-warren-sender`: an actor address or an external source. */
   readonly sender: string | undefined;
   readonly messageId: string;
+  /** AMQP `user_id` of the message, checked by the broker against the connection's user (tenant mapping). */
+  readonly userId: string | undefined;
   /** `x-warren-task-id`, when the message belongs to a task. */
   readonly taskId: string | undefined;
   /** 1 for the first attempt. */
@@ -62,6 +64,11 @@ export interface ActorContext<S = unknown> {
    * (optionally only when it works on `taskId`). Returns true when something was aborted.
    */
   abortRunning(reason?: string, taskId?: string): boolean;
+  /**
+   * Publishes a notification on `warren.events` (e.g. `session.<id>.reply`): a CloudEvent of
+   * `type` with `data`, an id derived from the handled message, the trace continued. Confirmed.
+   */
+  emit(routingKey: string, type: string, data: unknown, options?: { subject?: string; id?: string }): Promise<void>;
   /** Cancels a task on whichever node runs it (`cancel` on `warren.control`). */
   cancelTask(taskId: string, reason?: string): Promise<void>;
 }

@@ -69,6 +69,7 @@ const transport: ActorTransport = {
   askStream: () => (async function* () {})(),
   reply: async () => undefined,
   control: async () => undefined,
+  publishEvent: async () => undefined,
 };
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 

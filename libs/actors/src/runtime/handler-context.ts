@@ -1,5 +1,5 @@
-import { type CloudEvent, InvalidOptionsError, toWireError, WARREN_HEADERS } from '@warren/contracts';
-import type { TraceContext } from '@warren/telemetry';
+import { type CloudEvent, createCloudEvent, InvalidOptionsError, toWireError, WARREN_HEADERS } from '@warren/contracts';
+import { injectTraceHeaders, type TraceContext } from '@warren/telemetry';
 import type { Delivery } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
@@ -44,6 +44,9 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
 
   get messageId(): string {
     return this.delivery.envelope.id;
+  }
+  get userId(): string | undefined {
+    return this.delivery.userId;
   }
   get envelope(): CloudEvent {
     return this.delivery.envelope;
@@ -126,6 +129,15 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
     if (taskId !== undefined && running.taskId !== taskId) return false;
     running.controller.abort(reason);
     return true;
+  }
+
+  async emit(routingKey: string, type: string, data: unknown, options: { subject?: string; id?: string } = {}): Promise<void> {
+    const id = this.derive({ messageId: options.id }).messageId as string;
+    const event = createCloudEvent({ id, source: this.origin.source, type, data, subject: options.subject });
+    const headers: Record<string, string | number> = { [WARREN_HEADERS.SENDER]: this.self };
+    if (this.taskId !== undefined) headers[WARREN_HEADERS.TASK_ID] = this.taskId;
+    injectTraceHeaders(headers, this.trace);
+    await this.host.transport.publishEvent(routingKey, event, headers);
   }
 
   cancelTask(taskId: string, reason?: string): Promise<void> {
