@@ -47,6 +47,11 @@ export class NodeProcess {
     return this.ready;
   }
 
+  /** Resolves with the exit code when the process ends by itself. */
+  whenExited(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** Graceful: SIGTERM, then the exit code. */
   async stop(): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
