@@ -7,6 +7,8 @@ export interface HandlerDefinition {
   messageType: string;
   messageClass: MessageClass;
   interleave: boolean;
+  /** The handler gets the raw `data`, unvalidated. */
+  raw: boolean;
   /** Name of the method, for dead-letter reports (`SessionActor.onMessage`). */
   name: string;
   invoke: (message: object, ctx: unknown) => unknown;
@@ -16,6 +18,8 @@ export interface HandlerDefinition {
 export interface ActorDefinition {
   type: string;
   kind: ActorKind;
+  /** Entity actors without state: no load, no save, no processed ids. */
+  stateless: boolean;
   instance: object;
   handlers: ReadonlyMap<string, HandlerDefinition>;
 }
@@ -37,9 +41,11 @@ export function defineActor(instance: object): ActorDefinition {
       messageType,
       messageClass: h.messageClass,
       interleave: h.interleave,
+      raw: h.raw,
       name: `${cls.name}.${String(h.methodName)}`,
       invoke: (message, ctx) => (method as (m: object, c: unknown) => unknown).call(instance, message, ctx),
     });
   }
-  return { type: meta.type, kind: meta.kind, instance, handlers };
+  if (meta.stateless && meta.kind !== 'entity') throw new InvalidOptionsError(cls.name, 'stateless applies to entity actors only');
+  return { type: meta.type, kind: meta.kind, stateless: meta.stateless, instance, handlers };
 }

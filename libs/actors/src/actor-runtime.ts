@@ -16,6 +16,8 @@ export interface HostOptions {
   keys?: string[];
   /** Consumer prefetch for this type. */
   prefetch?: number;
+  /** Consume the ingress shards instead of the type's own (the ingress router). */
+  source?: 'ingress';
 }
 
 /**
@@ -55,7 +57,7 @@ export class ActorRuntime {
     this.definitions.set(def.type, def);
     const dispatcher = def.kind === 'entity' ? this.entities : this.workers;
     await this.transport.host(
-      { type: def.type, kind: def.kind, keys: options.keys, prefetch: options.prefetch },
+      { type: def.type, kind: def.kind, keys: options.keys, prefetch: options.prefetch, source: options.source },
       {
         onDelivery: (delivery) => dispatcher.dispatch(def, delivery),
         onQueueLost: (queue) => this.entities.onQueueLost(queue),

@@ -2,6 +2,12 @@ import { InvalidMessageError, type MessageClass } from '@warren/contracts';
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validateSync } from 'class-validator';
 
+/** The message a handler receives: a validated class instance, or the raw data for `raw` handlers. */
+export function messageFor(handler: { messageClass: MessageClass; raw: boolean }, data: unknown): object {
+  if (handler.raw) return (data ?? {}) as object;
+  return toValidMessage(handler.messageClass, data ?? {});
+}
+
 /**
  * Turns a message's `data` into an instance of its class and validates it with
  * class-validator. Unknown properties are refused so typos do not pass silently.

@@ -25,7 +25,7 @@ import { AskClient } from './ask-client';
 import { ConfirmPublisher } from './confirm-publisher';
 import { ConnectionManager } from './connection-manager';
 import { ControlConsumer } from './control-consumer';
-import { actorExchange, EXCHANGES, shardQueue, workerQueue, workerRoutingKey } from './names';
+import { actorExchange, EXCHANGES, ingressShardQueue, shardQueue, workerQueue, workerRoutingKey } from './names';
 import { QueueConsumer } from './queue-consumer';
 import { declareTopology, type TopologySpec } from './topology';
 
@@ -175,7 +175,20 @@ export class AmqpTransport implements HostingTransport {
   async host(spec: HostedType, callbacks: HostingCallbacks): Promise<void> {
     this.kinds.set(spec.type, spec.kind);
     const added: QueueConsumer[] = [];
-    if (spec.kind === 'entity') {
+    if (spec.kind === 'entity' && spec.source === 'ingress') {
+      this.topology.ingress = true;
+      for (let n = 0; n < this.options.shardCount; n++) {
+        // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
+        added.push(
+          this.consumer(
+            ingressShardQueue(n),
+            spec.prefetch ?? this.options.shardPrefetch,
+            (m) => m.fields.routingKey.split('.')[1] ?? '',
+            callbacks,
+          ),
+        );
+      }
+    } else if (spec.kind === 'entity') {
       if (!this.topology.entityTypes.includes(spec.type)) this.topology.entityTypes.push(spec.type);
       for (let n = 0; n < this.options.shardCount; n++) {
         added.push(

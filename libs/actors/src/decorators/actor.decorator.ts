@@ -14,12 +14,19 @@ export type ActorKind = 'entity' | 'worker';
 export interface ActorDecoratorOptions {
   /** @default 'entity' */
   kind?: ActorKind;
+  /**
+   * Entity actors only: one activation per key and order per key, but no state is loaded or
+   * saved and no processed ids are kept (e.g. a router whose receivers deduplicate).
+   * @default false
+   */
+  stateless?: boolean;
 }
 
 /** What `@Actor` stores on the class. */
 export interface ActorMetadata {
   type: string;
   kind: ActorKind;
+  stateless: boolean;
 }
 
 /**
@@ -30,7 +37,7 @@ export function Actor(type: string, options: ActorDecoratorOptions = {}): ClassD
   if (!/^[a-z][a-z0-9-]{0,63}$/.test(type)) {
     throw new InvalidOptionsError('@Actor(type)', `"${type}" must match [a-z][a-z0-9-]*`);
   }
-  const meta: ActorMetadata = { type, kind: options.kind ?? 'entity' };
+  const meta: ActorMetadata = { type, kind: options.kind ?? 'entity', stateless: options.stateless ?? false };
   return (target) => {
     Reflect.defineMetadata(ACTOR_METADATA, meta, target);
   };

@@ -12,6 +12,13 @@ export interface HandleOptions {
    * @default false
    */
   interleave?: boolean;
+  /**
+   * Hands the handler the message's raw `data` (not validated, not a class instance), for
+   * handlers that validate themselves to answer invalid input in their own way (the ingress
+   * router publishes a `failed` event before it refuses).
+   * @default false
+   */
+  raw?: boolean;
 }
 
 /** One `@Handle` as stored on the class. */
@@ -19,6 +26,7 @@ export interface HandlerMetadata {
   methodName: string | symbol;
   messageClass: MessageClass;
   interleave: boolean;
+  raw: boolean;
 }
 
 /** Marks a method as the handler of `messageClass` (a class with `@Message(type)`). */
@@ -26,7 +34,7 @@ export function Handle(messageClass: MessageClass, options: HandleOptions = {}):
   return (target, methodName) => {
     const ctor = target.constructor;
     const list = (Reflect.getOwnMetadata(HANDLERS_METADATA, ctor) as HandlerMetadata[] | undefined) ?? [];
-    list.push({ methodName, messageClass, interleave: options.interleave ?? false });
+    list.push({ methodName, messageClass, interleave: options.interleave ?? false, raw: options.raw ?? false });
     Reflect.defineMetadata(HANDLERS_METADATA, list, ctor);
   };
 }

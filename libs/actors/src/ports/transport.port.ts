@@ -63,6 +63,11 @@ export interface HostedType {
   keys?: string[];
   /** Overrides the transport's prefetch for this type. */
   prefetch?: number;
+  /**
+   * Entity types only: consume the ingress shards (`warren.ingress.shard.<n>`, raw producers'
+   * `session.<sessionId>.<kind>` messages) instead of the type's own shards; the key is the session id.
+   */
+  source?: 'ingress';
 }
 
 /** Callbacks a hosting transport calls. */

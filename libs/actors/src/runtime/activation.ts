@@ -26,6 +26,8 @@ export class Activation {
   readonly timers = new Map<string, NodeJS.Timeout>();
   /** Set when evicted: late results of its handlers are not acked on its behalf. */
   evicted = false;
+  /** A stateless entity: nothing is loaded or saved (order per key only). */
+  stateless = false;
 
   constructor(
     readonly address: string,

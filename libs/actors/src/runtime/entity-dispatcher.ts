@@ -2,7 +2,7 @@ import { ActorOverloadedError, parseAddress, UnknownMessageTypeError, WARREN_HEA
 import type { ActorStateStore } from '@warren/store';
 import { otelContext } from '@warren/telemetry';
 import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
-import { toValidMessage } from '../message-validator';
+import { messageFor } from '../message-validator';
 import type { Delivery } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
@@ -77,7 +77,7 @@ export class EntityDispatcher implements ContextHost {
       );
       return;
     }
-    const act = this.activate(address, delivery);
+    const act = this.activate(address, delivery, def.stateless);
     if (!act) return;
     if (handler.interleave) {
       void this.process(def, act, handler, delivery, true);
@@ -91,7 +91,7 @@ export class EntityDispatcher implements ContextHost {
     this.pump(def, act);
   }
 
-  private activate(address: string, delivery: Delivery): Activation | undefined {
+  private activate(address: string, delivery: Delivery, stateless: boolean): Activation | undefined {
     const existing = this.activations.touch(address);
     if (existing) return existing;
     try {
@@ -101,12 +101,17 @@ export class EntityDispatcher implements ContextHost {
       return undefined;
     }
     const act = this.activations.create(address, delivery.key, delivery.queue);
+    act.stateless = stateless;
     this.reload(act);
     return act;
   }
 
   /** (Re)loads the activation's state; the next message awaits it (a failure is handled there, never unhandled). */
   private reload(act: Activation): void {
+    if (act.stateless) {
+      act.loaded = Promise.resolve();
+      return;
+    }
     act.loaded = this.load(act);
     act.loaded.catch(() => undefined);
   }
@@ -162,7 +167,7 @@ export class EntityDispatcher implements ContextHost {
     const target = act.address;
     let message: object;
     try {
-      message = toValidMessage(handler.messageClass, delivery.envelope.data ?? {});
+      message = messageFor(handler, delivery.envelope.data);
     } catch (error) {
       await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt: delivery.attempt }, this.log);
       return;
@@ -228,16 +233,7 @@ export class EntityDispatcher implements ContextHost {
       if (!outcome.ok) return outcome.error;
       if (act.evicted) return undefined; // this node lost the actor: leave the message to the new owner
       const answer = delivery.replyTo && !ctx.deferred;
-      await act.serialSave(async () => {
-        act.version = await this.store.save({
-          address: act.address,
-          expectedVersion: act.version,
-          state: act.state,
-          processed: { id: delivery.envelope.id, reply: answer ? outcome.body : undefined, at: Date.now() },
-          steps: interleaved ? undefined : null,
-        });
-      });
-      act.remember(delivery.envelope.id);
+      if (!act.stateless) await this.saveAfter(act, delivery, answer ? outcome.body : undefined, interleaved);
       if (!interleaved) act.steps = undefined;
       if (answer) await sendReply(this.transport, delivery, outcome.body, outcome.streamed);
       delivery.ack();
@@ -248,6 +244,20 @@ export class EntityDispatcher implements ContextHost {
       unregister();
       if (act.running?.controller === controller) act.running = undefined;
     }
+  }
+
+  /** State, version, the processed id and an ask's reply in one atomic save. */
+  private async saveAfter(act: Activation, delivery: Delivery, reply: unknown, interleaved: boolean): Promise<void> {
+    await act.serialSave(async () => {
+      act.version = await this.store.save({
+        address: act.address,
+        expectedVersion: act.version,
+        state: act.state,
+        processed: { id: delivery.envelope.id, reply, at: Date.now() },
+        steps: interleaved ? undefined : null,
+      });
+    });
+    act.remember(delivery.envelope.id);
   }
 
   /** A message already applied (redelivered or sent again): ack, and answer an ask with the stored reply. */
@@ -262,6 +272,7 @@ export class EntityDispatcher implements ContextHost {
   }
 
   saveSteps(act: Activation): Promise<void> {
+    if (act.stateless) return Promise.resolve();
     const steps: StepRecord = { messageId: act.stepsFor ?? '', results: act.steps ?? {} };
     return act.serialSave(async () => {
       act.version = await this.store.save({

@@ -1,7 +1,7 @@
 import { UnknownMessageTypeError, WARREN_HEADERS } from '@warren/contracts';
 import { otelContext } from '@warren/telemetry';
 import type { ActorDefinition } from '../actor-definition';
-import { toValidMessage } from '../message-validator';
+import { messageFor } from '../message-validator';
 import type { Delivery } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
@@ -59,7 +59,7 @@ export class WorkerDispatcher implements ContextHost {
     }
     let message: object;
     try {
-      message = toValidMessage(handler.messageClass, delivery.envelope.data ?? {});
+      message = messageFor(handler, delivery.envelope.data);
     } catch (error) {
       await refuse(this.transport, delivery, { error, target: address, handler: handler.name, attempt: delivery.attempt }, this.log);
       return;

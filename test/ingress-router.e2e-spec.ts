@@ -1,0 +1,109 @@
+// Raw producers (voice/RTC servers) → warren.ingress → ingress router → session/<tenant>~<id>.
+import { randomUUID } from 'node:crypto';
+import { type ConfirmChannel, type ConsumeMessage, connect } from 'amqplib';
+import { IngressRouterActor } from '../apps/runtime/src/ingress/ingress-router.actor';
+import { resolveIngressRouterOptions } from '../apps/runtime/src/ingress/ingress-router.options';
+import { ReadSession, RecordingSession } from './fixtures/test-actors';
+import { autoTeardown, eventually, useVhost } from './support/broker';
+import { type InProcessRuntime, startRuntime } from './support/runtime';
+
+const vhost = useVhost('ingress');
+let node: InProcessRuntime;
+let ch: ConfirmChannel;
+const dead: ConsumeMessage[] = [];
+const failed: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  node = await startRuntime(
+    vhost.url,
+    [
+      {
+        instance: new IngressRouterActor(resolveIngressRouterOptions({ tenantsByUser: { guest: 'acme' }, maxTextLength: 50 })),
+        options: { source: 'ingress' },
+      },
+      { instance: new RecordingSession() },
+    ],
+    { logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } },
+  );
+  const conn = await connect(vhost.url, { noDelay: true });
+  autoTeardown({ close: () => conn.close() });
+  ch = await conn.createConfirmChannel();
+  await ch.consume('warren.dead', (m) => {
+    if (m) {
+      dead.push(m);
+      ch.ack(m);
+    }
+  });
+  const { queue } = await ch.assertQueue('', { exclusive: true });
+  await ch.bindQueue(queue, 'warren.events', 'session.*.failed');
+  await ch.consume(queue, (m) => m && failed.push(JSON.parse(m.content.toString())), { noAck: true });
+});
+
+function send(
+  sessionId: string,
+  kind: 'message' | 'interrupt',
+  data: unknown,
+  extra: { id?: string; userId?: string; body?: Buffer } = {},
+): Promise<void> {
+  const id = extra.id ?? randomUUID();
+  const body =
+    extra.body ?? Buffer.from(JSON.stringify({ specversion: '1.0', id, source: 'rtc://edge-1', type: `warren.session.${kind}`, data }));
+  return new Promise((resolve, reject) =>
+    ch.publish('warren.ingress', `session.${sessionId}.${kind}`, body, { persistent: true, messageId: id, userId: extra.userId }, (err) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
+}
+
+const read = (address: string) =>
+  node.runtime.ref(address).ask<{ texts: string[]; tasks: string[]; interrupts: number }>(new ReadSession());
+
+describe('ingress router', () => {
+  test("forwards a session's messages in order to session/<tenant>~<id>, the CloudEvent id becoming the task id", async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `turn-${i}`);
+    for (const [i, id] of ids.entries()) await send('s1', 'message', { text: `hello ${i}` }, { id });
+    const state = await eventually(async () => {
+      const s = await read('session/dev~s1');
+      return s.texts.length === 50 ? s : undefined;
+    }, 'all 50 messages');
+    expect(state.texts).toEqual(ids.map((_, i) => `hello ${i}`));
+    expect(state.tasks).toEqual(ids);
+  });
+
+  test('takes the tenant from the broker-checked AMQP user_id, never from the body', async () => {
+    await send('s2', 'message', { text: 'from guest' }, { userId: 'guest' });
+    await eventually(async () => (await read('session/acme~s2')).texts.includes('from guest'), 'the acme session');
+    expect((await read('session/dev~s2')).texts).toEqual([]);
+  });
+
+  test('a repeated CloudEvent id is the same task: the session applies it once', async () => {
+    await send('s3', 'message', { text: 'once' }, { id: 'same-turn' });
+    await send('s3', 'message', { text: 'once' }, { id: 'same-turn' });
+    await send('s3', 'interrupt', {});
+    await eventually(async () => (await read('session/dev~s3')).interrupts === 1, 'the interrupt behind them');
+    expect((await read('session/dev~s3')).texts).toEqual(['once']);
+  });
+
+  test('an invalid message gets a failed event naming the problem and is dead-lettered; the session goes on', async () => {
+    await send('s4', 'message', { txt: 'typo' }, { id: 'bad-1' });
+    await send('s4', 'message', { text: 'x'.repeat(51) }, { id: 'too-long-1' });
+    await send('s4', 'message', { text: 'fine' });
+    await eventually(async () => (await read('session/dev~s4')).texts.includes('fine'), 'the valid message');
+    const bad = await eventually(() => failed.find((e) => (e.data as { taskId: string }).taskId === 'bad-1'), 'the failed event');
+    expect(bad).toMatchObject({ type: 'warren.session.failed', subject: 's4', data: { code: 'WARREN_INVALID_MESSAGE' } });
+    const long = await eventually(() => failed.find((e) => (e.data as { taskId: string }).taskId === 'too-long-1'), 'the failed event');
+    expect(String((long.data as { message: string }).message)).toMatch(/longer than 50/);
+    await eventually(
+      () => dead.some((m) => m.properties.messageId === 'bad-1') && dead.some((m) => m.properties.messageId === 'too-long-1'),
+      'both dead letters',
+    );
+  });
+
+  test('a body that is not JSON is dead-lettered and does not block the session', async () => {
+    await send('s5', 'message', null, { id: 'garbage-1', body: Buffer.from('not json at all') });
+    await send('s5', 'message', { text: 'after garbage' });
+    await eventually(async () => (await read('session/dev~s5')).texts.includes('after garbage'), 'the next message');
+    const letter = await eventually(() => dead.find((m) => m.properties.messageId === 'garbage-1'), 'the dead letter');
+    expect((letter.properties.headers?.['x-warren-error'] as { code: string }).code).toBe('WARREN_INVALID_MESSAGE');
+  });
+});
