@@ -104,6 +104,6 @@ describe('ingress router', () => {
     await send('s5', 'message', { text: 'after garbage' });
     await eventually(async () => (await read('session/dev~s5')).texts.includes('after garbage'), 'the next message');
     const letter = await eventually(() => dead.find((m) => m.properties.messageId === 'garbage-1'), 'the dead letter');
-    expect((letter.properties.headers?.['x-warren-error'] as { code: string }).code).toBe('WARREN_INVALID_MESSAGE');
+    expect((letter.properties.headers?.['x-warren-error'] as { code: string } | undefined)?.code).toBe('WARREN_INVALID_MESSAGE');
   });
 });
