@@ -166,3 +166,28 @@ describe('@Message()', () => {
     expect(() => Message(type)).not.toThrow();
   });
 });
+
+describe('stateless entities and raw handlers', () => {
+  @Message('spec.raw.ping')
+  class RawPing {}
+
+  it('defineActor() carries @Actor({ stateless }) and @Handle({ raw }) into the definition', () => {
+    @Actor('spec-router', { stateless: true })
+    class Router {
+      @Handle(RawPing, { raw: true })
+      ping(): void {}
+    }
+    const def = defineActor(new Router());
+    expect(def.stateless).toBe(true);
+    expect(def.handlers.get('spec.raw.ping')?.raw).toBe(true);
+  });
+
+  it('defineActor() refuses a stateless worker (stateless is for entity actors)', () => {
+    @Actor('spec-stateless-worker', { kind: 'worker', stateless: true })
+    class Bad {
+      @Handle(RawPing)
+      ping(): void {}
+    }
+    expect(() => defineActor(new Bad())).toThrow(InvalidOptionsError);
+  });
+});

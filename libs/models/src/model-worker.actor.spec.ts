@@ -45,7 +45,7 @@ describe('ModelWorkerActor', () => {
   );
 
   it('ModelWorkerActor is @Actor("model", { kind: "worker" }) handling warren.model.complete', () => {
-    expect(getActorMetadata(ModelWorkerActor)).toEqual({ type: 'model', kind: 'worker' });
+    expect(getActorMetadata(ModelWorkerActor)).toEqual({ type: 'model', kind: 'worker', stateless: false });
     const def = defineActor(actor);
     expect([...def.handlers.keys()]).toEqual(['warren.model.complete']);
   });
