@@ -24,7 +24,13 @@ export class RuntimeModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: INGRESS_ROUTER_OPTIONS, useValue: resolveIngressRouterOptions() }, IngressRouterActor],
+      providers: [
+        {
+          provide: INGRESS_ROUTER_OPTIONS,
+          useValue: resolveIngressRouterOptions({ ...config.ingress, tenantsByUser: { ...config.ingress.tenantsByUser } }),
+        },
+        IngressRouterActor,
+      ],
     };
   }
 }

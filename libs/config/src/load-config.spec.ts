@@ -114,7 +114,7 @@ describe('loadConfig()', () => {
     const { dir } = withConfigFile('metrics:\n  port: 9000\n');
     const error = loadError(() => loadConfig({ env: { WARREN_CONFIG: 'warren' }, cwd: dir }));
     expect(error.key).toBe('metrics');
-    expect(error.message).toContain('unknown key (allowed: amqp, runtime, store, gateway, log)');
+    expect(error.message).toContain('unknown key (allowed: amqp, runtime, store, gateway, ingress, log)');
   });
 
   it('loadConfig() enforces runtime.shardPrefetch > runtime.mailboxCapacity', () => {
@@ -124,5 +124,19 @@ describe('loadConfig()', () => {
     expect(error.message).toBe(
       'runtime.shardPrefetch: must be greater than mailboxCapacity (300): one full mailbox would stall every other actor of the shard (got 256) in warren.yaml',
     );
+  });
+});
+
+describe('ingress section', () => {
+  it('loadConfig() reads ingress.tenantsByUser as a map and keeps its defaults otherwise', () => {
+    const { dir } = withConfigFile('ingress:\n  tenantsByUser:\n    rtc-edge: acme\n');
+    const config = loadConfig({ env: { WARREN_CONFIG: 'warren' }, cwd: dir });
+    expect(config.ingress).toEqual({ tenantsByUser: { 'rtc-edge': 'acme' }, defaultTenant: 'dev', maxTextLength: 4000 });
+  });
+
+  it('loadConfig() refuses a default tenant that cannot be part of an actor key', () => {
+    const { dir } = withConfigFile('ingress:\n  defaultTenant: "a b"\n');
+    const error = loadError(() => loadConfig({ env: { WARREN_CONFIG: 'warren' }, cwd: dir }));
+    expect(error.key).toBe('ingress.defaultTenant');
   });
 });

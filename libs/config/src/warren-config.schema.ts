@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsObject, ValidateNested } from 'class-validator';
 import { AmqpConfig } from './sections/amqp.config';
 import { GatewayConfig } from './sections/gateway.config';
+import { IngressConfig } from './sections/ingress.config';
 import { LogConfig } from './sections/log.config';
 import { RuntimeConfig } from './sections/runtime.config';
 import { StoreConfig } from './sections/store.config';
@@ -36,6 +37,12 @@ export class WarrenConfigSchema {
   @Type(() => GatewayConfig)
   gateway = new GatewayConfig();
 
+  /** The ingress router (raw AMQP producers). */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => IngressConfig)
+  ingress = new IngressConfig();
+
   /** Logging. */
   @IsObject()
   @ValidateNested()
@@ -49,6 +56,7 @@ export const CONFIG_SECTIONS = Object.freeze({
   runtime: RuntimeConfig,
   store: StoreConfig,
   gateway: GatewayConfig,
+  ingress: IngressConfig,
   log: LogConfig,
 });
 
@@ -68,6 +76,7 @@ export type WarrenConfig = DeepReadonly<{
   runtime: Plain<RuntimeConfig> & { nodeId: string };
   store: Plain<StoreConfig>;
   gateway: Plain<GatewayConfig>;
+  ingress: Plain<IngressConfig>;
   log: Plain<LogConfig>;
 }>;
 
@@ -77,5 +86,6 @@ export type WarrenConfigInput = DeepPartial<{
   runtime: Plain<RuntimeConfig>;
   store: Plain<StoreConfig>;
   gateway: Plain<GatewayConfig>;
+  ingress: Plain<IngressConfig>;
   log: Plain<LogConfig>;
 }>;
