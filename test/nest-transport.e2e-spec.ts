@@ -45,7 +45,12 @@ beforeAll(async () => {
   app.connectMicroservice({ strategy: app.get(WarrenServer) });
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
-  autoTeardown({ close: async () => (await app.close(), await store.close()) });
+  autoTeardown({
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  });
 });
 
 test("connectMicroservice({ strategy: WarrenServer }) hosts the app's @Actor providers; WarrenClient sends from any provider", async () => {

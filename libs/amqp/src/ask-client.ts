@@ -94,7 +94,7 @@ export class AskClient {
   ): Promise<void> {
     if (!this.channel) await this.connection.whenConnected(this.publishTimeoutMs);
     const ch = this.channel;
-    if (!ch) throw new NoRouteError(exchange, routingKey);
+    if (!ch) throw new ConnectionLostError('the ask channel is not open');
     const options: Options.Publish = {
       correlationId,
       replyTo: DIRECT_REPLY_TO,
@@ -219,7 +219,9 @@ export class AskClient {
   /** Sends a reply, chunk or stream end to an asker (any channel may publish to a reply-to). */
   async reply(replyTo: string, correlationId: string, event: CloudEvent, headers: Record<string, string | number> = {}): Promise<void> {
     if (!this.channel) await this.connection.whenConnected(this.publishTimeoutMs);
-    this.channel?.publish('', replyTo, Buffer.from(JSON.stringify(event)), {
+    // No channel: fail loudly, so the message is not acked and its redelivery replies again.
+    if (!this.channel) throw new ConnectionLostError('the ask channel is not open; the reply was not sent');
+    this.channel.publish('', replyTo, Buffer.from(JSON.stringify(event)), {
       correlationId,
       type: event.type,
       messageId: event.id,

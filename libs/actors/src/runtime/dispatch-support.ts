@@ -1,6 +1,6 @@
-import { type ReplyBody, toWireError, WARREN_HEADERS } from '@warren/contracts';
+import { type ReplyBody, toWireError, UnknownMessageTypeError, WARREN_HEADERS } from '@warren/contracts';
 import { endSpan, extractTraceContext, type Span, SpanKind, startSpan, type TraceContext } from '@warren/telemetry';
-import type { HandlerDefinition } from '../actor-definition';
+import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
 import type { Delivery, FailureReport } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { HandlerContext } from './handler-context';
@@ -70,6 +70,12 @@ export async function refuse(transport: ActorTransport, delivery: Delivery, repo
     // The message stays unacked: the broker redelivers it when this channel closes.
     log.error({ err, messageId: delivery.envelope.id, target: report.target }, 'could not dead-letter or answer a failed message');
   }
+}
+
+/** A message of a type the actor has no handler for: refused like any other unhandleable message. */
+export function refuseUnknownType(transport: ActorTransport, def: ActorDefinition, delivery: Delivery, log: RuntimeLogger): Promise<void> {
+  const error = new UnknownMessageTypeError(def.type, delivery.envelope.type);
+  return refuse(transport, delivery, { error, target: `${def.type}/${delivery.key}`, attempt: delivery.attempt }, log);
 }
 
 /** A sleep that ends early when `wake` is called (shutdown). */

@@ -1,4 +1,4 @@
-import { ActorOverloadedError, parseAddress, UnknownMessageTypeError, WARREN_HEADERS } from '@warren/contracts';
+import { ActorOverloadedError, parseAddress, WARREN_HEADERS } from '@warren/contracts';
 import type { ActorStateStore } from '@warren/store';
 import { otelContext } from '@warren/telemetry';
 import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
@@ -7,7 +7,7 @@ import type { Delivery } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
 import { ActivationTable } from './activation-table';
-import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, Sleeper } from './dispatch-support';
+import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType, Sleeper } from './dispatch-support';
 import { type ContextHost, HandlerContext } from './handler-context';
 import { sendReply } from './handler-result';
 import type { MessageSender } from './message-sender';
@@ -69,12 +69,7 @@ export class EntityDispatcher implements ContextHost {
     const address = `${def.type}/${delivery.key}`;
     const handler = def.handlers.get(delivery.envelope.type);
     if (!handler) {
-      void refuse(
-        this.transport,
-        delivery,
-        { error: new UnknownMessageTypeError(def.type, delivery.envelope.type), target: address, attempt: delivery.attempt },
-        this.log,
-      );
+      void refuseUnknownType(this.transport, def, delivery, this.log);
       return;
     }
     const act = this.activate(address, delivery, def.stateless);

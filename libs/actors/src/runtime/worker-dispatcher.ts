@@ -1,11 +1,11 @@
-import { UnknownMessageTypeError, WARREN_HEADERS } from '@warren/contracts';
+import { WARREN_HEADERS } from '@warren/contracts';
 import { otelContext } from '@warren/telemetry';
 import type { ActorDefinition } from '../actor-definition';
 import { messageFor } from '../message-validator';
 import type { Delivery } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
-import { consumerSpan, invokeHandler, type RuntimeLogger, refuse } from './dispatch-support';
+import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType } from './dispatch-support';
 import { type ContextHost, HandlerContext } from './handler-context';
 import { sendReply } from './handler-result';
 import type { MessageSender } from './message-sender';
@@ -49,12 +49,7 @@ export class WorkerDispatcher implements ContextHost {
     const address = `${def.type}/${delivery.key}`;
     const handler = def.handlers.get(delivery.envelope.type);
     if (!handler) {
-      await refuse(
-        this.transport,
-        delivery,
-        { error: new UnknownMessageTypeError(def.type, delivery.envelope.type), target: address, attempt: delivery.attempt },
-        this.log,
-      );
+      await refuseUnknownType(this.transport, def, delivery, this.log);
       return;
     }
     let message: object;
