@@ -13,9 +13,19 @@ export { fromWireError, RemoteError, toWireError } from './errors/error-wire';
 export * from './errors/runtime-errors';
 export type { WarrenErrorOptions } from './errors/warren.error';
 export { WarrenApiError, WarrenError, WarrenRuntimeError } from './errors/warren.error';
+export type { LimiterGrant } from './messages/limiter.messages';
+export { LimiterAcquire } from './messages/limiter.messages';
 export type { MessageClass } from './messages/message.decorator';
 export { Message, messageTypeOf } from './messages/message.decorator';
 export type { ModelCompletionEnd, ModelDelta, ModelUsage } from './messages/model.messages';
 export { ChatMessage, ModelComplete } from './messages/model.messages';
 export type { SessionEventKind } from './messages/session.messages';
 export { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SessionInterrupt, SessionMessage } from './messages/session.messages';
+export type {
+  SessionDeltaData,
+  SessionFailedData,
+  SessionInterruptedData,
+  SessionReplyData,
+  SessionUsage,
+} from './messages/session-events';
+export { sessionEventKey } from './messages/session-events';

@@ -54,3 +54,17 @@ export class UnknownMessageTypeError extends WarrenApiError {
     super(`actor type "${actorType}" has no handler for "${messageType}"`, WARREN_ERROR_CODES.UNKNOWN_MESSAGE_TYPE);
   }
 }
+
+/** No valid credentials (HTTP 401). */
+export class UnauthorizedError extends WarrenApiError {
+  constructor(message = 'a valid API key is required (Authorization: Bearer <key>)') {
+    super(message, WARREN_ERROR_CODES.UNAUTHORIZED);
+  }
+}
+
+/** Valid credentials without the right to do this (HTTP 403). */
+export class ForbiddenError extends WarrenApiError {
+  constructor(message = 'this key may not do that') {
+    super(message, WARREN_ERROR_CODES.FORBIDDEN);
+  }
+}

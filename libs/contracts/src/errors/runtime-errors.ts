@@ -126,3 +126,13 @@ export class ShuttingDownError extends WarrenRuntimeError {
     super('the node is shutting down', WARREN_ERROR_CODES.SHUTTING_DOWN, { retryable: true });
   }
 }
+
+/** A rate limit refused the work; `retryAfterMs` says when capacity is expected back. */
+export class RateLimitedError extends WarrenRuntimeError {
+  constructor(
+    readonly scope: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`rate limit of ${scope} reached; retry in ${retryAfterMs} ms`, WARREN_ERROR_CODES.RATE_LIMITED, { retryable: true });
+  }
+}

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Message } from './message.decorator';
 
 /** One chat message of a prompt. */
@@ -14,6 +14,8 @@ export class ModelComplete {
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ChatMessage) messages!: ChatMessage[];
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxTokens?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
+  /** BCP 47 tag of the conversation, when known (the local model answers in it). */
+  @IsOptional() @IsString() @MaxLength(35) locale?: string;
 }
 
 /** A streamed part of a completion (a `warren.reply.chunk` value). */

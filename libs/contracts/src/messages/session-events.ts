@@ -1,0 +1,45 @@
+import type { SessionEventKind } from './session.messages';
+
+/** Token usage as published in `reply` events. */
+export interface SessionUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** `session.<id>.delta`: one streamed chunk of the assistant's reply; `seq` counts from 0 per task. */
+export interface SessionDeltaData {
+  taskId: string;
+  seq: number;
+  text: string;
+}
+
+/** `session.<id>.reply`: the final reply of a turn. */
+export interface SessionReplyData {
+  taskId: string;
+  text: string;
+  /** The endpoint that answered (`moderation` when a blocked input got the safe reply). */
+  model: string;
+  usage: SessionUsage;
+  /** BCP 47 language of the user's text, detected or given. */
+  language?: string;
+  /** True when moderation replaced or redacted text. */
+  moderated?: boolean;
+}
+
+/** `session.<id>.failed`: the turn ended without a reply; `code` is a stable `WARREN_*` code. */
+export interface SessionFailedData {
+  taskId: string;
+  code: string;
+  message: string;
+}
+
+/** `session.<id>.interrupted`: the turn was cut off; `text` is the part already streamed. */
+export interface SessionInterruptedData {
+  taskId: string;
+  text: string;
+}
+
+/** Routing key of a session event on `warren.events`: `session.<sessionId>.<kind>`. */
+export function sessionEventKey(sessionId: string, kind: SessionEventKind): string {
+  return `session.${sessionId}.${kind}`;
+}
