@@ -44,6 +44,9 @@ const ARGS: Record<string, unknown[]> = {
   NotFoundError: ['task', 't1'],
   CancelledError: [],
   ShuttingDownError: [],
+  RateLimitedError: ['limiter/dev', 1500],
+  UnauthorizedError: [],
+  ForbiddenError: [],
 };
 
 const isErrorClass = (value: unknown): value is ErrorClass =>
@@ -157,6 +160,12 @@ describe('toWireError() / fromWireError()', () => {
     expect(back).toBeInstanceOf(CancelledError);
     expect(back.code).toBe('WARREN_CANCELLED');
     expect(back.message).toBe('interrupted by the user');
+  });
+
+  it('fromWireError(toWireError()) rebuilds RateLimitedError with its scope and retryAfterMs', () => {
+    const back = fromWireError(overTheWire(new contracts.RateLimitedError('limiter/dev', 1500)));
+    expect(back).toBeInstanceOf(contracts.RateLimitedError);
+    expect(back).toMatchObject({ code: 'WARREN_RATE_LIMITED', scope: 'limiter/dev', retryAfterMs: 1500, retryable: true });
   });
 
   it('fromWireError(toWireError()) rebuilds UnknownActorTypeError and UnknownMessageTypeError', () => {
