@@ -39,3 +39,4 @@ export type {
 export type { ResolvedStoreOptions, StoreKind, StoreOptions } from './store-options';
 export { resolveStoreOptions, STORE_DEFAULTS, storeOptionsFromEnv } from './store-options';
 export type { ErasureReport, WarrenStore } from './warren-store';
+export { WARREN_STORE } from './warren-store';

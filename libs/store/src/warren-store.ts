@@ -33,3 +33,6 @@ export interface WarrenStore {
   /** Closes connections; later calls reject with `StoreUnavailableError`. */
   close(): Promise<void>;
 }
+
+/** Injection token of the process's `WarrenStore` (Nest apps provide it once, at the root). */
+export const WARREN_STORE = Symbol('warren:store');
