@@ -49,6 +49,16 @@ export class ActorRuntime {
     });
   }
 
+  /** Entity activations live on this node (a gauge: `metrics.observeRuntime`). */
+  get activeActors(): number {
+    return this.entities.activeCount;
+  }
+
+  /** Messages waiting in this node's entity mailboxes, summed (a gauge: `metrics.observeRuntime`). */
+  get mailboxDepth(): number {
+    return this.entities.mailboxDepth;
+  }
+
   /** Hosts an `@Actor` instance: declares its queues and starts consuming them. */
   async host(instance: object, options: HostOptions = {}): Promise<ActorDefinition> {
     const def = defineActor(instance);

@@ -1,0 +1,82 @@
+import { WarrenMetrics } from './warren-metrics';
+
+describe('WarrenMetrics', () => {
+  it('exposes every metric with its labels after the calls', async () => {
+    const m = new WarrenMetrics({ defaultMetrics: false });
+    m.turnEnded('completed');
+    m.turnEnded('blocked');
+    m.stepDuration('model', 120);
+    m.turnDuration(250);
+    m.modelCall('local', 80, 12, 30);
+    m.moderationBlocked('in', 'pii');
+    m.limiterRejected('acme');
+    m.httpRequest('/v1/sessions/:sessionId/messages', 'POST', 202, 3);
+    m.messageAccepted();
+    const text = await m.metrics();
+    expect(text).toContain('warren_turns_total{outcome="completed"} 1');
+    expect(text).toContain('warren_turns_total{outcome="blocked"} 1');
+    expect(text).toContain('warren_turn_step_duration_seconds_bucket{le="0.25",step="model"} 1');
+    expect(text).toContain('warren_turn_step_duration_seconds_sum{step="model"} 0.12');
+    expect(text).toContain('warren_turn_duration_seconds_count 1');
+    expect(text).toContain('warren_model_latency_seconds_count{model="local"} 1');
+    expect(text).toContain('warren_model_tokens_total{model="local",kind="prompt"} 12');
+    expect(text).toContain('warren_model_tokens_total{model="local",kind="completion"} 30');
+    expect(text).toContain('warren_moderation_blocks_total{direction="in",category="pii"} 1');
+    expect(text).toContain('warren_limiter_rejects_total{tenant="acme"} 1');
+    expect(text).toContain('warren_gateway_requests_total{route="/v1/sessions/:sessionId/messages",method="POST",status="202"} 1');
+    expect(text).toContain('warren_gateway_request_duration_seconds_count{route="/v1/sessions/:sessionId/messages",method="POST"} 1');
+    expect(text).toContain('warren_gateway_messages_accepted_total 1');
+    expect(m.contentType).toMatch(/^text\/plain/);
+  });
+
+  it('has buckets from 0.5 ms to 30 s', async () => {
+    const m = new WarrenMetrics({ defaultMetrics: false });
+    m.turnDuration(0.2);
+    const text = await m.metrics();
+    expect(text).toContain('warren_turn_duration_seconds_bucket{le="0.0005"} 1');
+    expect(text).toContain('warren_turn_duration_seconds_bucket{le="30"} 1');
+  });
+
+  it('two instances do not share state or a registry', async () => {
+    const a = new WarrenMetrics();
+    const b = new WarrenMetrics();
+    a.limiterRejected('t1');
+    a.limiterRejected('t1');
+    expect(a.registry).not.toBe(b.registry);
+    expect(await a.metrics()).toContain('warren_limiter_rejects_total{tenant="t1"} 2');
+    expect(await b.metrics()).not.toContain('tenant="t1"');
+  });
+
+  it('collects process metrics unless told not to', async () => {
+    expect(await new WarrenMetrics().metrics()).toContain('process_cpu_user_seconds_total');
+    expect(await new WarrenMetrics({ defaultMetrics: false }).metrics()).not.toContain('process_cpu_user_seconds_total');
+  });
+
+  it('reads the actor gauges from the registered sources at scrape time, summed', async () => {
+    const m = new WarrenMetrics({ defaultMetrics: false });
+    let active = 3;
+    m.observeRuntime({ activeActors: () => active, mailboxDepth: () => 5 });
+    const stop = m.observeRuntime({ activeActors: () => 2, mailboxDepth: () => 1 });
+    expect(await m.metrics()).toContain('warren_active_actors 5');
+    expect(await m.metrics()).toContain('warren_mailbox_depth 6');
+    active = 10;
+    expect(await m.metrics()).toContain('warren_active_actors 12');
+    stop();
+    expect(await m.metrics()).toContain('warren_active_actors 10');
+    expect(await m.metrics()).toContain('warren_mailbox_depth 5');
+  });
+
+  it('a throwing source does not break the scrape', async () => {
+    const m = new WarrenMetrics({ defaultMetrics: false });
+    m.observeRuntime({
+      activeActors: () => {
+        throw new Error('stopping');
+      },
+      mailboxDepth: () => Number.NaN,
+    });
+    m.observeRuntime({ activeActors: () => 1, mailboxDepth: () => 2 });
+    const text = await m.metrics();
+    expect(text).toContain('warren_active_actors 1');
+    expect(text).toContain('warren_mailbox_depth 2');
+  });
+});

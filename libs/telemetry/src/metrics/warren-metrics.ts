@@ -1,0 +1,171 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { DURATION_BUCKETS_SECONDS, msToSeconds } from './metric-buckets';
+import { type RuntimeGaugeSource, RuntimeGaugeSources } from './runtime-gauge-source';
+
+/** How a turn ended (`warren_turns_total{outcome}`). */
+export type TurnOutcome = 'completed' | 'failed' | 'interrupted' | 'blocked';
+
+/** Which side of the model a moderation decision was on. */
+export type ModerationDirection = 'in' | 'out';
+
+/** Options of {@link WarrenMetrics}. */
+export interface WarrenMetricsOptions {
+  /** Also collect prom-client's process metrics (CPU, memory, event loop lag, GC) on this registry. @default true */
+  defaultMetrics?: boolean;
+}
+
+/**
+ * Warren's Prometheus metrics on a registry of its own (never prom-client's global one: two
+ * apps may run in one process, and tests create several instances). Durations are given in
+ * ms and exported in seconds. `metrics()` renders the text exposition for `GET /metrics`.
+ */
+export class WarrenMetrics {
+  /** The registry every metric of this instance is registered on. */
+  readonly registry = new Registry();
+  private readonly sources = new RuntimeGaugeSources();
+
+  private readonly turns = new Counter({
+    name: 'warren_turns_total',
+    help: 'Conversation turns ended, by outcome (completed, failed, interrupted, blocked).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly steps = new Histogram({
+    name: 'warren_turn_step_duration_seconds',
+    help: 'Duration of one step of a turn (preprocess, limiter, model, moderation, write-back, notify).',
+    labelNames: ['step'] as const,
+    buckets: [...DURATION_BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+  private readonly turnSeconds = new Histogram({
+    name: 'warren_turn_duration_seconds',
+    help: 'Duration of a whole turn, from the message to the reply.',
+    buckets: [...DURATION_BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+  private readonly modelLatency = new Histogram({
+    name: 'warren_model_latency_seconds',
+    help: 'Duration of a model call, by endpoint.',
+    labelNames: ['model'] as const,
+    buckets: [...DURATION_BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+  private readonly modelTokens = new Counter({
+    name: 'warren_model_tokens_total',
+    help: 'Tokens used by model calls, by endpoint and kind (prompt, completion).',
+    labelNames: ['model', 'kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly moderationBlocks = new Counter({
+    name: 'warren_moderation_blocks_total',
+    help: 'Moderation blocks, by direction (in: user input, out: model output) and category.',
+    labelNames: ['direction', 'category'] as const,
+    registers: [this.registry],
+  });
+  private readonly limiterRejects = new Counter({
+    name: 'warren_limiter_rejects_total',
+    help: 'Requests refused by a tenant limiter.',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
+  private readonly httpRequests = new Counter({
+    name: 'warren_gateway_requests_total',
+    help: 'HTTP requests answered by the gateway, by route pattern, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly httpDuration = new Histogram({
+    name: 'warren_gateway_request_duration_seconds',
+    help: 'Duration of gateway HTTP requests, by route pattern and method.',
+    labelNames: ['route', 'method'] as const,
+    buckets: [...DURATION_BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+  private readonly accepted = new Counter({
+    name: 'warren_gateway_messages_accepted_total',
+    help: 'User messages accepted by the gateway (202).',
+    registers: [this.registry],
+  });
+
+  constructor(options: WarrenMetricsOptions = {}) {
+    const sources = this.sources;
+    new Gauge({
+      name: 'warren_active_actors',
+      help: 'Entity actor activations live in this process.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.sum((s) => s.activeActors()));
+      },
+    });
+    new Gauge({
+      name: 'warren_mailbox_depth',
+      help: 'Messages waiting in actor mailboxes in this process.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.sum((s) => s.mailboxDepth()));
+      },
+    });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Content type of {@link metrics} (the Prometheus text format of the registry). */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The text exposition of every metric, for `GET /metrics`. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /**
+   * Reads `activeActors()` and `mailboxDepth()` of `source` at every scrape (several sources
+   * are summed). Returns a function that stops reading it.
+   */
+  observeRuntime(source: RuntimeGaugeSource): () => void {
+    return this.sources.add(source);
+  }
+
+  /** A turn ended with `outcome`. */
+  turnEnded(outcome: TurnOutcome): void {
+    this.turns.inc({ outcome });
+  }
+
+  /** One step of a turn took `ms`. */
+  stepDuration(step: string, ms: number): void {
+    this.steps.observe({ step }, msToSeconds(ms));
+  }
+
+  /** A whole turn took `ms`. */
+  turnDuration(ms: number): void {
+    this.turnSeconds.observe(msToSeconds(ms));
+  }
+
+  /** A call to model endpoint `model` took `ms` and used these tokens. */
+  modelCall(model: string, ms: number, promptTokens: number, completionTokens: number): void {
+    this.modelLatency.observe({ model }, msToSeconds(ms));
+    if (promptTokens > 0) this.modelTokens.inc({ model, kind: 'prompt' }, promptTokens);
+    if (completionTokens > 0) this.modelTokens.inc({ model, kind: 'completion' }, completionTokens);
+  }
+
+  /** Moderation blocked a message (`in`: user input, `out`: model output) for `category`. */
+  moderationBlocked(direction: ModerationDirection, category: string): void {
+    this.moderationBlocks.inc({ direction, category });
+  }
+
+  /** The limiter of `tenant` refused a request. */
+  limiterRejected(tenant: string): void {
+    this.limiterRejects.inc({ tenant });
+  }
+
+  /** The gateway answered `method route` (the route pattern, not the raw path) with `status` in `ms`. */
+  httpRequest(route: string, method: string, status: number, ms: number): void {
+    this.httpRequests.inc({ route, method, status: String(status) });
+    this.httpDuration.observe({ route, method }, msToSeconds(ms));
+  }
+
+  /** The gateway accepted a user message. */
+  messageAccepted(): void {
+    this.accepted.inc();
+  }
+}
