@@ -53,7 +53,8 @@ describe('loadConfig()', () => {
     });
     expect(config.runtime).toMatchObject({ shardPrefetch: 256, mailboxCapacity: 64, entityBackoffMs: [50, 250, 1000] });
     expect(config.store).toEqual({ dataDir: './.warren-data' });
-    expect(config.gateway).toEqual({ port: 3000, host: '0.0.0.0' });
+    expect(config.gateway).toMatchObject({ port: 3000, host: '0.0.0.0', sseHeartbeatMs: 15000 });
+    expect(Object.keys(config.gateway.tenants)).toEqual(['dev']);
     expect(config.log).toEqual({ level: 'info' });
   });
 
@@ -110,11 +111,18 @@ describe('loadConfig()', () => {
     expect(error.message).toContain('unknown key (allowed: nodeId, askTimeoutMs, mailboxCapacity,');
   });
 
+  it('production config has no development tenant', () => {
+    const config = loadConfig({ env: { NODE_ENV: 'production' }, cwd: REPO_ROOT });
+    expect(config.gateway.tenants).toEqual({});
+  });
+
   it('loadConfig() refuses an unknown section', () => {
     const { dir } = withConfigFile('metrics:\n  port: 9000\n');
     const error = loadError(() => loadConfig({ env: { WARREN_CONFIG: 'warren' }, cwd: dir }));
     expect(error.key).toBe('metrics');
-    expect(error.message).toContain('unknown key (allowed: amqp, runtime, store, gateway, ingress, log)');
+    expect(error.message).toContain(
+      'unknown key (allowed: amqp, runtime, store, gateway, ingress, session, models, moderation, limiter, log)',
+    );
   });
 
   it('loadConfig() enforces runtime.shardPrefetch > runtime.mailboxCapacity', () => {

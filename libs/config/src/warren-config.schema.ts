@@ -3,8 +3,12 @@ import { IsObject, ValidateNested } from 'class-validator';
 import { AmqpConfig } from './sections/amqp.config';
 import { GatewayConfig } from './sections/gateway.config';
 import { IngressConfig } from './sections/ingress.config';
+import { LimiterConfig } from './sections/limiter.config';
 import { LogConfig } from './sections/log.config';
+import { type LocalModelConfig, ModelsConfig } from './sections/models.config';
+import { ModerationConfig } from './sections/moderation.config';
 import { RuntimeConfig } from './sections/runtime.config';
+import { SessionConfig } from './sections/session.config';
 import { StoreConfig } from './sections/store.config';
 
 /**
@@ -43,6 +47,30 @@ export class WarrenConfigSchema {
   @Type(() => IngressConfig)
   ingress = new IngressConfig();
 
+  /** The session actor's turn pipeline. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SessionConfig)
+  session = new SessionConfig();
+
+  /** Model endpoints. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ModelsConfig)
+  models = new ModelsConfig();
+
+  /** Moderation of model input and output. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ModerationConfig)
+  moderation = new ModerationConfig();
+
+  /** Per-tenant rate limits. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LimiterConfig)
+  limiter = new LimiterConfig();
+
   /** Logging. */
   @IsObject()
   @ValidateNested()
@@ -57,6 +85,10 @@ export const CONFIG_SECTIONS = Object.freeze({
   store: StoreConfig,
   gateway: GatewayConfig,
   ingress: IngressConfig,
+  session: SessionConfig,
+  models: ModelsConfig,
+  moderation: ModerationConfig,
+  limiter: LimiterConfig,
   log: LogConfig,
 });
 
@@ -77,6 +109,10 @@ export type WarrenConfig = DeepReadonly<{
   store: Plain<StoreConfig>;
   gateway: Plain<GatewayConfig>;
   ingress: Plain<IngressConfig>;
+  session: Plain<SessionConfig>;
+  models: { local: Plain<LocalModelConfig> };
+  moderation: Plain<ModerationConfig>;
+  limiter: Plain<LimiterConfig>;
   log: Plain<LogConfig>;
 }>;
 
@@ -87,5 +123,9 @@ export type WarrenConfigInput = DeepPartial<{
   store: Plain<StoreConfig>;
   gateway: Plain<GatewayConfig>;
   ingress: Plain<IngressConfig>;
+  session: Plain<SessionConfig>;
+  models: { local: Plain<LocalModelConfig> };
+  moderation: Plain<ModerationConfig>;
+  limiter: Plain<LimiterConfig>;
   log: Plain<LogConfig>;
 }>;

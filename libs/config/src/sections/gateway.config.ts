@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsObject, IsString, Max, Min } from 'class-validator';
 
 /** HTTP gateway settings (`gateway:` in the config file). */
 export class GatewayConfig {
@@ -18,4 +18,24 @@ export class GatewayConfig {
   @IsString()
   @IsNotEmpty()
   host = '0.0.0.0';
+
+  /**
+   * Tenants and their API keys, stored as `sha256:<hex>` of the key (`echo -n <key> | sha256sum`).
+   * Out of the box: the development tenant `dev` with the key `dev-key`; config/production.yaml
+   * turns it off. Checked when the gateway starts.
+   * @default { dev: { apiKeys: ['sha256:7e9f8fd1…'] } }
+   */
+  @IsObject()
+  tenants: Record<string, { apiKeys: string[] }> = {
+    dev: { apiKeys: ['sha256:7e9f8fd111802be56c379d597842e29b2cebd35ff2133d431a49fa556a18704e'] },
+  };
+
+  /**
+   * Interval of the comment lines that keep a Server-Sent Events stream open through proxies.
+   * @default 15000
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  sseHeartbeatMs = 15_000;
 }
