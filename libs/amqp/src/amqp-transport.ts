@@ -25,6 +25,7 @@ import { AskClient } from './ask-client';
 import { ConfirmPublisher } from './confirm-publisher';
 import { ConnectionManager } from './connection-manager';
 import { ControlConsumer } from './control-consumer';
+import { type EventListener, EventSubscriber } from './event-subscriber';
 import { actorExchange, EXCHANGES, ingressShardQueue, shardQueue, workerQueue, workerRoutingKey } from './names';
 import { QueueConsumer } from './queue-consumer';
 import { declareTopology, type TopologySpec } from './topology';
@@ -229,6 +230,14 @@ export class AmqpTransport implements HostingTransport {
       timestamp: Math.floor(Date.now() / 1000),
       headers,
     });
+  }
+
+  /**
+   * Subscribes this process to `warren.events` (an exclusive queue on this transport's connection,
+   * bindings reference-counted); the queue, bindings and consumer come back after each reconnection.
+   */
+  subscribeEvents(listener: EventListener): EventSubscriber {
+    return new EventSubscriber(this.connection, listener);
   }
 
   async closeConsumers(): Promise<void> {
