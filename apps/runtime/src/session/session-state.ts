@@ -1,0 +1,20 @@
+/** What a session actor keeps in its saved state. */
+export interface SessionState {
+  /** Task id of the turn in progress (an interrupt without a task id cuts this one). */
+  current?: string;
+  /** Tasks cancelled by interrupts, newest last: a redelivered or queued turn among them stays cancelled. */
+  cancelled?: string[];
+}
+
+/** Cancelled task ids kept per session. */
+const CANCELLED_KEPT = 32;
+
+export function rememberCancelled(state: SessionState, taskId: string): void {
+  const list = (state.cancelled ?? []).filter((id) => id !== taskId);
+  list.push(taskId);
+  state.cancelled = list.slice(-CANCELLED_KEPT);
+}
+
+export function wasCancelled(state: SessionState, taskId: string): boolean {
+  return state.cancelled?.includes(taskId) ?? false;
+}

@@ -1,0 +1,403 @@
+import { type ActorContext, isRetryable } from '@warren/actors';
+import {
+  type ChatMessage,
+  LimiterAcquire,
+  ModelComplete,
+  type ModelCompletionEnd,
+  type ModelDelta,
+  RateLimitedError,
+  SESSION_EVENT_TYPES,
+  type SessionEventKind,
+  type SessionMessage,
+  sessionEventKey,
+  toWireError,
+  WARREN_ERROR_CODES,
+} from '@warren/contracts';
+import { estimateTokens } from '@warren/models';
+import type { ModerationDecision, Moderator } from '@warren/moderation';
+import type { NewTurnPart, TaskStatus, WarrenStore } from '@warren/store';
+import { userMessageFor } from './failure-messages';
+import { languageOf } from './language';
+import { ModeratedOutput } from './moderated-output';
+import { buildPrompt } from './prompt-builder';
+import type { SessionOptions } from './session.options';
+import { type SessionState, wasCancelled } from './session-state';
+import { normalizeText } from './text-normalizer';
+import { type StepTiming, TurnSteps } from './turn-steps';
+
+/** What a turn reports to metrics (WarrenMetrics fits; optional). */
+export interface TurnMetrics {
+  turnEnded(outcome: 'completed' | 'failed' | 'interrupted' | 'blocked'): void;
+  turnDuration(ms: number): void;
+  stepDuration(step: string, ms: number): void;
+  modelCall(model: string, ms: number, promptTokens: number, completionTokens: number): void;
+  moderationBlocked(direction: 'in' | 'out', category: string): void;
+  limiterRejected(tenant: string): void;
+}
+
+/** Nest injection token of the metrics a session reports to (optional). */
+export const SESSION_METRICS = Symbol('warren:session-metrics');
+
+/** What a turn needs besides its message and context. */
+export interface TurnDeps {
+  options: SessionOptions;
+  store: WarrenStore;
+  moderator: Moderator;
+  metrics?: TurnMetrics;
+}
+
+/** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */
+export const INTERRUPTED = 'interrupted';
+
+/** Result of the `prepare` step (saved, so a redelivered turn does not redo it). */
+interface Prepared {
+  /** Normalised user text with personal data masked: what the model and the history see. */
+  text: string;
+  language?: string;
+  languageSource: string;
+  moderationIn: ModerationDecision[];
+  redactedIn: boolean;
+  /** Set when input moderation blocked the text: the reply to give instead. */
+  blocked?: { reply: string; categories: string[] };
+  prompt: ChatMessage[];
+  timings: StepTiming[];
+}
+
+/** Result of the `model` step (saved). */
+interface Answer {
+  text: string;
+  model: string;
+  usage: { promptTokens: number; completionTokens: number };
+  interrupted: boolean;
+  moderated: boolean;
+  moderationOut: ModerationDecision[];
+  timings: StepTiming[];
+}
+
+/**
+ * One turn of a session: preprocess → moderation in → limiter → model (streamed deltas,
+ * moderation out) → write-back → notify. Finished steps are saved with the actor's state
+ * (`ctx.step`), so a redelivered turn resumes instead of calling the model again. An interrupt
+ * fires `ctx.signal`: the part already streamed goes to history marked `interrupted`.
+ */
+export class SessionTurn {
+  private readonly tenant: string;
+  private readonly sessionId: string;
+  private readonly taskId: string;
+  private readonly steps: TurnSteps;
+  private readonly startedAt = performance.now();
+  private streamed = '';
+
+  constructor(
+    private readonly deps: TurnDeps,
+    private readonly msg: SessionMessage,
+    private readonly ctx: ActorContext<SessionState>,
+  ) {
+    const sep = ctx.key.indexOf('~');
+    this.tenant = ctx.key.slice(0, sep);
+    this.sessionId = ctx.key.slice(sep + 1);
+    this.taskId = ctx.taskId ?? ctx.messageId;
+    this.steps = new TurnSteps((name, ms) => deps.metrics?.stepDuration(name, ms));
+  }
+
+  async run(): Promise<void> {
+    const state = this.ctx.state ?? {};
+    this.ctx.state = state;
+    if (wasCancelled(state, this.taskId)) {
+      // Interrupted before it started (it waited in the mailbox): it never runs.
+      if (await this.start()) await this.endInterrupted(normalizeText(this.msg.text));
+      return;
+    }
+    state.current = this.taskId;
+    let prepared: Prepared | undefined;
+    try {
+      if (!(await this.start())) return;
+      prepared = await this.ctx.step('prepare', () => this.prepare());
+      this.steps.restore(prepared.timings);
+      const answer = prepared.blocked
+        ? this.blockedAnswer(prepared)
+        : await this.ctx.step('model', () => this.callModel(prepared as Prepared));
+      this.steps.restore(answer.timings);
+      if (answer.interrupted) await this.endInterrupted(prepared.text, answer.text);
+      else await this.complete(prepared, answer);
+    } catch (error) {
+      if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
+        await this.endInterrupted(prepared?.text ?? normalizeText(this.msg.text), this.streamed);
+        return;
+      }
+      await this.fail(error, prepared);
+    } finally {
+      if (state.current === this.taskId) state.current = undefined;
+    }
+  }
+
+  /** Creates the task (the gateway may have already) and marks it running; false when it already ended. */
+  private async start(): Promise<boolean> {
+    const { tasks } = this.deps.store;
+    const task = await tasks.create({
+      id: this.taskId,
+      tenant: this.tenant,
+      sessionId: this.sessionId,
+      userId: this.msg.userId,
+      actor: this.ctx.self,
+    });
+    if (isFinal(task.status)) return false;
+    if (task.status !== 'running') await tasks.updateStatus(this.taskId, { status: 'running' });
+    return true;
+  }
+
+  private async prepare(): Promise<Prepared> {
+    const { options, store, moderator, metrics } = this.deps;
+    const pre = await this.steps.run('preprocess', async () => {
+      const text = normalizeText(this.msg.text);
+      const lang = languageOf(text, this.msg.locale);
+      const [profile, history] = await Promise.all([
+        this.msg.userId ? store.profiles.get(this.tenant, this.msg.userId) : Promise.resolve(undefined),
+        options.historyTurns > 0 ? store.history.lastTurns({ tenant: this.tenant, sessionId: this.sessionId }, options.historyTurns) : [],
+      ]);
+      return { text, lang, tags: profile?.tags ?? [], history };
+    });
+    const checked = await this.steps.run('moderation-in', async () => moderator.check(pre.text, 'in'));
+    const base = {
+      text: checked.text,
+      language: pre.lang.language,
+      languageSource: pre.lang.source,
+      moderationIn: checked.decisions,
+      redactedIn: checked.redactions.length > 0,
+    };
+    if (!checked.allowed) {
+      const categories = checked.decisions.filter((d) => d.action === 'block').map((d) => d.category);
+      for (const c of categories) metrics?.moderationBlocked('in', c);
+      this.steps.skip('limiter');
+      this.steps.skip('model');
+      return {
+        ...base,
+        blocked: { reply: checked.safeReply ?? moderator.rules.safeReply, categories },
+        prompt: [],
+        timings: this.steps.snapshot(),
+      };
+    }
+    const prompt = buildPrompt({
+      systemPrompt: options.systemPrompt,
+      tags: pre.tags,
+      language: pre.lang.language,
+      history: pre.history,
+      text: checked.text,
+    });
+    if (options.rateLimit) {
+      await this.steps.run('limiter', async () => {
+        const tokens = estimateTokens(prompt.map((m) => m.content).join('\n')) + options.maxOutputTokens;
+        try {
+          await this.ctx.ask(`limiter/${this.tenant}`, Object.assign(new LimiterAcquire(), { tokens }));
+        } catch (error) {
+          if (error instanceof RateLimitedError) metrics?.limiterRejected(this.tenant);
+          throw error;
+        }
+      });
+    } else {
+      this.steps.skip('limiter');
+    }
+    return { ...base, prompt, timings: this.steps.snapshot() };
+  }
+
+  private blockedAnswer(prepared: Prepared): Answer {
+    return {
+      text: prepared.blocked?.reply ?? '',
+      model: 'moderation',
+      usage: { promptTokens: 0, completionTokens: 0 },
+      interrupted: false,
+      moderated: true,
+      moderationOut: [],
+      timings: [],
+    };
+  }
+
+  private async callModel(prepared: Prepared): Promise<Answer> {
+    const { options, moderator, metrics } = this.deps;
+    const output = new ModeratedOutput(moderator);
+    const emits: Promise<void>[] = [];
+    let seq = 0;
+    const stream = (text: string | undefined): void => {
+      if (text === undefined || this.ctx.signal.aborted) return;
+      const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.taskId, seq: seq++, text });
+      p.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+      emits.push(p);
+      this.streamed = output.sent;
+    };
+    const request = Object.assign(new ModelComplete(), {
+      messages: prepared.prompt,
+      maxTokens: options.maxOutputTokens,
+      ...(prepared.language ? { locale: prepared.language } : {}),
+    });
+    const t0 = performance.now();
+    let end: ModelCompletionEnd | undefined;
+    const modelStep = this.steps.run('model', async () => {
+      const parts = this.ctx.askStream<ModelDelta, ModelCompletionEnd>(`model/${options.model}`, request, {
+        timeoutMs: options.modelTimeoutMs,
+      });
+      for (;;) {
+        const next = await parts.next();
+        if (next.done) {
+          end = next.value;
+          break;
+        }
+        stream(output.push(next.value.text));
+        if (output.blocked) {
+          await parts.return(undefined); // stop reading; the worker's stream ends on its own
+          break;
+        }
+      }
+    });
+    try {
+      await modelStep;
+    } catch (error) {
+      await Promise.allSettled(emits);
+      if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
+        return { ...this.partial(output.sent), timings: this.steps.snapshot() };
+      }
+      throw error;
+    }
+    const finished = await this.steps.run('moderation-out', async () => output.finish());
+    stream(finished.rest);
+    await Promise.all(emits);
+    const usage = end?.usage ?? { promptTokens: 0, completionTokens: 0 };
+    const model = end?.model ?? options.model;
+    metrics?.modelCall(model, performance.now() - t0, usage.promptTokens, usage.completionTokens);
+    const blocked = !finished.result.allowed;
+    if (blocked) for (const d of finished.result.decisions) if (d.action === 'block') metrics?.moderationBlocked('out', d.category);
+    return {
+      text: blocked ? (finished.result.safeReply ?? moderator.rules.safeReply) : finished.result.text,
+      model,
+      usage,
+      interrupted: false,
+      moderated: blocked || finished.result.redactions.length > 0,
+      moderationOut: finished.result.decisions,
+      timings: this.steps.snapshot(),
+    };
+  }
+
+  private partial(text: string): Omit<Answer, 'timings'> {
+    return {
+      text,
+      model: this.deps.options.model,
+      usage: { promptTokens: 0, completionTokens: 0 },
+      interrupted: true,
+      moderated: false,
+      moderationOut: [],
+    };
+  }
+
+  private async complete(prepared: Prepared, answer: Answer): Promise<void> {
+    await this.steps.run('write-back', () =>
+      this.deps.store.history.append([
+        this.userPart(prepared.text),
+        {
+          ...this.ref(),
+          id: `${this.taskId}:assistant`,
+          role: 'assistant',
+          content: answer.text,
+          model: answer.model,
+          tokens: {
+            prompt: answer.usage.promptTokens,
+            completion: answer.usage.completionTokens,
+            total: answer.usage.promptTokens + answer.usage.completionTokens,
+          },
+          taskId: this.taskId,
+        },
+      ]),
+    );
+    await this.deps.store.tasks.updateStatus(this.taskId, {
+      status: 'completed',
+      steps: this.steps.toTaskSteps(),
+      usage: {
+        promptTokens: answer.usage.promptTokens,
+        completionTokens: answer.usage.completionTokens,
+        totalTokens: answer.usage.promptTokens + answer.usage.completionTokens,
+      },
+      routing: {
+        model: answer.model,
+        strategy: prepared.blocked ? 'moderation' : 'static',
+        language: prepared.language,
+        languageSource: prepared.languageSource,
+        moderation: {
+          in: prepared.moderationIn,
+          redactedIn: prepared.redactedIn,
+          out: answer.moderationOut,
+          blocked: prepared.blocked?.categories,
+        },
+      },
+    });
+    const notifyStart = performance.now();
+    await this.emit('reply', SESSION_EVENT_TYPES.REPLY, {
+      taskId: this.taskId,
+      text: answer.text,
+      model: answer.model,
+      usage: answer.usage,
+      ...(prepared.language ? { language: prepared.language } : {}),
+      ...(answer.moderated || prepared.redactedIn ? { moderated: true } : {}),
+    });
+    this.deps.metrics?.stepDuration('notify', performance.now() - notifyStart);
+    this.deps.metrics?.turnEnded(prepared.blocked ? 'blocked' : 'completed');
+    this.deps.metrics?.turnDuration(performance.now() - this.startedAt);
+  }
+
+  private async endInterrupted(userText: string, partial = ''): Promise<void> {
+    const parts: NewTurnPart[] = [this.userPart(userText)];
+    if (partial.length > 0) {
+      parts.push({
+        ...this.ref(),
+        id: `${this.taskId}:assistant`,
+        role: 'assistant',
+        content: partial,
+        taskId: this.taskId,
+        status: 'interrupted',
+      });
+    }
+    await this.deps.store.history.append(parts);
+    await this.setFinal('interrupted', { code: WARREN_ERROR_CODES.CANCELLED, message: 'interrupted by the user' });
+    await this.emit('interrupted', SESSION_EVENT_TYPES.INTERRUPTED, { taskId: this.taskId, text: partial });
+    this.deps.metrics?.turnEnded('interrupted');
+  }
+
+  /**
+   * A failed turn. While retries may help (a model that failed, a timeout), the error goes back
+   * to the runtime, which runs the turn again in place. When it is final: the task is failed,
+   * the user gets a `failed` event, and unexpected errors go on to the dead letters.
+   */
+  private async fail(error: unknown, prepared: Prepared | undefined): Promise<void> {
+    const wire = toWireError(error);
+    const expected = wire.code === WARREN_ERROR_CODES.RATE_LIMITED || wire.code === WARREN_ERROR_CODES.BUDGET_EXCEEDED;
+    if (!expected && isRetryable(error) && this.ctx.attempt < this.deps.options.maxAttempts) throw error;
+    await this.deps.store.history.append([this.userPart(prepared?.text ?? normalizeText(this.msg.text))]);
+    await this.setFinal('failed', { code: wire.code, message: wire.message });
+    await this.emit('failed', SESSION_EVENT_TYPES.FAILED, {
+      taskId: this.taskId,
+      code: wire.code,
+      message: userMessageFor(wire.code, error),
+    });
+    this.deps.metrics?.turnEnded('failed');
+    if (!expected) throw error;
+  }
+
+  private async setFinal(status: 'failed' | 'interrupted', error: { code: string; message: string }): Promise<void> {
+    const task = await this.deps.store.tasks.get(this.taskId);
+    if (!task || isFinal(task.status)) return;
+    await this.deps.store.tasks.updateStatus(this.taskId, { status, steps: this.steps.toTaskSteps(), error });
+  }
+
+  private ref(): { tenant: string; sessionId: string; userId?: string } {
+    return { tenant: this.tenant, sessionId: this.sessionId, ...(this.msg.userId ? { userId: this.msg.userId } : {}) };
+  }
+
+  private userPart(content: string): NewTurnPart {
+    return { ...this.ref(), id: `${this.taskId}:user`, role: 'user', content, taskId: this.taskId };
+  }
+
+  private emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
+    return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId });
+  }
+}
+
+function isFinal(status: TaskStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'compensated' || status === 'interrupted';
+}

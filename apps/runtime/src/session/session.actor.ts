@@ -1,0 +1,42 @@
+import { Inject, Optional } from '@nestjs/common';
+import { Actor, type ActorContext, Handle } from '@warren/actors';
+import { SessionInterrupt, SessionMessage } from '@warren/contracts';
+import { Moderator } from '@warren/moderation';
+import { WARREN_STORE, type WarrenStore } from '@warren/store';
+import { SESSION_OPTIONS, type SessionOptions } from './session.options';
+import { rememberCancelled, type SessionState } from './session-state';
+import { INTERRUPTED, SESSION_METRICS, SessionTurn, type TurnMetrics } from './session-turn';
+
+/**
+ * `session/<tenant>~<sessionId>`: one user's conversation. Turns run one at a time in arrival
+ * order (ordinary handler); an interrupt is interleaved, so it is handled at once while a turn
+ * awaits its model: it fires the turn's signal here and cancels the model call on whichever
+ * node runs it (`warren.control`). What it cancelled is saved in state, so a redelivered or
+ * still-queued turn of that task stays cancelled.
+ */
+@Actor('session')
+export class SessionActor {
+  constructor(
+    @Inject(SESSION_OPTIONS) private readonly options: SessionOptions,
+    @Inject(WARREN_STORE) private readonly store: WarrenStore,
+    @Inject(Moderator) private readonly moderator: Moderator,
+    @Optional() @Inject(SESSION_METRICS) private readonly metrics?: TurnMetrics,
+  ) {}
+
+  @Handle(SessionMessage)
+  async message(msg: SessionMessage, ctx: ActorContext<SessionState>): Promise<void> {
+    const deps = { options: this.options, store: this.store, moderator: this.moderator, metrics: this.metrics };
+    await new SessionTurn(deps, msg, ctx).run();
+  }
+
+  @Handle(SessionInterrupt, { interleave: true })
+  async interrupt(msg: SessionInterrupt, ctx: ActorContext<SessionState>): Promise<void> {
+    const state = ctx.state ?? {};
+    ctx.state = state;
+    const target = msg.taskId ?? state.current;
+    if (target === undefined) return; // nothing in progress: nothing to cut off
+    rememberCancelled(state, target);
+    ctx.abortRunning(INTERRUPTED, target);
+    await ctx.cancelTask(target, INTERRUPTED);
+  }
+}
