@@ -1,36 +1,79 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { amqpOptionsFromConfig, runtimeOptionsFromConfig, WarrenModule } from '@warren/amqp';
-import { type WarrenConfig, WarrenConfigModule } from '@warren/config';
-import type { WarrenStore } from '@warren/store';
-import { HealthController } from './health.controller';
+import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ActorRuntime } from '@warren/actors';
+import type { WarrenConfig } from '@warren/config';
+import {
+  createModelEndpointRegistry,
+  LIMITER_OPTIONS,
+  LimiterActor,
+  LocalModel,
+  MODEL_ENDPOINTS,
+  ModelWorkerActor,
+  resolveLimiterOptions,
+  resolveLocalModelOptions,
+} from '@warren/models';
+import { type ModerationRulesInput, Moderator, type PiiKind } from '@warren/moderation';
+import { WarrenMetrics } from '@warren/telemetry';
 import { IngressRouterActor } from './ingress/ingress-router.actor';
 import { INGRESS_ROUTER_OPTIONS, resolveIngressRouterOptions } from './ingress/ingress-router.options';
+import { SessionActor } from './session/session.actor';
+import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
+import { SESSION_METRICS } from './session/session-turn';
 
-/** The runtime app: hosts the actors of this node (the ingress router today; the session, model and limiter actors come with the turn pipeline). */
+/** Model endpoints a runtime node serves (the worker pools `model/<name>` it consumes). */
+const SERVED_MODELS = ['local'];
+
+/** Hosting options of the runtime's actor types (pass them to `WarrenModule.forRoot({ hosting })`). */
+export function runtimeHosting(): Record<string, { source?: 'ingress'; keys?: string[] }> {
+  return { ingress: { source: 'ingress' }, model: { keys: [...SERVED_MODELS] } };
+}
+
+/**
+ * The actors of a runtime node: the ingress router, sessions, the limiter and the model
+ * endpoint workers, with their options from config/. The app's root imports WarrenModule
+ * (which hosts them), MetricsModule and WarrenStoreModule.
+ */
 @Module({})
-export class RuntimeModule {
-  static register(config: WarrenConfig, store: WarrenStore): DynamicModule {
+export class RuntimeModule implements OnModuleInit {
+  constructor(
+    @Inject(WarrenMetrics) private readonly metrics: WarrenMetrics,
+    @Inject(ActorRuntime) private readonly runtime: ActorRuntime,
+  ) {}
+
+  static register(config: WarrenConfig): DynamicModule {
+    const local = new LocalModel(resolveLocalModelOptions({ ...config.models.local }));
     return {
       module: RuntimeModule,
-      imports: [
-        WarrenConfigModule.forRoot(config),
-        WarrenModule.forRoot({
-          amqp: amqpOptionsFromConfig(config),
-          runtime: runtimeOptionsFromConfig(config),
-          store: store.actors,
-          // Sessions are sent to by the ingress router (the session actor itself comes with the turn pipeline).
-          types: { kinds: { session: 'entity' } },
-          hosting: { ingress: { source: 'ingress' } },
-        }),
-      ],
-      controllers: [HealthController],
       providers: [
         {
           provide: INGRESS_ROUTER_OPTIONS,
           useValue: resolveIngressRouterOptions({ ...config.ingress, tenantsByUser: { ...config.ingress.tenantsByUser } }),
         },
+        {
+          provide: SESSION_OPTIONS,
+          useValue: resolveSessionOptions({ ...config.session, maxAttempts: config.runtime.entityBackoffMs.length + 1 }),
+        },
+        { provide: Moderator, useValue: new Moderator(moderationRules(config)) },
+        { provide: SESSION_METRICS, useExisting: WarrenMetrics },
+        { provide: LIMITER_OPTIONS, useValue: resolveLimiterOptions(structuredClone({ ...config.limiter })) },
+        { provide: MODEL_ENDPOINTS, useValue: createModelEndpointRegistry([local]) },
         IngressRouterActor,
+        SessionActor,
+        LimiterActor,
+        ModelWorkerActor,
       ],
     };
   }
+
+  onModuleInit(): void {
+    this.metrics.observeRuntime({ activeActors: () => this.runtime.activeActors, mailboxDepth: () => this.runtime.mailboxDepth });
+  }
+}
+
+function moderationRules(config: WarrenConfig): ModerationRulesInput {
+  const m = config.moderation;
+  return {
+    ...(m.categories ? { categories: structuredClone(m.categories) as ModerationRulesInput['categories'] } : {}),
+    pii: { kinds: [...m.piiKinds] as PiiKind[] },
+    safeReply: m.safeReply,
+  };
 }

@@ -16,10 +16,15 @@ export {
   workerQueue,
   workerRoutingKey,
 } from './names';
+export type { Readiness } from './nest/health.controller';
+export { HealthController } from './nest/health.controller';
 export { nestRuntimeLogger } from './nest/nest-runtime-logger';
 export { amqpOptionsFromConfig, runtimeOptionsFromConfig } from './nest/options-from-config';
+export type { WarrenAppSpec } from './nest/run-warren-app';
+export { runWarrenApp } from './nest/run-warren-app';
 export { WarrenModule } from './nest/warren.module';
 export { WarrenServer } from './nest/warren.server';
 export { WarrenClient } from './nest/warren-client';
 export { WARREN_MODULE_OPTIONS } from './nest/warren-module-definition';
 export type { WarrenModuleOptions } from './nest/warren-module-options';
+export { WarrenStoreModule } from './nest/warren-store.module';

@@ -32,7 +32,6 @@ export interface TurnMetrics {
   stepDuration(step: string, ms: number): void;
   modelCall(model: string, ms: number, promptTokens: number, completionTokens: number): void;
   moderationBlocked(direction: 'in' | 'out', category: string): void;
-  limiterRejected(tenant: string): void;
 }
 
 /** Nest injection token of the metrics a session reports to (optional). */
@@ -187,12 +186,8 @@ export class SessionTurn {
     if (options.rateLimit) {
       await this.steps.run('limiter', async () => {
         const tokens = estimateTokens(prompt.map((m) => m.content).join('\n')) + options.maxOutputTokens;
-        try {
-          await this.ctx.ask(`limiter/${this.tenant}`, Object.assign(new LimiterAcquire(), { tokens }));
-        } catch (error) {
-          if (error instanceof RateLimitedError) metrics?.limiterRejected(this.tenant);
-          throw error;
-        }
+        // A refusal (RateLimitedError) is counted by the limiter itself.
+        await this.ctx.ask(`limiter/${this.tenant}`, Object.assign(new LimiterAcquire(), { tokens }));
       });
     } else {
       this.steps.skip('limiter');
