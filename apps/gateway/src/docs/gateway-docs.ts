@@ -1,0 +1,26 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/** Where the OpenAPI document is served. */
+export const GATEWAY_DOCS = Object.freeze({ UI: '/docs', JSON: '/docs-json' });
+
+/**
+ * Serves the OpenAPI document of the app's routes: Swagger UI at `/docs`, the JSON at
+ * `/docs-json` (bearer auth declared). Call it before `app.listen()`; it is not under the API-key guard.
+ */
+export function setupGatewayDocs(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Warren gateway')
+    .setDescription(
+      'Send user messages to session actors, follow their events (Server-Sent Events), read tasks and history. ' +
+        'Every /v1 route needs `Authorization: Bearer <API key>`; the key decides the tenant. Errors are ' +
+        '`{ "error": { "code": "WARREN_*", "message": "…", "fields"?: [...] } }`.',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key of your tenant.' })
+    .build();
+  SwaggerModule.setup(GATEWAY_DOCS.UI.slice(1), app, () => SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: GATEWAY_DOCS.JSON.slice(1),
+    raw: ['json'],
+  });
+}

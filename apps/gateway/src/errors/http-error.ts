@@ -1,0 +1,103 @@
+import { HttpException } from '@nestjs/common';
+import {
+  type FieldViolation,
+  InvalidMessageError,
+  InvalidOptionsError,
+  RateLimitedError,
+  RemoteError,
+  WARREN_ERROR_CODES,
+  WarrenError,
+} from '@warren/contracts';
+
+/** The JSON body of every gateway error: the same `WARREN_*` code as error classes and `failed` events. */
+export interface ErrorBody {
+  error: {
+    code: string;
+    message: string;
+    /** Which request fields are wrong and why (validation errors). */
+    fields?: FieldViolation[];
+  };
+}
+
+/** An error as the gateway answers it. */
+export interface HttpError {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+const C = WARREN_ERROR_CODES;
+
+/** HTTP status of a Warren error code; codes not listed are 500. */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
+  [C.INVALID_MESSAGE]: 400,
+  [C.INVALID_OPTIONS]: 400,
+  [C.INVALID_ADDRESS]: 400,
+  [C.UNAUTHORIZED]: 401,
+  [C.FORBIDDEN]: 403,
+  [C.NOT_FOUND]: 404,
+  [C.DOCUMENT_TOO_LARGE]: 413,
+  [C.RATE_LIMITED]: 429,
+  [C.BROKER_UNAVAILABLE]: 503,
+  [C.CONNECTION_LOST]: 503,
+  [C.STORE_UNAVAILABLE]: 503,
+  [C.PUBLISH_REJECTED]: 503,
+  [C.SHUTTING_DOWN]: 503,
+  [C.ACTOR_OVERLOADED]: 503,
+  [C.ASK_TIMEOUT]: 504,
+});
+
+/** The HTTP status of a `WARREN_*` code. */
+export function httpStatusOf(code: string): number {
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+/** Code of a Nest `HttpException` that did not come from Warren (body-parser errors, payload too large). */
+function codeOfStatus(status: number): string {
+  if (status === 401) return C.UNAUTHORIZED;
+  if (status === 403) return C.FORBIDDEN;
+  if (status === 404) return C.NOT_FOUND;
+  if (status === 429) return C.RATE_LIMITED;
+  return status < 500 ? C.INVALID_MESSAGE : C.INTERNAL;
+}
+
+/**
+ * Maps anything a handler, guard or pipe threw onto the gateway's answer. Warren errors keep
+ * their code and message; other errors become `WARREN_INTERNAL` without their message (it may
+ * say more about the server than a caller should learn).
+ */
+export function toHttpError(err: unknown): HttpError {
+  const headers: Record<string, string> = {};
+  if (err instanceof WarrenError) {
+    const status = httpStatusOf(err.code);
+    const body: ErrorBody = { error: { code: err.code, message: err.message } };
+    const fields = fieldsOf(err);
+    if (fields) body.error.fields = fields;
+    if (status === 401) headers['www-authenticate'] = 'Bearer';
+    const retryAfterMs = retryAfterOf(err);
+    if (status === 429 && retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+    else if (status === 503) headers['retry-after'] = '1';
+    return { status, body, headers };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    return { status, body: { error: { code: codeOfStatus(status), message: err.message } }, headers };
+  }
+  return { status: 500, body: { error: { code: C.INTERNAL, message: 'internal error' } }, headers };
+}
+
+function fieldsOf(err: WarrenError): FieldViolation[] | undefined {
+  if (err instanceof InvalidMessageError && err.violations.length > 0) return err.violations;
+  if (err instanceof InvalidOptionsError) {
+    const prefix = `${err.key}: `;
+    const reason = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+    return [{ field: err.key, constraints: [reason] }];
+  }
+  return undefined;
+}
+
+function retryAfterOf(err: WarrenError): number | undefined {
+  if (err instanceof RateLimitedError) return err.retryAfterMs;
+  if (err instanceof RemoteError && typeof err.details?.retryAfterMs === 'number') return err.details.retryAfterMs;
+  return undefined;
+}

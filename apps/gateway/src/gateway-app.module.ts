@@ -1,0 +1,43 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { amqpOptionsFromConfig, runtimeOptionsFromConfig, WarrenModule } from '@warren/amqp';
+import { type WarrenConfig, WarrenConfigModule } from '@warren/config';
+import type { WarrenStore } from '@warren/store';
+import { GatewayModule } from './gateway.module';
+import type { GatewayOptions } from './gateway.options';
+import { StoreModule } from './store.module';
+
+/**
+ * The gateway's options from the configuration. TODO(lead): replace with the config mapping of
+ * your choice; today `gateway.tenants` and `gateway.sseHeartbeatMs` are taken as they are, and
+ * the text limit is the ingress router's (`ingress.maxTextLength`), so both paths accept the same.
+ */
+export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayOptions> {
+  return {
+    tenants: Object.fromEntries(Object.entries(config.gateway.tenants).map(([t, v]) => [t, { apiKeys: [...v.apiKeys] }])),
+    sseHeartbeatMs: config.gateway.sseHeartbeatMs,
+    maxTextLength: config.ingress.maxTextLength,
+  };
+}
+
+/**
+ * Root module of the standalone gateway process: configuration, the broker (it sends to
+ * session actors, hosts none), the store under `WARREN_STORE`, and the gateway's routes.
+ */
+@Module({})
+export class GatewayAppModule {
+  static register(config: WarrenConfig, store: WarrenStore): DynamicModule {
+    return {
+      module: GatewayAppModule,
+      imports: [
+        WarrenConfigModule.forRoot(config),
+        WarrenModule.forRoot({
+          amqp: amqpOptionsFromConfig(config),
+          runtime: runtimeOptionsFromConfig(config),
+          types: { kinds: { session: 'entity' } },
+        }),
+        StoreModule.forRoot(store),
+        GatewayModule.register(gatewayOptionsFromConfig(config)),
+      ],
+    };
+  }
+}

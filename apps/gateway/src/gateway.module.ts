@@ -1,0 +1,39 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { SessionEventHub } from './events/session-event-hub';
+import { GATEWAY_OPTIONS, type GatewayOptions, resolveGatewayOptions } from './gateway.options';
+import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
+import { SessionMessagesService } from './sessions/session-messages.service';
+import { SessionsController } from './sessions/sessions.controller';
+import { TasksController } from './tasks/tasks.controller';
+import { TasksService } from './tasks/tasks.service';
+
+/**
+ * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`), under the API-key guard.
+ * Controllers and providers only: the app imports `WarrenModule.forRoot(...)` (global:
+ * `WarrenClient`, `AmqpTransport`) and provides the store under `WARREN_STORE` from a global
+ * module, so the gateway and the runtime can share one broker connection in one process.
+ * `WarrenMetrics`, when a global module provides it, records requests and accepted messages.
+ */
+@Module({})
+export class GatewayModule implements NestModule {
+  /** Resolves `options` (defaults filled, bad values refused with `InvalidOptionsError`). */
+  static register(options: Partial<GatewayOptions> = {}): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [SessionsController, TasksController],
+      providers: [
+        { provide: GATEWAY_OPTIONS, useValue: resolveGatewayOptions(options) },
+        ApiKeyGuard,
+        SessionMessagesService,
+        TasksService,
+        SessionEventHub,
+      ],
+      exports: [GATEWAY_OPTIONS, SessionEventHub],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes(SessionsController, TasksController);
+  }
+}

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { InvalidOptionsError } from '@warren/contracts';
+
+/** Nest injection token of the resolved {@link GatewayOptions}. */
+export const GATEWAY_OPTIONS = Symbol('warren:gateway-options');
+
+/** One tenant of the gateway. */
+export interface GatewayTenant {
+  /** SHA-256 of each API key as `sha256:<64 hex>` (see {@link hashApiKey}); the keys themselves are never stored. */
+  apiKeys: string[];
+}
+
+/** Options of the HTTP gateway. Every field is documented with its default. */
+export interface GatewayOptions {
+  /**
+   * Tenant name (`[A-Za-z0-9_-]{1,64}`) → its API keys. A bearer key that is not listed gets 401.
+   * @default {} (no tenant: every request is refused)
+   */
+  tenants: Record<string, GatewayTenant>;
+  /** Longest accepted message `text`, in characters. @default 4000 */
+  maxTextLength: number;
+  /** Interval of the comment lines that keep a Server-Sent Events stream open. @default 15000 */
+  sseHeartbeatMs: number;
+  /** History items per page when `limit` is not given. @default 50 */
+  historyPageSize: number;
+  /** Largest `limit` a history request may ask for. @default 200 */
+  historyMaxPageSize: number;
+}
+
+export const GATEWAY_DEFAULTS: Readonly<GatewayOptions> = Object.freeze({
+  tenants: Object.freeze({}) as Record<string, GatewayTenant>,
+  maxTextLength: 4000,
+  sseHeartbeatMs: 15_000,
+  historyPageSize: 50,
+  historyMaxPageSize: 200,
+});
+
+/** Tenants become part of actor keys (`session/<tenant>~<id>`), so `~`, `/` and `.` are out. */
+export const TENANT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const KEY_HASH = /^sha256:[0-9a-f]{64}$/;
+/** The store pages at most 1000 items. */
+const MAX_PAGE = 1000;
+
+/** The stored form of an API key: `sha256:<hex>` of its UTF-8 bytes (as `echo -n <key> | sha256sum`). */
+export function hashApiKey(key: string): string {
+  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+}
+
+/**
+ * Fills defaults and checks every value; throws `InvalidOptionsError('gateway.<key>', …)` for
+ * an unknown key or a bad value. Key hashes are compared in lower case; a hash listed under
+ * two tenants is refused (the key would not say whose it is).
+ */
+export function resolveGatewayOptions(raw: Partial<GatewayOptions> = {}): GatewayOptions {
+  if (raw === null || typeof raw !== 'object') throw new InvalidOptionsError('gateway', 'must be an object');
+  for (const key of Object.keys(raw))
+    if (!(key in GATEWAY_DEFAULTS)) throw new InvalidOptionsError(`gateway.${key}`, 'is not a gateway option');
+  const o: GatewayOptions = {
+    tenants: resolveTenants(raw.tenants ?? GATEWAY_DEFAULTS.tenants),
+    maxTextLength: integer('maxTextLength', raw.maxTextLength ?? GATEWAY_DEFAULTS.maxTextLength, 1, 1_000_000),
+    sseHeartbeatMs: integer('sseHeartbeatMs', raw.sseHeartbeatMs ?? GATEWAY_DEFAULTS.sseHeartbeatMs, 10, 3_600_000),
+    historyMaxPageSize: integer('historyMaxPageSize', raw.historyMaxPageSize ?? GATEWAY_DEFAULTS.historyMaxPageSize, 1, MAX_PAGE),
+    historyPageSize: 0,
+  };
+  o.historyPageSize = integer('historyPageSize', raw.historyPageSize ?? GATEWAY_DEFAULTS.historyPageSize, 1, o.historyMaxPageSize);
+  return o;
+}
+
+function integer(key: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new InvalidOptionsError(`gateway.${key}`, `must be an integer from ${min} to ${max} (got ${String(value)})`);
+  return value;
+}
+
+function resolveTenants(raw: unknown): Record<string, GatewayTenant> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new InvalidOptionsError('gateway.tenants', 'must be an object of tenant → { apiKeys }');
+  const tenants: Record<string, GatewayTenant> = {};
+  const owner = new Map<string, string>();
+  for (const [tenant, value] of Object.entries(raw as Record<string, unknown>)) {
+    const at = `gateway.tenants.${tenant}`;
+    if (!TENANT_PATTERN.test(tenant)) throw new InvalidOptionsError(at, 'tenant names must match [A-Za-z0-9_-]{1,64}');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new InvalidOptionsError(at, 'must be { apiKeys: [...] }');
+    for (const key of Object.keys(value)) if (key !== 'apiKeys') throw new InvalidOptionsError(`${at}.${key}`, 'is not a tenant option');
+    const keys = (value as { apiKeys?: unknown }).apiKeys;
+    if (!Array.isArray(keys)) throw new InvalidOptionsError(`${at}.apiKeys`, 'must be a list of sha256:<64 hex> hashes');
+    const apiKeys = keys.map((k, i) => {
+      const hash = typeof k === 'string' ? k.toLowerCase() : '';
+      if (!KEY_HASH.test(hash))
+        throw new InvalidOptionsError(
+          `${at}.apiKeys.${i}`,
+          'must be sha256:<64 hex> (the SHA-256 of the key, e.g. echo -n <key> | sha256sum)',
+        );
+      const other = owner.get(hash);
+      if (other !== undefined && other !== tenant) throw new InvalidOptionsError(`${at}.apiKeys.${i}`, `is also a key of tenant ${other}`);
+      owner.set(hash, tenant);
+      return hash;
+    });
+    tenants[tenant] = { apiKeys };
+  }
+  return tenants;
+}

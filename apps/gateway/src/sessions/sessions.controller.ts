@@ -1,0 +1,134 @@
+import type { ServerResponse } from 'node:http';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Page, TurnPart } from '@warren/store';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { Tenant } from '../auth/tenant.decorator';
+import { ErrorBodyView } from '../errors/error-body.dto';
+import { GatewayExceptionFilter } from '../errors/gateway-exception.filter';
+import { gatewayValidationPipe } from '../errors/validation.pipe';
+import { SessionEventHub } from '../events/session-event-hub';
+import { SseStream } from '../events/sse-stream';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import type { GatewayRequest } from '../http/gateway-request';
+import { startServerSpan } from '../http/server-span';
+import { SessionMessagesService } from './session-messages.service';
+import { EventsQuery, HistoryQuery, PostMessageBody, SessionParams } from './session-requests.dto';
+import { AcceptedMessage, HistoryPageView } from './session-responses.dto';
+
+/** A tenant's sessions: send a message, read the history, follow the events. The tenant comes from the API key. */
+@ApiTags('sessions')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorBodyView, description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
+@ApiBadRequestResponse({ type: ErrorBodyView, description: 'A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it).' })
+@Controller('v1/sessions')
+@UseGuards(ApiKeyGuard)
+@UseFilters(GatewayExceptionFilter)
+@UsePipes(gatewayValidationPipe())
+export class SessionsController {
+  constructor(
+    @Inject(SessionMessagesService) private readonly messages: SessionMessagesService,
+    @Inject(SessionEventHub) private readonly hub: SessionEventHub,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
+
+  @Post(':sessionId/messages')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a user message to the session',
+    description:
+      'Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed). ' +
+      'An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Makes retries safe: the same key for the same session gives the same taskId, and the turn runs once.',
+  })
+  @ApiAcceptedResponse({ type: AcceptedMessage })
+  @ApiServiceUnavailableResponse({ type: ErrorBodyView, description: 'The broker or the store cannot be reached.' })
+  async post(
+    @Tenant() tenant: string,
+    @Param() params: SessionParams,
+    @Body() body: PostMessageBody,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() req: GatewayRequest,
+    @Res({ passthrough: true }) res: ServerResponse,
+  ): Promise<AcceptedMessage> {
+    const span = startServerSpan('POST /v1/sessions/:sessionId/messages', req, {
+      'warren.tenant': tenant,
+      'warren.session': params.sessionId,
+    });
+    if (span.traceparent) res.setHeader('traceparent', span.traceparent);
+    try {
+      const taskId = await this.messages.accept({ tenant, sessionId: params.sessionId }, body, idempotencyKey, span.ctx);
+      span.span.setAttribute('warren.task', taskId);
+      span.end();
+      return { taskId };
+    } catch (err) {
+      span.end(err);
+      throw err;
+    }
+  }
+
+  @Get(':sessionId/messages')
+  @ApiOperation({ summary: "A page of the session's history", description: 'Newest first by default; pass `nextCursor` back as `cursor`.' })
+  @ApiOkResponse({ type: HistoryPageView })
+  history(@Tenant() tenant: string, @Param() params: SessionParams, @Query() query: HistoryQuery): Promise<Page<TurnPart>> {
+    return this.messages.history({ tenant, sessionId: params.sessionId }, query);
+  }
+
+  @Get(':sessionId/events')
+  @ApiOperation({
+    summary: "The session's events as Server-Sent Events",
+    description:
+      'One frame per event: `id:` the CloudEvent id, `event:` the kind (delta, reply, failed, interrupted, switched, proactive), ' +
+      '`data:` the JSON of the CloudEvent data (`taskId` in each). Comment lines keep the stream open. Events are not replayed: ' +
+      'connect before sending, or read the task and the history afterwards.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An event stream.', schema: { type: 'string' } })
+  async events(
+    @Tenant() tenant: string,
+    @Param() params: SessionParams,
+    @Query() query: EventsQuery,
+    @Res() res: ServerResponse,
+  ): Promise<void> {
+    const stream = new SseStream(res, this.options.sseHeartbeatMs);
+    const remove = await this.hub.watch({
+      tenant,
+      sessionId: params.sessionId,
+      taskId: query.taskId,
+      send: (kind, event) => stream.send(event.id, kind, event.data),
+      close: () => stream.end(),
+    });
+    stream.onClose(remove);
+    stream.open();
+  }
+}

@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+
+/** `:taskId` of `GET /v1/tasks/:taskId`. */
+export class TaskParams {
+  @ApiProperty({ description: 'The `taskId` a POST answered.' })
+  @IsString()
+  @Length(1, 512)
+  taskId!: string;
+}
+
+const STATUSES = ['accepted', 'queued', 'running', 'completed', 'failed', 'compensated', 'interrupted'];
+
+/** An error recorded on a task or a step. */
+export class TaskErrorView {
+  @ApiProperty({ example: 'WARREN_RATE_LIMITED' }) code!: string;
+  @ApiProperty() message!: string;
+}
+
+/** One step of a turn with its timings. */
+export class TaskStepView {
+  @ApiProperty({ example: 'model' }) name!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) startedAt!: string;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) endedAt?: string;
+  @ApiPropertyOptional() durationMs?: number;
+  @ApiPropertyOptional({ enum: ['ok', 'error', 'skipped'] }) outcome?: string;
+  @ApiPropertyOptional({ type: TaskErrorView }) error?: TaskErrorView;
+}
+
+/** A status change with its time. */
+export class TaskTransitionView {
+  @ApiProperty({ enum: STATUSES }) status!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) at!: string;
+}
+
+/** Token usage and cost of a task. */
+export class TaskUsageView {
+  @ApiPropertyOptional() promptTokens?: number;
+  @ApiPropertyOptional() completionTokens?: number;
+  @ApiPropertyOptional() totalTokens?: number;
+  @ApiPropertyOptional() costUsd?: number;
+}
+
+/** A task (one turn): status, steps with timings, routing decision, usage, error, transitions. */
+export class TaskView {
+  @ApiProperty() id!: string;
+  @ApiProperty() tenant!: string;
+  @ApiPropertyOptional() sessionId?: string;
+  @ApiPropertyOptional() userId?: string;
+  @ApiPropertyOptional({ example: 'session/dev~s1' }) actor?: string;
+  @ApiProperty({ enum: STATUSES }) status!: string;
+  @ApiProperty({ type: [TaskStepView] }) steps!: TaskStepView[];
+  @ApiProperty({ type: [TaskTransitionView] }) transitions!: TaskTransitionView[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The routing decision (model, strategy, …).' })
+  routing?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: TaskUsageView }) usage?: TaskUsageView;
+  @ApiPropertyOptional({ type: TaskErrorView }) error?: TaskErrorView;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
+}
