@@ -56,5 +56,8 @@ async function start(spec: WarrenAppSpec): Promise<void> {
   await app.init();
   await app.startAllMicroservices();
   await app.listen(config.gateway.port, config.gateway.host);
-  new Logger('Warren').log(`${spec.name} ${config.runtime.nodeId} ready on port ${config.gateway.port}`);
+  // The bound port, not the configured one: PORT=0 picks a free port (tests read this line).
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.gateway.port;
+  new Logger('Warren').log(`${spec.name} ${config.runtime.nodeId} ready on port ${port}`);
 }

@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Compiled entry point of an app (`npm run build` first). */
+export function appMain(app: 'runtime' | 'gateway' | 'warren'): string {
+  return join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+}
+
+/**
+ * A Warren app (`runtime`, `gateway`, or the all-in-one `warren`) in a child process, started
+ * from compiled output with the given environment; `port` is its HTTP port once ready.
+ */
+export class AppProcess {
+  readonly output: string[] = [];
+  port = 0;
+  private readonly child: ChildProcess;
+  private readonly ready: Promise<void>;
+  private readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly app: 'runtime' | 'gateway' | 'warren',
+    env: Record<string, string>,
+  ) {
+    this.child = spawn(process.execPath, [appMain(app)], {
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', NO_COLOR: '1', ...env },
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    this.ready = new Promise((resolve, reject) => {
+      const onLine = (line: string): void => {
+        this.output.push(line);
+        const m = / ready on port (\d+)/.exec(line);
+        if (m) {
+          this.port = Number(m[1]);
+          resolve();
+        }
+      };
+      if (this.child.stdout) createInterface({ input: this.child.stdout }).on('line', onLine);
+      if (this.child.stderr) createInterface({ input: this.child.stderr }).on('line', onLine);
+      this.exited.then((code) => reject(new Error(`${app} exited (${code}) before it was ready:\n${this.output.join('\n')}`)));
+    });
+  }
+
+  /** Resolves when the app listens; rejects if it exits first. */
+  async whenReady(timeoutMs = 30_000): Promise<this> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${this.app} not ready after ${timeoutMs} ms:\n${this.output.join('\n')}`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return this;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Graceful: SIGTERM (drain), then the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
+    this.child.kill('SIGTERM');
+    return this.exited;
+  }
+}
