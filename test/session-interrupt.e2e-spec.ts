@@ -1,0 +1,75 @@
+// Barge-in over the raw-AMQP contract: a voice server cuts the assistant off mid-stream.
+import { createStore, type WarrenStore } from '@warren/store';
+import { AppProcess } from './support/app-process';
+import { autoTeardown, eventually, useVhost } from './support/broker';
+import { EventTap } from './support/event-tap';
+import { tempDir } from './support/runtime';
+
+const vhost = useVhost('interrupt');
+let tap: EventTap;
+let store: WarrenStore;
+const LONG = 'Tell me a long story about dragons and knights please';
+
+beforeAll(async () => {
+  const dataDir = tempDir('interrupt');
+  // A slow local model: ~15 deltas, 100 ms apart.
+  const runtime = autoTeardown(
+    new AppProcess('runtime', {
+      AMQP_URL: vhost.url,
+      WARREN_DATA_DIR: dataDir,
+      WARREN__AMQP__SHARD_COUNT: '4',
+      WARREN__MODELS__LOCAL__LATENCY_MS: '20',
+      WARREN__MODELS__LOCAL__PER_DELTA_MS: '100',
+    }),
+  );
+  await runtime.whenReady();
+  tap = autoTeardown(await EventTap.open(vhost.url));
+  store = createStore({ dataDir });
+  await store.init();
+  autoTeardown({ close: () => store.close() });
+});
+
+describe('interrupting a turn (barge-in)', () => {
+  it('stops the deltas within 250 ms, keeps the partial reply as interrupted, and the next turn runs', async () => {
+    const taskId = await tap.say('s-int', LONG);
+    await eventually(() => tap.ofTask(taskId).filter((e) => e.kind === 'delta').length >= 2, 'two deltas');
+    const interruptedAt = Date.now();
+    await tap.interrupt('s-int');
+    const interrupted = await tap.waitFor(taskId, 'interrupted');
+    expect(interrupted.at - interruptedAt).toBeLessThan(250);
+    await new Promise((r) => setTimeout(r, 400)); // would the stream have gone on?
+    const deltas = tap.ofTask(taskId).filter((e) => e.kind === 'delta');
+    expect(deltas.filter((e) => e.at > interruptedAt + 250)).toEqual([]);
+    expect(tap.ofTask(taskId).some((e) => e.kind === 'reply')).toBe(false);
+    const partial = deltas.map((d) => d.event.data.text).join('');
+    expect(interrupted.event.data).toEqual({ taskId, text: partial });
+
+    const parts = (await store.history.page({ tenant: 'dev', sessionId: 's-int' }, { order: 'asc' })).items;
+    expect(parts.map((p) => [p.role, p.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'interrupted'],
+    ]);
+    expect(parts[1].content).toBe(partial);
+    expect(await store.tasks.get(taskId)).toMatchObject({ status: 'interrupted', error: { code: 'WARREN_CANCELLED' } });
+
+    const next = await tap.say('s-int', 'hello');
+    expect((await tap.waitFor(next, 'reply')).event.data.text).toBe('Hello! How can I help you today?');
+  });
+
+  it('cancels a named turn that still waits behind another one: it never runs', async () => {
+    const first = await tap.say('s-queue', 'hello');
+    const second = await tap.say('s-queue', LONG);
+    await tap.interrupt('s-queue', second);
+    await tap.waitFor(first, 'reply');
+    const end = await tap.waitForEnd(second);
+    expect(end.kind).toBe('interrupted');
+    expect(tap.ofTask(second).filter((e) => e.kind === 'delta')).toEqual([]);
+    expect(await store.tasks.get(second)).toMatchObject({ status: 'interrupted' });
+  });
+
+  it('an interrupt with nothing in progress changes nothing', async () => {
+    await tap.interrupt('s-idle');
+    const taskId = await tap.say('s-idle', 'hello');
+    expect((await tap.waitForEnd(taskId)).kind).toBe('reply');
+  });
+});
