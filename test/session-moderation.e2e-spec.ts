@@ -1,0 +1,79 @@
+// Moderation of a turn's input (before the model) and output (before the user), with rules from config/.
+import { createStore, type WarrenStore } from '@warren/store';
+import { AppProcess } from './support/app-process';
+import { autoTeardown, useVhost } from './support/broker';
+import { EventTap } from './support/event-tap';
+import { tempDir } from './support/runtime';
+
+const vhost = useVhost('moderation');
+let tap: EventTap;
+let store: WarrenStore;
+
+const categories = {
+  threats: { action: 'block', directions: ['in'], words: ['i will hurt you'], safeReply: 'Let us keep this friendly.' },
+  // The local model says "help" in its greeting: blocked on the way out only.
+  'no-help': { action: 'block', directions: ['out'], words: ['help'] },
+};
+
+beforeAll(async () => {
+  const dataDir = tempDir('moderation');
+  const runtime = autoTeardown(
+    new AppProcess('runtime', {
+      AMQP_URL: vhost.url,
+      WARREN_DATA_DIR: dataDir,
+      WARREN__AMQP__SHARD_COUNT: '4',
+      WARREN__MODELS__LOCAL__LATENCY_MS: '1',
+      WARREN__MODELS__LOCAL__PER_DELTA_MS: '1',
+      WARREN__MODERATION__CATEGORIES: JSON.stringify(categories),
+      WARREN__MODERATION__SAFE_REPLY: 'Sorry, I cannot say that.',
+    }),
+  );
+  await runtime.whenReady();
+  tap = autoTeardown(await EventTap.open(vhost.url));
+  store = createStore({ dataDir });
+  await store.init();
+  autoTeardown({ close: () => store.close() });
+});
+
+const history = (sessionId: string) => store.history.page({ tenant: 'dev', sessionId }, { order: 'asc' }).then((p) => p.items);
+
+describe('moderation of a turn', () => {
+  it('blocks input before any model call: the category’s safe reply, no deltas, the decision on the task', async () => {
+    const taskId = await tap.say('m-in', 'I will hurt you tomorrow');
+    const reply = await tap.waitFor(taskId, 'reply');
+    expect(reply.event.data).toMatchObject({ text: 'Let us keep this friendly.', model: 'moderation', moderated: true });
+    expect(tap.ofTask(taskId).filter((e) => e.kind === 'delta')).toEqual([]);
+    const task = await store.tasks.get(taskId);
+    expect(task?.status).toBe('completed');
+    expect(task?.steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['preprocess', 'ok'],
+      ['moderation-in', 'ok'],
+      ['limiter', 'skipped'],
+      ['model', 'skipped'],
+      ['write-back', 'ok'],
+    ]);
+    expect(task?.routing).toMatchObject({ model: 'moderation', moderation: { blocked: ['threats'] } });
+  });
+
+  it('replaces a blocked output with the safe reply and stops streaming it', async () => {
+    const taskId = await tap.say('m-out', 'hello');
+    const reply = await tap.waitFor(taskId, 'reply');
+    expect(reply.event.data).toMatchObject({ text: 'Sorry, I cannot say that.', moderated: true });
+    const streamed = tap
+      .ofTask(taskId)
+      .filter((e) => e.kind === 'delta')
+      .map((e) => e.event.data.text)
+      .join('');
+    expect(streamed).not.toContain('help');
+    expect((await history('m-out')).map((p) => p.content)).toEqual(['hello', 'Sorry, I cannot say that.']);
+  });
+
+  it('masks personal data before the model and the history see it', async () => {
+    const taskId = await tap.say('m-pii', 'my mail is jane.doe@example.com and my card 4111 1111 1111 1111');
+    const reply = await tap.waitFor(taskId, 'reply');
+    expect(reply.event.data.text).not.toContain('jane.doe@example.com');
+    expect(reply.event.data.moderated).toBe(true);
+    const [user] = await history('m-pii');
+    expect(user.content).toBe('my mail is [email] and my card [card]');
+  });
+});
