@@ -1,0 +1,65 @@
+// A turn that cannot be answered ends with a `failed` event: a model that keeps failing is
+// retried in place, then given up (task failed, dead letter for operators); a tenant over its
+// rate limit is told so at once (no dead letter: it is not a fault).
+import { createStore, type WarrenStore } from '@warren/store';
+import { type ConsumeMessage, connect } from 'amqplib';
+import { AppProcess } from './support/app-process';
+import { autoTeardown, eventually, useVhost } from './support/broker';
+import { EventTap } from './support/event-tap';
+import { tempDir } from './support/runtime';
+
+const vhost = useVhost('turn-failures');
+let tap: EventTap;
+let store: WarrenStore;
+const dead: ConsumeMessage[] = [];
+
+beforeAll(async () => {
+  const dataDir = tempDir('turn-failures');
+  const runtime = autoTeardown(
+    new AppProcess('runtime', {
+      AMQP_URL: vhost.url,
+      WARREN_DATA_DIR: dataDir,
+      WARREN__AMQP__SHARD_COUNT: '4',
+      WARREN__MODELS__LOCAL__LATENCY_MS: '1',
+      WARREN__MODELS__LOCAL__FAILURE_RATE: '1',
+      WARREN__RUNTIME__ENTITY_BACKOFF_MS: '[20,20]',
+      WARREN__LIMITER__TENANTS: '{"dev":{"requestsPerMinute":2}}',
+    }),
+  );
+  await runtime.whenReady();
+  tap = autoTeardown(await EventTap.open(vhost.url));
+  store = createStore({ dataDir });
+  await store.init();
+  autoTeardown({ close: () => store.close() });
+  const conn = await connect(vhost.url);
+  autoTeardown({ close: () => conn.close() });
+  const ch = await conn.createChannel();
+  await ch.consume('warren.dead', (m) => m && dead.push(m), { noAck: true });
+});
+
+describe('failed turns', () => {
+  it('a model that keeps failing: retried in place, then a failed event, a failed task and a dead letter', async () => {
+    const taskId = await tap.say('f1', 'hello');
+    const failed = await tap.waitFor(taskId, 'failed');
+    expect(failed.event.data).toEqual({ taskId, code: 'WARREN_MODEL_UNAVAILABLE', message: expect.stringContaining('try again') });
+    const task = await store.tasks.get(taskId);
+    expect(task).toMatchObject({ status: 'failed', error: { code: 'WARREN_MODEL_UNAVAILABLE' } });
+    const letter = await eventually(
+      () => dead.find((m) => m.properties.messageId === taskId || JSON.parse(m.content.toString()).id === taskId),
+      'dead letter',
+    );
+    expect(letter.properties.headers?.['x-warren-error']).toMatchObject({ code: 'WARREN_MODEL_UNAVAILABLE' });
+    expect((await store.history.page({ tenant: 'dev', sessionId: 'f1' })).items.map((p) => p.role)).toEqual(['user']);
+  });
+
+  it('over the tenant’s rate limit: a failed event with WARREN_RATE_LIMITED and no dead letter', async () => {
+    const second = await tap.say('f2', 'hello');
+    await tap.waitFor(second, 'failed');
+    const third = await tap.say('f3', 'hello');
+    const failed = await tap.waitFor(third, 'failed');
+    expect(failed.event.data).toMatchObject({ taskId: third, code: 'WARREN_RATE_LIMITED' });
+    expect(await store.tasks.get(third)).toMatchObject({ status: 'failed', error: { code: 'WARREN_RATE_LIMITED' } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(dead.some((m) => JSON.parse(m.content.toString()).id === third)).toBe(false);
+  });
+});
