@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { runWarrenApp } from '@warren/amqp';
+import { setupGatewayDocs } from '../../gateway/src/docs/gateway-docs';
+import { WarrenAppModule } from './warren-app.module';
+
+/** `npm start`: gateway and runtime in one process (the scheduler joins with its issue). */
+runWarrenApp({
+  name: 'warren',
+  module: (config, store) => WarrenAppModule.register(config, store),
+  configure: (app) => setupGatewayDocs(app),
+});

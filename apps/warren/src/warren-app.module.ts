@@ -1,0 +1,35 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { amqpOptionsFromConfig, runtimeOptionsFromConfig, WarrenModule, WarrenStoreModule } from '@warren/amqp';
+import { type WarrenConfig, WarrenConfigModule } from '@warren/config';
+import type { WarrenStore } from '@warren/store';
+import { MetricsModule } from '@warren/telemetry';
+import { GatewayModule } from '../../gateway/src/gateway.module';
+import { gatewayOptionsFromConfig } from '../../gateway/src/gateway-app.module';
+import { RuntimeModule, runtimeHosting } from '../../runtime/src/runtime.module';
+
+/**
+ * Everything in one process for a single machine: the gateway's routes and the runtime's actors
+ * on one broker connection, one store, one `/metrics`. Production runs the apps on their own
+ * (`npm run start:gateway`, `npm run start:runtime`) and scales them separately.
+ */
+@Module({})
+export class WarrenAppModule {
+  static register(config: WarrenConfig, store: WarrenStore): DynamicModule {
+    return {
+      module: WarrenAppModule,
+      imports: [
+        WarrenConfigModule.forRoot(config),
+        WarrenStoreModule.forRoot(store),
+        MetricsModule.forRoot(),
+        WarrenModule.forRoot({
+          amqp: amqpOptionsFromConfig(config),
+          runtime: runtimeOptionsFromConfig(config),
+          store: store.actors,
+          hosting: runtimeHosting(),
+        }),
+        RuntimeModule.register(config),
+        GatewayModule.register(gatewayOptionsFromConfig(config)),
+      ],
+    };
+  }
+}
