@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { amqpOptionsFromConfig, runtimeOptionsFromConfig, WarrenModule } from '@warren/amqp';
+import { amqpOptionsFromConfig, runtimeOptionsFromConfig, WarrenModule, WarrenStoreModule } from '@warren/amqp';
 import { type WarrenConfig, WarrenConfigModule } from '@warren/config';
 import type { WarrenStore } from '@warren/store';
+import { MetricsModule } from '@warren/telemetry';
 import { GatewayModule } from './gateway.module';
 import type { GatewayOptions } from './gateway.options';
-import { StoreModule } from './store.module';
 
 /**
  * The gateway's options from the configuration. TODO(lead): replace with the config mapping of
@@ -20,8 +20,9 @@ export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayO
 }
 
 /**
- * Root module of the standalone gateway process: configuration, the broker (it sends to
- * session actors, hosts none), the store under `WARREN_STORE`, and the gateway's routes.
+ * Root module of the standalone gateway process: configuration, the store under `WARREN_STORE`
+ * (with `/health` and `/ready`), metrics (`/metrics`), the broker (it sends to session actors,
+ * hosts none) and the gateway's routes.
  */
 @Module({})
 export class GatewayAppModule {
@@ -30,12 +31,13 @@ export class GatewayAppModule {
       module: GatewayAppModule,
       imports: [
         WarrenConfigModule.forRoot(config),
+        WarrenStoreModule.forRoot(store),
+        MetricsModule.forRoot(),
         WarrenModule.forRoot({
           amqp: amqpOptionsFromConfig(config),
           runtime: runtimeOptionsFromConfig(config),
           types: { kinds: { session: 'entity' } },
         }),
-        StoreModule.forRoot(store),
         GatewayModule.register(gatewayOptionsFromConfig(config)),
       ],
     };

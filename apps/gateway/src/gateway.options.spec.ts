@@ -51,8 +51,9 @@ describe('resolveGatewayOptions()', () => {
     expect(() => resolveGatewayOptions(raw as never)).toThrow(message);
   });
 
-  it('lets historyPageSize go up to a raised historyMaxPageSize', () => {
+  it('lets historyPageSize go up to a raised historyMaxPageSize, and a lowered maximum lower the default', () => {
     expect(resolveGatewayOptions({ historyPageSize: 300, historyMaxPageSize: 500 }).historyPageSize).toBe(300);
+    expect(resolveGatewayOptions({ historyMaxPageSize: 20 }).historyPageSize).toBe(20);
   });
 
   it('does not share the default tenants with its result', () => {

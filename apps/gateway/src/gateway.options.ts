@@ -21,7 +21,7 @@ export interface GatewayOptions {
   maxTextLength: number;
   /** Interval of the comment lines that keep a Server-Sent Events stream open. @default 15000 */
   sseHeartbeatMs: number;
-  /** History items per page when `limit` is not given. @default 50 */
+  /** History items per page when `limit` is not given; at most `historyMaxPageSize`. @default 50 (or the maximum, when lower) */
   historyPageSize: number;
   /** Largest `limit` a history request may ask for. @default 200 */
   historyMaxPageSize: number;
@@ -62,7 +62,9 @@ export function resolveGatewayOptions(raw: Partial<GatewayOptions> = {}): Gatewa
     historyMaxPageSize: integer('historyMaxPageSize', raw.historyMaxPageSize ?? GATEWAY_DEFAULTS.historyMaxPageSize, 1, MAX_PAGE),
     historyPageSize: 0,
   };
-  o.historyPageSize = integer('historyPageSize', raw.historyPageSize ?? GATEWAY_DEFAULTS.historyPageSize, 1, o.historyMaxPageSize);
+  // A lowered maximum lowers the default page size with it.
+  const pageSize = raw.historyPageSize ?? Math.min(GATEWAY_DEFAULTS.historyPageSize, o.historyMaxPageSize);
+  o.historyPageSize = integer('historyPageSize', pageSize, 1, o.historyMaxPageSize);
   return o;
 }
 

@@ -1,0 +1,378 @@
+// The HTTP gateway in-process against the real broker: auth, validation, POST → session shards,
+// idempotency, tasks and history per tenant, SSE filtered by tenant, OpenAPI, trace continued.
+import { rmSync } from 'node:fs';
+import type { INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Actor, type ActorContext, Handle } from '@warren/actors';
+import { WarrenModule, WarrenStoreModule } from '@warren/amqp';
+import { Message, SessionMessage } from '@warren/contracts';
+import { createStore, type WarrenStore } from '@warren/store';
+import { installContextManager, traceIdOf } from '@warren/telemetry';
+import { type ConfirmChannel, connect } from 'amqplib';
+import { setupGatewayDocs } from '../apps/gateway/src/docs/gateway-docs';
+import { SessionEventHub } from '../apps/gateway/src/events/session-event-hub';
+import { GatewayModule } from '../apps/gateway/src/gateway.module';
+import { hashApiKey } from '../apps/gateway/src/gateway.options';
+import { autoTeardown, eventually, useVhost } from './support/broker';
+import { type InProcessRuntime, startRuntime, tempDir } from './support/runtime';
+
+const vhost = useVhost('gateway');
+
+@Message('test.gateway.read')
+class ReadReceived {}
+
+interface Received {
+  text: string;
+  messageId: string;
+  taskId: string | undefined;
+  traceId: string | undefined;
+  locale: string | undefined;
+}
+
+/** Stands in for the session actor: records what the gateway sent, with ids and trace. */
+@Actor('session')
+class ReceivingSession {
+  @Handle(SessionMessage)
+  message(msg: SessionMessage, ctx: ActorContext<Received[]>): void {
+    ctx.state = [
+      ...(ctx.state ?? []),
+      { text: msg.text, messageId: ctx.messageId, taskId: ctx.taskId, traceId: traceIdOf(ctx.trace), locale: msg.locale },
+    ];
+  }
+
+  @Handle(ReadReceived, { interleave: true })
+  read(_msg: ReadReceived, ctx: ActorContext<Received[]>): Received[] {
+    return ctx.state ?? [];
+  }
+}
+
+const DEV = 'dev-key';
+const OTHER = 'other-key-0123456789';
+let base: string;
+let app: INestApplication;
+let store: WarrenStore;
+let node: InProcessRuntime;
+let ch: ConfirmChannel;
+
+beforeAll(async () => {
+  installContextManager();
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] }));
+  const dataDir = tempDir('gateway');
+  autoTeardown({ close: () => rmSync(dataDir, { recursive: true, force: true }) });
+  node = await startRuntime(vhost.url, [{ instance: new ReceivingSession() }], { dataDir });
+  store = createStore({ dataDir });
+  await store.init();
+  autoTeardown({ close: () => store.close() });
+
+  @Module({
+    imports: [
+      WarrenModule.forRoot({ amqp: { url: vhost.url, shardCount: 4, nodeId: 'gateway-e2e' }, types: { kinds: { session: 'entity' } } }),
+      WarrenStoreModule.forRoot(store),
+      GatewayModule.register({
+        tenants: { dev: { apiKeys: [hashApiKey(DEV)] }, other: { apiKeys: [hashApiKey(OTHER)] } },
+        maxTextLength: 50,
+        sseHeartbeatMs: 100,
+        historyMaxPageSize: 20,
+      }),
+    ],
+  })
+  class GatewayTestApp {}
+  app = await NestFactory.create(GatewayTestApp, { logger: ['error', 'warn'] });
+  setupGatewayDocs(app);
+  await app.listen(0, '127.0.0.1');
+  autoTeardown({ close: () => app.close() });
+  base = await app.getUrl();
+
+  const conn = await connect(vhost.url, { noDelay: true });
+  autoTeardown({ close: () => conn.close() });
+  ch = await conn.createConfirmChannel();
+});
+afterAll(() => trace.disable());
+
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+
+function post(sessionId: string, body: unknown, headers: Record<string, string> = auth(DEV)): Promise<Response> {
+  return fetch(`${base}/v1/sessions/${sessionId}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+const received = (address: string) => node.runtime.ref(address).ask<Received[]>(new ReadReceived());
+
+/** Publishes a CloudEvent on warren.events as a session actor would (ctx.emit). */
+function publishEvent(routingKey: string, sender: string, id: string, data: unknown, taskId?: string): Promise<void> {
+  const body = Buffer.from(JSON.stringify({ specversion: '1.0', id, source: 'warren://node/test', type: 'warren.session.x', data }));
+  const headers: Record<string, string> = { 'x-warren-sender': sender, ...(taskId ? { 'x-warren-task-id': taskId } : {}) };
+  return new Promise((resolve, reject) =>
+    ch.publish('warren.events', routingKey, body, { messageId: id, headers }, (err) => (err ? reject(err) : resolve())),
+  );
+}
+
+interface Frame {
+  id?: string;
+  event?: string;
+  data?: unknown;
+  comment?: string;
+}
+
+/** Opens an SSE stream with fetch and parses its frames as they arrive. */
+async function openEvents(path: string, key: string) {
+  const abort = new AbortController();
+  const res = await fetch(`${base}${path}`, { headers: auth(key), signal: abort.signal });
+  const frames: Frame[] = [];
+  if (res.ok && res.body) {
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    void (async () => {
+      let buffer = '';
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          buffer += decoder.decode(value, { stream: true });
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            frames.push(parseFrame(buffer.slice(0, end)));
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+  }
+  return { res, frames, events: () => frames.filter((f) => f.event), close: () => abort.abort() };
+}
+
+function parseFrame(raw: string): Frame {
+  const frame: Frame = {};
+  for (const line of raw.split('\n')) {
+    if (line.startsWith(':')) frame.comment = line.slice(1).trim();
+    else if (line.startsWith('id: ')) frame.id = line.slice(4);
+    else if (line.startsWith('event: ')) frame.event = line.slice(7);
+    else if (line.startsWith('data: ')) frame.data = JSON.parse(line.slice(6));
+  }
+  return frame;
+}
+
+describe('auth', () => {
+  test.each([
+    ['no Authorization header', {}],
+    ['an unknown key', auth('not-a-key')],
+    ['a malformed header', { authorization: 'dev-key' }],
+  ])('401 WARREN_UNAUTHORIZED with %s', async (_what, headers) => {
+    const res = await post('s1', { text: 'hi' }, headers);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await res.json()).toEqual({ error: { code: 'WARREN_UNAUTHORIZED', message: expect.any(String) } });
+    const task = await fetch(`${base}/v1/tasks/t1`, { headers });
+    expect(task.status).toBe(401);
+  });
+});
+
+describe('validation', () => {
+  test.each([
+    ['empty text', 's1', { text: '' }, 'text'],
+    ['no text', 's1', {}, 'text'],
+    ['text over maxTextLength', 's1', { text: 'x'.repeat(51) }, 'text'],
+    ['a bad locale', 's1', { text: 'hi', locale: 'english!!' }, 'locale'],
+    ['a bad channel', 's1', { text: 'hi', channel: 'fax' }, 'channel'],
+    ['an unknown field', 's1', { text: 'hi', tenant: 'other' }, 'tenant'],
+    ['a session id with a dot', 'bad.id', { text: 'hi' }, 'sessionId'],
+    ['a session id over 128 characters', 'x'.repeat(129), { text: 'hi' }, 'sessionId'],
+  ])('400 WARREN_INVALID_MESSAGE naming the field for %s', async (_what, sessionId, body, field) => {
+    const res = await post(sessionId, body);
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: { code: string; fields: { field: string; constraints: string[] }[] } };
+    expect(json.error.code).toBe('WARREN_INVALID_MESSAGE');
+    expect(json.error.fields.map((f) => f.field)).toContain(field);
+    expect(json.error.fields.every((f) => f.constraints.length > 0)).toBe(true);
+  });
+
+  test('a bad Idempotency-Key is named too', async () => {
+    const res = await post('s1', { text: 'hi' }, { ...auth(DEV), 'idempotency-key': 'ü'.repeat(3) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { fields: { field: string }[] } }).error.fields[0]?.field).toBe('Idempotency-Key');
+  });
+});
+
+describe('POST /v1/sessions/:sessionId/messages', () => {
+  test('202 { taskId } once the message is on the session shards: message id and x-warren-task-id = taskId', async () => {
+    const res = await post('s1', { text: 'hello warren', locale: 'en-GB' });
+    expect(res.status).toBe(202);
+    const { taskId } = (await res.json()) as { taskId: string };
+    expect(taskId).toMatch(/^[0-9a-f-]{36}$/);
+    const got = await eventually(async () => (await received('session/dev~s1')).find((r) => r.messageId === taskId), 'the session message');
+    expect(got).toMatchObject({ text: 'hello warren', taskId, locale: 'en-GB' });
+  });
+
+  test('the same Idempotency-Key gives the same taskId, and the session handles the message once', async () => {
+    const headers = { ...auth(DEV), 'idempotency-key': 'retry-me-1' };
+    const first = (await (await post('idem', { text: 'once' }, headers)).json()) as { taskId: string };
+    const second = (await (await post('idem', { text: 'once' }, headers)).json()) as { taskId: string };
+    expect(second.taskId).toBe(first.taskId);
+    const third = (await (await post('idem', { text: 'once' }, { ...auth(DEV), 'idempotency-key': 'retry-me-2' })).json()) as {
+      taskId: string;
+    };
+    expect(third.taskId).not.toBe(first.taskId);
+    const texts = await eventually(async () => {
+      const r = await received('session/dev~idem');
+      return r.length >= 2 ? r : undefined;
+    }, 'both tasks');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await received('session/dev~idem')).map((r) => r.messageId)).toEqual([first.taskId, third.taskId]);
+    expect(texts.every((r) => r.text === 'once')).toBe(true);
+    // The same key in another tenant is another task.
+    const other = (await (await post('idem', { text: 'once' }, { ...auth(OTHER), 'idempotency-key': 'retry-me-1' })).json()) as {
+      taskId: string;
+    };
+    expect(other.taskId).not.toBe(first.taskId);
+  });
+
+  test('continues the incoming traceparent: the session actor runs in the same trace, the response names the span', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await post('traced', { text: 'trace me' }, { ...auth(DEV), traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(res.headers.get('traceparent')).not.toContain('00f067aa0ba902b7');
+    const { taskId } = (await res.json()) as { taskId: string };
+    const got = await eventually(async () => (await received('session/dev~traced')).find((r) => r.taskId === taskId), 'the traced message');
+    expect(got.traceId).toBe(traceId);
+  });
+});
+
+describe('GET /v1/tasks/:taskId', () => {
+  test('the owner tenant reads its task; another tenant gets 404, as for a task that does not exist', async () => {
+    const { taskId } = (await (await post('t-owner', { text: 'task', userId: 'u-1' })).json()) as { taskId: string };
+    const mine = await fetch(`${base}/v1/tasks/${taskId}`, { headers: auth(DEV) });
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({
+      id: taskId,
+      tenant: 'dev',
+      sessionId: 't-owner',
+      userId: 'u-1',
+      actor: 'session/dev~t-owner',
+      status: expect.any(String),
+      steps: expect.any(Array),
+      transitions: [expect.objectContaining({ status: 'accepted' })],
+    });
+    for (const [key, id] of [
+      [OTHER, taskId],
+      [DEV, 'no-such-task'],
+    ]) {
+      const res = await fetch(`${base}/v1/tasks/${id}`, { headers: auth(key as string) });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: { code: 'WARREN_NOT_FOUND', message: `task ${id} not found` } });
+    }
+  });
+});
+
+describe('GET /v1/sessions/:sessionId/messages', () => {
+  test("pages the tenant's history of the session, newest first by default", async () => {
+    const t0 = Date.now() - 10_000;
+    await store.history.append(
+      ['one', 'two', 'three'].map((content, i) => ({
+        tenant: 'dev',
+        sessionId: 'h1',
+        role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+        content,
+        at: new Date(t0 + i),
+      })),
+    );
+    const page = async (query: string, key = DEV) => {
+      const res = await fetch(`${base}/v1/sessions/h1/messages${query}`, { headers: auth(key) });
+      return { status: res.status, body: (await res.json()) as { items: { content: string }[]; nextCursor?: string } };
+    };
+    const first = await page('?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((p) => p.content)).toEqual(['three', 'two']);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await page(`?limit=2&cursor=${encodeURIComponent(first.body.nextCursor as string)}`);
+    expect(second.body.items.map((p) => p.content)).toEqual(['one']);
+    expect(second.body.nextCursor).toBeUndefined();
+    expect((await page('?order=asc')).body.items.map((p) => p.content)).toEqual(['one', 'two', 'three']);
+    expect((await page('', OTHER)).body.items).toEqual([]);
+  });
+
+  test.each([
+    ['?limit=0', 'limit'],
+    ['?limit=21', 'limit'],
+    ['?limit=abc', 'limit'],
+    ['?order=sideways', 'order'],
+    ['?cursor=not-a-cursor', 'cursor'],
+  ])('400 naming the field for %s', async (query, field) => {
+    const res = await fetch(`${base}/v1/sessions/h1/messages${query}`, { headers: auth(DEV) });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; fields: { field: string }[] } };
+    expect(body.error.code).toBe('WARREN_INVALID_MESSAGE');
+    expect(body.error.fields.map((f) => f.field)).toContain(field);
+  });
+});
+
+describe('GET /v1/sessions/:sessionId/events', () => {
+  test("streams the session's events of the key's tenant only, with heartbeats, and unbinds when the client leaves", async () => {
+    const hub = app.get(SessionEventHub);
+    const dev = await openEvents('/v1/sessions/s1/events', DEV);
+    const other = await openEvents('/v1/sessions/s1/events', OTHER);
+    expect(dev.res.status).toBe(200);
+    expect(dev.res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    await publishEvent('session.s1.delta', 'session/dev~s1', 'ev-1', { taskId: 't1', seq: 0, text: 'Hel' }, 't1');
+    await publishEvent('session.s1.reply', 'session/other~s1', 'ev-other', { taskId: 't9', text: 'not for dev' }, 't9');
+    await publishEvent('session.s2.reply', 'session/dev~s2', 'ev-s2', { taskId: 't2', text: 'another session' }, 't2');
+    await publishEvent('session.s1.reply', 'session/dev~s1', 'ev-2', { taskId: 't1', text: 'Hello' }, 't1');
+    await eventually(() => dev.events().length >= 2, 'the two events of dev~s1');
+    await eventually(() => other.events().length >= 1, 'the event of other~s1');
+    await new Promise((r) => setTimeout(r, 250));
+    expect(dev.events()).toEqual([
+      { id: 'ev-1', event: 'delta', data: { taskId: 't1', seq: 0, text: 'Hel' } },
+      { id: 'ev-2', event: 'reply', data: { taskId: 't1', text: 'Hello' } },
+    ]);
+    expect(other.events()).toEqual([{ id: 'ev-other', event: 'reply', data: { taskId: 't9', text: 'not for dev' } }]);
+    expect(dev.frames.some((f) => f.comment === 'heartbeat')).toBe(true);
+    expect(hub.size).toBe(2);
+    dev.close();
+    other.close();
+    await eventually(() => hub.size === 0, 'the watchers to leave');
+  });
+
+  test('?taskId= keeps only that task', async () => {
+    const one = await openEvents('/v1/sessions/s3/events?taskId=t-a', DEV);
+    await publishEvent('session.s3.delta', 'session/dev~s3', 'ev-b', { taskId: 't-b', seq: 0, text: 'b' }, 't-b');
+    await publishEvent('session.s3.delta', 'session/dev~s3', 'ev-a', { taskId: 't-a', seq: 0, text: 'a' }, 't-a');
+    await eventually(() => one.events().length >= 1, 'the event of t-a');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(one.events().map((f) => f.id)).toEqual(['ev-a']);
+    one.close();
+  });
+
+  test('401 without a key and 400 for a bad session id, as JSON', async () => {
+    const res = await fetch(`${base}/v1/sessions/s1/events`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const bad = await fetch(`${base}/v1/sessions/a.b/events`, { headers: auth(DEV) });
+    expect(bad.status).toBe(400);
+  });
+});
+
+test('/docs-json documents every route with bearer auth, and /docs serves Swagger UI without a key', async () => {
+  const res = await fetch(`${base}/docs-json`);
+  expect(res.status).toBe(200);
+  const doc = (await res.json()) as {
+    paths: Record<string, Record<string, { security?: unknown[] }>>;
+    components: { securitySchemes: Record<string, { scheme: string }>; schemas: Record<string, { properties?: Record<string, unknown> }> };
+  };
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining(['/v1/sessions/{sessionId}/events', '/v1/sessions/{sessionId}/messages', '/v1/tasks/{taskId}']),
+  );
+  expect(Object.keys(doc.paths['/v1/sessions/{sessionId}/messages'] ?? {}).sort()).toEqual(['get', 'post']);
+  expect(doc.paths['/v1/tasks/{taskId}']?.get?.security).toEqual([{ bearer: [] }]);
+  expect(doc.components.securitySchemes.bearer?.scheme).toBe('bearer');
+  expect(Object.keys(doc.components.schemas.PostMessageBody?.properties ?? {}).sort()).toEqual(['channel', 'locale', 'text', 'userId']);
+  const ui = await fetch(`${base}/docs`);
+  expect(ui.status).toBe(200);
+  expect(await ui.text()).toContain('swagger');
+});
