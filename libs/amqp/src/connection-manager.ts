@@ -1,4 +1,4 @@
-import { BrokerUnavailableError, ConnectionLostError } from '@warren/contracts';
+import { BrokerUnavailableError, ConnectionLostError, WarrenError } from '@warren/contracts';
 import { type ChannelModel, connect, type RecoveringChannelModel } from 'amqplib';
 import { maskUrl } from './amqp-options';
 
@@ -58,6 +58,7 @@ export class ConnectionManager {
         },
       });
     } catch (err) {
+      if (err instanceof WarrenError) throw err; // a setup hook's own diagnosis (e.g. a missing plugin)
       throw new BrokerUnavailableError(
         `cannot reach RabbitMQ at ${maskUrl(this.options.url)} (${describe(err)}). Start it (e.g. "rabbitmq-server -detached" or "docker compose up -d rabbitmq") or set AMQP_URL.`,
         { cause: err },

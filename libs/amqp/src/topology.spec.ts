@@ -169,3 +169,18 @@ describe('declareTopology()', () => {
     await expect(declareTopology(ch, spec())).rejects.toThrow(/PRECONDITION_FAILED/);
   });
 });
+
+describe('declareTopology() without the consistent-hash plugin', () => {
+  it('fails with a BrokerUnavailableError that says which plugin to enable', async () => {
+    const { ch } = fakeChannel();
+    (ch as unknown as Record<string, unknown>).assertExchange = async (_name: string, type: string) => {
+      if (type === 'x-consistent-hash') throw new Error('Channel ended, no reply will be forthcoming');
+      return {};
+    };
+    await expect(declareTopology(ch, spec())).rejects.toMatchObject({
+      code: 'WARREN_BROKER_UNAVAILABLE',
+      retryable: false,
+      message: expect.stringContaining('rabbitmq-plugins enable rabbitmq_consistent_hash_exchange'),
+    });
+  });
+});

@@ -1,3 +1,4 @@
+import { BrokerUnavailableError } from '@warren/contracts';
 import type { Channel } from 'amqplib';
 import {
   actorExchange,
@@ -48,7 +49,7 @@ export async function declareTopology(ch: Channel, spec: TopologySpec): Promise<
 
   for (const type of spec.entityTypes) {
     const exchange = actorExchange(type);
-    await ch.assertExchange(exchange, 'x-consistent-hash', { durable: true });
+    await assertHashExchange(ch, exchange);
     for (let n = 0; n < spec.shardCount; n++) {
       const q = shardQueue(type, n);
       await ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, true) });
@@ -80,12 +81,28 @@ export async function declareTopology(ch: Channel, spec: TopologySpec): Promise<
   }
   if (spec.ingress) {
     await ch.assertExchange(EXCHANGES.INGRESS, 'topic', { durable: true });
-    await ch.assertExchange(EXCHANGES.INGRESS_HASH, 'x-consistent-hash', { durable: true });
+    await assertHashExchange(ch, EXCHANGES.INGRESS_HASH);
     await ch.bindExchange(EXCHANGES.INGRESS_HASH, EXCHANGES.INGRESS, 'session.*.*');
     for (let n = 0; n < spec.shardCount; n++) {
       const q = ingressShardQueue(n);
       await ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, true) });
       await ch.bindQueue(q, EXCHANGES.INGRESS_HASH, '1');
     }
+  }
+}
+
+/**
+ * Declares a consistent-hash exchange. Without the broker plugin the broker closes the whole
+ * connection ("unknown exchange type"), which reaches us only as "Channel ended": say what to do.
+ */
+async function assertHashExchange(ch: Channel, name: string): Promise<void> {
+  try {
+    await ch.assertExchange(name, 'x-consistent-hash', { durable: true });
+  } catch (error) {
+    throw new BrokerUnavailableError(
+      `could not declare the x-consistent-hash exchange ${name}: is the RabbitMQ plugin enabled? ` +
+        'Run: rabbitmq-plugins enable rabbitmq_consistent_hash_exchange',
+      { cause: error, retryable: false },
+    );
   }
 }
