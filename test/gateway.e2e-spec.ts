@@ -10,7 +10,7 @@ import { Actor, type ActorContext, Handle } from '@warren/actors';
 import { WarrenModule, WarrenStoreModule } from '@warren/amqp';
 import { Message, SessionMessage } from '@warren/contracts';
 import { createStore, type WarrenStore } from '@warren/store';
-import { installContextManager, traceIdOf } from '@warren/telemetry';
+import { installContextManager, MetricsModule, traceIdOf } from '@warren/telemetry';
 import { type ConfirmChannel, connect } from 'amqplib';
 import { setupGatewayDocs } from '../apps/gateway/src/docs/gateway-docs';
 import { SessionEventHub } from '../apps/gateway/src/events/session-event-hub';
@@ -71,6 +71,7 @@ beforeAll(async () => {
     imports: [
       WarrenModule.forRoot({ amqp: { url: vhost.url, shardCount: 4, nodeId: 'gateway-e2e' }, types: { kinds: { session: 'entity' } } }),
       WarrenStoreModule.forRoot(store),
+      MetricsModule.forRoot({ defaultMetrics: false }),
       GatewayModule.register({
         tenants: { dev: { apiKeys: [hashApiKey(DEV)] }, other: { apiKeys: [hashApiKey(OTHER)] } },
         maxTextLength: 50,
@@ -191,6 +192,21 @@ describe('validation', () => {
     expect(json.error.code).toBe('WARREN_INVALID_MESSAGE');
     expect(json.error.fields.map((f) => f.field)).toContain(field);
     expect(json.error.fields.every((f) => f.constraints.length > 0)).toBe(true);
+  });
+
+  test('a body that is not JSON is 400 WARREN_INVALID_MESSAGE', async () => {
+    const res = await post('s1', '{"text": ');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('WARREN_INVALID_MESSAGE');
+  });
+
+  test('an unknown /v1 path is a WARREN_NOT_FOUND body; other routes keep their own bodies', async () => {
+    const res = await fetch(`${base}/v1/nothing-here`, { headers: auth(DEV) });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('WARREN_NOT_FOUND');
+    const other = await fetch(`${base}/not-the-gateway`);
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ statusCode: 404 });
   });
 
   test('a bad Idempotency-Key is named too', async () => {
@@ -375,4 +391,12 @@ test('/docs-json documents every route with bearer auth, and /docs serves Swagge
   const ui = await fetch(`${base}/docs`);
   expect(ui.status).toBe(200);
   expect(await ui.text()).toContain('swagger');
+});
+
+test('requests (refused ones too) and accepted messages are counted on /metrics by route pattern', async () => {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  expect(text).toMatch(/warren_gateway_requests_total\{route="\/v1\/sessions\/:sessionId\/messages",method="POST",status="202"\} [1-9]/);
+  expect(text).toMatch(/warren_gateway_requests_total\{route="\/v1\/sessions\/:sessionId\/messages",method="POST",status="401"\} [1-9]/);
+  expect(text).toMatch(/warren_gateway_requests_total\{route="\/v1\/tasks\/:taskId",method="GET",status="404"\} [1-9]/);
+  expect(text).toMatch(/warren_gateway_messages_accepted_total [1-9]/);
 });

@@ -1,5 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { SessionEventHub } from './events/session-event-hub';
 import { GATEWAY_OPTIONS, type GatewayOptions, resolveGatewayOptions } from './gateway.options';
 import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
@@ -9,7 +11,8 @@ import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
 
 /**
- * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`), under the API-key guard.
+ * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`), under the API-key guard; errors
+ * of `/v1` requests are answered as `{ error: { code, message, fields? } }`.
  * Controllers and providers only: the app imports `WarrenModule.forRoot(...)` (global:
  * `WarrenClient`, `AmqpTransport`) and provides the store under `WARREN_STORE` from a global
  * module, so the gateway and the runtime can share one broker connection in one process.
@@ -24,6 +27,8 @@ export class GatewayModule implements NestModule {
       controllers: [SessionsController, TasksController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: resolveGatewayOptions(options) },
+        // App-wide, but it only answers `/v1/…` requests (see GatewayExceptionFilter).
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyGuard,
         SessionMessagesService,
         TasksService,

@@ -1,18 +1,30 @@
-import type { ServerResponse } from 'node:http';
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ArgumentsHost, Catch, Logger } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
 import { toHttpError } from './http-error';
 
+/** The gateway's routes: everything under `/v1`. */
+export function isGatewayPath(url: string | undefined): boolean {
+  return url !== undefined && /^\/v1(?:[/?#]|$)/.test(url);
+}
+
 /**
- * Answers every error of the gateway's routes as `{ error: { code, message, fields? } }` with
- * the status of its `WARREN_*` code (see `httpStatusOf`). Scoped to the gateway's controllers,
- * so the other routes of an all-in-one app keep their own error bodies.
+ * Answers every error of a gateway request (`/v1/…`) as `{ error: { code, message, fields? } }`
+ * with the status of its `WARREN_*` code (see `httpStatusOf`). Registered app-wide (`APP_FILTER`)
+ * so that errors raised before a controller runs (a body that is not JSON, an unknown `/v1` path)
+ * get the same body; requests outside `/v1` keep Nest's default handling.
  */
 @Catch()
-export class GatewayExceptionFilter implements ExceptionFilter {
+export class GatewayExceptionFilter extends BaseExceptionFilter {
   private readonly log = new Logger('Gateway');
 
-  catch(err: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<ServerResponse>();
+  override catch(err: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    if (host.getType() !== 'http' || !isGatewayPath(http.getRequest<IncomingMessage>().url)) {
+      super.catch(err, host);
+      return;
+    }
+    const res = http.getResponse<ServerResponse>();
     const answer = toHttpError(err);
     if (answer.status >= 500) this.log.error(`${answer.body.error.code}: ${err instanceof Error ? err.stack : String(err)}`);
     if (res.headersSent) {

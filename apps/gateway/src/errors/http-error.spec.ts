@@ -15,6 +15,7 @@ import {
   UnauthorizedError,
   WarrenError,
 } from '@warren/contracts';
+import { isGatewayPath } from './gateway-exception.filter';
 import { httpStatusOf, toHttpError } from './http-error';
 import { invalidRequest, toFieldViolations } from './validation.pipe';
 
@@ -105,5 +106,19 @@ describe('validation errors', () => {
     expect(err.code).toBe('WARREN_INVALID_MESSAGE');
     expect(err.message).toBe('text must be longer than or equal to 1 characters; lang must be a string');
     expect(toHttpError(err).status).toBe(400);
+  });
+});
+
+describe('isGatewayPath()', () => {
+  it.each([
+    ['/v1/sessions/s1/messages', true],
+    ['/v1', true],
+    ['/v1?x=1', true],
+    ['/v10/x', false],
+    ['/health', false],
+    ['/docs-json', false],
+    [undefined, false],
+  ])('%p → %p', (url, expected) => {
+    expect(isGatewayPath(url)).toBe(expected);
   });
 });

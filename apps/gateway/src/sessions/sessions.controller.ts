@@ -1,20 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -31,7 +16,6 @@ import type { Page, TurnPart } from '@warren/store';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
 import { ErrorBodyView } from '../errors/error-body.dto';
-import { GatewayExceptionFilter } from '../errors/gateway-exception.filter';
 import { gatewayValidationPipe } from '../errors/validation.pipe';
 import { SessionEventHub } from '../events/session-event-hub';
 import { SseStream } from '../events/sse-stream';
@@ -49,7 +33,6 @@ import { AcceptedMessage, HistoryPageView } from './session-responses.dto';
 @ApiBadRequestResponse({ type: ErrorBodyView, description: 'A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it).' })
 @Controller('v1/sessions')
 @UseGuards(ApiKeyGuard)
-@UseFilters(GatewayExceptionFilter)
 @UsePipes(gatewayValidationPipe())
 export class SessionsController {
   constructor(

@@ -1,10 +1,9 @@
-import { Controller, Get, Inject, Param, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Inject, Param, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { TaskRecord } from '@warren/store';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
 import { ErrorBodyView } from '../errors/error-body.dto';
-import { GatewayExceptionFilter } from '../errors/gateway-exception.filter';
 import { gatewayValidationPipe } from '../errors/validation.pipe';
 import { TaskParams, TaskView } from './task.dto';
 import { TasksService } from './tasks.service';
@@ -15,7 +14,6 @@ import { TasksService } from './tasks.service';
 @ApiUnauthorizedResponse({ type: ErrorBodyView, description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
 @Controller('v1/tasks')
 @UseGuards(ApiKeyGuard)
-@UseFilters(GatewayExceptionFilter)
 @UsePipes(gatewayValidationPipe())
 export class TasksController {
   constructor(@Inject(TasksService) private readonly tasks: TasksService) {}
