@@ -85,6 +85,8 @@ export class SessionTurn {
   private readonly taskId: string;
   private readonly steps: TurnSteps;
   private readonly startedAt = performance.now();
+  /** When the user's part happened: the turn's start, so history orders it before the reply. */
+  private readonly arrivedAt = new Date();
   private streamed = '';
 
   constructor(
@@ -385,7 +387,7 @@ export class SessionTurn {
   }
 
   private userPart(content: string): NewTurnPart {
-    return { ...this.ref(), id: `${this.taskId}:user`, role: 'user', content, taskId: this.taskId };
+    return { ...this.ref(), id: `${this.taskId}:user`, role: 'user', content, taskId: this.taskId, at: this.arrivedAt };
   }
 
   private emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
