@@ -1,5 +1,6 @@
 // The HTTP gateway in-process against the real broker: auth, validation, POST → session shards,
 // idempotency, tasks and history per tenant, SSE filtered by tenant, OpenAPI, trace continued.
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import { Module } from '@nestjs/common';
@@ -7,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
-import { WarrenModule, WarrenStoreModule } from '@warren/amqp';
+import { AmqpTransport, WarrenModule, WarrenStoreModule } from '@warren/amqp';
 import { Message, SessionMessage } from '@warren/contracts';
 import { createStore, type WarrenStore } from '@warren/store';
 import { installContextManager, MetricsModule, traceIdOf } from '@warren/telemetry';
@@ -16,7 +17,7 @@ import { setupGatewayDocs } from '../apps/gateway/src/docs/gateway-docs';
 import { SessionEventHub } from '../apps/gateway/src/events/session-event-hub';
 import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { hashApiKey } from '../apps/gateway/src/gateway.options';
-import { autoTeardown, eventually, useVhost } from './support/broker';
+import { autoTeardown, closeVhostConnections, eventually, useVhost } from './support/broker';
 import { type InProcessRuntime, startRuntime, tempDir } from './support/runtime';
 
 const vhost = useVhost('gateway');
@@ -69,7 +70,10 @@ beforeAll(async () => {
 
   @Module({
     imports: [
-      WarrenModule.forRoot({ amqp: { url: vhost.url, shardCount: 4, nodeId: 'gateway-e2e' }, types: { kinds: { session: 'entity' } } }),
+      WarrenModule.forRoot({
+        amqp: { url: vhost.url, shardCount: 4, nodeId: 'gateway-e2e', publishTimeoutMs: 1500 },
+        types: { kinds: { session: 'entity' } },
+      }),
       WarrenStoreModule.forRoot(store),
       MetricsModule.forRoot({ defaultMetrics: false }),
       GatewayModule.register({
@@ -87,10 +91,16 @@ beforeAll(async () => {
   autoTeardown({ close: () => app.close() });
   base = await app.getUrl();
 
-  const conn = await connect(vhost.url, { noDelay: true });
-  autoTeardown({ close: () => conn.close() });
-  ch = await conn.createConfirmChannel();
+  ch = await openPublisher();
 });
+
+/** A plain amqplib publisher, as a producer without Warren code would have. */
+async function openPublisher(): Promise<ConfirmChannel> {
+  const conn = await connect(vhost.url, { noDelay: true });
+  conn.on('error', () => undefined);
+  autoTeardown({ close: () => conn.close().catch(() => undefined) });
+  return conn.createConfirmChannel();
+}
 afterAll(() => trace.disable());
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -399,4 +409,39 @@ test('requests (refused ones too) and accepted messages are counted on /metrics 
   expect(text).toMatch(/warren_gateway_requests_total\{route="\/v1\/sessions\/:sessionId\/messages",method="POST",status="401"\} [1-9]/);
   expect(text).toMatch(/warren_gateway_requests_total\{route="\/v1\/tasks\/:taskId",method="GET",status="404"\} [1-9]/);
   expect(text).toMatch(/warren_gateway_messages_accepted_total [1-9]/);
+});
+
+describe('broker outage', () => {
+  const guest = decodeURIComponent(new URL(vhost.url).username || 'guest');
+  const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  test('POST answers 503 WARREN_BROKER_UNAVAILABLE while the broker is out of reach; then the SSE subscription and POST work again', async () => {
+    const stream = await openEvents('/v1/sessions/rc1/events', DEV);
+    const transport = app.get(AmqpTransport);
+    try {
+      // Refuse reconnections, then drop every connection of the vhost.
+      rabbitmqctl('clear_permissions', '-p', vhost.name, guest);
+      closeVhostConnections(vhost.name);
+      await eventually(() => !transport.connected, 'the gateway to notice the drop');
+      const res = await post('rc1', { text: 'during the outage' });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('WARREN_BROKER_UNAVAILABLE');
+    } finally {
+      rabbitmqctl('set_permissions', '-p', vhost.name, guest, '.*', '.*', '.*');
+    }
+    await eventually(() => transport.connected, 'the gateway to reconnect', 20_000);
+    ch = await openPublisher();
+    await publishEvent('session.rc1.reply', 'session/dev~rc1', 'ev-after', { taskId: 't-rc', text: 'back' }, 't-rc');
+    await eventually(() => stream.events().some((f) => f.id === 'ev-after'), 'the event after the reconnection');
+    const again = await post('rc1', { text: 'after the outage' });
+    expect(again.status).toBe(202);
+    const { taskId } = (await again.json()) as { taskId: string };
+    await eventually(
+      async () => (await received('session/dev~rc1').catch(() => [])).some((r) => r.messageId === taskId),
+      'the message after the outage',
+      20_000,
+    );
+    stream.close();
+  });
 });

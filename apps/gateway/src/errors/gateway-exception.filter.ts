@@ -26,7 +26,10 @@ export class GatewayExceptionFilter extends BaseExceptionFilter {
     }
     const res = http.getResponse<ServerResponse>();
     const answer = toHttpError(err);
-    if (answer.status >= 500) this.log.error(`${answer.body.error.code}: ${err instanceof Error ? err.stack : String(err)}`);
+    // An outage (503, 504) is expected now and then: one line. Anything else is a bug: the stack.
+    if (answer.status === 500 || answer.status === 501)
+      this.log.error(`${answer.body.error.code}: ${err instanceof Error ? err.stack : String(err)}`);
+    else if (answer.status >= 502) this.log.warn(`${answer.body.error.code}: ${answer.body.error.message}`);
     if (res.headersSent) {
       // A stream (SSE) had started: all that is left is to end it.
       res.end();
