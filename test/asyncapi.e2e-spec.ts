@@ -1,51 +1,26 @@
 // The public wire contract for RTC and voice servers, docs/asyncapi.yaml: it parses, names every routing key
 // and exchange, and its JSON Schemas accept the documented examples and refuse what Warren rejects.
 // No broker needed; it lives in test/ (so in the e2e project) because it checks a document, not a unit.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type AsyncAPIDocumentInterface, DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { type AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SESSION_ID_PATTERN, SessionInterrupt, SessionMessage } from '@warren/contracts';
-// ajv and ajv-formats come with @asyncapi/parser (its own schema validation uses them).
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { loadWireContract, type WireContract } from './support/asyncapi';
 
-const SOURCE = readFileSync(join(__dirname, '..', 'docs', 'asyncapi.yaml'), 'utf8');
 const SESSION_ID = '^[A-Za-z0-9_-]{1,128}$';
 const INGRESS_KINDS = ['message', 'interrupt'] as const;
 const EVENT_KINDS = ['delta', 'reply', 'failed', 'interrupted', 'switched', 'proactive'] as const;
 
 let document: AsyncAPIDocumentInterface;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-const validators = new Map<string, { payload: ValidateFunction; headers: ValidateFunction }>();
+let contract: WireContract;
 
 beforeAll(async () => {
-  const { document: parsed, diagnostics } = await new Parser().parse(SOURCE);
-  const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
-  if (errors.length > 0 || !parsed) {
-    throw new Error(`docs/asyncapi.yaml is invalid:\n${errors.map((d) => `${d.path.join('.')}: ${d.message}`).join('\n')}`);
-  }
-  document = parsed;
-  for (const message of document.components().messages().all()) {
-    const name = message.name() as string;
-    validators.set(name, {
-      payload: ajv.compile(message.payload()?.json() as object),
-      headers: ajv.compile(message.headers()?.json() as object),
-    });
-  }
+  contract = await loadWireContract();
+  document = contract.document;
 });
 
 /** Validates a body (and AMQP headers) against the schemas of message `warren.session.<kind>`. */
-function check(kind: string, payload: unknown, headers: unknown = {}): string[] {
-  const v = validators.get(`warren.session.${kind}`);
-  if (!v) throw new Error(`no message warren.session.${kind} in docs/asyncapi.yaml`);
-  const errors: string[] = [];
-  if (!v.payload(payload)) errors.push(...(v.payload.errors ?? []).map((e) => `payload${e.instancePath} ${e.message}`));
-  if (!v.headers(headers)) errors.push(...(v.headers.errors ?? []).map((e) => `headers${e.instancePath} ${e.message}`));
-  return errors;
-}
+const check = (kind: string, payload: unknown, headers: unknown = {}): string[] => contract.check(kind, payload, headers);
 
 /** The first documented example of message `warren.session.<kind>`. */
 function example(kind: string): { payload: Record<string, unknown>; headers: Record<string, unknown> } {

@@ -1,6 +1,7 @@
 // Barge-in over the raw-AMQP contract: a voice server cuts the assistant off mid-stream.
 import { createStore, type WarrenStore } from '@warren/store';
 import { AppProcess } from './support/app-process';
+import { loadWireContract } from './support/asyncapi';
 import { autoTeardown, eventually, useVhost } from './support/broker';
 import { EventTap } from './support/event-tap';
 import { tempDir } from './support/runtime';
@@ -42,7 +43,8 @@ describe('interrupting a turn (barge-in)', () => {
     expect(deltas.filter((e) => e.at > interruptedAt + 250)).toEqual([]);
     expect(tap.ofTask(taskId).some((e) => e.kind === 'reply')).toBe(false);
     const partial = deltas.map((d) => d.event.data.text).join('');
-    expect(interrupted.event.data).toEqual({ taskId, text: partial });
+    expect(interrupted.event.data).toEqual({ taskId, partialText: partial });
+    expect((await loadWireContract()).check('interrupted', interrupted.event, interrupted.headers)).toEqual([]);
 
     const parts = (await store.history.page({ tenant: 'dev', sessionId: 's-int' }, { order: 'asc' })).items;
     expect(parts.map((p) => [p.role, p.status])).toEqual([

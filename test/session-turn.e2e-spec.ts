@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createStore, type WarrenStore } from '@warren/store';
 import { AppProcess } from './support/app-process';
+import { loadWireContract } from './support/asyncapi';
 import { autoTeardown, eventually, useVhost } from './support/broker';
 import { EventTap } from './support/event-tap';
 import { tempDir } from './support/runtime';
@@ -58,6 +59,13 @@ describe('a turn over the raw-AMQP contract', () => {
     expect(task?.steps.every((s) => s.outcome === 'ok' && typeof s.durationMs === 'number')).toBe(true);
     expect(task?.transitions.map((t) => t.status)).toEqual(['accepted', 'running', 'completed']);
     expect(task?.usage?.totalTokens).toBeGreaterThan(0);
+  });
+
+  it('publishes events that the AsyncAPI document (docs/asyncapi.yaml) accepts', async () => {
+    const contract = await loadWireContract();
+    const taskId = await tap.say('s-contract', 'Hello there, how are you?');
+    await tap.waitFor(taskId, 'reply');
+    for (const e of tap.ofTask(taskId)) expect([e.kind, contract.check(e.kind, e.event, e.headers)]).toEqual([e.kind, []]);
   });
 
   it('treats a repeated CloudEvent id as the same task, not a new turn', async () => {

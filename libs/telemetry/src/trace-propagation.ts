@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type Context,
   context,
@@ -7,6 +8,7 @@ import {
   SpanStatusCode,
   type TextMapGetter,
   type TextMapSetter,
+  TraceFlags,
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -48,7 +50,16 @@ export function startSpan(
   kind: SpanKind,
   attributes: Record<string, string | number> = {},
 ): { span: Span; ctx: Context } {
-  const span = trace.getTracer(TRACER_NAME).startSpan(name, { kind, attributes }, parent);
+  let span = trace.getTracer(TRACER_NAME).startSpan(name, { kind, attributes }, parent);
+  if (!trace.isSpanContextValid(span.spanContext())) {
+    // No SDK registered and no incoming trace: the no-op span has no ids. Start a trace anyway
+    // (not sampled), so every hop and event of this work still carries one `traceparent`.
+    span = trace.wrapSpanContext({
+      traceId: randomBytes(16).toString('hex'),
+      spanId: randomBytes(8).toString('hex'),
+      traceFlags: TraceFlags.NONE,
+    });
+  }
   return { span, ctx: trace.setSpan(parent, span) };
 }
 

@@ -352,7 +352,7 @@ export class SessionTurn {
     }
     await this.deps.store.history.append(parts);
     await this.setFinal('interrupted', { code: WARREN_ERROR_CODES.CANCELLED, message: 'interrupted by the user' });
-    await this.emit('interrupted', SESSION_EVENT_TYPES.INTERRUPTED, { taskId: this.taskId, text: partial });
+    await this.emit('interrupted', SESSION_EVENT_TYPES.INTERRUPTED, { taskId: this.taskId, partialText: partial });
     this.deps.metrics?.turnEnded('interrupted');
   }
 

@@ -33,10 +33,10 @@ export interface SessionFailedData {
   message: string;
 }
 
-/** `session.<id>.interrupted`: the turn was cut off; `text` is the part already streamed. */
+/** `session.<id>.interrupted`: the turn was cut off; `partialText` is what was already streamed. */
 export interface SessionInterruptedData {
   taskId: string;
-  text: string;
+  partialText: string;
 }
 
 /** Routing key of a session event on `warren.events`: `session.<sessionId>.<kind>`. */
