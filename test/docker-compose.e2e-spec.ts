@@ -1,13 +1,14 @@
 // Checks docker-compose.yml without a broker: its shape, and `docker compose config -q`
 // when a docker client with the compose plugin is installed.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 const ROOT = join(__dirname, '..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
-const WARREN_APPS = ['runtime', 'gateway', 'scheduler'] as const;
+// The scheduler joins with its issue (apps/scheduler does not exist yet).
+const WARREN_APPS = ['runtime', 'gateway'] as const;
 
 interface ComposeService {
   image?: string;
@@ -43,7 +44,7 @@ function enabledPlugins(text: string): string[] {
 }
 
 describe('docker-compose.yml', () => {
-  it('defines rabbitmq, mongodb and the warren apps runtime, gateway, scheduler', () => {
+  it('defines rabbitmq, mongodb and the warren apps runtime and gateway', () => {
     expect(Object.keys(services)).toEqual(expect.arrayContaining(['rabbitmq', 'mongodb', ...WARREN_APPS]));
     expect(services.rabbitmq.image).toBe('rabbitmq:3.13-management');
     expect(services.mongodb.image).toBe('mongo:7');
@@ -71,13 +72,18 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it('defines healthchecks for rabbitmq, mongodb and gateway', () => {
+  it('defines healthchecks for rabbitmq, mongodb, runtime and gateway', () => {
     expect(words(services.rabbitmq.healthcheck?.test)).toContain('rabbitmq-diagnostics -q ping');
     const mongoCheck = words(services.mongodb.healthcheck?.test);
     expect(mongoCheck).toContain('rs.initiate(');
     expect(mongoCheck).toContain("_id: 'rs0'");
     expect(mongoCheck).toMatch(/ping/);
     expect(words(services.gateway.healthcheck?.test)).toContain('http://localhost:3000/health');
+    expect(words(services.runtime.healthcheck?.test)).toContain('http://localhost:3000/ready');
+  });
+
+  it.each(WARREN_APPS)('starts %s from a main.js that the build produces', (app) => {
+    expect(existsSync(join(ROOT, 'apps', app, 'src', 'main.ts'))).toBe(true);
   });
 
   it('publishes the gateway on port 3000', () => {
