@@ -106,4 +106,17 @@ describe('ingress router', () => {
     const letter = await eventually(() => dead.find((m) => m.properties.messageId === 'garbage-1'), 'the dead letter');
     expect((letter.properties.headers?.['x-warren-error'] as { code: string } | undefined)?.code).toBe('WARREN_INVALID_MESSAGE');
   });
+
+  test('a CloudEvent type that does not match the routing key is refused with a failed event', async () => {
+    const id = randomUUID();
+    const body = Buffer.from(
+      JSON.stringify({ specversion: '1.0', id, source: 'rtc://edge-1', type: 'warren.session.interrupt', data: {} }),
+    );
+    await send('s6', 'message', null, { id, body });
+    const letter = await eventually(() => dead.find((m) => m.properties.messageId === id), 'the dead letter');
+    expect((letter.properties.headers?.['x-warren-error'] as { code: string } | undefined)?.code).toBe('WARREN_INVALID_MESSAGE');
+    const event = await eventually(() => failed.find((e) => (e.data as { taskId?: string }).taskId === id), 'the failed event');
+    expect((event.data as { message: string }).message).toContain('routing key session.s6.message');
+    expect((await read('session/dev~s6')).interrupts).toBe(0);
+  });
 });

@@ -75,6 +75,7 @@ export class QueueConsumer {
       replyTo,
       redelivered: msg.fields.redelivered,
       userId: typeof msg.properties.userId === 'string' ? msg.properties.userId : undefined,
+      routingKey: msg.fields.routingKey,
       attempt: Number(headers[WARREN_HEADERS.ATTEMPT] ?? 1) || 1,
       queue: this.spec.queue,
       ack: () => settle(() => ch.ack(msg)),

@@ -26,6 +26,7 @@ export class IngressRouterActor {
 
   @Handle(SessionMessage, { raw: true })
   async message(data: unknown, ctx: ActorContext): Promise<void> {
+    await this.checkKind('message', ctx);
     const message = await this.validate(SessionMessage, data, ctx);
     if (message.text.length > this.options.maxTextLength) {
       await this.refuse(
@@ -40,8 +41,21 @@ export class IngressRouterActor {
 
   @Handle(SessionInterrupt, { raw: true })
   async interrupt(data: unknown, ctx: ActorContext): Promise<void> {
+    await this.checkKind('interrupt', ctx);
     const message = await this.validate(SessionInterrupt, data, ctx);
     await ctx.tell(this.sessionAddress(ctx), message, { messageId: ctx.messageId, taskId: message.taskId });
+  }
+
+  /** The routing key's kind (`session.<id>.<kind>`) must be the CloudEvent type's (`warren.session.<kind>`). */
+  private async checkKind(kind: 'message' | 'interrupt', ctx: ActorContext): Promise<void> {
+    const keyKind = ctx.routingKey?.split('.')[2];
+    if (keyKind === undefined || keyKind === kind || !isValidSessionId(ctx.key)) return;
+    await this.refuse(
+      ctx,
+      new InvalidMessageError(`a ${ctx.envelope.type} was published with routing key ${ctx.routingKey}; its kind must be "${kind}"`, [
+        { field: 'type', constraints: [`warren.session.${keyKind} for routing key session.<id>.${keyKind}`] },
+      ]),
+    );
   }
 
   private sessionAddress(ctx: ActorContext): string {

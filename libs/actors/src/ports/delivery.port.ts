@@ -28,6 +28,8 @@ export interface Delivery {
   readonly attempt: number;
   /** AMQP `user_id` property: validated by the broker (it must equal the connection's user), so it can name a tenant. */
   readonly userId?: string;
+  /** The routing key the message was published with (e.g. `session.<id>.message` on the ingress). */
+  readonly routingKey?: string;
   /** Queue it came from (a shard or worker queue): activations are tied to it. */
   readonly queue: string;
   /** Acknowledges: only after the effects are saved. */

@@ -23,6 +23,8 @@ export interface ActorContext<S = unknown> {
   readonly messageId: string;
   /** AMQP `user_id` of the message, checked by the broker against the connection's user (tenant mapping). */
   readonly userId: string | undefined;
+  /** The routing key the message was published with, when it came from the broker. */
+  readonly routingKey: string | undefined;
   /** `x-warren-task-id`, when the message belongs to a task. */
   readonly taskId: string | undefined;
   /** 1 for the first attempt. */

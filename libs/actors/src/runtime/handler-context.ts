@@ -48,6 +48,9 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
   get userId(): string | undefined {
     return this.delivery.userId;
   }
+  get routingKey(): string | undefined {
+    return this.delivery.routingKey;
+  }
   get envelope(): CloudEvent {
     return this.delivery.envelope;
   }
