@@ -3,7 +3,8 @@ export { ContextTooLongError, ModelEndpointError, ModelRejectedError, ModelUnava
 export type { ModelErrorCode } from './errors/model-error-codes';
 export { MODEL_ERROR_CODES } from './errors/model-error-codes';
 export { LIMITER_CLOCK, LimiterActor } from './limiter/limiter.actor';
-export { LIMITER_ERROR_CODES, LimiterCapacityError } from './limiter/limiter.errors';
+// LimiterCapacityError stays internal: callers get it from another node as a RemoteError, so they test the code.
+export { isLimiterCapacityError, LIMITER_ERROR_CODES } from './limiter/limiter.errors';
 export type { LimiterOptions, TenantLimits } from './limiter/limiter-options';
 export { capacitiesOf, LIMITER_DEFAULTS, LIMITER_OPTIONS, limitsOf, resolveLimiterOptions } from './limiter/limiter-options';
 export type { AcquireResult } from './limiter/tenant-buckets';

@@ -1,0 +1,46 @@
+import type { LimiterGrant } from '@warren/contracts';
+import { LimiterCapacityError } from './limiter.errors';
+import { capacitiesOf, type TenantLimits } from './limiter-options';
+import { type Clock, SYSTEM_CLOCK, TokenBucket } from './token-bucket';
+
+/** The outcome of {@link TenantBuckets.acquire}: a grant, or how long until it would be one. */
+export type AcquireResult = LimiterGrant | { granted: false; retryAfterMs: number };
+
+/** The two buckets of one tenant (requests/minute and tokens/minute), taken from together or not at all. */
+export class TenantBuckets {
+  private readonly requests: TokenBucket;
+  private readonly tokens: TokenBucket;
+
+  constructor(
+    /** `limiter/<tenant>`, named in errors. */
+    readonly scope: string,
+    limits: TenantLimits,
+    clock: Clock = SYSTEM_CLOCK,
+  ) {
+    const capacity = capacitiesOf(limits);
+    this.requests = new TokenBucket(capacity.requests, limits.requestsPerMinute / 60_000, clock);
+    this.tokens = new TokenBucket(capacity.tokens, limits.tokensPerMinute / 60_000, clock);
+  }
+
+  /**
+   * Admits `requests` requests costing `tokens` when both buckets hold enough now, taking
+   * from both; otherwise takes from neither and says when both would hold enough.
+   * @throws LimiterCapacityError when the cost exceeds a bucket's capacity (waiting never helps).
+   */
+  acquire(tokens: number, requests = 1): AcquireResult {
+    if (requests > this.requests.capacity) throw new LimiterCapacityError(this.scope, 'requests', requests, this.requests.capacity);
+    if (tokens > this.tokens.capacity) throw new LimiterCapacityError(this.scope, 'tokens', tokens, this.tokens.capacity);
+    const wait = Math.max(this.requests.msUntil(requests), this.tokens.msUntil(tokens));
+    if (wait > 0) return { granted: false, retryAfterMs: wait };
+    const r = this.requests.tryTake(requests);
+    const t = this.tokens.tryTake(tokens);
+    // Both were checked just above; time only moves forward since, so the buckets hold at least as much.
+    if (!r.taken || !t.taken) throw new Error('token bucket invariant broken: a checked take failed');
+    return { granted: true, remainingRequests: Math.floor(r.remaining), remainingTokens: Math.floor(t.remaining) };
+  }
+
+  /** True when both buckets are full: the same as new buckets, so they can be forgotten. */
+  isIdle(): boolean {
+    return this.requests.isFull() && this.tokens.isFull();
+  }
+}
