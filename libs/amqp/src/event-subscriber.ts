@@ -3,6 +3,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConnectionManager } from './connection-manager';
 import { EXCHANGES } from './names';
 import { closeWithin } from './queue-consumer';
+import { stringHeaders } from './string-headers';
 
 /** Receives every event of the subscription's bindings: the routing key, the parsed CloudEvent and the string headers. */
 export type EventListener = (routingKey: string, event: CloudEvent, headers: Record<string, string>) => void;
@@ -141,16 +142,4 @@ export class EventSubscriber {
       // a listener's failure must not break the consumer of every other listener
     }
   }
-}
-
-/** AMQP headers as strings (Warren's headers are strings; numbers and buffers are converted). */
-function stringHeaders(raw: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!raw) return out;
-  for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else if (Buffer.isBuffer(v)) out[k] = v.toString('utf8');
-  }
-  return out;
 }

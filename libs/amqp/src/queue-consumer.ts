@@ -4,6 +4,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConfirmPublisher } from './confirm-publisher';
 import { failureHeader, ORIGIN_HEADERS } from './failure-headers';
 import { DEAD_LETTER_QUEUE, retryTier } from './names';
+import { stringHeaders } from './string-headers';
 
 /** How one queue is consumed and what its deliveries mean. */
 export interface QueueConsumerSpec {
@@ -141,16 +142,4 @@ export async function closeWithin(ch: Channel | undefined, ms: number): Promise<
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([ch.close().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
   clearTimeout(timer);
-}
-
-/** AMQP headers as strings (the runtime only reads Warren's string headers). */
-function stringHeaders(raw: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!raw) return out;
-  for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else if (Buffer.isBuffer(v)) out[k] = v.toString('utf8');
-  }
-  return out;
 }
