@@ -1,15 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { amqpOptionsFromConfig, runtimeOptionsFromConfig, WarrenModule, WarrenStoreModule } from '@warren/amqp';
-import { type WarrenConfig, WarrenConfigModule } from '@warren/config';
+import { warrenAppImports } from '@warren/amqp';
+import type { WarrenConfig } from '@warren/config';
 import type { WarrenStore } from '@warren/store';
-import { MetricsModule } from '@warren/telemetry';
 import { GatewayModule } from './gateway.module';
 import type { GatewayOptions } from './gateway.options';
 
 /**
- * The gateway's options from the configuration. TODO(lead): replace with the config mapping of
- * your choice; today `gateway.tenants` and `gateway.sseHeartbeatMs` are taken as they are, and
- * the text limit is the ingress router's (`ingress.maxTextLength`), so both paths accept the same.
+ * The gateway's options from the configuration: `gateway.tenants` and `gateway.sseHeartbeatMs`;
+ * the text limit is the ingress router's (`ingress.maxTextLength`), so HTTP and AMQP accept the same.
  */
 export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayOptions> {
   return {
@@ -30,14 +28,8 @@ export class GatewayAppModule {
     return {
       module: GatewayAppModule,
       imports: [
-        WarrenConfigModule.forRoot(config),
-        WarrenStoreModule.forRoot(store),
-        MetricsModule.forRoot(),
-        WarrenModule.forRoot({
-          amqp: amqpOptionsFromConfig(config),
-          runtime: runtimeOptionsFromConfig(config),
-          types: { kinds: { session: 'entity' } },
-        }),
+        // It sends to session actors and hosts none.
+        ...warrenAppImports(config, store, { types: { kinds: { session: 'entity' } } }),
         GatewayModule.register(gatewayOptionsFromConfig(config)),
       ],
     };

@@ -1,8 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { amqpOptionsFromConfig, runtimeOptionsFromConfig, WarrenModule, WarrenStoreModule } from '@warren/amqp';
-import { type WarrenConfig, WarrenConfigModule } from '@warren/config';
+import { warrenAppImports } from '@warren/amqp';
+import type { WarrenConfig } from '@warren/config';
 import type { WarrenStore } from '@warren/store';
-import { MetricsModule } from '@warren/telemetry';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { gatewayOptionsFromConfig } from '../../gateway/src/gateway-app.module';
 import { RuntimeModule, runtimeHosting } from '../../runtime/src/runtime.module';
@@ -18,15 +17,7 @@ export class WarrenAppModule {
     return {
       module: WarrenAppModule,
       imports: [
-        WarrenConfigModule.forRoot(config),
-        WarrenStoreModule.forRoot(store),
-        MetricsModule.forRoot(),
-        WarrenModule.forRoot({
-          amqp: amqpOptionsFromConfig(config),
-          runtime: runtimeOptionsFromConfig(config),
-          store: store.actors,
-          hosting: runtimeHosting(),
-        }),
+        ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting() }),
         RuntimeModule.register(config),
         GatewayModule.register(gatewayOptionsFromConfig(config)),
       ],

@@ -24,6 +24,7 @@ export type { WarrenAppSpec } from './nest/run-warren-app';
 export { runWarrenApp } from './nest/run-warren-app';
 export { WarrenModule } from './nest/warren.module';
 export { WarrenServer } from './nest/warren.server';
+export { warrenAppImports } from './nest/warren-app-imports';
 export { WarrenClient } from './nest/warren-client';
 export { WARREN_MODULE_OPTIONS } from './nest/warren-module-definition';
 export type { WarrenModuleOptions } from './nest/warren-module-options';
