@@ -1,11 +1,11 @@
 // The whole system in one process (`npm start`'s app): turns through the HTTP gateway with SSE,
 // the same through the raw-AMQP contract, one history for both, tenants kept apart, one trace.
 import { createHash, randomUUID } from 'node:crypto';
-import { AppProcess } from './support/app-process';
+import type { AppProcess } from './support/app-process';
 import { autoTeardown, eventually, useVhost } from './support/broker';
-import { EventTap } from './support/event-tap';
-import { tempDir } from './support/runtime';
+import type { EventTap } from './support/event-tap';
 import { openSse, type SseStream } from './support/sse-client';
+import { startSystem } from './support/system';
 
 const vhost = useVhost('conversation');
 let app: AppProcess;
@@ -15,18 +15,10 @@ const ACME = { authorization: 'Bearer acme-key' };
 const sha256 = (key: string) => `sha256:${createHash('sha256').update(key).digest('hex')}`;
 
 beforeAll(async () => {
-  app = autoTeardown(
-    new AppProcess('warren', {
-      AMQP_URL: vhost.url,
-      WARREN_DATA_DIR: tempDir('conversation'),
-      WARREN__AMQP__SHARD_COUNT: '4',
-      WARREN__MODELS__LOCAL__LATENCY_MS: '2',
-      WARREN__MODELS__LOCAL__PER_DELTA_MS: '2',
-      WARREN__GATEWAY__TENANTS: JSON.stringify({ dev: { apiKeys: [sha256('dev-key')] }, acme: { apiKeys: [sha256('acme-key')] } }),
-    }),
-  );
-  await app.whenReady();
-  tap = autoTeardown(await EventTap.open(vhost.url));
+  ({ app, tap } = await startSystem('warren', vhost.url, {
+    WARREN__MODELS__LOCAL__PER_DELTA_MS: '2',
+    WARREN__GATEWAY__TENANTS: JSON.stringify({ dev: { apiKeys: [sha256('dev-key')] }, acme: { apiKeys: [sha256('acme-key')] } }),
+  }));
 });
 
 async function post(

@@ -19,6 +19,7 @@ import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { hashApiKey } from '../apps/gateway/src/gateway.options';
 import { autoTeardown, closeVhostConnections, eventually, useVhost } from './support/broker';
 import { type InProcessRuntime, startRuntime, tempDir } from './support/runtime';
+import { openSse } from './support/sse-client';
 
 const vhost = useVhost('gateway');
 
@@ -124,51 +125,8 @@ function publishEvent(routingKey: string, sender: string, id: string, data: unkn
   );
 }
 
-interface Frame {
-  id?: string;
-  event?: string;
-  data?: unknown;
-  comment?: string;
-}
-
-/** Opens an SSE stream with fetch and parses its frames as they arrive. */
-async function openEvents(path: string, key: string) {
-  const abort = new AbortController();
-  const res = await fetch(`${base}${path}`, { headers: auth(key), signal: abort.signal });
-  const frames: Frame[] = [];
-  if (res.ok && res.body) {
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          buffer += decoder.decode(value, { stream: true });
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-            frames.push(parseFrame(buffer.slice(0, end)));
-            buffer = buffer.slice(end + 2);
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })();
-  }
-  return { res, frames, events: () => frames.filter((f) => f.event), close: () => abort.abort() };
-}
-
-function parseFrame(raw: string): Frame {
-  const frame: Frame = {};
-  for (const line of raw.split('\n')) {
-    if (line.startsWith(':')) frame.comment = line.slice(1).trim();
-    else if (line.startsWith('id: ')) frame.id = line.slice(4);
-    else if (line.startsWith('event: ')) frame.event = line.slice(7);
-    else if (line.startsWith('data: ')) frame.data = JSON.parse(line.slice(6));
-  }
-  return frame;
-}
+/** Opens an SSE stream of the gateway with a tenant's key. */
+const openEvents = (path: string, key: string) => openSse(`${base}${path}`, auth(key));
 
 describe('auth', () => {
   test.each([

@@ -1,12 +1,11 @@
 // A turn that cannot be answered ends with a `failed` event: a model that keeps failing is
 // retried in place, then given up (task failed, dead letter for operators); a tenant over its
 // rate limit is told so at once (no dead letter: it is not a fault).
-import { createStore, type WarrenStore } from '@warren/store';
+import type { WarrenStore } from '@warren/store';
 import { type ConsumeMessage, connect } from 'amqplib';
-import { AppProcess } from './support/app-process';
 import { autoTeardown, eventually, useVhost } from './support/broker';
-import { EventTap } from './support/event-tap';
-import { tempDir } from './support/runtime';
+import type { EventTap } from './support/event-tap';
+import { startSystem } from './support/system';
 
 const vhost = useVhost('turn-failures');
 let tap: EventTap;
@@ -14,23 +13,11 @@ let store: WarrenStore;
 const dead: ConsumeMessage[] = [];
 
 beforeAll(async () => {
-  const dataDir = tempDir('turn-failures');
-  const runtime = autoTeardown(
-    new AppProcess('runtime', {
-      AMQP_URL: vhost.url,
-      WARREN_DATA_DIR: dataDir,
-      WARREN__AMQP__SHARD_COUNT: '4',
-      WARREN__MODELS__LOCAL__LATENCY_MS: '1',
-      WARREN__MODELS__LOCAL__FAILURE_RATE: '1',
-      WARREN__RUNTIME__ENTITY_BACKOFF_MS: '[20,20]',
-      WARREN__LIMITER__TENANTS: '{"dev":{"requestsPerMinute":2}}',
-    }),
-  );
-  await runtime.whenReady();
-  tap = autoTeardown(await EventTap.open(vhost.url));
-  store = createStore({ dataDir });
-  await store.init();
-  autoTeardown({ close: () => store.close() });
+  ({ tap, store } = await startSystem('runtime', vhost.url, {
+    WARREN__MODELS__LOCAL__FAILURE_RATE: '1',
+    WARREN__RUNTIME__ENTITY_BACKOFF_MS: '[20,20]',
+    WARREN__LIMITER__TENANTS: '{"dev":{"requestsPerMinute":2}}',
+  }));
   const conn = await connect(vhost.url);
   autoTeardown({ close: () => conn.close() });
   const ch = await conn.createChannel();

@@ -1,10 +1,9 @@
 // Barge-in over the raw-AMQP contract: a voice server cuts the assistant off mid-stream.
-import { createStore, type WarrenStore } from '@warren/store';
-import { AppProcess } from './support/app-process';
+import type { WarrenStore } from '@warren/store';
 import { loadWireContract } from './support/asyncapi';
 import { autoTeardown, eventually, useVhost } from './support/broker';
-import { EventTap } from './support/event-tap';
-import { tempDir } from './support/runtime';
+import type { EventTap } from './support/event-tap';
+import { startSystem } from './support/system';
 
 const vhost = useVhost('interrupt');
 let tap: EventTap;
@@ -12,22 +11,10 @@ let store: WarrenStore;
 const LONG = 'Tell me a long story about dragons and knights please';
 
 beforeAll(async () => {
-  const dataDir = tempDir('interrupt');
-  // A slow local model: ~15 deltas, 100 ms apart.
-  const runtime = autoTeardown(
-    new AppProcess('runtime', {
-      AMQP_URL: vhost.url,
-      WARREN_DATA_DIR: dataDir,
-      WARREN__AMQP__SHARD_COUNT: '4',
-      WARREN__MODELS__LOCAL__LATENCY_MS: '20',
-      WARREN__MODELS__LOCAL__PER_DELTA_MS: '100',
-    }),
-  );
-  await runtime.whenReady();
-  tap = autoTeardown(await EventTap.open(vhost.url));
-  store = createStore({ dataDir });
-  await store.init();
-  autoTeardown({ close: () => store.close() });
+  ({ tap, store } = await startSystem('runtime', vhost.url, {
+    WARREN__MODELS__LOCAL__LATENCY_MS: '20',
+    WARREN__MODELS__LOCAL__PER_DELTA_MS: '100',
+  }));
 });
 
 describe('interrupting a turn (barge-in)', () => {

@@ -1,9 +1,8 @@
 // Moderation of a turn's input (before the model) and output (before the user), with rules from config/.
-import { createStore, type WarrenStore } from '@warren/store';
-import { AppProcess } from './support/app-process';
+import type { WarrenStore } from '@warren/store';
 import { autoTeardown, useVhost } from './support/broker';
-import { EventTap } from './support/event-tap';
-import { tempDir } from './support/runtime';
+import type { EventTap } from './support/event-tap';
+import { startSystem } from './support/system';
 
 const vhost = useVhost('moderation');
 let tap: EventTap;
@@ -16,23 +15,10 @@ const categories = {
 };
 
 beforeAll(async () => {
-  const dataDir = tempDir('moderation');
-  const runtime = autoTeardown(
-    new AppProcess('runtime', {
-      AMQP_URL: vhost.url,
-      WARREN_DATA_DIR: dataDir,
-      WARREN__AMQP__SHARD_COUNT: '4',
-      WARREN__MODELS__LOCAL__LATENCY_MS: '1',
-      WARREN__MODELS__LOCAL__PER_DELTA_MS: '1',
-      WARREN__MODERATION__CATEGORIES: JSON.stringify(categories),
-      WARREN__MODERATION__SAFE_REPLY: 'Sorry, I cannot say that.',
-    }),
-  );
-  await runtime.whenReady();
-  tap = autoTeardown(await EventTap.open(vhost.url));
-  store = createStore({ dataDir });
-  await store.init();
-  autoTeardown({ close: () => store.close() });
+  ({ tap, store } = await startSystem('runtime', vhost.url, {
+    WARREN__MODERATION__CATEGORIES: JSON.stringify(categories),
+    WARREN__MODERATION__SAFE_REPLY: 'Sorry, I cannot say that.',
+  }));
 });
 
 const history = (sessionId: string) => store.history.page({ tenant: 'dev', sessionId }, { order: 'asc' }).then((p) => p.items);

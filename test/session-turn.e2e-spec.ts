@@ -1,34 +1,18 @@
 // A conversation turn over the raw-AMQP wire contract (a voice/RTC server's view), against the
 // runtime app started from compiled output: ingress → router → session → limiter → model → events.
 import { randomUUID } from 'node:crypto';
-import { createStore, type WarrenStore } from '@warren/store';
-import { AppProcess } from './support/app-process';
+import type { WarrenStore } from '@warren/store';
 import { loadWireContract } from './support/asyncapi';
 import { autoTeardown, eventually, useVhost } from './support/broker';
-import { EventTap } from './support/event-tap';
-import { tempDir } from './support/runtime';
+import type { EventTap } from './support/event-tap';
+import { startSystem } from './support/system';
 
 const vhost = useVhost('turn');
-let runtime: AppProcess;
 let tap: EventTap;
 let store: WarrenStore;
 
 beforeAll(async () => {
-  const dataDir = tempDir('turn');
-  runtime = autoTeardown(
-    new AppProcess('runtime', {
-      AMQP_URL: vhost.url,
-      WARREN_DATA_DIR: dataDir,
-      WARREN__AMQP__SHARD_COUNT: '4',
-      WARREN__MODELS__LOCAL__LATENCY_MS: '2',
-      WARREN__MODELS__LOCAL__PER_DELTA_MS: '1',
-    }),
-  );
-  await runtime.whenReady();
-  tap = autoTeardown(await EventTap.open(vhost.url));
-  store = createStore({ dataDir });
-  await store.init();
-  autoTeardown({ close: () => store.close() });
+  ({ tap, store } = await startSystem('runtime', vhost.url));
 });
 
 const history = (sessionId: string, tenant = 'dev') =>
