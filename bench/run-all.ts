@@ -1,20 +1,27 @@
 /**
  * `npm run bench`: runs every benchmark one after the other (each in its own vhost), prints one
  * table and writes bench/RESULTS.md. `BENCH_QUICK=1` is a ~30 s smoke run with smaller counts
- * (printed only: RESULTS.md keeps the last full run). Children: the Nest baseline and the
- * memory bench (with --expose-gc) run as separate node processes, and so does the turn floor.
+ * (printed only: RESULTS.md keeps the last full run). `BENCH_ONLY=turn,gateway` (names: tell, ask,
+ * memory, floor, turn, gateway, store) runs a part, printed only too. Children: the Nest baseline
+ * and the memory bench (with --expose-gc) run as separate node processes, and so do the turn floor
+ * (shared/bench/floor-turn.js) and the Warren app under the turn and gateway benches
+ * (`BENCH_SYSTEM_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles that app).
  */
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ASK_IN_FLIGHT, ASK_THROUGHPUT_COUNT, askLatencyRows, runAskBench } from './ask.bench';
+import { type FloorResult, floorRows, runFloorBench } from './floor.bench';
+import { type GatewayBenchResult, gatewayRows, runGatewayBench } from './gateway.bench';
 import type { MemoryResult } from './memory.bench';
 import { runStoreBench } from './store.bench';
 import { type BenchRow, benchResult, QUICK, ROUNDS, rabbitmqctl, repoRoot, runNode, withVhost } from './support';
+import { cpuPerTurn } from './system';
 import { runTellBench } from './tell.bench';
+import { runTurnBench, type TurnBenchResult, turnRows } from './turn.bench';
 
 const ROOT = repoRoot();
 const DIST_BENCH = __dirname;
@@ -99,27 +106,89 @@ async function memoryRows(): Promise<BenchRow[]> {
   ];
 }
 
-async function floorRows(): Promise<BenchRow[]> {
-  const script = join(ROOT, '..', 'shared', 'bench', 'floor-turn.js');
-  if (!existsSync(script)) return [{ name: 'turn floor', unit: 'ms', how: `skipped: ${script} not found` }];
-  const dir = mkdtempSync(join(tmpdir(), 'warren-floor-'));
-  try {
-    const out = await withVhost('floor', async (v) =>
-      runNode([], script, { AMQP_URL: v.url, NODE_PATH: join(ROOT, 'node_modules'), FLOOR_DB: join(dir, 'floor.sqlite') }, 120_000),
+/** The floor's result of this run (the turn rows compare with it). */
+let floor: FloorResult | undefined;
+let turns: TurnBenchResult | undefined;
+let gateway: GatewayBenchResult | undefined;
+
+async function floorBenchRows(): Promise<BenchRow[]> {
+  floor = await runFloorBench();
+  if ('skipped' in floor) process.stderr.write(` skipped: ${floor.skipped}`);
+  return floorRows(floor);
+}
+
+async function turnBenchRows(): Promise<BenchRow[]> {
+  turns = await runTurnBench();
+  return turnRows(turns, floor && !('skipped' in floor) ? floor.p50 : undefined);
+}
+
+async function gatewayBenchRows(): Promise<BenchRow[]> {
+  gateway = await runGatewayBench();
+  return gatewayRows(gateway);
+}
+
+/** The "Turns and gateway (issue 5)" section: the details behind the turn and gateway rows. */
+function turnsSection(): string {
+  if (!turns && !gateway) return '';
+  const out = ['## Turns and gateway (issue 5)', ''];
+  out.push(
+    'The all-in-one app (`dist/apps/warren/src/main.js`: gateway + runtime in one process) in a child process, in a vhost of its own, ' +
+      'on the embedded store in a temp dir; local model at zero latency (`latencyMs` 0, `perDeltaMs` 0; a reply to "hello" is 7 deltas), ' +
+      'limiter limits raised (10⁸ requests and 10⁹ tokens per minute) so it never refuses. Load from the bench process over loopback: raw ' +
+      'amqplib for turns (publish to `warren.ingress`, read `session.*.reply|failed|interrupted` on `warren.events`), autocannon for the gateway. ' +
+      "Client, app and broker share the machine's CPUs; CPU per turn is read from /proc for the app and the broker and from " +
+      '`process.cpuUsage()` for the load client.',
+    '',
+  );
+  if (turns) {
+    const seq = turns.sequential;
+    const floorP50 = floor && !('skipped' in floor) ? floor.p50 : undefined;
+    out.push(
+      `**Sequential, one session** (${seq.count} turns): p50 ${seq.p50.toFixed(2)} ms, p99 ${seq.p99.toFixed(2)} ms, max ${seq.max.toFixed(1)} ms` +
+        (floorP50 !== undefined
+          ? `; floor p50 ${floorP50.toFixed(2)} ms → **${(seq.p50 / floorP50).toFixed(2)}×** the floor (goal ≤ 1.3×)`
+          : '; floor not run') +
+        `; target p50 ≤ 5 ms: ${seq.p50 <= 5 ? 'met' : 'NOT met'}. ${cpuPerTurn(seq.cpu, seq.count)}.`,
+      '',
+      '| step (task record) | p50 ms |',
+      '|---|---|',
+      ...seq.steps.map((s) => `| ${s.name} | ${s.p50.toFixed(3)} |`),
+      `| outside the steps (ingress router, shard hops, task create/complete, reply event) | ${seq.outsideStepsP50.toFixed(3)} |`,
+      '',
+      'The `model` step is the askStream round trip to the `model/local` worker (request through its quorum queue, 7 deltas and the end ' +
+        'over direct reply-to, one `delta` event published per chunk); with the model at zero latency it is Warren and broker time, not model time.',
+      '',
+      `**Closed loop**, ${turns.closedLoop.turns} turns over 1,000 sessions, 50 in flight: ${Math.round(turns.closedLoop.perSecond)} turns/s. ` +
+        `${cpuPerTurn(turns.closedLoop.cpu, turns.closedLoop.turns)}.`,
+      '',
+      '**Open loop** (sent on a fixed schedule whatever the replies do, over 1,000 warm sessions; latency from the scheduled send time):',
+      '',
+      '| rate | seconds | p50 | p99 | max | achieved | failed | missing | Warren CPU/turn | broker CPU/turn | ok |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+      ...[...turns.fixed, ...turns.steps].map(
+        (s) =>
+          `| ${s.rate}/s | ${s.seconds} | ${s.p50.toFixed(1)} ms | ${Number.isFinite(s.p99) ? `${s.p99.toFixed(1)} ms` : '∞'} | ` +
+          `${s.max.toFixed(1)} ms | ${Math.round(s.achieved)}/s | ${s.failed} | ${s.missing} | ${Math.round((s.cpu.warrenS * 1e6) / s.sent)} µs | ` +
+          `${Math.round((s.cpu.brokerS * 1e6) / s.sent)} µs | ${s.ok ? 'yes' : 'no'} |`,
+      ),
+      '',
+      `Highest stepped rate with p99 < 50 ms that kept up: **${turns.sustained} turns/s**` +
+        `${turns.sustained === 0 ? ' (none of the steps did)' : ''}. Dead letters: ${turns.deadLetters}; app warnings/errors: ${turns.warnings}.`,
+      '',
     );
-    const m = /p50 ([\d.]+) ms p99 ([\d.]+) ms/.exec(out);
-    if (!m) throw new Error(`floor-turn printed no "p50 … ms p99 … ms" line: ${out.trim()}`);
-    const how =
-      'shared/bench/floor-turn.js (raw amqplib + better-sqlite3, same hops as a design turn: ingress → router → session shard → limiter ask → ' +
-      'model askStream (3 deltas) → events + one SQLite WAL transaction), 50 warm-up + 500 sequential turns. Warren has no turn yet: ' +
-      'this is the baseline for the later turn benchmarks.';
-    return [
-      { name: 'turn floor p50', unit: 'ms', baseline: Number(m[1]), target: 'baseline only', how },
-      { name: 'turn floor p99', unit: 'ms', baseline: Number(m[2]), target: 'baseline only', how: 'same run as the p50 line' },
-    ];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
+  if (gateway) {
+    const g = gateway;
+    out.push(
+      `**Gateway**: ${Math.round(g.run.acceptedPerSecond)} accepted/s (target ≥ 5,000), POST p50 ${g.run.p50} ms, p90 ${g.run.p90} ms, ` +
+        `p99 ${g.run.p99} ms (target < 20 ms), max ${g.run.max} ms; ${g.run.requests} requests, non-2xx ${g.run.non2xx}, errors ${g.run.errors}. ` +
+        `Of the ${g.run.accepted} accepted turns: ${g.replies} replied, ${g.failed} failed, ${g.lost} never ended; ${g.endedAtStop} had ended when ` +
+        `the load stopped, the rest drained in ${g.drainSeconds.toFixed(1)} s (turns ended at ${Math.round(g.turnsPerSecond)}/s over run + drain). ` +
+        `${cpuPerTurn(g.run.cpu, Math.max(1, g.run.accepted)).replace('per turn', 'per accepted POST during the run (turns running meanwhile)')}.`,
+      '',
+    );
+  }
+  return out.join('\n');
 }
 
 async function storeRows(): Promise<BenchRow[]> {
@@ -134,7 +203,7 @@ async function storeRows(): Promise<BenchRow[]> {
 
 function fmt(value: number | undefined, unit: string): string {
   if (value === undefined || Number.isNaN(value)) return '—';
-  const digits = unit === 'ms' ? 2 : unit.startsWith('MB') ? 1 : 0;
+  const digits = unit === 'ms' ? 2 : unit.startsWith('MB') || unit === 's' ? 1 : 0;
   const n = value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return `${n} ${unit}`;
 }
@@ -151,7 +220,7 @@ interface Line {
 function toLine(r: BenchRow): Line {
   return {
     name: r.name,
-    warren: r.warren === undefined && r.target === 'baseline only' ? 'n/a (no turn yet)' : fmt(r.warren, r.unit),
+    warren: fmt(r.warren, r.unit),
     baseline: fmt(r.baseline, r.unit),
     ratio: r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`,
     target: r.target ?? '—',
@@ -195,7 +264,7 @@ function machine(): { cpus: string; model: string; node: string; rabbitmq: strin
   return { cpus: nproc, model, node: process.version, rabbitmq };
 }
 
-function writeResults(rows: BenchRow[], seconds: number): string {
+function writeResults(rows: BenchRow[], seconds: number, load: string): string {
   const file = join(ROOT, 'bench', 'RESULTS.md');
   const m = machine();
   let kept = '';
@@ -211,12 +280,14 @@ function writeResults(rows: BenchRow[], seconds: number): string {
     `Written by \`npm run bench\` (bench/run-all.ts) on ${new Date().toISOString()}, ${seconds.toFixed(0)} s in all.`,
     '',
     `Machine: ${m.cpus} CPUs (\`nproc\`), ${m.model}; Node ${m.node}; RabbitMQ ${m.rabbitmq} on the same machine ` +
-      '(client, runtime and broker share the CPUs). Warren runs on the embedded store (SQLite WAL) in a temp dir.',
+      '(client, runtime and broker share the CPUs). Warren runs on the embedded store (SQLite WAL) in a temp dir. ' +
+      `Load average (1 min) ${load}: other work on the machine shows here.`,
     '',
     markdownTable(rows.map(toLine)),
     '',
     'Ratio is Warren ÷ baseline (higher is better for throughput, lower for latency).',
     '',
+    turnsSection(),
     '## How measured',
     '',
     how,
@@ -229,17 +300,35 @@ function writeResults(rows: BenchRow[], seconds: number): string {
   return file;
 }
 
+/** Every bench, in run order: [BENCH_ONLY name, label, run]. The floor runs before the turns, which compare with it. */
+const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
+  ['tell', 'tell throughput', runTellBench],
+  ['ask', 'asks', askRows],
+  ['memory', 'memory', memoryRows],
+  ['floor', 'turn floor', floorBenchRows],
+  ['turn', 'turns (raw AMQP)', turnBenchRows],
+  ['gateway', 'gateway', gatewayBenchRows],
+  ['store', 'store', storeRows],
+];
+
+/** BENCH_ONLY=turn,floor (names of BENCHES, comma-separated) runs those only; RESULTS.md is then left as it was. */
+function selected(): [string, () => Promise<BenchRow[]>][] {
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = only.filter((name) => !BENCHES.some(([n]) => n === name));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}; one or more of ${BENCHES.map(([n]) => n).join(', ')}`);
+  return BENCHES.filter(([name]) => only.length === 0 || only.includes(name)).map(([, label, run]) => [label, run]);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const rows: BenchRow[] = [];
   let failed = false;
-  const benches: [string, () => Promise<BenchRow[]>][] = [
-    ['tell throughput', runTellBench],
-    ['asks', askRows],
-    ['memory', memoryRows],
-    ['turn floor', floorRows],
-    ['store', storeRows],
-  ];
+  const benches = selected();
+  const loadBefore = loadavg()[0];
   for (const [name, run] of benches) {
     const t0 = performance.now();
     process.stderr.write(`bench: ${name}…`);
@@ -254,9 +343,14 @@ async function main(): Promise<void> {
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const load = `${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`;
   console.log(`\n${textTable(rows.map(toLine))}\n`);
+  const section = turnsSection();
+  if (section) console.log(`${section}\n`);
   if (QUICK) console.log(`quick run (BENCH_QUICK=1) in ${seconds.toFixed(0)} s: bench/RESULTS.md left as it was`);
-  else console.log(`${seconds.toFixed(0)} s; written to ${writeResults(rows, seconds)}`);
+  else if (process.env.BENCH_ONLY)
+    console.log(`partial run (BENCH_ONLY=${process.env.BENCH_ONLY}) in ${seconds.toFixed(0)} s: bench/RESULTS.md left as it was`);
+  else console.log(`${seconds.toFixed(0)} s; written to ${writeResults(rows, seconds, load)}`);
   if (failed) process.exitCode = 1;
 }
 

@@ -1,0 +1,242 @@
+/**
+ * The HTTP gateway under load (issue 5): autocannon (programmatic, in this process) against
+ * `POST /v1/sessions/:sessionId/messages` of the all-in-one app in a child process (local model
+ * at zero latency, limiter wide open), spread over 1,000 sessions. Every 202's task id is kept
+ * and, after the run, followed on `warren.events` until its reply (or failed) event arrived:
+ * accepted means a turn really ran. Run alone: `node dist/bench/gateway.bench.js`.
+ */
+
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { type BenchRow, QUICK, sleep, withVhost } from './support';
+import { CpuMeter, type CpuSplit, cpuPerTurn, DEV_KEY, deadLetterCount, TurnClient, WarrenSystem } from './system';
+
+const SESSIONS = 1000;
+const CONNECTIONS = 50;
+const WARMUP_SECONDS = QUICK ? 1 : 2;
+const SECONDS = QUICK ? 3 : 10;
+/** The backlog of turns after the run may take this long to drain before the rest counts as lost. */
+const DRAIN_TIMEOUT_MS = QUICK ? 60_000 : 150_000;
+/** Drain also stops when no turn ended for this long. */
+const STALL_MS = 20_000;
+
+export interface GatewayRun {
+  seconds: number;
+  requests: number;
+  accepted: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  acceptedPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** CPU while autocannon ran (the runtime was running turns meanwhile). */
+  cpu: CpuSplit;
+}
+
+export interface GatewayBenchResult {
+  run: GatewayRun;
+  /** Turns of the measured run's 202s that ended with a reply / a failed event / not at all. */
+  replies: number;
+  failed: number;
+  lost: number;
+  failedCodes: Record<string, number>;
+  /** From the end of the autocannon run until the last of its turns ended (s). */
+  drainSeconds: number;
+  /** Turns ended per second from the start of the run to the end of the drain. */
+  turnsPerSecond: number;
+  /** Ended turns when autocannon stopped. */
+  endedAtStop: number;
+  cpuDrain: CpuSplit;
+  deadLetters: number;
+  warnings: number;
+}
+
+async function cannon(system: WarrenSystem, seconds: number, prefix: string, taskIds: string[]): Promise<autocannon.Result> {
+  let next = 0;
+  const instance = autocannon({
+    url: system.httpUrl,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: `/v1/sessions/${prefix}-0/messages`,
+        headers: { authorization: `Bearer ${DEV_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'hello' }),
+        setupRequest: (req) => {
+          const i = next++;
+          return { ...req, path: `/v1/sessions/${prefix}-${(i * 919) % SESSIONS}/messages` };
+        },
+        onResponse: (status, body) => {
+          if (status === 202) taskIds.push((JSON.parse(body) as { taskId: string }).taskId);
+        },
+      },
+    ],
+  });
+  return instance;
+}
+
+/** Waits until every task id has ended on `warren.events`, or the timeout/stall; resolves with when the last one ended. */
+async function drain(client: TurnClient, taskIds: string[]): Promise<number> {
+  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+  let lastCount = -1;
+  let lastProgress = performance.now();
+  for (;;) {
+    let ended = 0;
+    let lastAt = 0;
+    for (const id of taskIds) {
+      const end = client.ended.get(id);
+      if (end) {
+        ended++;
+        lastAt = Math.max(lastAt, end.at);
+      }
+    }
+    if (ended === taskIds.length) return lastAt;
+    if (ended !== lastCount) {
+      lastCount = ended;
+      lastProgress = performance.now();
+    }
+    const now = performance.now();
+    if (now > deadline || now - lastProgress > STALL_MS) return lastAt;
+    await sleep(100);
+  }
+}
+
+export async function runGatewayBench(): Promise<GatewayBenchResult> {
+  return withVhost('gateway', async (vhost) => {
+    const system = await WarrenSystem.start(vhost.url);
+    const client = await TurnClient.open(vhost.url);
+    try {
+      const warmIds: string[] = [];
+      await cannon(system, WARMUP_SECONDS, 'gw', warmIds);
+      await drain(client, warmIds);
+      await sleep(500);
+      const taskIds: string[] = [];
+      const meter = new CpuMeter(system.pid);
+      const t0 = performance.now();
+      const result = await cannon(system, SECONDS, 'gw', taskIds);
+      const stoppedAt = performance.now();
+      const cpu = meter.read();
+      const endedAtStop = taskIds.filter((id) => client.ended.has(id)).length;
+      const drainMeter = new CpuMeter(system.pid);
+      const lastAt = await drain(client, taskIds);
+      const cpuDrain = drainMeter.read();
+      let replies = 0;
+      let failed = 0;
+      const failedCodes: Record<string, number> = {};
+      for (const id of taskIds) {
+        const end = client.ended.get(id);
+        if (end?.kind === 'reply') replies++;
+        else if (end) {
+          failed++;
+          const code = end.code ?? end.kind;
+          failedCodes[code] = (failedCodes[code] ?? 0) + 1;
+        }
+      }
+      const lost = taskIds.length - replies - failed;
+      const run: GatewayRun = {
+        seconds: result.duration,
+        requests: result.requests.total,
+        accepted: result['2xx'],
+        non2xx: result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        acceptedPerSecond: result['2xx'] / result.duration,
+        p50: result.latency.p50,
+        p90: result.latency.p90,
+        p99: result.latency.p99,
+        max: result.latency.max,
+        cpu,
+      };
+      process.stderr.write(
+        `\n  gateway: ${Math.round(run.acceptedPerSecond)} accepted/s, p50 ${run.p50} p99 ${run.p99} ms, non-2xx ${run.non2xx}, ` +
+          `errors ${run.errors}; turns: ${replies} replies, ${failed} failed, ${lost} lost, drained ${((lastAt - stoppedAt) / 1000).toFixed(1)} s after the run\n`,
+      );
+      return {
+        run,
+        replies,
+        failed,
+        lost,
+        failedCodes,
+        drainSeconds: Math.max(0, (lastAt - stoppedAt) / 1000),
+        turnsPerSecond: ((replies + failed) / (lastAt - t0)) * 1000,
+        endedAtStop,
+        cpuDrain,
+        deadLetters: deadLetterCount(vhost.name),
+        warnings: system.warnings,
+      };
+    } finally {
+      await client.close();
+      await system.stop();
+    }
+  });
+}
+
+export function gatewayRows(r: GatewayBenchResult): BenchRow[] {
+  const run = r.run;
+  const codes = Object.entries(r.failedCodes)
+    .map(([c, n]) => `${c} ×${n}`)
+    .join(', ');
+  const how =
+    `autocannon (programmatic, in the bench process) → POST /v1/sessions/:id/messages {"text":"hello"} with Bearer dev-key, ${CONNECTIONS} connections, ` +
+    `${run.seconds} s after a ${WARMUP_SECONDS} s warm-up, path rotated over ${SESSIONS} session ids; all-in-one app in a child process ` +
+    `(gateway and runtime in one process: the turns run while the gateway accepts), local model at zero latency, limiter limits raised. ` +
+    `${run.requests} requests: ${run.accepted} × 202, non-2xx ${run.non2xx}, socket errors ${run.errors}, timeouts ${run.timeouts}; ` +
+    `latency p90 ${run.p90} ms, max ${run.max} ms. ${cpuPerTurn(run.cpu, Math.max(1, run.accepted)).replace('per turn', 'per accepted POST (turns running meanwhile)')}`;
+  return [
+    {
+      name: 'gateway accepted messages/s',
+      unit: 'msg/s',
+      warren: run.acceptedPerSecond,
+      target: '≥ 5,000/s',
+      met: run.acceptedPerSecond >= 5000 && run.non2xx === 0,
+      how,
+    },
+    {
+      name: 'gateway POST latency p50',
+      unit: 'ms',
+      warren: run.p50,
+      how: 'same run (autocannon latency, whole ms)',
+    },
+    {
+      name: 'gateway POST latency p99',
+      unit: 'ms',
+      warren: run.p99,
+      target: '< 20 ms',
+      met: run.p99 < 20,
+      how: 'same run (autocannon latency, whole ms)',
+    },
+    {
+      name: 'gateway 202s that became turns',
+      unit: 'turns',
+      warren: r.replies,
+      target: `= ${run.accepted}`,
+      met: r.replies === run.accepted,
+      how:
+        `every 202's taskId followed on warren.events (session.*.reply|failed|interrupted): ${r.replies} replies, ${r.failed} failed` +
+        `${codes ? ` (${codes})` : ''}, ${r.lost} without an end event; ${r.endedAtStop} had ended when autocannon stopped; ` +
+        `dead letters in warren.dead: ${r.deadLetters}; app warnings/errors logged: ${r.warnings}.`,
+    },
+    {
+      name: 'gateway backlog drain after the run',
+      unit: 's',
+      warren: r.drainSeconds,
+      how:
+        `from the end of the autocannon run until the last of its turns ended; turns completed at ${Math.round(r.turnsPerSecond)}/s over ` +
+        `run + drain. ${cpuPerTurn(r.cpuDrain, Math.max(1, run.accepted - r.endedAtStop))} (drain only).`,
+    },
+  ];
+}
+
+if (require.main === module) {
+  runGatewayBench().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

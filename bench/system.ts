@@ -1,0 +1,305 @@
+/**
+ * The whole system under load: the all-in-one app (`dist/apps/warren/src/main.js`, gateway +
+ * runtime in one process) in a child process, and a plain amqplib client in the bench process
+ * that plays a voice/RTC server (publishes to `warren.ingress`, reads `warren.events`). Shared
+ * by turn.bench.ts and gateway.bench.ts.
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
+import { rabbitmqctl, repoRoot } from './support';
+
+/** The local model at zero latency and a limiter that never refuses. */
+export const SYSTEM_BENCH_ENV: Record<string, string> = {
+  WARREN__MODELS__LOCAL__LATENCY_MS: '0',
+  WARREN__MODELS__LOCAL__PER_DELTA_MS: '0',
+  WARREN__LIMITER__REQUESTS_PER_MINUTE: '100000000',
+  WARREN__LIMITER__TOKENS_PER_MINUTE: '1000000000',
+};
+
+/** The API key of the development tenant `dev` (config/default.yaml). */
+export const DEV_KEY = 'dev-key';
+
+/** Clock ticks per second of /proc/<pid>/stat (100 on every Linux we run on). */
+const CLK_TCK = 100;
+
+/** CPU seconds (user + system) a process has used so far; NaN when /proc cannot tell. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+let brokerPidCache: number | undefined;
+/** The OS pid of the RabbitMQ node (for its CPU time); undefined when it cannot be asked. */
+export function brokerPid(): number | undefined {
+  if (brokerPidCache !== undefined) return brokerPidCache || undefined;
+  try {
+    const out = rabbitmqctl('eval', 'list_to_integer(os:getpid()).').trim();
+    brokerPidCache = Number(out) || 0;
+  } catch {
+    brokerPidCache = 0;
+  }
+  return brokerPidCache || undefined;
+}
+
+/** CPU used by the Warren child, the broker and this (load) process over one phase. */
+export interface CpuSplit {
+  warrenS: number;
+  brokerS: number;
+  benchS: number;
+}
+
+export class CpuMeter {
+  private readonly w0: number;
+  private readonly b0: number;
+  private readonly c0 = process.cpuUsage();
+  constructor(private readonly warrenPid: number | undefined) {
+    this.w0 = cpuSecondsOf(warrenPid);
+    this.b0 = cpuSecondsOf(brokerPid());
+  }
+  read(): CpuSplit {
+    const c = process.cpuUsage(this.c0);
+    return {
+      warrenS: cpuSecondsOf(this.warrenPid) - this.w0,
+      brokerS: cpuSecondsOf(brokerPid()) - this.b0,
+      benchS: (c.user + c.system) / 1e6,
+    };
+  }
+}
+
+/** "Warren 412 µs, broker 380 µs, load client 90 µs" per turn. */
+export function cpuPerTurn(cpu: CpuSplit, turns: number): string {
+  const us = (s: number) => (Number.isFinite(s) ? `${Math.round((s * 1e6) / turns)} µs` : 'n/a');
+  return `CPU per turn: Warren ${us(cpu.warrenS)}, RabbitMQ ${us(cpu.brokerS)}, load client ${us(cpu.benchS)}`;
+}
+
+/** The all-in-one Warren app in a child process, on its own temp data dir. */
+export class WarrenSystem {
+  readonly output: string[] = [];
+  warnings = 0;
+  port = 0;
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly dataDir: string,
+    private readonly exited: Promise<number | null>,
+  ) {}
+
+  /** Compiled entry point of an app: `warren` (gateway + runtime), or `gateway` / `runtime` alone. */
+  static main(app: 'warren' | 'gateway' | 'runtime' = 'warren'): string {
+    return join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js');
+  }
+
+  /**
+   * Starts it against `amqpUrl` (a vhost of its own) with SYSTEM_BENCH_ENV and `env`; resolves when it listens.
+   * `BENCH_SYSTEM_NODE_ARGS` adds node options to the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+   */
+  static async start(
+    amqpUrl: string,
+    env: Record<string, string> = {},
+    app: 'warren' | 'gateway' | 'runtime' = 'warren',
+    timeoutMs = 60_000,
+  ): Promise<WarrenSystem> {
+    const main = WarrenSystem.main(app);
+    if (!existsSync(main)) throw new Error(`${main} not found: run \`npm run build\` first`);
+    const dataDir = mkdtempSync(join(process.env.WARREN_BENCH_DIR ?? tmpdir(), 'warren-system-bench-'));
+    const nodeArgs = (process.env.BENCH_SYSTEM_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, main], {
+      cwd: repoRoot(),
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        AMQP_URL: amqpUrl,
+        WARREN_DATA_DIR: dataDir,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        NO_COLOR: '1',
+        ...SYSTEM_BENCH_ENV,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const system = new WarrenSystem(child, dataDir, exited);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onLine = (line: string): void => {
+          if (system.output.length < 200) system.output.push(line);
+          if (/\b(WARN|ERROR|FATAL)\b|"level":(40|50|60)/.test(line)) {
+            system.warnings++;
+            if (system.warnings <= 5) console.error(`[warren] ${line.slice(0, 300)}`);
+          }
+          const m = / ready on port (\d+)/.exec(line);
+          if (m && system.port === 0) {
+            system.port = Number(m[1]);
+            resolve();
+          }
+        };
+        if (child.stdout) createInterface({ input: child.stdout }).on('line', onLine);
+        if (child.stderr) createInterface({ input: child.stderr }).on('line', onLine);
+        exited.then((code) => reject(new Error(`warren exited (${code}) before it was ready:\n${system.output.join('\n')}`)));
+        timer = setTimeout(() => reject(new Error(`warren not ready after ${timeoutMs} ms:\n${system.output.join('\n')}`)), timeoutMs);
+      });
+    } catch (error) {
+      await system.stop();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    return system;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** `GET /v1/tasks/:taskId` as the dev tenant; undefined on a non-200. */
+  async task(taskId: string): Promise<TaskView | undefined> {
+    const res = await fetch(`${this.httpUrl}/v1/tasks/${encodeURIComponent(taskId)}`, { headers: { authorization: `Bearer ${DEV_KEY}` } });
+    if (res.status !== 200) return undefined;
+    return (await res.json()) as TaskView;
+  }
+
+  /** SIGTERM (drain), SIGKILL after 20 s; removes the data dir. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      const killer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
+      await this.exited;
+      clearTimeout(killer);
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The parts of `GET /v1/tasks/:taskId` the benches read. */
+export interface TaskView {
+  id: string;
+  status: string;
+  steps: { name: string; durationMs?: number; outcome?: string }[];
+  error?: { code: string; message: string };
+}
+
+/** How a turn ended, as seen on `warren.events`. */
+export interface TurnEnd {
+  kind: 'reply' | 'failed' | 'interrupted';
+  /** performance.now() when the event arrived in this process. */
+  at: number;
+  code?: string;
+}
+
+/**
+ * A voice/RTC server with amqplib alone: publishes `warren.session.message` CloudEvents to
+ * `warren.ingress` (routing key `session.<id>.message`, persistent, on a confirm channel) and
+ * reads the `reply`, `failed` and `interrupted` events of every session from `warren.events`
+ * (deltas are not bound, so the client only pays for the end of each turn).
+ */
+export class TurnClient {
+  /** Every ended task id seen so far (for turns started elsewhere, e.g. through the gateway). */
+  readonly ended = new Map<string, TurnEnd>();
+  private readonly waiters = new Map<string, (end: TurnEnd) => void>();
+  published = 0;
+  nacked = 0;
+
+  private constructor(
+    private readonly connection: ChannelModel,
+    private readonly channel: ConfirmChannel,
+  ) {}
+
+  static async open(url: string, keepEnded = true): Promise<TurnClient> {
+    const connection = await connect(url, { noDelay: true });
+    const channel = await connection.createConfirmChannel();
+    const client = new TurnClient(connection, channel);
+    client.keepEnded = keepEnded;
+    const sub = await connection.createChannel();
+    await sub.assertExchange('warren.events', 'topic', { durable: true });
+    const { queue } = await sub.assertQueue('', { exclusive: true, autoDelete: true });
+    for (const kind of ['reply', 'failed', 'interrupted']) await sub.bindQueue(queue, 'warren.events', `session.*.${kind}`);
+    await sub.consume(
+      queue,
+      (m) => {
+        if (!m) return;
+        const at = performance.now();
+        const kind = m.fields.routingKey.slice(m.fields.routingKey.lastIndexOf('.') + 1) as TurnEnd['kind'];
+        const data = (JSON.parse(m.content.toString('utf8')) as { data?: { taskId?: string; code?: string } }).data;
+        const taskId = data?.taskId;
+        if (!taskId) return;
+        const end: TurnEnd = { kind, at, ...(data?.code ? { code: data.code } : {}) };
+        const waiter = client.waiters.get(taskId);
+        if (waiter) {
+          client.waiters.delete(taskId);
+          waiter(end);
+        }
+        if (client.keepEnded) client.ended.set(taskId, end);
+      },
+      { noAck: true },
+    );
+    return client;
+  }
+
+  private keepEnded = true;
+
+  /**
+   * Publishes one user message (no wait for the confirm: a nack is counted) and resolves when
+   * the turn's reply, failed or interrupted event arrives.
+   */
+  turn(sessionId: string, text = 'hello', id: string = randomUUID()): Promise<TurnEnd> {
+    const ended = new Promise<TurnEnd>((resolve) => this.waiters.set(id, resolve));
+    const body = { specversion: '1.0', id, source: 'bench/rtc', type: 'warren.session.message', data: { text } };
+    this.channel.publish(
+      'warren.ingress',
+      `session.${sessionId}.message`,
+      Buffer.from(JSON.stringify(body)),
+      { persistent: true, contentType: 'application/cloudevents+json', messageId: id },
+      (err) => {
+        if (err) this.nacked++;
+      },
+    );
+    this.published++;
+    return ended;
+  }
+
+  /** Turns still waiting for their end. */
+  get pending(): number {
+    return this.waiters.size;
+  }
+
+  /** Stops waiting for everything still pending (after a timeout). */
+  forget(): void {
+    this.waiters.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
+/** Messages in `warren.dead` of a vhost (dead letters written during a run); NaN when it cannot be read. */
+export function deadLetterCount(vhost: string): number {
+  try {
+    const out = rabbitmqctl('list_queues', '-p', vhost, 'name', 'messages');
+    for (const line of out.split('\n')) {
+      const [name, count] = line.trim().split(/\s+/);
+      if (name === 'warren.dead') return Number(count);
+    }
+    return 0;
+  } catch {
+    return Number.NaN;
+  }
+}
