@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 
 const MESSAGE_TYPE = Symbol('warren:message-type');
+/** Every message class loaded in this process, by type (operators' edits are validated against it). */
+const CLASSES_BY_TYPE = new Map<string, MessageClass>();
 
 /** A message class: a constructor whose instances are validated with class-validator. */
 export type MessageClass<T = object> = new (...args: never[]) => T;
@@ -15,6 +17,7 @@ export function Message(type: string): ClassDecorator {
   }
   return (target) => {
     Reflect.defineMetadata(MESSAGE_TYPE, type, target);
+    CLASSES_BY_TYPE.set(type, target as unknown as MessageClass);
   };
 }
 
@@ -23,4 +26,9 @@ export function messageTypeOf(cls: MessageClass): string {
   const type = Reflect.getMetadata(MESSAGE_TYPE, cls) as string | undefined;
   if (type === undefined) throw new TypeError(`${cls.name} has no @Message(type) decorator`);
   return type;
+}
+
+/** The message class of a CloudEvents type, when one was loaded in this process. */
+export function messageClassOf(type: string): MessageClass | undefined {
+  return CLASSES_BY_TYPE.get(type);
 }
