@@ -40,6 +40,16 @@ export interface ActorTypeTable {
   ingress?: boolean;
 }
 
+/** AMQP properties of a republished message (`AmqpTransport#republish`). */
+export interface RepublishProperties {
+  /** The new message id (a replay gets a fresh one; the broker return is matched on it). */
+  messageId: string;
+  type?: string;
+  headers: Record<string, unknown>;
+  /** Default `application/cloudevents+json`. */
+  contentType?: string;
+}
+
 /**
  * The RabbitMQ implementation of the runtime's transport: tells are persistent and
  * confirmed; asks use direct reply-to; every consumer has its own channel; topology and
@@ -119,6 +129,23 @@ export class AmqpTransport implements HostingTransport {
       contentType: CLOUDEVENTS_CONTENT_TYPE,
       timestamp: Math.floor(Date.now() / 1000),
       headers: message.headers,
+    });
+  }
+
+  /**
+   * Publishes a stored message again, byte for byte, to `exchange`/`routingKey` (an operator's
+   * replay): persistent, mandatory and confirmed. Resolves when the broker has it; an unroutable
+   * message rejects with `NoRouteError`, a nack with `PublishRejectedError`.
+   */
+  async republish(exchange: string, routingKey: string, body: Buffer, properties: RepublishProperties): Promise<void> {
+    await this.publisher.publish(exchange, routingKey, body, {
+      persistent: true,
+      mandatory: true,
+      messageId: properties.messageId,
+      type: properties.type,
+      contentType: properties.contentType ?? CLOUDEVENTS_CONTENT_TYPE,
+      timestamp: Math.floor(Date.now() / 1000),
+      headers: properties.headers,
     });
   }
 

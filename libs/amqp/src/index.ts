@@ -1,6 +1,6 @@
 export type { AmqpTransportOptions } from './amqp-options';
 export { AMQP_DEFAULTS, maskUrl, resolveAmqpOptions } from './amqp-options';
-export type { ActorTypeTable } from './amqp-transport';
+export type { ActorTypeTable, RepublishProperties } from './amqp-transport';
 export { AmqpTransport } from './amqp-transport';
 export type { EventConnection, EventListener } from './event-subscriber';
 export { EventSubscriber } from './event-subscriber';
