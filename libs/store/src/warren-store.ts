@@ -1,4 +1,5 @@
 import type { ActorStateStore } from './ports/actor-state.port';
+import type { AuditStore } from './ports/audit.port';
 import type { DeadLetterStore } from './ports/dead-letter.port';
 import type { HistoryStore } from './ports/history.port';
 import type { ProfileStore } from './ports/profile.port';
@@ -24,6 +25,8 @@ export interface WarrenStore {
   readonly deadLetters: DeadLetterStore;
   readonly reminders: ReminderStore;
   readonly profiles: ProfileStore;
+  /** Operator actions (who, what, when, how many). */
+  readonly audit: AuditStore;
   /** Connects and creates collections and indices; idempotent, safe with several processes starting at once. */
   init(): Promise<void>;
   /** Resolves when the store answers; rejects with `StoreUnavailableError` otherwise. */

@@ -4,7 +4,14 @@ import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { applyDeadLetterChange, newDeadLetterRecord, resolveDeadLetterChange } from '../domain/dead-letter-records';
 import { assertDocumentSize, jsonBytes } from '../domain/document-size';
 import { requireDate, requireId, resolveLimit } from '../domain/input-checks';
-import type { DeadLetterFilter, DeadLetterRecord, DeadLetterStatusChange, DeadLetterStore, NewDeadLetter } from '../ports/dead-letter.port';
+import type {
+  DeadLetterFilter,
+  DeadLetterRecord,
+  DeadLetterStats,
+  DeadLetterStatusChange,
+  DeadLetterStore,
+  NewDeadLetter,
+} from '../ports/dead-letter.port';
 import type { Page, PageRequest } from '../ports/page';
 import { deadLetterFromJson, deadLetterToJson } from './embedded-codecs';
 import { guard, type SqliteDatabase } from './sqlite-database';
@@ -104,6 +111,14 @@ export class EmbeddedDeadLetterStore implements DeadLetterStore {
     if (!more) return { items: records };
     const last = items[items.length - 1];
     return { items: records, nextCursor: encodeCursor({ at: last.created_at, key: last.message_id }) };
+  }
+
+  async stats(_filter: DeadLetterFilter = {}): Promise<DeadLetterStats> {
+    throw new Error('not implemented');
+  }
+
+  async purge(_discardedBefore: Date): Promise<number> {
+    throw new Error('not implemented');
   }
 
   async updateStatus(messageId: string, change: DeadLetterStatusChange): Promise<DeadLetterRecord> {

@@ -1,4 +1,5 @@
 import { eraseUserData } from '../domain/erase-user';
+import type { AuditStore } from '../ports/audit.port';
 import type { ResolvedStoreOptions } from '../store-options';
 import type { ErasureReport, WarrenStore } from '../warren-store';
 import { EmbeddedActorStateStore } from './embedded-actor-state.store';
@@ -24,6 +25,10 @@ export class EmbeddedStore implements WarrenStore {
   readonly deadLetters: EmbeddedDeadLetterStore;
   readonly reminders: EmbeddedReminderStore;
   readonly profiles: EmbeddedProfileStore;
+  readonly audit: AuditStore = {
+    append: () => Promise.reject(new Error('not implemented')),
+    list: () => Promise.reject(new Error('not implemented')),
+  };
   private readonly db: SqliteDatabase;
 
   constructor(options: ResolvedStoreOptions) {

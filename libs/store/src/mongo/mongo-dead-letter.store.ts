@@ -4,7 +4,14 @@ import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { newDeadLetterRecord, resolveDeadLetterChange } from '../domain/dead-letter-records';
 import { assertDocumentSize, jsonBytes } from '../domain/document-size';
 import { requireDate, requireId, resolveLimit } from '../domain/input-checks';
-import type { DeadLetterFilter, DeadLetterRecord, DeadLetterStatusChange, DeadLetterStore, NewDeadLetter } from '../ports/dead-letter.port';
+import type {
+  DeadLetterFilter,
+  DeadLetterRecord,
+  DeadLetterStats,
+  DeadLetterStatusChange,
+  DeadLetterStore,
+  NewDeadLetter,
+} from '../ports/dead-letter.port';
 import type { Page, PageRequest } from '../ports/page';
 import { COLLECTIONS, type DeadLetterDocument } from './mongo-documents';
 import { isDuplicateKey, mongoCall, toStoreError } from './mongo-errors';
@@ -61,6 +68,14 @@ export class MongoDeadLetterStore implements DeadLetterStore {
     if (!more) return { items: items.map(toRecord) };
     const last = items[items.length - 1];
     return { items: items.map(toRecord), nextCursor: encodeCursor({ at: last.createdAt.getTime(), key: last._id }) };
+  }
+
+  async stats(_filter: DeadLetterFilter = {}): Promise<DeadLetterStats> {
+    throw new Error('not implemented');
+  }
+
+  async purge(_discardedBefore: Date): Promise<number> {
+    throw new Error('not implemented');
   }
 
   async updateStatus(messageId: string, change: DeadLetterStatusChange): Promise<DeadLetterRecord> {

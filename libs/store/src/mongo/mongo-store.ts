@@ -1,5 +1,6 @@
 import { type Db, MongoClient } from 'mongodb';
 import { eraseUserData } from '../domain/erase-user';
+import type { AuditStore } from '../ports/audit.port';
 import type { ResolvedStoreOptions } from '../store-options';
 import type { ErasureReport, WarrenStore } from '../warren-store';
 import { MongoActorStateStore } from './mongo-actor-state.store';
@@ -35,6 +36,10 @@ export class MongoStore implements WarrenStore {
   readonly reminders: MongoReminderStore;
   readonly profiles: MongoProfileStore;
   private readonly client: MongoClient;
+  readonly audit: AuditStore = {
+    append: () => Promise.reject(new Error('not implemented')),
+    list: () => Promise.reject(new Error('not implemented')),
+  };
   private readonly db: Db;
 
   constructor(options: ResolvedStoreOptions) {
