@@ -6,12 +6,15 @@ import { GatewayModule } from './gateway.module';
 import type { GatewayOptions } from './gateway.options';
 
 /**
- * The gateway's options from the configuration: `gateway.tenants` and `gateway.sseHeartbeatMs`;
+ * The gateway's options from the configuration: `gateway.tenants`, `gateway.admins`,
+ * `gateway.deadLetterRetentionDays` and `gateway.sseHeartbeatMs`;
  * the text limit is the ingress router's (`ingress.maxTextLength`), so HTTP and AMQP accept the same.
  */
 export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayOptions> {
   return {
     tenants: Object.fromEntries(Object.entries(config.gateway.tenants).map(([t, v]) => [t, { apiKeys: [...v.apiKeys] }])),
+    admins: Object.fromEntries(Object.entries(config.gateway.admins).map(([a, v]) => [a, { apiKeys: [...v.apiKeys] }])),
+    deadLetterRetentionDays: config.gateway.deadLetterRetentionDays,
     sseHeartbeatMs: config.gateway.sseHeartbeatMs,
     maxTextLength: config.ingress.maxTextLength,
   };

@@ -15,6 +15,8 @@ describe('resolveGatewayOptions()', () => {
   it('fills the defaults', () => {
     expect(resolveGatewayOptions()).toEqual({
       tenants: {},
+      admins: {},
+      deadLetterRetentionDays: 30,
       maxTextLength: 4000,
       sseHeartbeatMs: 15_000,
       historyPageSize: 50,
@@ -28,6 +30,29 @@ describe('resolveGatewayOptions()', () => {
     });
     expect(o.tenants.dev).toEqual({ apiKeys: [DEV_KEY_HASH] });
     expect(o.tenants['acme_2-b']?.apiKeys).toEqual([hashApiKey('a')]);
+  });
+
+  it('keeps admins and their key hashes apart from the tenants', () => {
+    const o = resolveGatewayOptions({
+      tenants: { dev: { apiKeys: [DEV_KEY_HASH] } },
+      admins: { 'ops-1': { apiKeys: [hashApiKey('adm')] } },
+    });
+    expect(o.admins).toEqual({ 'ops-1': { apiKeys: [hashApiKey('adm')] } });
+    expect(o.tenants).toEqual({ dev: { apiKeys: [DEV_KEY_HASH] } });
+  });
+
+  it.each([
+    [{ deadLetterRetentionDays: 0 }, /gateway\.deadLetterRetentionDays: must be an integer from 1 to 36500/],
+    [{ admins: [] }, /gateway\.admins: must be an object of admin → \{ apiKeys \}/],
+    [{ admins: { 'a b': { apiKeys: [] } } }, /gateway\.admins\.a b: admin names must match/],
+    [{ admins: { ops: { apiKeys: ['dev-admin-key'] } } }, /gateway\.admins\.ops\.apiKeys\.0: must be sha256:<64 hex>/],
+    [{ admins: { ops: { apiKeys: [], name: 'x' } } }, /gateway\.admins\.ops\.name: is not an admin option/],
+    [
+      { tenants: { dev: { apiKeys: [DEV_KEY_HASH] } }, admins: { ops: { apiKeys: [DEV_KEY_HASH] } } },
+      /gateway\.admins\.ops\.apiKeys\.0: is also a key of tenant dev/,
+    ],
+  ])('refuses admin option %j naming the key', (raw, message) => {
+    expect(() => resolveGatewayOptions(raw as never)).toThrow(message);
   });
 
   it.each([
@@ -57,7 +82,10 @@ describe('resolveGatewayOptions()', () => {
   });
 
   it('does not share the default tenants with its result', () => {
-    resolveGatewayOptions().tenants.x = { apiKeys: [] };
+    const o = resolveGatewayOptions();
+    o.tenants.x = { apiKeys: [] };
+    o.admins.y = { apiKeys: [] };
     expect(GATEWAY_DEFAULTS.tenants).toEqual({});
+    expect(GATEWAY_DEFAULTS.admins).toEqual({});
   });
 });

@@ -10,6 +10,12 @@ export interface GatewayTenant {
   apiKeys: string[];
 }
 
+/** One operator of the admin API (`/v1/admin/…`). */
+export interface GatewayAdmin {
+  /** SHA-256 of each admin API key as `sha256:<64 hex>`; never the same as a tenant key. */
+  apiKeys: string[];
+}
+
 /** Options of the HTTP gateway. Every field is documented with its default. */
 export interface GatewayOptions {
   /**
@@ -17,6 +23,14 @@ export interface GatewayOptions {
    * @default {} (no tenant: every request is refused)
    */
   tenants: Record<string, GatewayTenant>;
+  /**
+   * Admin name (`[A-Za-z0-9_-]{1,64}`, the "who" of the audit log) → its API keys, for the admin
+   * routes (`/v1/admin/…`). A tenant's key there gets 403, an unknown key 401.
+   * @default {} (no admin: the admin routes refuse every request)
+   */
+  admins: Record<string, GatewayAdmin>;
+  /** Days a discarded dead letter is kept before `POST /v1/admin/dead-letters/purge` deletes it. @default 30 */
+  deadLetterRetentionDays: number;
   /** Longest accepted message `text`, in characters. @default 4000 */
   maxTextLength: number;
   /** Interval of the comment lines that keep a Server-Sent Events stream open. @default 15000 */
@@ -29,6 +43,8 @@ export interface GatewayOptions {
 
 export const GATEWAY_DEFAULTS: Readonly<GatewayOptions> = Object.freeze({
   tenants: Object.freeze({}) as Record<string, GatewayTenant>,
+  admins: Object.freeze({}) as Record<string, GatewayAdmin>,
+  deadLetterRetentionDays: 30,
   maxTextLength: 4000,
   sseHeartbeatMs: 15_000,
   historyPageSize: 50,
@@ -49,14 +65,22 @@ export function hashApiKey(key: string): string {
 /**
  * Fills defaults and checks every value; throws `InvalidOptionsError('gateway.<key>', …)` for
  * an unknown key or a bad value. Key hashes are compared in lower case; a hash listed under
- * two tenants is refused (the key would not say whose it is).
+ * two tenants or admins, or under a tenant and an admin, is refused (the key would not say whose it is).
  */
 export function resolveGatewayOptions(raw: Partial<GatewayOptions> = {}): GatewayOptions {
   if (raw === null || typeof raw !== 'object') throw new InvalidOptionsError('gateway', 'must be an object');
   for (const key of Object.keys(raw))
     if (!(key in GATEWAY_DEFAULTS)) throw new InvalidOptionsError(`gateway.${key}`, 'is not a gateway option');
+  const owner = new Map<string, string>();
   const o: GatewayOptions = {
-    tenants: resolveTenants(raw.tenants ?? GATEWAY_DEFAULTS.tenants),
+    tenants: resolveKeyOwners('tenants', 'tenant', raw.tenants ?? GATEWAY_DEFAULTS.tenants, owner),
+    admins: resolveKeyOwners('admins', 'admin', raw.admins ?? GATEWAY_DEFAULTS.admins, owner),
+    deadLetterRetentionDays: integer(
+      'deadLetterRetentionDays',
+      raw.deadLetterRetentionDays ?? GATEWAY_DEFAULTS.deadLetterRetentionDays,
+      1,
+      36_500,
+    ),
     maxTextLength: integer('maxTextLength', raw.maxTextLength ?? GATEWAY_DEFAULTS.maxTextLength, 1, 1_000_000),
     sseHeartbeatMs: integer('sseHeartbeatMs', raw.sseHeartbeatMs ?? GATEWAY_DEFAULTS.sseHeartbeatMs, 10, 3_600_000),
     historyMaxPageSize: integer('historyMaxPageSize', raw.historyMaxPageSize ?? GATEWAY_DEFAULTS.historyMaxPageSize, 1, MAX_PAGE),
@@ -74,19 +98,26 @@ function integer(key: string, value: unknown, min: number, max: number): number 
   return value;
 }
 
-function resolveTenants(raw: unknown): Record<string, GatewayTenant> {
+/** Tenants or admins: name → `{ apiKeys }`; `owner` (hash → "tenant x" / "admin y") spans both, so no key is listed twice. */
+function resolveKeyOwners(
+  section: 'tenants' | 'admins',
+  kind: 'tenant' | 'admin',
+  raw: unknown,
+  owner: Map<string, string>,
+): Record<string, { apiKeys: string[] }> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw new InvalidOptionsError('gateway.tenants', 'must be an object of tenant → { apiKeys }');
-  const tenants: Record<string, GatewayTenant> = {};
-  const owner = new Map<string, string>();
-  for (const [tenant, value] of Object.entries(raw as Record<string, unknown>)) {
-    const at = `gateway.tenants.${tenant}`;
-    if (!TENANT_PATTERN.test(tenant)) throw new InvalidOptionsError(at, 'tenant names must match [A-Za-z0-9_-]{1,64}');
+    throw new InvalidOptionsError(`gateway.${section}`, `must be an object of ${kind} → { apiKeys }`);
+  const out: Record<string, { apiKeys: string[] }> = {};
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    const at = `gateway.${section}.${name}`;
+    if (!TENANT_PATTERN.test(name)) throw new InvalidOptionsError(at, `${kind} names must match [A-Za-z0-9_-]{1,64}`);
     if (value === null || typeof value !== 'object' || Array.isArray(value))
       throw new InvalidOptionsError(at, 'must be { apiKeys: [...] }');
-    for (const key of Object.keys(value)) if (key !== 'apiKeys') throw new InvalidOptionsError(`${at}.${key}`, 'is not a tenant option');
+    for (const key of Object.keys(value))
+      if (key !== 'apiKeys') throw new InvalidOptionsError(`${at}.${key}`, `is not ${kind === 'admin' ? 'an' : 'a'} ${kind} option`);
     const keys = (value as { apiKeys?: unknown }).apiKeys;
     if (!Array.isArray(keys)) throw new InvalidOptionsError(`${at}.apiKeys`, 'must be a list of sha256:<64 hex> hashes');
+    const me = `${kind} ${name}`;
     const apiKeys = keys.map((k, i) => {
       const hash = typeof k === 'string' ? k.toLowerCase() : '';
       if (!KEY_HASH.test(hash))
@@ -95,11 +126,11 @@ function resolveTenants(raw: unknown): Record<string, GatewayTenant> {
           'must be sha256:<64 hex> (the SHA-256 of the key, e.g. echo -n <key> | sha256sum)',
         );
       const other = owner.get(hash);
-      if (other !== undefined && other !== tenant) throw new InvalidOptionsError(`${at}.apiKeys.${i}`, `is also a key of tenant ${other}`);
-      owner.set(hash, tenant);
+      if (other !== undefined && other !== me) throw new InvalidOptionsError(`${at}.apiKeys.${i}`, `is also a key of ${other}`);
+      owner.set(hash, me);
       return hash;
     });
-    tenants[tenant] = { apiKeys };
+    out[name] = { apiKeys };
   }
-  return tenants;
+  return out;
 }

@@ -55,6 +55,8 @@ describe('loadConfig()', () => {
     expect(config.store).toEqual({ dataDir: './.warren-data' });
     expect(config.gateway).toMatchObject({ port: 3000, host: '0.0.0.0', sseHeartbeatMs: 15000 });
     expect(Object.keys(config.gateway.tenants)).toEqual(['dev']);
+    expect(Object.keys(config.gateway.admins)).toEqual(['dev-admin']);
+    expect(config.gateway.deadLetterRetentionDays).toBe(30);
     expect(config.log).toEqual({ level: 'info' });
   });
 
@@ -114,6 +116,17 @@ describe('loadConfig()', () => {
   it('production config has no development tenant', () => {
     const config = loadConfig({ env: { NODE_ENV: 'production' }, cwd: REPO_ROOT });
     expect(config.gateway.tenants).toEqual({});
+  });
+
+  it('production config has no development admin', () => {
+    const config = loadConfig({ env: { NODE_ENV: 'production' }, cwd: REPO_ROOT });
+    expect(config.gateway.admins).toEqual({});
+  });
+
+  it('WARREN__GATEWAY__ADMINS gives the admins as JSON', () => {
+    const admins = { alice: { apiKeys: [`sha256:${'a'.repeat(64)}`] } };
+    const config = loadConfig({ env: { NODE_ENV: 'production', WARREN__GATEWAY__ADMINS: JSON.stringify(admins) }, cwd: REPO_ROOT });
+    expect(config.gateway.admins).toEqual(admins);
   });
 
   it('loadConfig() refuses an unknown section', () => {

@@ -31,6 +31,27 @@ export class GatewayConfig {
   };
 
   /**
+   * Operators of the admin API (`/v1/admin/…`: dead letters, audit log) and their API keys,
+   * stored as `sha256:<hex>` like the tenants' keys and never the same as one. The name is the
+   * "who" of the audit log. Out of the box: the development admin `dev-admin` with the key
+   * `dev-admin-key`; config/production.yaml turns it off. Checked when the gateway starts.
+   * @default { 'dev-admin': { apiKeys: ['sha256:df76ff79…'] } }
+   */
+  @IsObject()
+  admins: Record<string, { apiKeys: string[] }> = {
+    'dev-admin': { apiKeys: ['sha256:df76ff796f70d2c9cb055ea6280553caa27eda26b70e01082c160de75a05a4a9'] },
+  };
+
+  /**
+   * Days a discarded dead letter is kept before `dlq purge` (`POST /v1/admin/dead-letters/purge`) deletes it.
+   * @default 30
+   */
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  deadLetterRetentionDays = 30;
+
+  /**
    * Interval of the comment lines that keep a Server-Sent Events stream open through proxies.
    * @default 15000
    */
