@@ -1,5 +1,9 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminGuard } from './admin/admin.guard';
+import { AuditController } from './admin/audit.controller';
+import { DeadLetterAdminService } from './admin/dead-letter-admin.service';
+import { DeadLettersController } from './admin/dead-letters.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { SessionEventHub } from './events/session-event-hub';
@@ -11,7 +15,8 @@ import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
 
 /**
- * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`), under the API-key guard; errors
+ * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`), under the API-key guard, and the
+ * operators' admin routes (`/v1/admin/dead-letters/…`, `/v1/admin/audit`), under the admin-key guard; errors
  * of `/v1` requests are answered as `{ error: { code, message, fields? } }`.
  * Controllers and providers only: the app imports `WarrenModule.forRoot(...)` (global:
  * `WarrenClient`, `AmqpTransport`) and provides the store under `WARREN_STORE` from a global
@@ -24,12 +29,14 @@ export class GatewayModule implements NestModule {
   static register(options: Partial<GatewayOptions> = {}): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [SessionsController, TasksController],
+      controllers: [SessionsController, TasksController, DeadLettersController, AuditController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: resolveGatewayOptions(options) },
         // App-wide, but it only answers `/v1/…` requests (see GatewayExceptionFilter).
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyGuard,
+        AdminGuard,
+        DeadLetterAdminService,
         SessionMessagesService,
         TasksService,
         SessionEventHub,
@@ -39,6 +46,6 @@ export class GatewayModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes(SessionsController, TasksController);
+    consumer.apply(HttpMetricsMiddleware).forRoutes(SessionsController, TasksController, DeadLettersController, AuditController);
   }
 }

@@ -1,0 +1,28 @@
+import { Controller, Get, Inject, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { AuditEntry, Page } from '@warren/store';
+import { ErrorBodyView } from '../errors/error-body.dto';
+import { gatewayValidationPipe } from '../errors/validation.pipe';
+import { AdminGuard } from './admin.guard';
+import { DeadLetterAdminService } from './dead-letter-admin.service';
+import { AuditQuery } from './dead-letter-requests.dto';
+import { AuditPageView } from './dead-letter-views.dto';
+
+/** The audit log of operator actions. Admin keys only. */
+@ApiTags('admin: audit')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorBodyView, description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
+@ApiForbiddenResponse({ type: ErrorBodyView, description: "A tenant's key, not an admin's (`WARREN_FORBIDDEN`)." })
+@Controller('v1/admin/audit')
+@UseGuards(AdminGuard)
+@UsePipes(gatewayValidationPipe())
+export class AuditController {
+  constructor(@Inject(DeadLetterAdminService) private readonly service: DeadLetterAdminService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Operator actions, newest first: who (admin name), what, when, how many, on what' })
+  @ApiOkResponse({ type: AuditPageView })
+  list(@Query() query: AuditQuery): Promise<Page<AuditEntry>> {
+    return this.service.auditLog(query);
+  }
+}

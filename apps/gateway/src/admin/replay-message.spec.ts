@@ -1,0 +1,109 @@
+import { WARREN_HEADERS } from '@warren/contracts';
+import type { DeadLetterRecord } from '@warren/store';
+import { buildReplay, isFailureHeader, replayDestination, replayHeaders } from './replay-message';
+
+const base = {
+  messageId: 'm1',
+  taskId: 't1',
+  envelope: { specversion: '1.0', id: 'm1', source: 'rtc://edge', type: 'warren.session.message', data: { text: 'hi' } },
+  headers: {
+    [WARREN_HEADERS.TASK_ID]: 't1',
+    [WARREN_HEADERS.SENDER]: 'rtc://edge',
+    traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01',
+    [WARREN_HEADERS.ERROR]: { code: 'WARREN_HANDLER_FAILED' },
+    [WARREN_HEADERS.ATTEMPT]: 3,
+    'x-death': [{ count: 1 }],
+    'x-first-death-queue': 'q',
+    'x-last-death-reason': 'delivery_limit',
+    'x-delivery-count': 20,
+    'x-warren-origin-exchange': 'warren.actors.session',
+    'x-warren-origin-routing-key': 'dev~s1',
+    'x-warren-origin-queue': 'warren.session.shard.1',
+    [WARREN_HEADERS.REPLAY_OF]: 'older',
+  },
+} satisfies Partial<DeadLetterRecord>;
+
+describe('replayHeaders()', () => {
+  it("keeps the message's headers, drops the failure's, keeps the task id and links the replay to the dead letter", () => {
+    expect(replayHeaders(base)).toEqual({
+      [WARREN_HEADERS.TASK_ID]: 't1',
+      [WARREN_HEADERS.SENDER]: 'rtc://edge',
+      traceparent: base.headers.traceparent,
+      [WARREN_HEADERS.REPLAY_OF]: 'm1',
+    });
+  });
+
+  it('takes the task id from the record when the headers lost it', () => {
+    expect(replayHeaders({ messageId: 'm1', taskId: 't9', headers: {} })).toEqual({
+      [WARREN_HEADERS.TASK_ID]: 't9',
+      [WARREN_HEADERS.REPLAY_OF]: 'm1',
+    });
+  });
+
+  it.each(['x-warren-error', 'X-Death', 'x-first-death-exchange', 'x-last-death-queue', 'x-warren-origin-queue', 'x-delivery-count'])(
+    '%s is a failure header',
+    (name) => expect(isFailureHeader(name)).toBe(true),
+  );
+  it.each(['traceparent', 'x-warren-task-id', 'x-warren-target', 'x-warren-sender'])('%s is not', (name) =>
+    expect(isFailureHeader(name)).toBe(false),
+  );
+});
+
+describe('replayDestination()', () => {
+  it('is the recorded origin first', () => {
+    expect(replayDestination({ origin: { exchange: 'warren.actors.session', routingKey: 'dev~s1' }, headers: {} })).toEqual({
+      exchange: 'warren.actors.session',
+      routingKey: 'dev~s1',
+    });
+  });
+
+  it('else the origin headers', () => {
+    expect(replayDestination({ headers: base.headers })).toEqual({ exchange: 'warren.actors.session', routingKey: 'dev~s1' });
+  });
+
+  it('sends a message that died coming back from a retry tier straight to its queue', () => {
+    expect(
+      replayDestination({
+        origin: { exchange: 'warren.retry.1000', routingKey: 'warren.worker.model.local', queue: 'warren.worker.model.local' },
+        headers: {},
+      }),
+    ).toEqual({ exchange: '', routingKey: 'warren.worker.model.local' });
+  });
+
+  it('else derives it from the address: entity exchange with the key, or the workers exchange for a worker queue', () => {
+    expect(replayDestination({ address: 'counter/c-1', headers: {} })).toEqual({ exchange: 'warren.actors.counter', routingKey: 'c-1' });
+    expect(replayDestination({ address: 'model/local', queue: 'warren.worker.model.local', headers: {} })).toEqual({
+      exchange: 'warren.workers',
+      routingKey: 'model.local',
+    });
+    expect(replayDestination({ headers: { [WARREN_HEADERS.TARGET]: 'session/dev~s2' } })).toEqual({
+      exchange: 'warren.actors.session',
+      routingKey: 'dev~s2',
+    });
+  });
+
+  it('is undefined when nothing says where it was going', () => {
+    expect(replayDestination({ headers: {} })).toBeUndefined();
+    expect(replayDestination({ address: 'not an address', headers: {} })).toBeUndefined();
+  });
+});
+
+describe('buildReplay()', () => {
+  it('is the stored CloudEvent with the new id (and new data for an edit)', () => {
+    const replay = buildReplay(base, 'new-1');
+    expect(replay).toMatchObject({
+      exchange: 'warren.actors.session',
+      routingKey: 'dev~s1',
+      messageId: 'new-1',
+      type: 'warren.session.message',
+    });
+    expect(JSON.parse(replay?.body.toString() ?? '')).toEqual({ ...base.envelope, id: 'new-1' });
+    const edited = buildReplay(base, 'new-2', { text: 'fixed' });
+    expect(JSON.parse(edited?.body.toString() ?? '')).toEqual({ ...base.envelope, id: 'new-2', data: { text: 'fixed' } });
+  });
+
+  it('is undefined without an envelope or a destination', () => {
+    expect(buildReplay({ ...base, envelope: 'not json' }, 'x')).toBeUndefined();
+    expect(buildReplay({ messageId: 'm', envelope: base.envelope, headers: {} }, 'x')).toBeUndefined();
+  });
+});
