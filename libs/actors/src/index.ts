@@ -8,7 +8,7 @@ export { Actor, getActorMetadata } from './decorators/actor.decorator';
 export type { HandleOptions } from './decorators/handle.decorator';
 export { Handle } from './decorators/handle.decorator';
 export { toValidMessage } from './message-validator';
-export type { Delivery, FailureReport } from './ports/delivery.port';
+export type { Delivery, FailedAttempt, FailureReport } from './ports/delivery.port';
 export type {
   ActorTransport,
   AskOptions,

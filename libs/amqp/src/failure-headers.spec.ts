@@ -1,5 +1,5 @@
 import { AskTimeoutError, InvalidMessageError } from '@warren/contracts';
-import { failureHeader, ORIGIN_HEADERS } from './failure-headers';
+import { ATTEMPTS_HEADER, attemptsHeader, failureHeader, MAX_ATTEMPTS_KEPT, ORIGIN_HEADERS, readAttempts } from './failure-headers';
 
 describe('failureHeader()', () => {
   beforeEach(() => {
@@ -65,5 +65,57 @@ describe('ORIGIN_HEADERS', () => {
     expect(ORIGIN_HEADERS.ROUTING_KEY).toBe('x-warren-origin-routing-key');
     expect(ORIGIN_HEADERS.QUEUE).toMatch(/^x-warren-/);
     expect(Object.isFrozen(ORIGIN_HEADERS)).toBe(true);
+  });
+});
+
+describe('attemptsHeader()', () => {
+  it('attemptsHeader() lists the carried attempts, the in-place ones and the final one, oldest first', () => {
+    const carried = [
+      {
+        class: 'Error',
+        code: 'WARREN_HANDLER_FAILED',
+        message: 'tier 1',
+        stackHead: '',
+        handler: 'W.h',
+        node: 'n0',
+        attempt: 1,
+        time: '2024-01-01T00:00:00.000Z',
+      },
+    ];
+    const report = {
+      error: new Error('final'),
+      handler: 'A.b',
+      attempt: 3,
+      previous: [{ error: new TypeError('second'), attempt: 2, handler: 'A.b', at: new Date('2024-01-01T00:00:01.000Z') }],
+    };
+    const final = failureHeader(report, 'n1');
+    const entries = attemptsHeader(report, 'n1', final, carried);
+    expect(entries.map((e) => [e.attempt, e.class, e.message, e.node])).toEqual([
+      [1, 'Error', 'tier 1', 'n0'],
+      [2, 'TypeError', 'second', 'n1'],
+      [3, 'Error', 'final', 'n1'],
+    ]);
+    expect(entries[1]?.time).toBe('2024-01-01T00:00:01.000Z');
+    expect(entries[2]?.time).toBe(final.time);
+    for (const e of entries) for (const v of Object.values(e)) expect(['string', 'number']).toContain(typeof v);
+  });
+
+  it('attemptsHeader() keeps the last MAX_ATTEMPTS_KEPT attempts and truncates messages and stack heads', () => {
+    const previous = Array.from({ length: 30 }, (_, i) => ({ error: new Error('m'.repeat(5000)), attempt: i + 1, at: new Date() }));
+    const report = { error: new Error('last'), attempt: 31, previous };
+    const entries = attemptsHeader(report, 'n', failureHeader(report, 'n'), undefined);
+    expect(entries).toHaveLength(MAX_ATTEMPTS_KEPT);
+    expect(entries[0]?.attempt).toBe(12);
+    expect(entries[MAX_ATTEMPTS_KEPT - 1]?.attempt).toBe(31);
+    expect(entries[0]?.message.length).toBeLessThanOrEqual(1000);
+    expect(entries[0]?.stackHead.length).toBeLessThanOrEqual(800);
+  });
+
+  it('readAttempts() reads amqplib-decoded entries and skips what is not a table', () => {
+    expect(readAttempts('nope')).toEqual([]);
+    expect(readAttempts([42, { class: Buffer.from('E'), code: 'C', attempt: 2 }])).toEqual([
+      { class: 'E', code: 'C', message: '', stackHead: '', handler: '', node: '', attempt: 2, time: '' },
+    ]);
+    expect(ATTEMPTS_HEADER).toBe('x-warren-attempts');
   });
 });

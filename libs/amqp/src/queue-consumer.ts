@@ -2,7 +2,7 @@ import type { Delivery, FailureReport, ReplyAddress } from '@warren/actors';
 import { type CloudEvent, parseCloudEvent, WARREN_HEADERS } from '@warren/contracts';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConfirmPublisher } from './confirm-publisher';
-import { failureHeader, ORIGIN_HEADERS } from './failure-headers';
+import { ATTEMPTS_HEADER, attemptsHeader, failureHeader, ORIGIN_HEADERS } from './failure-headers';
 import { DEAD_LETTER_QUEUE, retryTier } from './names';
 import { stringHeaders } from './string-headers';
 
@@ -88,9 +88,11 @@ export class QueueConsumer {
 
   /** Publishes to `warren.dead` with `x-warren-error`, waits for the confirm, then acks the original. */
   private async deadLetter(ch: Channel, msg: ConsumeMessage, report: FailureReport, envelope: CloudEvent): Promise<void> {
+    const error = failureHeader(report, this.nodeId);
     const headers = {
       ...(msg.properties.headers ?? {}),
-      [WARREN_HEADERS.ERROR]: failureHeader(report, this.nodeId),
+      [WARREN_HEADERS.ERROR]: error,
+      [ATTEMPTS_HEADER]: attemptsHeader(report, this.nodeId, error, this.carriedAttempts(msg)),
       [ORIGIN_HEADERS.EXCHANGE]: msg.fields.exchange,
       [ORIGIN_HEADERS.ROUTING_KEY]: msg.fields.routingKey,
       [ORIGIN_HEADERS.QUEUE]: this.spec.queue,
@@ -110,16 +112,28 @@ export class QueueConsumer {
 
   /** Sends a worker message to the retry tier of `delayMs`; it comes back to this queue with the next attempt number. */
   private async retryLater(ch: Channel, msg: ConsumeMessage, report: FailureReport, delayMs: number): Promise<void> {
+    const error = failureHeader(report, this.nodeId);
     await this.publisher.publish(retryTier(delayMs), this.spec.queue, msg.content, {
       ...msg.properties,
       persistent: true,
       headers: {
         ...(msg.properties.headers ?? {}),
         [WARREN_HEADERS.ATTEMPT]: report.attempt + 1,
-        [WARREN_HEADERS.ERROR]: failureHeader(report, this.nodeId),
+        [WARREN_HEADERS.ERROR]: error,
+        [ATTEMPTS_HEADER]: attemptsHeader(report, this.nodeId, error, this.carriedAttempts(msg)),
       },
     });
     if (this.channel === ch) ch.ack(msg);
+  }
+
+  /**
+   * Attempts the message carries from earlier retry-tier hops. Only a message on a later attempt
+   * (`x-warren-attempt` > 1) carries any: a first attempt (say, an operator's replay that kept the
+   * old dead letter's headers) starts a fresh history.
+   */
+  private carriedAttempts(msg: ConsumeMessage): unknown {
+    const attempt = Number(stringHeaders(msg.properties.headers)[WARREN_HEADERS.ATTEMPT] ?? 1) || 1;
+    return attempt > 1 ? msg.properties.headers?.[ATTEMPTS_HEADER] : undefined;
   }
 
   /**

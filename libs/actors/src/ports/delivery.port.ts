@@ -1,6 +1,16 @@
 import type { CloudEvent } from '@warren/contracts';
 import type { ReplyAddress } from './transport.port';
 
+/** One earlier failed attempt at handling a message (an entity actor's in-place retry). */
+export interface FailedAttempt {
+  error: unknown;
+  attempt: number;
+  /** `ActorClass.method` that failed. */
+  handler?: string;
+  /** When it failed. */
+  at: Date;
+}
+
 /** Where a failed message goes next: the dead-letter queue, or a worker retry tier. */
 export interface FailureReport {
   error: unknown;
@@ -9,6 +19,12 @@ export interface FailureReport {
   /** Actor address the message was for. */
   target?: string;
   attempt: number;
+  /**
+   * The attempts of this delivery that failed before this one, oldest first (entity actors
+   * retry in place). Attempts of earlier deliveries (worker retry tiers) travel in the message's
+   * headers; the transport carries them on.
+   */
+  previous?: FailedAttempt[];
 }
 
 /**

@@ -27,6 +27,12 @@ export interface ActorContext<S = unknown> {
   readonly routingKey: string | undefined;
   /** `x-warren-task-id`, when the message belongs to a task. */
   readonly taskId: string | undefined;
+  /**
+   * `x-warren-replay-of`: the id of the dead-lettered message this one replays (an operator's
+   * replay: a new message id, the same task id). A handler may then resume a task that ended
+   * `failed` or `compensated` instead of ignoring it as finished.
+   */
+  readonly replayOf: string | undefined;
   /** 1 for the first attempt. */
   readonly attempt: number;
   /** The envelope as it arrived (CloudEvents attributes, extensions). */

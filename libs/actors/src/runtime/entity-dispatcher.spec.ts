@@ -4,7 +4,7 @@ import { IsInt } from 'class-validator';
 import { defineActor } from '../actor-definition';
 import { Actor } from '../decorators/actor.decorator';
 import { Handle } from '../decorators/handle.decorator';
-import type { Delivery } from '../ports/delivery.port';
+import type { Delivery, FailureReport } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { ActorContext } from './actor-context';
 import { EntityDispatcher } from './entity-dispatcher';
@@ -77,6 +77,7 @@ function delivery(id: string, by: number) {
   const d = {
     acked: false,
     deadLettered: undefined as unknown,
+    report: undefined as FailureReport | undefined,
     envelope: { specversion: '1.0' as const, id, source: 'spec', type: 'spec.counter.add', data: { by } },
     headers: {},
     key: 'c1',
@@ -86,7 +87,8 @@ function delivery(id: string, by: number) {
     ack() {
       d.acked = true;
     },
-    async deadLetter(report: { error: unknown }) {
+    async deadLetter(report: FailureReport) {
+      d.report = report;
       d.deadLettered = report.error;
     },
     async retryLater() {},
@@ -145,6 +147,21 @@ describe('EntityDispatcher', () => {
     expect(msg.acked).toBe(false);
     expect(msg.deadLettered).toBeInstanceOf(StoreUnavailableError);
     expect(handled).toBe(0);
+    d.close();
+  });
+
+  test('#dispatch() reports every earlier in-place attempt with its error, handler and time when it dead-letters', async () => {
+    const d = dispatcherWith(new FlakyStore(100));
+    const msg = delivery('m3', 2);
+    d.dispatch(defineActor(new SpecCounter()), msg as unknown as Delivery);
+    await settled(msg);
+    expect(msg.report?.attempt).toBe(3);
+    expect(msg.report?.previous?.map((p) => p.attempt)).toEqual([1, 2]);
+    for (const p of msg.report?.previous ?? []) {
+      expect(p.error).toBeInstanceOf(StoreUnavailableError);
+      expect(p.handler).toBe('SpecCounter.add');
+      expect(p.at).toBeInstanceOf(Date);
+    }
     d.close();
   });
 

@@ -3,7 +3,7 @@ import type { ActorStateStore } from '@warren/store';
 import { otelContext } from '@warren/telemetry';
 import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
 import { messageFor } from '../message-validator';
-import type { Delivery } from '../ports/delivery.port';
+import type { Delivery, FailedAttempt } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
 import { ActivationTable } from './activation-table';
@@ -167,6 +167,9 @@ export class EntityDispatcher implements ContextHost {
       await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt: delivery.attempt }, this.log);
       return;
     }
+    // Every failed attempt so far, so the dead letter shows each one's error (not only the last).
+    const previous: FailedAttempt[] = [];
+    const failed = (error: unknown, attempt: number) => previous.push({ error, attempt, handler: handler.name, at: new Date() });
     for (let attempt = 1; ; attempt++) {
       try {
         await act.loaded;
@@ -176,9 +179,10 @@ export class EntityDispatcher implements ContextHost {
         const decision = decideRetry(this.options.retry, 'entity', attempt, error);
         if (decision.action === 'dead-letter') {
           this.evict(act, 'state could not be loaded');
-          await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt }, this.log);
+          await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt, previous }, this.log);
           return;
         }
+        failed(error, attempt);
         await this.sleeper.sleep(decision.delayMs);
         this.reload(act);
         continue;
@@ -194,9 +198,10 @@ export class EntityDispatcher implements ContextHost {
       if (decision.action === 'dead-letter') {
         this.log.warn({ err: error, address: target, messageId: delivery.envelope.id, attempt, reason: decision.reason }, 'handler failed');
         this.reload(act); // forget the failed handler's changes to the state
-        await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt }, this.log);
+        await refuse(this.transport, delivery, { error, target, handler: handler.name, attempt, previous }, this.log);
         return;
       }
+      failed(error, attempt);
       await this.sleeper.sleep(decision.delayMs);
       this.reload(act);
     }

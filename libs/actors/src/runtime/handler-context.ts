@@ -20,6 +20,7 @@ export interface ContextHost {
 export class HandlerContext<S = unknown> implements ActorContext<S> {
   readonly sender: string | undefined;
   readonly taskId: string | undefined;
+  readonly replayOf: string | undefined;
   /** Set by `replyLater()`: the runtime then does not reply with the return value. */
   deferred = false;
   private sends = 0;
@@ -39,6 +40,7 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
   ) {
     this.sender = delivery.headers[WARREN_HEADERS.SENDER];
     this.taskId = delivery.headers[WARREN_HEADERS.TASK_ID];
+    this.replayOf = delivery.headers[WARREN_HEADERS.REPLAY_OF] || undefined;
     this.origin = { sender: self, source: `warren://node/${host.transport.nodeId}`, trace, taskId: this.taskId };
   }
 
