@@ -25,6 +25,7 @@ import { AskClient } from './ask-client';
 import { ConfirmPublisher } from './confirm-publisher';
 import { ConnectionManager } from './connection-manager';
 import { ControlConsumer } from './control-consumer';
+import { DeadLetterConsumer, type DeadLetterConsumerOptions, type DeadLetterHandler } from './dead-letter-consumer';
 import { type EventListener, EventSubscriber } from './event-subscriber';
 import { actorExchange, EXCHANGES, ingressShardQueue, shardQueue, workerQueue, workerRoutingKey } from './names';
 import { QueueConsumer } from './queue-consumer';
@@ -62,6 +63,7 @@ export class AmqpTransport implements HostingTransport {
   private readonly asks: AskClient;
   private readonly controlConsumer: ControlConsumer;
   private readonly consumers: QueueConsumer[] = [];
+  private readonly deadLetterConsumers: DeadLetterConsumer[] = [];
   private readonly kinds = new Map<string, 'entity' | 'worker'>();
   private readonly topology: TopologySpec;
   private model: ChannelModel | undefined;
@@ -100,6 +102,7 @@ export class AmqpTransport implements HostingTransport {
     this.controlConsumer = new ControlConsumer(this.connection, options.nodeId);
     this.connection.onConnect(async (model) => {
       for (const c of this.consumers) await c.open(model);
+      for (const c of this.deadLetterConsumers) await c.open(model);
     });
   }
 
@@ -247,6 +250,24 @@ export class AmqpTransport implements HostingTransport {
     );
   }
 
+  /**
+   * Consumes `warren.dead` (competing with the other nodes' keepers): each message goes to
+   * `handler` and is acked only after it resolved; a rejection returns the message to the queue
+   * after a backoff. Opened now if connected, and again after every reconnection; closed by
+   * `close()` (unacked messages go back to the queue).
+   */
+  async consumeDeadLetters(handler: DeadLetterHandler, options: DeadLetterConsumerOptions = {}): Promise<DeadLetterConsumer> {
+    const consumer = new DeadLetterConsumer(handler, options);
+    this.deadLetterConsumers.push(consumer);
+    if (this.model && this.connection.connected) await consumer.open(this.model);
+    return consumer;
+  }
+
+  /** True when `type` is an actor type this transport can route to (hosted here or declared in its type table). */
+  knowsActorType(type: string): boolean {
+    return this.kinds.has(type);
+  }
+
   /** Publishes a notification (CloudEvent) on `warren.events`; confirmed. */
   async publishEvent(routingKey: string, event: CloudEvent, headers: Record<string, string | number> = {}): Promise<void> {
     await this.publisher.publish(EXCHANGES.EVENTS, routingKey, Buffer.from(JSON.stringify(event)), {
@@ -273,6 +294,7 @@ export class AmqpTransport implements HostingTransport {
 
   async close(): Promise<void> {
     await this.closeConsumers();
+    await Promise.all(this.deadLetterConsumers.map((c) => c.close()));
     await this.asks.close();
     await this.publisher.close();
     await this.controlConsumer.close();

@@ -2,10 +2,12 @@ export type { AmqpTransportOptions } from './amqp-options';
 export { AMQP_DEFAULTS, maskUrl, resolveAmqpOptions } from './amqp-options';
 export type { ActorTypeTable, RepublishProperties } from './amqp-transport';
 export { AmqpTransport } from './amqp-transport';
+export type { DeadLetterConsumerOptions, DeadLetterHandler, DeadLetterMessage } from './dead-letter-consumer';
+export { DeadLetterConsumer } from './dead-letter-consumer';
 export type { EventConnection, EventListener } from './event-subscriber';
 export { EventSubscriber } from './event-subscriber';
-export type { FailureHeader } from './failure-headers';
-export { ORIGIN_HEADERS } from './failure-headers';
+export type { AttemptEntry, FailureHeader } from './failure-headers';
+export { ATTEMPTS_HEADER, MAX_ATTEMPTS_KEPT, ORIGIN_HEADERS, readAttempts } from './failure-headers';
 export {
   actorExchange,
   DEAD_LETTER_QUEUE,

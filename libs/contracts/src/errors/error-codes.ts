@@ -25,6 +25,8 @@ export const WARREN_ERROR_CODES = Object.freeze({
   SHUTTING_DOWN: 'WARREN_SHUTTING_DOWN',
   UNAUTHORIZED: 'WARREN_UNAUTHORIZED',
   FORBIDDEN: 'WARREN_FORBIDDEN',
+  /** The broker gave up after `x-delivery-limit` deliveries: the consumer crashed or never settled the message. */
+  DELIVERY_LIMIT: 'WARREN_DELIVERY_LIMIT',
 } as const);
 
 export type WarrenErrorCode = (typeof WARREN_ERROR_CODES)[keyof typeof WARREN_ERROR_CODES];
