@@ -13,6 +13,7 @@ import {
 } from '@warren/models';
 import { type ModerationRulesInput, Moderator, type PiiKind } from '@warren/moderation';
 import { WarrenMetrics } from '@warren/telemetry';
+import { DeadLetterKeeperService } from './dead-letters/dead-letter-keeper.service';
 import { IngressRouterActor } from './ingress/ingress-router.actor';
 import { INGRESS_ROUTER_OPTIONS, resolveIngressRouterOptions } from './ingress/ingress-router.options';
 import { SessionActor } from './session/session.actor';
@@ -29,7 +30,7 @@ export function runtimeHosting(): Record<string, { source?: 'ingress'; keys?: st
 
 /**
  * The actors of a runtime node: the ingress router, sessions, the limiter and the model
- * endpoint workers, with their options from config/. The app's root imports WarrenModule
+ * endpoint workers, with their options from config/, and the node's dead-letter keeper. The app's root imports WarrenModule
  * (which hosts them), MetricsModule and WarrenStoreModule.
  */
 @Module({})
@@ -60,6 +61,7 @@ export class RuntimeModule implements OnModuleInit {
         SessionActor,
         LimiterActor,
         ModelWorkerActor,
+        DeadLetterKeeperService,
       ],
     };
   }

@@ -9,6 +9,7 @@ import {
   SessionMessage,
   sessionKey,
   toWireError,
+  WARREN_HEADERS,
 } from '@warren/contracts';
 import { INGRESS_ROUTER_OPTIONS, type IngressRouterOptions } from './ingress-router.options';
 
@@ -17,7 +18,9 @@ import { INGRESS_ROUTER_OPTIONS, type IngressRouterOptions } from './ingress-rou
  * activation per session id, so a session's messages stay in order), validates them, resolves
  * the tenant from the broker-checked AMQP `user_id`, and forwards them to
  * `session/<tenant>~<sessionId>` with the CloudEvent id as message and task id (confirmed
- * before the ack; a redelivery is forwarded with the same id and dropped by the session).
+ * before the ack; a redelivery is forwarded with the same id and dropped by the session) and
+ * the CloudEvent source as `x-warren-sender`: the producer sent the turn, so when it is
+ * dead-lettered the keeper sees an external sender and the session compensates.
  * Invalid input gets a `session.<id>.failed` event, then goes to `warren.dead`.
  */
 @Actor('ingress', { stateless: true })
@@ -36,7 +39,13 @@ export class IngressRouterActor {
         ]),
       );
     }
-    await ctx.tell(this.sessionAddress(ctx), message, { messageId: ctx.messageId, taskId: ctx.messageId });
+    // The producer (its CloudEvent source) is the sender, not this router: if the turn is
+    // dead-lettered, the keeper sees an external sender and the session compensates.
+    await ctx.tell(this.sessionAddress(ctx), message, {
+      messageId: ctx.messageId,
+      taskId: ctx.messageId,
+      headers: { [WARREN_HEADERS.SENDER]: ctx.envelope.source },
+    });
   }
 
   @Handle(SessionInterrupt, { raw: true })

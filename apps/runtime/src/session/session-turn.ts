@@ -132,7 +132,11 @@ export class SessionTurn {
     }
   }
 
-  /** Creates the task (the gateway may have already) and marks it running; false when it already ended. */
+  /**
+   * Creates the task (the gateway may have already) and marks it running; false when it already
+   * ended. An operator's replay of a dead turn (`ctx.replayOf`, same task id) runs a `failed` or
+   * `compensated` task again.
+   */
   private async start(): Promise<boolean> {
     const { tasks } = this.deps.store;
     const task = await tasks.create({
@@ -142,7 +146,8 @@ export class SessionTurn {
       userId: this.msg.userId,
       actor: this.ctx.self,
     });
-    if (isFinal(task.status)) return false;
+    const replayable = this.ctx.replayOf !== undefined && (task.status === 'failed' || task.status === 'compensated');
+    if (isFinal(task.status) && !replayable) return false;
     if (task.status !== 'running') await tasks.updateStatus(this.taskId, { status: 'running' });
     return true;
   }

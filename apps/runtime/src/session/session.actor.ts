@@ -1,9 +1,10 @@
 import { Inject, Optional } from '@nestjs/common';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
-import { SessionInterrupt, SessionMessage } from '@warren/contracts';
+import { DeadLettered, SessionInterrupt, SessionMessage } from '@warren/contracts';
 import { Moderator } from '@warren/moderation';
 import { WARREN_STORE, type WarrenStore } from '@warren/store';
 import { SESSION_OPTIONS, type SessionOptions } from './session.options';
+import { compensateTurn } from './session-compensation';
 import { rememberCancelled, type SessionState } from './session-state';
 import { INTERRUPTED, SESSION_METRICS, SessionTurn, type TurnMetrics } from './session-turn';
 
@@ -12,7 +13,8 @@ import { INTERRUPTED, SESSION_METRICS, SessionTurn, type TurnMetrics } from './s
  * order (ordinary handler); an interrupt is interleaved, so it is handled at once while a turn
  * awaits its model: it fires the turn's signal here and cancels the model call on whichever
  * node runs it (`warren.control`). What it cancelled is saved in state, so a redelivered or
- * still-queued turn of that task stays cancelled.
+ * still-queued turn of that task stays cancelled. A turn that was dead-lettered comes back as
+ * `DeadLettered` from the keeper and is compensated (the user is told once).
  */
 @Actor('session')
 export class SessionActor {
@@ -27,6 +29,16 @@ export class SessionActor {
   async message(msg: SessionMessage, ctx: ActorContext<SessionState>): Promise<void> {
     const deps = { options: this.options, store: this.store, moderator: this.moderator, metrics: this.metrics };
     await new SessionTurn(deps, msg, ctx).run();
+  }
+
+  /**
+   * Compensation for a dead-lettered turn (see `compensateTurn`). Compensation handlers are
+   * ordinary handlers: any actor type compensates its own messages with `@Handle(DeadLettered)`;
+   * a type without one never gets a notice from the keeper.
+   */
+  @Handle(DeadLettered)
+  async deadLettered(notice: DeadLettered, ctx: ActorContext<SessionState>): Promise<void> {
+    await compensateTurn(notice, ctx, { store: this.store, metrics: this.metrics });
   }
 
   @Handle(SessionInterrupt, { interleave: true })

@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { ATTEMPTS_HEADER, type DeadLetterMessage, ORIGIN_HEADERS, readAttempts } from '@warren/amqp';
+import { parseCloudEvent, WARREN_ERROR_CODES, WARREN_HEADERS } from '@warren/contracts';
+import type { DeadLetterAttempt, DeadLetterOrigin, NewDeadLetter } from '@warren/store';
+
+/** Error class recorded for a message the broker dead-lettered (no Warren error: the consumer never finished). */
+export const BROKER_DEAD_LETTER_CLASS = 'BrokerDeadLetter';
+
+/** One `x-death` entry, as the broker writes it (amqplib decodes its time as `{ '!': 'timestamp', value }`). */
+interface DeathEntry {
+  reason: string;
+  queue: string;
+  exchange: string;
+  routingKeys: string[];
+  count: number;
+  time?: Date;
+}
+
+/**
+ * Builds the record of a message taken from `warren.dead`, whichever way it got there:
+ * - Warren's own: a node gave up (`x-warren-error`, `x-warren-attempts`, `x-warren-origin-*`);
+ * - the broker's: a shard or worker queue hit `x-delivery-limit` (the consumer crashed or never
+ *   settled it): an `x-death` entry with reason `delivery_limit`, no fresh Warren error;
+ * - either way, a body that is not a CloudEvent (poison) is kept as its raw text.
+ * Pure: the same message always gives the same record (a redelivery is recognised by its id).
+ */
+export function toNewDeadLetter(message: DeadLetterMessage): NewDeadLetter {
+  const h = message.headers;
+  const text = message.body.toString('utf8');
+  let envelope: unknown = text;
+  let envelopeId: string | undefined;
+  try {
+    const event = parseCloudEvent(message.body);
+    envelope = event;
+    envelopeId = event.id;
+  } catch {
+    // Poison: kept as the raw text.
+  }
+  const messageId = message.properties.messageId ?? envelopeId ?? `body:${createHash('sha256').update(message.body).digest('hex')}`;
+  const deaths = readDeaths(h['x-death']);
+  const brokerDeath = deaths[0]?.reason === 'delivery_limit' ? deaths[0] : undefined;
+  const warrenError = table(h[WARREN_HEADERS.ERROR]);
+  const target = str(h[WARREN_HEADERS.TARGET]) ?? str(warrenError?.target);
+
+  let attempts: DeadLetterAttempt[] = readAttempts(h[ATTEMPTS_HEADER]).map((a) => ({
+    at: dateOr(a.time, new Date(0)),
+    code: a.code,
+    errorClass: a.class,
+    message: a.message,
+    ...(a.stackHead ? { stackHead: a.stackHead } : {}),
+    ...(a.handler ? { handler: a.handler } : {}),
+    ...(a.node ? { node: a.node } : {}),
+  }));
+  if (attempts.length === 0 && warrenError && !brokerDeath) attempts = [attemptOf(warrenError)];
+  let origin: DeadLetterOrigin | undefined;
+  if (brokerDeath) {
+    // The broker's: earlier attempts the message carried (retry tiers) stay, the crash loop is the last one.
+    attempts.push({
+      at: brokerDeath.time ?? timestampOf(message) ?? new Date(0),
+      code: WARREN_ERROR_CODES.DELIVERY_LIMIT,
+      errorClass: BROKER_DEAD_LETTER_CLASS,
+      message: brokerMessage(brokerDeath, Number(str(h['x-delivery-count'])) || undefined),
+    });
+    origin = { exchange: brokerDeath.exchange, routingKey: brokerDeath.routingKeys[0] ?? '', queue: brokerDeath.queue };
+  } else if (str(h[ORIGIN_HEADERS.EXCHANGE]) !== undefined || str(h[ORIGIN_HEADERS.ROUTING_KEY]) !== undefined) {
+    origin = {
+      exchange: str(h[ORIGIN_HEADERS.EXCHANGE]) ?? '',
+      routingKey: str(h[ORIGIN_HEADERS.ROUTING_KEY]) ?? '',
+      ...(str(h[ORIGIN_HEADERS.QUEUE]) ? { queue: str(h[ORIGIN_HEADERS.QUEUE]) } : {}),
+    };
+  }
+  if (attempts.length === 0) {
+    // Published to warren.dead by hand, or by a broker for another reason: keep it, say what is known.
+    attempts = [
+      {
+        at: deaths[0]?.time ?? timestampOf(message) ?? new Date(0),
+        code: envelopeId === undefined ? WARREN_ERROR_CODES.INVALID_MESSAGE : WARREN_ERROR_CODES.INTERNAL,
+        errorClass: BROKER_DEAD_LETTER_CLASS,
+        message: deaths[0]
+          ? `dead-lettered by the broker from ${deaths[0].queue} (${deaths[0].reason})`
+          : 'dead-lettered without x-warren-error or x-death',
+      },
+    ];
+  }
+  const last = attempts[attempts.length - 1] as DeadLetterAttempt;
+  const times = attempts.map((a) => a.at.getTime());
+  const queue = origin?.queue ?? str(h[ORIGIN_HEADERS.QUEUE]);
+  const sender = str(h[WARREN_HEADERS.SENDER]);
+  const taskId = str(h[WARREN_HEADERS.TASK_ID]);
+  const replayOf = str(h[WARREN_HEADERS.REPLAY_OF]);
+  const tenant = tenantOf(target);
+  return {
+    messageId,
+    actorType: actorTypeOf(target, queue),
+    ...(target ? { address: target } : {}),
+    ...(queue ? { queue } : {}),
+    ...(taskId ? { taskId } : {}),
+    ...(tenant ? { tenant } : {}),
+    errorCode: last.code,
+    errorClass: last.errorClass,
+    errorMessage: last.message,
+    ...(last.handler ? { handler: last.handler } : {}),
+    ...(last.node ? { node: last.node } : {}),
+    ...(sender ? { sender } : {}),
+    ...(origin ? { origin } : {}),
+    firstFailureAt: new Date(Math.min(...times)),
+    lastFailureAt: new Date(Math.max(...times)),
+    envelope,
+    headers: jsonSafe(h) as Record<string, unknown>,
+    attempts,
+    ...(replayOf ? { replayOf } : {}),
+  };
+}
+
+/** The number of attempts a record stands for (the largest attempt number seen, at least one per entry). */
+export function attemptCount(message: DeadLetterMessage, record: NewDeadLetter): number {
+  const numbers = readAttempts(message.headers[ATTEMPTS_HEADER]).map((a) => a.attempt);
+  const finalAttempt = Number(table(message.headers[WARREN_HEADERS.ERROR])?.attempt) || 0;
+  return Math.max(1, record.attempts.length, finalAttempt, ...numbers);
+}
+
+function attemptOf(error: Record<string, unknown>): DeadLetterAttempt {
+  return {
+    at: dateOr(str(error.time), new Date(0)),
+    code: str(error.code) ?? WARREN_ERROR_CODES.INTERNAL,
+    errorClass: str(error.class) ?? 'Error',
+    message: str(error.message) ?? '',
+    ...(str(error.stackHead) ? { stackHead: str(error.stackHead) } : {}),
+    ...(str(error.handler) ? { handler: str(error.handler) } : {}),
+    ...(str(error.node) ? { node: str(error.node) } : {}),
+  };
+}
+
+function brokerMessage(death: DeathEntry, returns: number | undefined): string {
+  const after = returns === undefined ? 'x-delivery-limit deliveries' : `${returns + 1} deliveries (x-delivery-limit)`;
+  return `the broker gave up after ${after} from ${death.queue}: the consumer crashed or never settled the message`;
+}
+
+function readDeaths(raw: unknown): DeathEntry[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .map(table)
+    .filter((d): d is Record<string, unknown> => d !== undefined)
+    .map((d) => ({
+      reason: str(d.reason) ?? '',
+      queue: str(d.queue) ?? '',
+      exchange: str(d.exchange) ?? '',
+      routingKeys: Array.isArray(d['routing-keys']) ? (d['routing-keys'] as unknown[]).map((k) => str(k) ?? '') : [],
+      count: Number(d.count) || 1,
+      time: timeOf(d.time),
+    }));
+}
+
+/** `warren.<type>.shard.<n>`, `warren.worker.<type>.<key>`, `warren.ingress.shard.<n>` → the actor type. */
+function actorTypeOf(target: string | undefined, queue: string | undefined): string {
+  const slash = target?.indexOf('/') ?? -1;
+  if (target && slash > 0) return target.slice(0, slash);
+  const worker = /^warren\.worker\.([^.]+)\./.exec(queue ?? '');
+  if (worker) return worker[1] as string;
+  const shard = /^warren\.([^.]+)\.shard\.\d+$/.exec(queue ?? '');
+  if (shard) return shard[1] as string;
+  return 'unknown';
+}
+
+/** `session/<tenant>~<id>` → the tenant. */
+function tenantOf(target: string | undefined): string | undefined {
+  const key = target?.slice(target.indexOf('/') + 1);
+  const sep = key?.indexOf('~') ?? -1;
+  return key && sep > 0 ? key.slice(0, sep) : undefined;
+}
+
+function table(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.length > 0 ? v : undefined;
+  if (Buffer.isBuffer(v)) return v.length > 0 ? v.toString('utf8') : undefined;
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}
+
+function timeOf(v: unknown): Date | undefined {
+  const t = table(v);
+  const seconds = t && t['!'] === 'timestamp' ? Number(t.value) : typeof v === 'number' ? v : Number.NaN;
+  return Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined;
+}
+
+function timestampOf(message: DeadLetterMessage): Date | undefined {
+  return message.properties.timestamp !== undefined ? new Date(message.properties.timestamp * 1000) : undefined;
+}
+
+function dateOr(iso: string | undefined, fallback: Date): Date {
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isNaN(t) ? fallback : new Date(t);
+}
+
+/** Headers as plain JSON data for the store: buffers become text; tables, arrays and typed values stay. */
+function jsonSafe(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  if (Array.isArray(v)) return v.map(jsonSafe);
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
+  return v;
+}

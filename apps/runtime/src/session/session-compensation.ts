@@ -1,0 +1,49 @@
+import type { ActorContext } from '@warren/actors';
+import { type DeadLettered, messageTypeOf, SESSION_EVENT_TYPES, SessionMessage, sessionEventKey } from '@warren/contracts';
+import type { TaskStatus, WarrenStore } from '@warren/store';
+import { userMessageFor } from './failure-messages';
+import type { SessionState } from './session-state';
+import type { TurnMetrics } from './session-turn';
+
+const TURN_TYPE = messageTypeOf(SessionMessage);
+
+/**
+ * A session's compensation for one of its turns that was dead-lettered (`DeadLettered` from the
+ * keeper). A turn that failed for good has already marked its task `failed` and told the user
+ * before it was dead-lettered (`SessionTurn.fail`): nothing more happens, so the user gets
+ * exactly one `failed` event. A turn that never got that far (a crash loop killed it mid-turn,
+ * its state could not be loaded) still has a task that is not final: the user is told
+ * (`session.<id>.failed`, a presentable message for the error code) and the task is marked
+ * `failed` with the error. Notices for other message types, for tasks of another session, or
+ * without a task are ignored.
+ */
+export async function compensateTurn(
+  notice: DeadLettered,
+  ctx: ActorContext<SessionState>,
+  deps: { store: WarrenStore; metrics?: TurnMetrics },
+): Promise<void> {
+  if (notice.messageType !== TURN_TYPE || !notice.taskId) return;
+  const sep = ctx.key.indexOf('~');
+  const tenant = ctx.key.slice(0, sep);
+  const sessionId = ctx.key.slice(sep + 1);
+  const { tasks } = deps.store;
+  // The task exists unless the turn died before it started; create it then, so it can end failed.
+  const task = await tasks.create({ id: notice.taskId, tenant, sessionId, actor: ctx.self });
+  if (task.tenant !== tenant || (task.sessionId !== undefined && task.sessionId !== sessionId)) return;
+  if (isFinal(task.status)) return;
+  // Tell first, then mark: a crash in between tells again with the same event id (a duplicate a
+  // listener can drop) instead of never telling.
+  await ctx.emit(
+    sessionEventKey(sessionId, 'failed'),
+    SESSION_EVENT_TYPES.FAILED,
+    { taskId: notice.taskId, code: notice.error.code, message: userMessageFor(notice.error.code, undefined) },
+    { subject: sessionId },
+  );
+  await tasks.updateStatus(notice.taskId, { status: 'failed', error: { code: notice.error.code, message: notice.error.message } });
+  if (ctx.state?.current === notice.taskId) ctx.state.current = undefined;
+  deps.metrics?.turnEnded('failed');
+}
+
+function isFinal(status: TaskStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'compensated' || status === 'interrupted';
+}
