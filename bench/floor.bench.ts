@@ -88,6 +88,19 @@ export async function runFloorBench(): Promise<FloorResult> {
   return { ...(best as FloorRun), roundP50s };
 }
 
+/** The best p50 of several runs, with every run's p50. */
+export function bestFloor(runs: FloorRun[]): FloorRun {
+  const best = runs.reduce((a, b) => (b.p50 < a.p50 ? b : a));
+  return { ...best, roundP50s: runs.map((r) => r.p50) };
+}
+
+/** One run of the floor script; `{ skipped }` when it is missing. */
+export async function runFloorOnce(): Promise<FloorResult> {
+  const script = floorScript();
+  if (!existsSync(script)) return { skipped: `${script} not found (it lives outside this repository)` };
+  return floorOnce(script);
+}
+
 async function floorOnce(script: string): Promise<FloorRun> {
   const dir = mkdtempSync(join(tmpdir(), 'warren-floor-'));
   try {

@@ -15,6 +15,7 @@ const SESSIONS = 1000;
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = QUICK ? 1 : 2;
 const SECONDS = QUICK ? 3 : 10;
+const ALONE_SECONDS = QUICK ? 2 : 5;
 /** The backlog of turns after the run may take this long to drain before the rest counts as lost. */
 const DRAIN_TIMEOUT_MS = QUICK ? 60_000 : 150_000;
 /** Drain also stops when no turn ended for this long. */
@@ -38,6 +39,8 @@ export interface GatewayRun {
 
 export interface GatewayBenchResult {
   run: GatewayRun;
+  /** Diagnostic: the gateway app alone (no runtime: the messages wait in the session shards). */
+  alone?: GatewayRun;
   /** Turns of the measured run's 202s that ended with a reply / a failed event / not at all. */
   replies: number;
   failed: number;
@@ -52,6 +55,42 @@ export interface GatewayBenchResult {
   cpuDrain: CpuSplit;
   deadLetters: number;
   warnings: number;
+}
+
+function toRun(result: autocannon.Result, cpu: CpuSplit): GatewayRun {
+  return {
+    seconds: result.duration,
+    requests: result.requests.total,
+    accepted: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    acceptedPerSecond: result['2xx'] / result.duration,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    cpu,
+  };
+}
+
+/**
+ * The HTTP path's own cost: `dist/apps/gateway` alone in a vhost of its own, no runtime, so no
+ * turn competes for its event loop (the accepted messages wait in the session shard queues).
+ */
+async function gatewayAlone(): Promise<GatewayRun> {
+  return withVhost('gateway-alone', async (vhost) => {
+    const system = await WarrenSystem.start(vhost.url, {}, 'gateway');
+    try {
+      await cannon(system, WARMUP_SECONDS, 'ga', []);
+      await sleep(500);
+      const meter = new CpuMeter(system.pid);
+      const result = await cannon(system, ALONE_SECONDS, 'ga', []);
+      return toRun(result, meter.read());
+    } finally {
+      await system.stop();
+    }
+  });
 }
 
 async function cannon(system: WarrenSystem, seconds: number, prefix: string, taskIds: string[]): Promise<autocannon.Result> {
@@ -106,7 +145,7 @@ async function drain(client: TurnClient, taskIds: string[]): Promise<number> {
 }
 
 export async function runGatewayBench(): Promise<GatewayBenchResult> {
-  return withVhost('gateway', async (vhost) => {
+  const result = await withVhost('gateway', async (vhost): Promise<GatewayBenchResult> => {
     const system = await WarrenSystem.start(vhost.url);
     const client = await TurnClient.open(vhost.url);
     try {
@@ -137,20 +176,7 @@ export async function runGatewayBench(): Promise<GatewayBenchResult> {
         }
       }
       const lost = taskIds.length - replies - failed;
-      const run: GatewayRun = {
-        seconds: result.duration,
-        requests: result.requests.total,
-        accepted: result['2xx'],
-        non2xx: result.non2xx,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        acceptedPerSecond: result['2xx'] / result.duration,
-        p50: result.latency.p50,
-        p90: result.latency.p90,
-        p99: result.latency.p99,
-        max: result.latency.max,
-        cpu,
-      };
+      const run = toRun(result, cpu);
       process.stderr.write(
         `\n  gateway: ${Math.round(run.acceptedPerSecond)} accepted/s, p50 ${run.p50} p99 ${run.p99} ms, non-2xx ${run.non2xx}, ` +
           `errors ${run.errors}; turns: ${replies} replies, ${failed} failed, ${lost} lost, drained ${((lastAt - stoppedAt) / 1000).toFixed(1)} s after the run\n`,
@@ -173,6 +199,13 @@ export async function runGatewayBench(): Promise<GatewayBenchResult> {
       await system.stop();
     }
   });
+  result.alone = await gatewayAlone();
+  const a = result.alone;
+  process.stderr.write(
+    `  gateway alone (no runtime): ${Math.round(a.acceptedPerSecond)} accepted/s, p50 ${a.p50} p99 ${a.p99} ms, non-2xx ${a.non2xx}; ` +
+      `${cpuPerTurn(a.cpu, Math.max(1, a.accepted)).replace('per turn', 'per POST')}\n`,
+  );
+  return result;
 }
 
 export function gatewayRows(r: GatewayBenchResult): BenchRow[] {
@@ -209,6 +242,19 @@ export function gatewayRows(r: GatewayBenchResult): BenchRow[] {
       met: run.p99 < 20,
       how: 'same run (autocannon latency, whole ms)',
     },
+    ...(r.alone
+      ? [
+          {
+            name: 'gateway alone (no runtime) accepted/s',
+            unit: 'msg/s',
+            warren: r.alone.acceptedPerSecond,
+            how:
+              `diagnostic, not the target: \`dist/apps/gateway\` alone in its own vhost (no runtime: accepted messages wait in the session shard ` +
+              `queues, no turn shares the event loop), same autocannon load for ${r.alone.seconds} s: POST p50 ${r.alone.p50} ms, p99 ${r.alone.p99} ms, ` +
+              `non-2xx ${r.alone.non2xx}, errors ${r.alone.errors}. ${cpuPerTurn(r.alone.cpu, Math.max(1, r.alone.accepted)).replace('per turn', 'per POST')}`,
+          },
+        ]
+      : []),
     {
       name: 'gateway 202s that became turns',
       unit: 'turns',

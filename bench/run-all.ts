@@ -14,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ASK_IN_FLIGHT, ASK_THROUGHPUT_COUNT, askLatencyRows, runAskBench } from './ask.bench';
-import { type FloorResult, floorRows, runFloorBench } from './floor.bench';
+import { bestFloor, type FloorResult, type FloorRun, floorRows, runFloorBench, runFloorOnce } from './floor.bench';
 import { type GatewayBenchResult, gatewayRows, runGatewayBench } from './gateway.bench';
 import type { MemoryResult } from './memory.bench';
 import { runStoreBench } from './store.bench';
@@ -111,15 +111,39 @@ let floor: FloorResult | undefined;
 let turns: TurnBenchResult | undefined;
 let gateway: GatewayBenchResult | undefined;
 
+/** Whether the turn bench runs in this run: then the floor runs interleaved with its sequential rounds. */
+const turnSelected = () => selectedNames().includes('turn');
+
 async function floorBenchRows(): Promise<BenchRow[]> {
+  if (turnSelected()) {
+    process.stderr.write(' interleaved with the sequential turn rounds (below)');
+    return [];
+  }
   floor = await runFloorBench();
   if ('skipped' in floor) process.stderr.write(` skipped: ${floor.skipped}`);
   return floorRows(floor);
 }
 
 async function turnBenchRows(): Promise<BenchRow[]> {
-  turns = await runTurnBench();
-  return turnRows(turns, floor && !('skipped' in floor) ? floor.p50 : undefined);
+  const withFloor = selectedNames().includes('floor');
+  const runs: FloorRun[] = [];
+  let skipped: string | undefined;
+  // Floor and Warren take turns (floor round, Warren round, …) so a disturbance of the shared machine hits both.
+  turns = await runTurnBench({
+    beforeSequentialRound: withFloor
+      ? async () => {
+          const r = await runFloorOnce();
+          if ('skipped' in r) skipped = r.skipped;
+          else runs.push(r);
+        }
+      : undefined,
+  });
+  if (skipped) {
+    process.stderr.write(`\n  floor skipped: ${skipped}\n`);
+    floor = { skipped };
+  } else if (runs.length > 0) floor = bestFloor(runs);
+  const floorP50 = floor && !('skipped' in floor) ? floor.p50 : undefined;
+  return [...(withFloor && floor ? floorRows(floor) : []), ...turnRows(turns, floorP50)];
 }
 
 async function gatewayBenchRows(): Promise<BenchRow[]> {
@@ -187,6 +211,14 @@ function turnsSection(): string {
         `${cpuPerTurn(g.run.cpu, Math.max(1, g.run.accepted)).replace('per turn', 'per accepted POST during the run (turns running meanwhile)')}.`,
       '',
     );
+    if (g.alone) {
+      out.push(
+        `Diagnostic, **gateway app alone** (\`dist/apps/gateway\`, no runtime, so no turn shares its event loop; the messages wait in the ` +
+          `session shards), same load: ${Math.round(g.alone.acceptedPerSecond)} accepted/s, POST p50 ${g.alone.p50} ms, p99 ${g.alone.p99} ms, ` +
+          `non-2xx ${g.alone.non2xx}. ${cpuPerTurn(g.alone.cpu, Math.max(1, g.alone.accepted)).replace('per turn', 'per POST')}.`,
+        '',
+      );
+    }
   }
   return out.join('\n');
 }
@@ -312,7 +344,7 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
 ];
 
 /** BENCH_ONLY=turn,floor (names of BENCHES, comma-separated) runs those only; RESULTS.md is then left as it was. */
-function selected(): [string, () => Promise<BenchRow[]>][] {
+function selectedNames(): string[] {
   const only = (process.env.BENCH_ONLY ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -320,7 +352,12 @@ function selected(): [string, () => Promise<BenchRow[]>][] {
   const unknown = only.filter((name) => !BENCHES.some(([n]) => n === name));
   if (unknown.length > 0)
     throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}; one or more of ${BENCHES.map(([n]) => n).join(', ')}`);
-  return BENCHES.filter(([name]) => only.length === 0 || only.includes(name)).map(([, label, run]) => [label, run]);
+  return BENCHES.map(([name]) => name).filter((name) => only.length === 0 || only.includes(name));
+}
+
+function selected(): [string, () => Promise<BenchRow[]>][] {
+  const names = selectedNames();
+  return BENCHES.filter(([name]) => names.includes(name)).map(([, label, run]) => [label, run]);
 }
 
 async function main(): Promise<void> {
