@@ -264,7 +264,7 @@ export function gatewayRows(r: GatewayBenchResult): BenchRow[] {
       how:
         `every 202's taskId followed on warren.events (session.*.reply|failed|interrupted): ${r.replies} replies, ${r.failed} failed` +
         `${codes ? ` (${codes})` : ''}, ${r.lost} without an end event; ${r.endedAtStop} had ended when autocannon stopped; ` +
-        `dead letters in warren.dead: ${r.deadLetters}; app warnings/errors logged: ${r.warnings}.`,
+        `messages left in warren.dead (the keeper consumes it): ${r.deadLetters}; app warnings/errors logged: ${r.warnings}.`,
     },
     {
       name: 'gateway backlog drain after the run',

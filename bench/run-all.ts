@@ -197,7 +197,7 @@ function turnsSection(): string {
       ),
       '',
       `Highest stepped rate with p99 < 50 ms that kept up: **${turns.sustained} turns/s**` +
-        `${turns.sustained === 0 ? ' (none of the steps did)' : ''}. Dead letters: ${turns.deadLetters}; app warnings/errors: ${turns.warnings}.`,
+        `${turns.sustained === 0 ? ' (none of the steps did)' : ''}. Messages left in warren.dead: ${turns.deadLetters}; app warnings/errors: ${turns.warnings}.`,
       '',
     );
   }

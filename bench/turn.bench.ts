@@ -335,7 +335,7 @@ export function turnRows(r: TurnBenchResult, floorP50?: number): BenchRow[] {
     warren: r.sustained,
     how:
       `open loop as above, ${STEP_SECONDS} s per step, rates stepped up until p99 ≥ ${P99_LIMIT_MS} ms, a failed or missing turn, or ` +
-      `fewer than ${KEEP_UP * 100} % of the rate completed: ${stepsText}. Dead letters after the whole turn bench: ${r.deadLetters}; ` +
+      `fewer than ${KEEP_UP * 100} % of the rate completed: ${stepsText}. Messages left in warren.dead after the whole turn bench (the keeper consumes it): ${r.deadLetters}; ` +
       `warnings/errors logged by the app: ${r.warnings}.`,
   });
   return rows;
