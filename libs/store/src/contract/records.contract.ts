@@ -1,81 +1,8 @@
-import { InvalidAddressError, InvalidMessageError, InvalidTransitionError, NotFoundError } from '@warren/contracts';
-import type { NewDeadLetter } from '../ports/dead-letter.port';
+import { InvalidAddressError, InvalidMessageError } from '@warren/contracts';
 import { at, type ContractContext, uid } from './contract-kit.contract';
 
-function deadLetter(overrides: Partial<NewDeadLetter> = {}): NewDeadLetter {
-  return {
-    messageId: uid('dl'),
-    actorType: 'session',
-    address: 'session/acme~s1',
-    errorCode: 'WARREN_ASK_TIMEOUT',
-    errorClass: 'AskTimeoutError',
-    errorMessage: 'timed out',
-    firstFailureAt: at(0),
-    lastFailureAt: at(0),
-    envelope: { specversion: '1.0', type: 'warren.session.message', data: { text: 'hi' } },
-    headers: { 'x-warren-attempt': 3 },
-    attempts: [{ at: at(0), code: 'WARREN_ASK_TIMEOUT', errorClass: 'AskTimeoutError', message: 'timed out' }],
-    at: at(0),
-    ...overrides,
-  };
-}
-
-/** DeadLetterStore, ReminderStore and ProfileStore. */
+/** ReminderStore and ProfileStore. */
 export function recordsContract(ctx: ContractContext): void {
-  describe('dead letters', () => {
-    it('DeadLetterStore#insertIfAbsent() records a message id once and keeps the first record', async () => {
-      const first = deadLetter();
-      const inserted = await ctx.store.deadLetters.insertIfAbsent(first);
-      expect(inserted).toMatchObject({ inserted: true, record: { messageId: first.messageId, status: 'open', replayedAs: [] } });
-      const again = await ctx.store.deadLetters.insertIfAbsent({ ...first, errorClass: 'Other', at: at(9) });
-      expect(again.inserted).toBe(false);
-      expect(again.record).toEqual(inserted.record);
-      expect(await ctx.store.deadLetters.get(first.messageId)).toEqual(inserted.record);
-    });
-
-    it('DeadLetterStore#list() filters by status, error class, actor type and time, newest first, in pages', async () => {
-      const actorType = uid('type');
-      const made = [];
-      for (let i = 0; i < 5; i++) {
-        const { record } = await ctx.store.deadLetters.insertIfAbsent(
-          deadLetter({ actorType, errorClass: i % 2 === 0 ? 'AskTimeoutError' : 'HandlerFailedError', at: at(i === 4 ? 3 : i) }),
-        );
-        made.push(record);
-      }
-      const ids = (items: Array<{ messageId: string }>) => items.map((r) => r.messageId);
-      const all = await ctx.store.deadLetters.list({ actorType });
-      expect(ids(all.items)).toHaveLength(5);
-      expect(all.items.map((r) => r.createdAt.getTime())).toEqual([...all.items.map((r) => r.createdAt.getTime())].sort((a, b) => b - a));
-      const paged: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await ctx.store.deadLetters.list({ actorType }, { limit: 2, cursor });
-        paged.push(...ids(page.items));
-        cursor = page.nextCursor;
-      } while (cursor !== undefined);
-      expect(paged).toEqual(ids(all.items));
-      const timeouts = await ctx.store.deadLetters.list({ actorType, errorClass: 'AskTimeoutError' });
-      expect(ids(timeouts.items).sort()).toEqual([made[0], made[2], made[4]].map((r) => r.messageId).sort());
-      const window = await ctx.store.deadLetters.list({ actorType, from: at(1), to: at(3) });
-      expect(ids(window.items).sort()).toEqual([made[1], made[2]].map((r) => r.messageId).sort());
-      await ctx.store.deadLetters.updateStatus(made[0].messageId, { status: 'discarded' });
-      expect(ids((await ctx.store.deadLetters.list({ actorType, status: 'open' })).items)).not.toContain(made[0].messageId);
-      expect(ids((await ctx.store.deadLetters.list({ actorType, status: 'discarded' })).items)).toEqual([made[0].messageId]);
-    });
-
-    it('DeadLetterStore#updateStatus() replays an open dead letter once, with lineage', async () => {
-      const { record } = await ctx.store.deadLetters.insertIfAbsent(deadLetter());
-      const replayed = await ctx.store.deadLetters.updateStatus(record.messageId, { status: 'replayed', replayedAs: 'r1', note: 'ops' });
-      expect(replayed).toMatchObject({ status: 'replayed', replayedAs: ['r1'], note: 'ops' });
-      await expect(ctx.store.deadLetters.updateStatus(record.messageId, { status: 'open' })).rejects.toBeInstanceOf(InvalidTransitionError);
-      await expect(ctx.store.deadLetters.updateStatus(record.messageId, { status: 'discarded' })).rejects.toMatchObject({
-        from: 'replayed',
-        to: 'discarded',
-      });
-      await expect(ctx.store.deadLetters.updateStatus(uid('missing'), { status: 'discarded' })).rejects.toBeInstanceOf(NotFoundError);
-    });
-  });
-
   describe('reminders', () => {
     it('ReminderStore#upsert() creates and replaces a reminder by actor and name', async () => {
       const actor = `session/${uid('r')}`;

@@ -1,6 +1,8 @@
 import type { WarrenStore } from '../warren-store';
 import { actorStateContract } from './actor-state.contract';
+import { auditContract } from './audit.contract';
 import type { ContractContext, StoreContractFactory } from './contract-kit.contract';
+import { deadLetterContract } from './dead-letter.contract';
 import { historyContract } from './history.contract';
 import { recordsContract } from './records.contract';
 import { taskContract } from './task.contract';
@@ -37,6 +39,8 @@ export function runStoreContract(name: string, factory: StoreContractFactory): v
     actorStateContract(ctx);
     historyContract(ctx);
     taskContract(ctx);
+    deadLetterContract(ctx);
     recordsContract(ctx);
+    auditContract(ctx);
   });
 }

@@ -82,6 +82,21 @@ export function taskContract(ctx: ContractContext): void {
       expect((await ctx.store.tasks.get(id))?.status).toBe(from);
     });
 
+    it('TaskStore#updateStatus() runs a failed or compensated task again (a replayed turn)', async () => {
+      for (const path of [
+        ['running', 'failed'],
+        ['running', 'failed', 'compensated'],
+      ] as TaskStatus[][]) {
+        const id = uid('task');
+        await ctx.store.tasks.create({ id, tenant: 'acme', at: at(0) });
+        for (const [i, status] of path.entries()) await ctx.store.tasks.updateStatus(id, { status, at: at(i + 1) });
+        const rerun = await ctx.store.tasks.updateStatus(id, { status: 'running', at: at(10) });
+        expect(rerun.status).toBe('running');
+        const done = await ctx.store.tasks.updateStatus(id, { status: 'completed', at: at(11) });
+        expect(done.transitions.map((t) => t.status)).toEqual(['accepted', ...path, 'running', 'completed']);
+      }
+    });
+
     it('TaskStore#updateStatus() lets exactly one of two racing final statuses win', async () => {
       const id = uid('task');
       await ctx.store.tasks.create({ id, tenant: 'acme' });

@@ -14,6 +14,8 @@ describe('TASK_TRANSITIONS', () => {
     ['running', 'interrupted'],
     ['queued', 'interrupted'],
     ['failed', 'compensated'],
+    ['failed', 'running'],
+    ['compensated', 'running'],
     ['running', 'running'],
     ['completed', 'completed'],
   ];
@@ -24,8 +26,8 @@ describe('TASK_TRANSITIONS', () => {
   const forbidden: Array<[TaskStatus, TaskStatus]> = [
     ['completed', 'running'],
     ['completed', 'failed'],
-    ['failed', 'running'],
     ['interrupted', 'running'],
+    ['compensated', 'completed'],
     ['compensated', 'failed'],
     ['running', 'queued'],
     ['running', 'accepted'],
@@ -36,7 +38,7 @@ describe('TASK_TRANSITIONS', () => {
   });
 
   it('TASK_TRANSITIONS#sourcesOf() lists the statuses an atomic update may start from', () => {
-    expect(TASK_TRANSITIONS.sourcesOf('running')).toEqual(['accepted', 'queued', 'running']);
+    expect(TASK_TRANSITIONS.sourcesOf('running')).toEqual(['accepted', 'queued', 'running', 'failed', 'compensated']);
     expect(TASK_TRANSITIONS.sourcesOf('accepted')).toEqual(['accepted']);
   });
 
@@ -45,9 +47,12 @@ describe('TASK_TRANSITIONS', () => {
     expect(TASK_TRANSITIONS.isStatus('running')).toBe(true);
   });
 
-  it('DEAD_LETTER_TRANSITIONS allows open → replayed | discarded only', () => {
+  it('DEAD_LETTER_TRANSITIONS allows open → replayed | discarded, forced re-replay, replayed → discarded and restore', () => {
     expect(DEAD_LETTER_TRANSITIONS.sourcesOf('replayed')).toEqual(['open', 'replayed']);
-    expect(DEAD_LETTER_TRANSITIONS.canMove('discarded', 'open')).toBe(false);
+    expect(DEAD_LETTER_TRANSITIONS.sourcesOf('discarded')).toEqual(['open', 'replayed', 'discarded']);
+    expect(DEAD_LETTER_TRANSITIONS.sourcesOf('open')).toEqual(['open', 'discarded']);
+    expect(DEAD_LETTER_TRANSITIONS.canMove('discarded', 'replayed')).toBe(false);
+    expect(DEAD_LETTER_TRANSITIONS.canMove('replayed', 'open')).toBe(false);
   });
 });
 

@@ -1,3 +1,5 @@
+import { upgradeDeadLetterRecord } from '../domain/dead-letter-records';
+import type { AuditEntry } from '../ports/audit.port';
 import type { DeadLetterRecord } from '../ports/dead-letter.port';
 import type { TaskRecord } from '../ports/task.port';
 
@@ -30,11 +32,20 @@ export function deadLetterToJson(record: DeadLetterRecord): string {
   return JSON.stringify(record);
 }
 
-/** A dead letter from `deadLetterToJson`. */
+/** A dead letter from `deadLetterToJson` (records written before issue 7 get the fields they lack). */
 export function deadLetterFromJson(text: string): DeadLetterRecord {
   const record = JSON.parse(text) as DeadLetterRecord;
   record.createdAt = new Date(record.createdAt);
   record.updatedAt = new Date(record.updatedAt);
+  if (record.firstFailureAt !== undefined) record.firstFailureAt = new Date(record.firstFailureAt);
+  if (record.lastFailureAt !== undefined) record.lastFailureAt = new Date(record.lastFailureAt);
   for (const attempt of record.attempts) attempt.at = new Date(attempt.at);
-  return record;
+  return upgradeDeadLetterRecord(record);
+}
+
+/** An audit entry from its JSON text. */
+export function auditEntryFromJson(text: string): AuditEntry {
+  const entry = JSON.parse(text) as AuditEntry;
+  entry.at = new Date(entry.at);
+  return entry;
 }

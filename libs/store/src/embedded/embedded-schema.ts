@@ -98,17 +98,52 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (tenant, user_id)
   );
   `,
+  // 2 (issue 7): dead letters get a stable order (seq: rowids may change on VACUUM), the columns
+  // of the new filters and of the stats, and the audit log. Existing rows are filled from their JSON.
+  `
+  ALTER TABLE dead_letters ADD COLUMN seq INTEGER;
+  ALTER TABLE dead_letters ADD COLUMN address TEXT;
+  ALTER TABLE dead_letters ADD COLUMN handler TEXT;
+  ALTER TABLE dead_letters ADD COLUMN error_message TEXT NOT NULL DEFAULT '';
+  UPDATE dead_letters SET
+    seq = rowid,
+    address = json_extract(doc_json, '$.address'),
+    handler = json_extract(doc_json, '$.handler'),
+    error_message = COALESCE(json_extract(doc_json, '$.errorMessage'), json_extract(doc_json, '$.attempts[#-1].message'), '');
+  DROP INDEX dead_letters_by_time;
+  DROP INDEX dead_letters_by_status;
+  DROP INDEX dead_letters_by_error_class;
+  DROP INDEX dead_letters_by_error_code;
+  DROP INDEX dead_letters_by_actor_type;
+  CREATE UNIQUE INDEX dead_letters_by_seq ON dead_letters (seq);
+  CREATE INDEX dead_letters_by_time ON dead_letters (created_at, seq);
+  CREATE INDEX dead_letters_by_status ON dead_letters (status, created_at, seq);
+  CREATE INDEX dead_letters_by_error_class ON dead_letters (error_class, created_at, seq);
+  CREATE INDEX dead_letters_by_error_code ON dead_letters (error_code, created_at, seq);
+  CREATE INDEX dead_letters_by_actor_type ON dead_letters (actor_type, created_at, seq);
+  CREATE INDEX dead_letters_by_address ON dead_letters (address, created_at, seq) WHERE address IS NOT NULL;
+  CREATE INDEX dead_letters_by_status_change ON dead_letters (status, updated_at);
+
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    at INTEGER NOT NULL,
+    doc_json TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_by_time ON audit_log (at, seq);
+  `,
 ];
 
 /**
- * Brings the schema up to date. Runs in an IMMEDIATE transaction so that several processes
- * opening a fresh directory at once apply each migration exactly once (the others wait, then see it done).
+ * Brings the schema up to date (or up to `target`, for tests of a migration). Runs in an IMMEDIATE
+ * transaction so that several processes opening a directory at once apply each migration exactly
+ * once (the others wait, then see it done).
  */
-export function migrateSchema(db: SqliteDatabase): void {
+export function migrateSchema(db: SqliteDatabase, target: number = MIGRATIONS.length): void {
   db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
-    for (let version = current; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version]);
-    if (current < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+    for (let version = current; version < target; version++) db.exec(MIGRATIONS[version]);
+    if (current < target) db.pragma(`user_version = ${target}`);
   }).immediate();
 }
 

@@ -8,7 +8,7 @@ import { runStoreContract } from '../contract/store.contract';
 import { createStore } from '../create-store';
 import type { StoreOptions } from '../store-options';
 import type { WarrenStore } from '../warren-store';
-import { SCHEMA_VERSION } from './embedded-schema';
+import { migrateSchema, SCHEMA_VERSION } from './embedded-schema';
 import { EMBEDDED_DB_FILE } from './sqlite-database';
 
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -195,6 +195,66 @@ describe('EmbeddedStore (SQLite specifics)', () => {
     await closing.close();
     await expect(closing.actors.load('session/acme~x')).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(closing.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('migrates a schema 1 directory: old dead letters keep their order, gain the new fields and are found by the new filters', async () => {
+    const oldDir = tempDir();
+    const old = new Database(join(oldDir, EMBEDDED_DB_FILE));
+    try {
+      migrateSchema(old, 1);
+      const insert = old.prepare(
+        `INSERT INTO dead_letters (message_id, status, error_class, error_code, actor_type, created_at, updated_at, doc_json)
+         VALUES (?, 'open', 'AskTimeoutError', 'WARREN_ASK_TIMEOUT', 'session', ?, ?, ?)`,
+      );
+      const at = Date.UTC(2030, 0, 1);
+      for (const id of ['z-first', 'a-second']) {
+        const doc = {
+          messageId: id,
+          actorType: 'session',
+          address: 'session/acme~old',
+          errorCode: 'WARREN_ASK_TIMEOUT',
+          errorClass: 'AskTimeoutError',
+          envelope: {},
+          headers: {},
+          attempts: [{ at: new Date(at - 5), code: 'WARREN_ASK_TIMEOUT', errorClass: 'AskTimeoutError', message: `Timed out (${id})` }],
+          status: 'open',
+          replayedAs: [],
+          createdAt: new Date(at),
+          updatedAt: new Date(at),
+        };
+        insert.run(id, at, at, JSON.stringify(doc));
+      }
+    } finally {
+      old.close();
+    }
+    const migrated = createStore({ dataDir: oldDir });
+    try {
+      await migrated.init();
+      const listed = await migrated.deadLetters.list({ address: 'session/acme~old', text: 'TIMED OUT' }, { order: 'asc' });
+      expect(listed.items.map((r) => r.messageId)).toEqual(['z-first', 'a-second']);
+      expect(listed.items[0]).toMatchObject({
+        errorMessage: 'Timed out (z-first)',
+        firstFailureAt: new Date(Date.UTC(2030, 0, 1) - 5),
+        lastFailureAt: new Date(Date.UTC(2030, 0, 1) - 5),
+      });
+      const added = await migrated.deadLetters.insertIfAbsent({
+        ...listed.items[0],
+        messageId: 'new',
+        errorMessage: 'timed out again',
+        at: listed.items[0].createdAt,
+      });
+      expect(added.inserted).toBe(true);
+      expect((await migrated.deadLetters.list({ actorType: 'session' }, { order: 'asc' })).items.map((r) => r.messageId)).toEqual([
+        'z-first',
+        'a-second',
+        'new',
+      ]);
+      expect((await migrated.deadLetters.stats()).groups).toMatchObject([{ count: 3, errorCode: 'WARREN_ASK_TIMEOUT' }]);
+      expect(await migrated.audit.list()).toEqual({ items: [] });
+    } finally {
+      await migrated.close();
+      rmSync(oldDir, { recursive: true, force: true });
+    }
   });
 
   it('createStore() fails with StoreUnavailableError when the data directory cannot be created', () => {

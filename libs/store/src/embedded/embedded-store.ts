@@ -1,8 +1,8 @@
 import { eraseUserData } from '../domain/erase-user';
-import type { AuditStore } from '../ports/audit.port';
 import type { ResolvedStoreOptions } from '../store-options';
 import type { ErasureReport, WarrenStore } from '../warren-store';
 import { EmbeddedActorStateStore } from './embedded-actor-state.store';
+import { EmbeddedAuditStore } from './embedded-audit.store';
 import { EmbeddedDeadLetterStore } from './embedded-dead-letter.store';
 import { EmbeddedHistoryStore } from './embedded-history.store';
 import { EmbeddedProfileStore } from './embedded-profile.store';
@@ -25,10 +25,7 @@ export class EmbeddedStore implements WarrenStore {
   readonly deadLetters: EmbeddedDeadLetterStore;
   readonly reminders: EmbeddedReminderStore;
   readonly profiles: EmbeddedProfileStore;
-  readonly audit: AuditStore = {
-    append: () => Promise.reject(new Error('not implemented')),
-    list: () => Promise.reject(new Error('not implemented')),
-  };
+  readonly audit: EmbeddedAuditStore;
   private readonly db: SqliteDatabase;
 
   constructor(options: ResolvedStoreOptions) {
@@ -46,6 +43,7 @@ export class EmbeddedStore implements WarrenStore {
     this.deadLetters = new EmbeddedDeadLetterStore(this.db, max);
     this.reminders = new EmbeddedReminderStore(this.db, max);
     this.profiles = new EmbeddedProfileStore(this.db, max);
+    this.audit = new EmbeddedAuditStore(this.db, max);
   }
 
   async init(): Promise<void> {

@@ -5,7 +5,7 @@ import { MongoActorStateStore } from './mongo-actor-state.store';
 import { majorityWriteConcern, mongoClientOptions } from './mongo-client';
 import type { ActorDocument } from './mongo-documents';
 import { isDuplicateKey, toStoreError } from './mongo-errors';
-import { MONGO_INDEXES } from './mongo-indexes';
+import { ensureMongoIndexes, MONGO_INDEXES, OBSOLETE_MONGO_INDEXES } from './mongo-indexes';
 import { MonotonicSequence } from './monotonic-sequence';
 
 const duplicateKey = () => new MongoServerError({ message: 'E11000 duplicate key', code: 11000 });
@@ -89,10 +89,44 @@ describe('mongo adapter without a server', () => {
   });
 
   it('MONGO_INDEXES covers every collection with unique, stable names', () => {
-    expect(Object.keys(MONGO_INDEXES).sort()).toEqual(['actors', 'dead_letters', 'messages', 'profiles', 'reminders', 'tasks']);
+    expect(Object.keys(MONGO_INDEXES).sort()).toEqual([
+      'actors',
+      'audit_log',
+      'dead_letters',
+      'messages',
+      'profiles',
+      'reminders',
+      'tasks',
+    ]);
     const names = Object.values(MONGO_INDEXES).flatMap((list) => list.map((index) => index.name));
     expect(new Set(names).size).toBe(names.length);
     expect(names.every((name) => typeof name === 'string' && name.length > 0)).toBe(true);
+    // a replaced index gets a new name: createIndexes refuses a new key under an existing name
+    const obsolete = Object.values(OBSOLETE_MONGO_INDEXES).flat();
+    expect(obsolete.filter((name) => names.includes(name))).toEqual([]);
+  });
+
+  it('ensureMongoIndexes() drops obsolete indices (ignoring absent ones), then creates the current ones', async () => {
+    const calls: string[] = [];
+    const notFound = new MongoServerError({ message: 'index not found with name', code: 27 });
+    const db = {
+      collection: (name: string) => ({
+        dropIndex: jest.fn(async (index: string) => {
+          calls.push(`drop ${name}.${index}`);
+          if (index !== 'dead_letters_by_time') throw notFound;
+        }),
+        createIndexes: jest.fn(async (indexes: Array<{ name: string }>) => {
+          calls.push(`create ${name} ${indexes.length}`);
+          return indexes.map((i) => i.name);
+        }),
+      }),
+    };
+    await ensureMongoIndexes(db as never);
+    expect(calls.filter((c) => c.startsWith('drop'))).toHaveLength(OBSOLETE_MONGO_INDEXES.dead_letters.length);
+    expect(calls).toContain(`create dead_letters ${MONGO_INDEXES.dead_letters.length}`);
+    expect(calls).toContain('create audit_log 1');
+    const failing = { collection: () => ({ dropIndex: jest.fn().mockRejectedValue(new MongoNetworkError('down')) }) };
+    await expect(ensureMongoIndexes(failing as never)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
   it('MonotonicSequence#next() is strictly increasing even within one millisecond', () => {

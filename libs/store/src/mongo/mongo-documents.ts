@@ -1,4 +1,5 @@
 import type { ProcessedMessage } from '../ports/actor-state.port';
+import type { AuditEntry } from '../ports/audit.port';
 import type { DeadLetterRecord } from '../ports/dead-letter.port';
 import type { TurnPart } from '../ports/history.port';
 import type { ProfileRecord } from '../ports/profile.port';
@@ -13,6 +14,7 @@ export const COLLECTIONS = Object.freeze({
   deadLetters: 'dead_letters',
   reminders: 'reminders',
   profiles: 'profiles',
+  auditLog: 'audit_log',
 } as const);
 
 /** `actors`: one document per actor, `_id` = address. */
@@ -37,9 +39,19 @@ export interface TaskDocument extends Omit<TaskRecord, 'id'> {
   _id: string;
 }
 
-/** `dead_letters`: `_id` = dead message id. */
+/**
+ * `dead_letters`: `_id` = dead message id; `seq` (a `MonotonicSequence` number) orders records
+ * that share `createdAt` in insertion order, and `_id` breaks a tie between two writers.
+ */
 export interface DeadLetterDocument extends Omit<DeadLetterRecord, 'messageId'> {
   _id: string;
+  seq: number;
+}
+
+/** `audit_log`: `_id` = entry id; `seq` orders entries that share `at`. */
+export interface AuditDocument extends Omit<AuditEntry, 'id'> {
+  _id: string;
+  seq: number;
 }
 
 /** `reminders`: `_id` = `reminderId(actor, name)`. */

@@ -4,8 +4,13 @@ import {
   actorInsertDocument,
   actorRecordOf,
   actorUpdate,
+  auditListQuery,
+  deadLetterBackfill,
   deadLetterChangeUpdate,
-  deadLetterListFilter,
+  deadLetterListQuery,
+  deadLetterMatch,
+  deadLetterPurgeFilter,
+  deadLetterStatsPipeline,
   historyPageQuery,
   profileUpsertUpdate,
   reminderClaimFilter,
@@ -73,16 +78,95 @@ describe('mongo query builders', () => {
     });
   });
 
-  it('deadLetterListFilter() combines the filters, the time range and the cursor', () => {
-    expect(deadLetterListFilter({}, undefined)).toEqual({});
+  it('deadLetterMatch() combines the filters and the time range, with the text as an escaped case-insensitive regex', () => {
+    expect(deadLetterMatch({})).toEqual({});
     expect(
-      deadLetterListFilter({ status: 'open', errorClass: 'E', actorType: 'session', from: at(1), to: at(2) }, { at: 5, key: 'm' }),
+      deadLetterMatch({
+        status: 'open',
+        errorClass: 'E',
+        errorCode: 'WARREN_X',
+        actorType: 'session',
+        address: 'session/acme~s1',
+        text: 'a.b (c)*',
+        messageIds: ['m1', 'm2'],
+        from: at(1),
+        to: at(2),
+      }),
     ).toEqual({
       status: 'open',
       errorClass: 'E',
+      errorCode: 'WARREN_X',
       actorType: 'session',
+      address: 'session/acme~s1',
+      errorMessage: { $regex: 'a\\.b \\(c\\)\\*', $options: 'i' },
+      _id: { $in: ['m1', 'm2'] },
       createdAt: { $gte: at(1), $lt: at(2) },
-      $or: [{ createdAt: { $lt: new Date(5) } }, { createdAt: new Date(5), _id: { $lt: 'm' } }],
+    });
+    const regexOf = (text: string) => new RegExp((deadLetterMatch({ text }).errorMessage as { $regex: string }).$regex, 'i');
+    expect(regexOf('a.b (c)*').test('x A.B (C)* y')).toBe(true);
+    expect(regexOf('a.b').test('axb')).toBe(false);
+  });
+
+  it('deadLetterListQuery() sorts on (createdAt, seq, _id) both ways and continues after the cursor position', () => {
+    expect(deadLetterListQuery({ actorType: 'session' }, 'desc', undefined)).toEqual({
+      filter: { actorType: 'session' },
+      sort: { createdAt: -1, seq: -1, _id: -1 },
+    });
+    const after = { at: 5, seq: 7, id: 'm' };
+    expect(deadLetterListQuery({ status: 'open' }, 'asc', after)).toEqual({
+      filter: {
+        status: 'open',
+        $or: [
+          { createdAt: { $gt: new Date(5) } },
+          { createdAt: new Date(5), seq: { $gt: 7 } },
+          { createdAt: new Date(5), seq: 7, _id: { $gt: 'm' } },
+        ],
+      },
+      sort: { createdAt: 1, seq: 1, _id: 1 },
+    });
+    expect(deadLetterListQuery({}, 'desc', after).filter.$or).toEqual([
+      { createdAt: { $lt: new Date(5) } },
+      { createdAt: new Date(5), seq: { $lt: 7 } },
+      { createdAt: new Date(5), seq: 7, _id: { $lt: 'm' } },
+    ]);
+  });
+
+  it('deadLetterStatsPipeline() matches, then groups by error class, code, actor type and handler', () => {
+    expect(deadLetterStatsPipeline({ status: 'open' })).toEqual([
+      { $match: { status: 'open' } },
+      {
+        $group: {
+          _id: { errorClass: '$errorClass', errorCode: '$errorCode', actorType: '$actorType', handler: '$handler' },
+          count: { $sum: 1 },
+          firstSeen: { $min: '$createdAt' },
+          lastSeen: { $max: '$createdAt' },
+        },
+      },
+    ]);
+  });
+
+  it('deadLetterPurgeFilter() selects discarded records by the time of their last status change', () => {
+    expect(deadLetterPurgeFilter(NOW)).toEqual({ status: 'discarded', updatedAt: { $lt: NOW } });
+  });
+
+  it('deadLetterBackfill() gives documents without seq one from createdAt and their last attempt message', () => {
+    expect(deadLetterBackfill()).toEqual({
+      filter: { seq: null },
+      pipeline: [
+        {
+          $set: {
+            seq: { $multiply: [{ $toLong: '$createdAt' }, 1000] },
+            errorMessage: { $ifNull: ['$errorMessage', { $ifNull: [{ $arrayElemAt: ['$attempts.message', -1] }, ''] }] },
+          },
+        },
+      ],
+    });
+  });
+
+  it('auditListQuery() lists newest first on (at, seq, _id)', () => {
+    expect(auditListQuery(undefined)).toEqual({ filter: {}, sort: { at: -1, seq: -1, _id: -1 } });
+    expect(auditListQuery({ at: 5, seq: 7, id: 'a' }).filter).toEqual({
+      $or: [{ at: { $lt: new Date(5) } }, { at: new Date(5), seq: { $lt: 7 } }, { at: new Date(5), seq: 7, _id: { $lt: 'a' } }],
     });
   });
 
@@ -122,6 +206,14 @@ describe('mongo query builders', () => {
     expect(deadLetterChangeUpdate('m', { status: 'replayed', replayedAs: 'r', at: NOW })).toEqual({
       filter: { _id: 'm', status: { $in: ['open', 'replayed'] } },
       update: { $set: { status: 'replayed', updatedAt: NOW }, $push: { replayedAs: 'r' } },
+    });
+    expect(deadLetterChangeUpdate('m', { status: 'open', note: 'restored', at: NOW })).toEqual({
+      filter: { _id: 'm', status: { $in: ['open', 'discarded'] } },
+      update: { $set: { status: 'open', updatedAt: NOW, note: 'restored' } },
+    });
+    expect(deadLetterChangeUpdate('m', { status: 'discarded', at: NOW }).filter).toEqual({
+      _id: 'm',
+      status: { $in: ['open', 'replayed', 'discarded'] },
     });
   });
 

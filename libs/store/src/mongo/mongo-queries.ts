@@ -1,6 +1,8 @@
 import type { Document, Filter, Sort, UpdateFilter } from 'mongodb';
 import type { CursorPosition } from '../domain/cursor';
+import { escapeRegExp } from '../domain/dead-letter-queries';
 import { DEAD_LETTER_TRANSITIONS } from '../domain/dead-letter-transitions';
+import type { ListOrder, OrderedPosition } from '../domain/ordered-cursor';
 import type { ResolvedTaskUpdate } from '../domain/task-records';
 import { taskSourcesOf } from '../domain/task-records';
 import type { ActorRecord, ActorSave, ProcessedMessage } from '../ports/actor-state.port';
@@ -8,7 +10,14 @@ import type { DeadLetterFilter, DeadLetterStatusChange } from '../ports/dead-let
 import type { SessionRef } from '../ports/history.port';
 import type { ProfilePatch } from '../ports/profile.port';
 import type { ReminderInput } from '../ports/reminder.port';
-import type { ActorDocument, DeadLetterDocument, MessageDocument, ProfileDocument, ReminderDocument } from './mongo-documents';
+import type {
+  ActorDocument,
+  AuditDocument,
+  DeadLetterDocument,
+  MessageDocument,
+  ProfileDocument,
+  ReminderDocument,
+} from './mongo-documents';
 
 /**
  * Pure builders of the MongoDB filters and updates, kept apart from the driver calls so they
@@ -87,28 +96,95 @@ export function historyPageQuery(
   return { filter, sort: { at: direction, seq: direction } };
 }
 
-/** A dead letter listing, newest first: keyset on `(createdAt, _id)`. */
-export function deadLetterListFilter(filter: DeadLetterFilter, position: CursorPosition | undefined): Filter<DeadLetterDocument> {
+/** The query of a checked dead letter filter (shared by listings, stats and bulk operations). */
+export function deadLetterMatch(filter: DeadLetterFilter): Filter<DeadLetterDocument> {
   const query: Filter<DeadLetterDocument> = {};
   if (filter.status !== undefined) query.status = filter.status;
   if (filter.errorClass !== undefined) query.errorClass = filter.errorClass;
   if (filter.errorCode !== undefined) query.errorCode = filter.errorCode;
   if (filter.actorType !== undefined) query.actorType = filter.actorType;
+  if (filter.address !== undefined) query.address = filter.address;
+  if (filter.text !== undefined) query.errorMessage = { $regex: escapeRegExp(filter.text), $options: 'i' };
+  if (filter.messageIds !== undefined) query._id = { $in: filter.messageIds };
   if (filter.from !== undefined || filter.to !== undefined) {
     query.createdAt = {
       ...(filter.from === undefined ? {} : { $gte: filter.from }),
       ...(filter.to === undefined ? {} : { $lt: filter.to }),
     };
   }
-  if (position !== undefined) {
-    const at = new Date(position.at);
-    query.$or = [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: position.key as string } }];
-  }
   return query;
 }
 
-/** Sort of dead letter listings. */
-export const DEAD_LETTER_SORT: Sort = { createdAt: -1, _id: -1 };
+/**
+ * A dead letter listing in either order: keyset on `(createdAt, seq, _id)`, a total order
+ * (`seq` is insertion order within a process, `_id` breaks a tie between processes).
+ */
+export function deadLetterListQuery(
+  filter: DeadLetterFilter,
+  order: ListOrder,
+  after: OrderedPosition | undefined,
+): { filter: Filter<DeadLetterDocument>; sort: Sort } {
+  const query = deadLetterMatch(filter);
+  if (after !== undefined) {
+    const op = order === 'asc' ? '$gt' : '$lt';
+    const at = new Date(after.at);
+    query.$or = [
+      { createdAt: { [op]: at } },
+      { createdAt: at, seq: { [op]: after.seq } },
+      { createdAt: at, seq: after.seq, _id: { [op]: after.id } },
+    ];
+  }
+  const direction = order === 'asc' ? 1 : -1;
+  return { filter: query, sort: { createdAt: direction, seq: direction, _id: direction } };
+}
+
+/** Counts per error class, error code, actor type and handler, with the first and last `createdAt`. */
+export function deadLetterStatsPipeline(filter: DeadLetterFilter): Document[] {
+  return [
+    { $match: deadLetterMatch(filter) },
+    {
+      $group: {
+        _id: { errorClass: '$errorClass', errorCode: '$errorCode', actorType: '$actorType', handler: '$handler' },
+        count: { $sum: 1 },
+        firstSeen: { $min: '$createdAt' },
+        lastSeen: { $max: '$createdAt' },
+      },
+    },
+  ];
+}
+
+/** Retention: discarded dead letters whose last status change is before `before`. */
+export function deadLetterPurgeFilter(before: Date): Filter<DeadLetterDocument> {
+  return { status: 'discarded', updatedAt: { $lt: before } };
+}
+
+/**
+ * Dead letters written before `seq` existed get one from their `createdAt` (microseconds, as
+ * `MonotonicSequence` numbers), and their error message from their last attempt.
+ */
+export function deadLetterBackfill(): { filter: Document; pipeline: Document[] } {
+  return {
+    filter: { seq: null },
+    pipeline: [
+      {
+        $set: {
+          seq: { $multiply: [{ $toLong: '$createdAt' }, 1000] },
+          errorMessage: { $ifNull: ['$errorMessage', { $ifNull: [{ $arrayElemAt: ['$attempts.message', -1] }, ''] }] },
+        },
+      },
+    ],
+  };
+}
+
+/** Audit log listing, newest first: keyset on `(at, seq, _id)`. */
+export function auditListQuery(after: OrderedPosition | undefined): { filter: Filter<AuditDocument>; sort: Sort } {
+  const filter: Filter<AuditDocument> = {};
+  if (after !== undefined) {
+    const at = new Date(after.at);
+    filter.$or = [{ at: { $lt: at } }, { at, seq: { $lt: after.seq } }, { at, seq: after.seq, _id: { $lt: after.id } }];
+  }
+  return { filter, sort: { at: -1, seq: -1, _id: -1 } };
+}
 
 /**
  * A task status change as ONE atomic update: the filter admits only the statuses the lifecycle

@@ -1,13 +1,14 @@
 import { type Db, MongoClient } from 'mongodb';
 import { eraseUserData } from '../domain/erase-user';
-import type { AuditStore } from '../ports/audit.port';
 import type { ResolvedStoreOptions } from '../store-options';
 import type { ErasureReport, WarrenStore } from '../warren-store';
 import { MongoActorStateStore } from './mongo-actor-state.store';
+import { MongoAuditStore } from './mongo-audit.store';
 import { majorityWriteConcern, mongoClientOptions } from './mongo-client';
 import { MongoDeadLetterStore } from './mongo-dead-letter.store';
 import {
   type ActorDocument,
+  type AuditDocument,
   COLLECTIONS,
   type DeadLetterDocument,
   type MessageDocument,
@@ -24,7 +25,8 @@ import { MongoTaskStore } from './mongo-task.store';
 
 /**
  * The MongoDB store on the official driver. The client connects on first use; `init()` connects
- * eagerly (so a wrong URL fails at start) and creates the indices.
+ * eagerly (so a wrong URL fails at start), creates the indices and backfills
+ * fields older documents lack.
  * @internal use `createStore`.
  */
 export class MongoStore implements WarrenStore {
@@ -36,10 +38,7 @@ export class MongoStore implements WarrenStore {
   readonly reminders: MongoReminderStore;
   readonly profiles: MongoProfileStore;
   private readonly client: MongoClient;
-  readonly audit: AuditStore = {
-    append: () => Promise.reject(new Error('not implemented')),
-    list: () => Promise.reject(new Error('not implemented')),
-  };
+  readonly audit: MongoAuditStore;
   private readonly db: Db;
 
   constructor(options: ResolvedStoreOptions) {
@@ -57,11 +56,13 @@ export class MongoStore implements WarrenStore {
     this.deadLetters = new MongoDeadLetterStore(this.db.collection<DeadLetterDocument>(COLLECTIONS.deadLetters), max);
     this.reminders = new MongoReminderStore(this.db.collection<ReminderDocument>(COLLECTIONS.reminders), max);
     this.profiles = new MongoProfileStore(this.db.collection<ProfileDocument>(COLLECTIONS.profiles), max);
+    this.audit = new MongoAuditStore(this.db.collection<AuditDocument>(COLLECTIONS.auditLog, majority), max);
   }
 
   async init(): Promise<void> {
     await mongoCall('connect', this.db.databaseName, () => this.client.connect());
     await ensureMongoIndexes(this.db);
+    await this.deadLetters.migrate();
   }
 
   async ping(): Promise<void> {
