@@ -72,7 +72,7 @@ export class DeadLetterKeeper {
     // Built from the message, not the stored record: a redelivery tells exactly the same notice.
     const notice = compensationNotice(letter, attemptCount(message, letter), routing);
     if (inserted) {
-      this.log.info(
+      this.log.debug(
         { messageId: letter.messageId, address: letter.address, code: letter.errorCode, compensatedBy: notice?.to },
         'dead letter recorded',
       );

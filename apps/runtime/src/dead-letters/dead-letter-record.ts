@@ -131,9 +131,9 @@ function attemptOf(error: Record<string, unknown>): DeadLetterAttempt {
   };
 }
 
-function brokerMessage(death: DeathEntry, returns: number | undefined): string {
-  const after = returns === undefined ? 'x-delivery-limit deliveries' : `${returns + 1} deliveries (x-delivery-limit)`;
-  return `the broker gave up after ${after} from ${death.queue}: the consumer crashed or never settled the message`;
+function brokerMessage(death: DeathEntry, deliveryCount: number | undefined): string {
+  const count = deliveryCount === undefined ? '' : `, x-delivery-count ${deliveryCount}`;
+  return `the broker gave up on it in ${death.queue} (x-delivery-limit${count}): the consumer crashed or never settled the message`;
 }
 
 function readDeaths(raw: unknown): DeathEntry[] {
