@@ -11,7 +11,7 @@ import { connect } from 'amqplib';
 import { DeadLetterKeeper } from '../apps/runtime/src/dead-letters/dead-letter-keeper';
 import { CompensatorActor, CounterActor, Doomed, EchoWorker, Explode, type HandledNotice, ReadNotices } from './fixtures/test-actors';
 import { appMain } from './support/app-process';
-import { autoTeardown, eventually, queueDepth, useVhost } from './support/broker';
+import { autoTeardown, closeVhostConnections, eventually, queueDepth, useVhost } from './support/broker';
 import { EventTap } from './support/event-tap';
 import { type InProcessRuntime, startRuntime, tempDir } from './support/runtime';
 import { startSystem, type TestSystem } from './support/system';
@@ -129,6 +129,22 @@ describe('the keeper with in-process actors', () => {
     const again = await record(replayId);
     expect(again).toMatchObject({ replayOf: 'poison-1', taskId: 'task-poison-1', errorMessage: 'boom: always' });
     expect(again.attempts).toHaveLength(3); // a fresh history, not the old attempts again
+  });
+
+  test('the keeper consumes again after the connection was lost', async () => {
+    closeVhostConnections(inProcess.name);
+    await eventually(() => !node.transport.connected, 'the connection to drop', 5000, 10).catch(() => undefined);
+    await eventually(() => node.transport.connected, 'the reconnection', 15_000);
+    await eventually(
+      async () => {
+        await node.runtime.ref('counter/poison-2').tell(Object.assign(new Explode(), { note: 'after' }), { messageId: 'poison-2' });
+        return true;
+      },
+      'a tell after the reconnection',
+      15_000,
+      200,
+    );
+    expect(await record('poison-2')).toMatchObject({ errorMessage: 'boom: after' });
   });
 
   test('a notice refused by an actor without a DeadLettered handler is recorded and never answered (no loop)', async () => {
@@ -307,7 +323,8 @@ describe('the keeper killed with SIGKILL mid-batch', () => {
     const first = startRuntimeChild(env);
     await first.ready;
     const count = async () => countRecords(store, ids);
-    await eventually(async () => (await count()) >= 100, 'some dead letters recorded', 30_000, 20);
+    // The failed events show the keeper at work (the store is too slow to poll for this).
+    await eventually(() => tap.events.filter((e) => e.kind === 'failed').length >= 50, 'the keeper at work', 30_000, 5);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
     const atKill = await count();
