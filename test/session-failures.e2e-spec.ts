@@ -2,15 +2,13 @@
 // retried in place, then given up (task failed, dead letter for operators); a tenant over its
 // rate limit is told so at once (no dead letter: it is not a fault).
 import type { WarrenStore } from '@warren/store';
-import { type ConsumeMessage, connect } from 'amqplib';
-import { autoTeardown, eventually, useVhost } from './support/broker';
+import { eventually, useVhost } from './support/broker';
 import type { EventTap } from './support/event-tap';
 import { startSystem } from './support/system';
 
 const vhost = useVhost('turn-failures');
 let tap: EventTap;
 let store: WarrenStore;
-const dead: ConsumeMessage[] = [];
 
 beforeAll(async () => {
   ({ tap, store } = await startSystem('runtime', vhost.url, {
@@ -18,10 +16,6 @@ beforeAll(async () => {
     WARREN__RUNTIME__ENTITY_BACKOFF_MS: '[20,20]',
     WARREN__LIMITER__TENANTS: '{"dev":{"requestsPerMinute":2}}',
   }));
-  const conn = await connect(vhost.url);
-  autoTeardown({ close: () => conn.close() });
-  const ch = await conn.createChannel();
-  await ch.consume('warren.dead', (m) => m && dead.push(m), { noAck: true });
 });
 
 describe('failed turns', () => {
@@ -31,11 +25,9 @@ describe('failed turns', () => {
     expect(failed.event.data).toEqual({ taskId, code: 'WARREN_MODEL_UNAVAILABLE', message: expect.stringContaining('try again') });
     const task = await store.tasks.get(taskId);
     expect(task).toMatchObject({ status: 'failed', error: { code: 'WARREN_MODEL_UNAVAILABLE' } });
-    const letter = await eventually(
-      () => dead.find((m) => m.properties.messageId === taskId || JSON.parse(m.content.toString()).id === taskId),
-      'dead letter',
-    );
-    expect(letter.properties.headers?.['x-warren-error']).toMatchObject({ code: 'WARREN_MODEL_UNAVAILABLE' });
+    // The runtime's dead-letter keeper takes warren.dead: the dead letter is in the store.
+    const letter = await eventually(() => store.deadLetters.get(taskId), 'dead letter');
+    expect(letter).toMatchObject({ errorCode: 'WARREN_MODEL_UNAVAILABLE', taskId });
     expect((await store.history.page({ tenant: 'dev', sessionId: 'f1' })).items.map((p) => p.role)).toEqual(['user']);
   });
 
@@ -47,6 +39,6 @@ describe('failed turns', () => {
     expect(failed.event.data).toMatchObject({ taskId: third, code: 'WARREN_RATE_LIMITED' });
     expect(await store.tasks.get(third)).toMatchObject({ status: 'failed', error: { code: 'WARREN_RATE_LIMITED' } });
     await new Promise((r) => setTimeout(r, 200));
-    expect(dead.some((m) => JSON.parse(m.content.toString()).id === third)).toBe(false);
+    expect(await store.deadLetters.get(third)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { type DeadLettered, messageTypeOf, SESSION_EVENT_TYPES, SessionMessage, 
 import type { TaskStatus, WarrenStore } from '@warren/store';
 import { userMessageFor } from './failure-messages';
 import type { SessionState } from './session-state';
-import type { TurnMetrics } from './session-turn';
+import { isFinal, type TurnMetrics } from './session-turn';
 
 const TURN_TYPE = messageTypeOf(SessionMessage);
 
@@ -42,8 +42,4 @@ export async function compensateTurn(
   await tasks.updateStatus(notice.taskId, { status: 'failed', error: { code: notice.error.code, message: notice.error.message } });
   if (ctx.state?.current === notice.taskId) ctx.state.current = undefined;
   deps.metrics?.turnEnded('failed');
-}
-
-function isFinal(status: TaskStatus): boolean {
-  return status === 'completed' || status === 'failed' || status === 'compensated' || status === 'interrupted';
 }

@@ -400,6 +400,7 @@ export class SessionTurn {
   }
 }
 
-function isFinal(status: TaskStatus): boolean {
+/** A task that ended: no turn runs it again unless it is replayed. */
+export function isFinal(status: TaskStatus): boolean {
   return status === 'completed' || status === 'failed' || status === 'compensated' || status === 'interrupted';
 }
