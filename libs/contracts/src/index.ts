@@ -20,6 +20,8 @@ export type { MessageClass } from './messages/message.decorator';
 export { Message, messageClassOf, messageTypeOf } from './messages/message.decorator';
 export type { ModelCompletionEnd, ModelDelta, ModelUsage } from './messages/model.messages';
 export { ChatMessage, ModelComplete } from './messages/model.messages';
+export type { MissedFirePolicy, ReminderSchedule } from './messages/reminder.messages';
+export { ReminderDue } from './messages/reminder.messages';
 export type { SessionEventKind } from './messages/session.messages';
 export { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SessionInterrupt, SessionMessage } from './messages/session.messages';
 export type {
