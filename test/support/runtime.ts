@@ -50,6 +50,7 @@ export async function startRuntime(
     store.actors,
     resolveRuntimeOptions({ drainTimeoutMs: 5000, ...opts.runtime }),
     opts.logger ?? testLogger,
+    { reminders: store.reminders },
   );
   await transport.start();
   for (const a of actors) await runtime.host(a.instance, a.options);

@@ -2,6 +2,7 @@ import { InvalidOptionsError, parseAddress } from '@warren/contracts';
 import type { ActorStateStore } from '@warren/store';
 import { type ActorDefinition, defineActor } from './actor-definition';
 import { ActorRef } from './actor-ref';
+import type { ReminderRegistry } from './ports/reminder-registry.port';
 import type { HostingTransport } from './ports/transport.port';
 import type { RuntimeLogger } from './runtime/dispatch-support';
 import { EntityDispatcher } from './runtime/entity-dispatcher';
@@ -18,6 +19,12 @@ export interface HostOptions {
   prefetch?: number;
   /** Consume the ingress shards instead of the type's own (the ingress router). */
   source?: 'ingress';
+}
+
+/** What the runtime may be given besides its transport and state store. */
+export interface RuntimeServices {
+  /** Durable reminders for `ctx.remind` (the store's `reminders`). Without it the reminder methods reject. */
+  reminders?: ReminderRegistry;
 }
 
 /**
@@ -37,9 +44,18 @@ export class ActorRuntime {
     store: ActorStateStore,
     private readonly options: RuntimeOptions,
     private readonly log: RuntimeLogger,
+    services: RuntimeServices = {},
   ) {
     this.sender = new MessageSender(transport, options.askTimeoutMs);
-    this.entities = new EntityDispatcher(transport, this.sender, store, this.tasks, { ...options, retry: options.retry }, log);
+    this.entities = new EntityDispatcher(
+      transport,
+      this.sender,
+      store,
+      this.tasks,
+      { ...options, retry: options.retry },
+      log,
+      services.reminders,
+    );
     this.workers = new WorkerDispatcher(transport, this.sender, this.tasks, options.retry, log);
     transport.onControl((command) => {
       if (command.kind === 'cancel') {

@@ -1,7 +1,7 @@
 export type { ActorDefinition, HandlerDefinition } from './actor-definition';
 export { defineActor } from './actor-definition';
 export { ActorRef } from './actor-ref';
-export type { HostOptions } from './actor-runtime';
+export type { HostOptions, RuntimeServices } from './actor-runtime';
 export { ActorRuntime } from './actor-runtime';
 export type { ActorDecoratorOptions, ActorKind } from './decorators/actor.decorator';
 export { Actor, getActorMetadata } from './decorators/actor.decorator';
@@ -9,6 +9,7 @@ export type { HandleOptions } from './decorators/handle.decorator';
 export { Handle } from './decorators/handle.decorator';
 export { toValidMessage } from './message-validator';
 export type { Delivery, FailedAttempt, FailureReport } from './ports/delivery.port';
+export type { PendingReminder, ReminderRegistration, ReminderRegistry } from './ports/reminder-registry.port';
 export type {
   ActorTransport,
   AskOptions,
@@ -21,6 +22,9 @@ export type {
   ReplyAddress,
   StreamPart,
 } from './ports/transport.port';
+export { MAX_MESSAGE_CLOCK_SKEW_MS, reminderBaseTime } from './reminders/reminder-base-time';
+export type { Recurrence } from './reminders/reminder-schedule';
+export { nextFireAfter, reminderMessageId, resolveReminderSchedule } from './reminders/reminder-schedule';
 export type { ActorContext, DeferredReply } from './runtime/actor-context';
 export type { RuntimeLogger } from './runtime/dispatch-support';
 export { Mailbox } from './runtime/mailbox';

@@ -1,5 +1,6 @@
-import type { CloudEvent } from '@warren/contracts';
+import type { CloudEvent, ReminderSchedule } from '@warren/contracts';
 import type { TraceContext } from '@warren/telemetry';
+import type { PendingReminder } from '../ports/reminder-registry.port';
 import type { ReplyAddress } from '../ports/transport.port';
 import type { AskCallOptions, SendOptions } from './message-sender';
 
@@ -66,6 +67,19 @@ export interface ActorContext<S = unknown> {
   /** A volatile local timer: delivers `message` to this activation after `delayMs` (gone on passivation). */
   setTimer(name: string, delayMs: number, message: object): void;
   clearTimer(name: string): void;
+
+  /**
+   * Creates or replaces this actor's durable reminder `name`: the scheduler delivers a
+   * `ReminderDue` (id `rem:<actor>:<name>:<scheduledAt>`) at each fire, activating the actor if
+   * it is passive; it survives restarts of every process. `after`, `every` and `cron` count from
+   * the handled message's time, so a redelivered handler registers the same reminder again.
+   * Rejects with `InvalidOptionsError` for a bad schedule. Entity actors only.
+   */
+  remind(name: string, schedule: ReminderSchedule): Promise<void>;
+  /** Deletes this actor's reminder `name`; resolves true when there was one. */
+  cancelReminder(name: string): Promise<boolean>;
+  /** This actor's pending reminders, by due time. */
+  listReminders(): Promise<PendingReminder[]>;
 
   /**
    * From an interleaved handler: fires the signal of this activation's running handler

@@ -4,6 +4,7 @@ import { otelContext } from '@warren/telemetry';
 import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
 import { messageFor } from '../message-validator';
 import type { Delivery, FailedAttempt } from '../ports/delivery.port';
+import type { ReminderRegistry } from '../ports/reminder-registry.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
 import { ActivationTable } from './activation-table';
@@ -49,6 +50,8 @@ export class EntityDispatcher implements ContextHost {
     private readonly tasks: TaskRegistry,
     private readonly options: EntityDispatcherOptions,
     private readonly log: RuntimeLogger,
+    /** Where `ctx.remind` keeps reminders (none: the reminder methods reject). */
+    readonly reminders?: ReminderRegistry,
   ) {
     this.activations = new ActivationTable(options);
   }

@@ -1,7 +1,17 @@
-import { type CloudEvent, createCloudEvent, InvalidOptionsError, toWireError, WARREN_HEADERS } from '@warren/contracts';
+import {
+  type CloudEvent,
+  createCloudEvent,
+  InvalidOptionsError,
+  type ReminderSchedule,
+  toWireError,
+  WARREN_HEADERS,
+} from '@warren/contracts';
 import { injectTraceHeaders, type TraceContext } from '@warren/telemetry';
 import type { Delivery } from '../ports/delivery.port';
+import type { PendingReminder, ReminderRegistry } from '../ports/reminder-registry.port';
 import type { ActorTransport } from '../ports/transport.port';
+import { reminderBaseTime } from '../reminders/reminder-base-time';
+import { resolveReminderSchedule } from '../reminders/reminder-schedule';
 import type { Activation } from './activation';
 import type { ActorContext, DeferredReply } from './actor-context';
 import type { AskCallOptions, MessageSender, SendOptions, SendOrigin } from './message-sender';
@@ -14,6 +24,8 @@ export interface ContextHost {
   saveSteps(activation: Activation): Promise<void>;
   /** Delivers a timer's message to the activation as if it had arrived. */
   fireTimer(activation: Activation, message: object): void;
+  /** Where `ctx.remind` keeps reminders; absent when the runtime was given none. */
+  readonly reminders?: ReminderRegistry;
 }
 
 /** The `ActorContext` of one handler invocation. */
@@ -126,6 +138,34 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
     const timer = this.activation?.timers.get(name);
     if (timer) clearTimeout(timer);
     this.activation?.timers.delete(name);
+  }
+
+  async remind(name: string, schedule: ReminderSchedule): Promise<void> {
+    const registry = this.reminderRegistry('remind()');
+    const registration = resolveReminderSchedule(this.self, name, schedule, reminderBaseTime(this.envelope.time));
+    await registry.upsert(registration);
+  }
+
+  cancelReminder(name: string): Promise<boolean> {
+    return this.reminderRegistry('cancelReminder()').delete(this.self, name);
+  }
+
+  async listReminders(): Promise<PendingReminder[]> {
+    const list = await this.reminderRegistry('listReminders()').listByActor(this.self);
+    return list.map((r) =>
+      r.payload === undefined ? { name: r.name, dueAt: r.dueAt } : { name: r.name, dueAt: r.dueAt, payload: r.payload },
+    );
+  }
+
+  private reminderRegistry(method: string): ReminderRegistry {
+    if (!this.activation) throw new InvalidOptionsError(method, 'is for entity actors (a reminder is delivered to one address)');
+    const registry = this.host.reminders;
+    if (!registry)
+      throw new InvalidOptionsError(
+        'reminders',
+        `${method} needs a reminder registry (ActorRuntime services { reminders }, WarrenModule.forRoot({ reminders }))`,
+      );
+    return registry;
   }
 
   abortRunning(reason = 'aborted', taskId?: string): boolean {

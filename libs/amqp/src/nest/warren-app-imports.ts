@@ -24,7 +24,7 @@ export function warrenAppImports(
     WarrenModule.forRoot({
       amqp: amqpOptionsFromConfig(config),
       runtime: runtimeOptionsFromConfig(config),
-      ...(warren.hostsEntities ? { store: store.actors } : {}),
+      ...(warren.hostsEntities ? { store: store.actors, reminders: store.reminders } : {}),
       ...(warren.hosting ? { hosting: warren.hosting } : {}),
       ...(warren.types ? { types: warren.types } : {}),
     }),

@@ -1,4 +1,4 @@
-import type { HostOptions, RuntimeLogger, RuntimeOptions } from '@warren/actors';
+import type { HostOptions, ReminderRegistry, RuntimeLogger, RuntimeOptions } from '@warren/actors';
 import type { ActorStateStore } from '@warren/store';
 import type { AmqpTransportOptions } from '../amqp-options';
 import type { ActorTypeTable } from '../amqp-transport';
@@ -11,6 +11,8 @@ export interface WarrenModuleOptions {
   types?: ActorTypeTable;
   /** Where entity actors keep state. Required to host entity actors. */
   store?: ActorStateStore;
+  /** Durable reminders for `ctx.remind` (the store's `reminders`). Without it the reminder methods reject. */
+  reminders?: ReminderRegistry;
   /** Per-type hosting options (worker pools, prefetch). */
   hosting?: Record<string, HostOptions>;
   /** @default a pino-compatible logger from Nest's Logger */

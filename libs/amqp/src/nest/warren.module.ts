@@ -28,7 +28,9 @@ import type { WarrenModuleOptions } from './warren-module-options';
       provide: ActorRuntime,
       inject: [AmqpTransport, WARREN_MODULE_OPTIONS],
       useFactory: (transport: AmqpTransport, o: WarrenModuleOptions) =>
-        new ActorRuntime(transport, o.store ?? missingStore(), resolveRuntimeOptions(o.runtime), o.logger ?? nestRuntimeLogger()),
+        new ActorRuntime(transport, o.store ?? missingStore(), resolveRuntimeOptions(o.runtime), o.logger ?? nestRuntimeLogger(), {
+          reminders: o.reminders,
+        }),
     },
     WarrenClient,
     WarrenServer,

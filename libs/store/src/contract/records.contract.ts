@@ -23,6 +23,30 @@ export function recordsContract(ctx: ContractContext): void {
       expect(await ctx.store.reminders.get(actor, 'follow-up')).toBeUndefined();
     });
 
+    it('ReminderStore keeps a cron time zone, a ttl and a missed-fire policy, and an upsert without them drops them', async () => {
+      const actor = `session/${uid('r')}`;
+      const full = await ctx.store.reminders.upsert({
+        actor,
+        name: 'tz',
+        dueAt: at(10),
+        cron: '0 8 * * *',
+        timeZone: 'Europe/Paris',
+        ttlMs: 60_000,
+        missedFire: 'fire-all',
+      });
+      expect(full).toMatchObject({ cron: '0 8 * * *', timeZone: 'Europe/Paris', ttlMs: 60_000, missedFire: 'fire-all' });
+      expect(await ctx.store.reminders.get(actor, 'tz')).toEqual(full);
+      const plain = await ctx.store.reminders.upsert({ actor, name: 'tz', dueAt: at(10), periodMs: 1000 });
+      for (const field of ['cron', 'timeZone', 'ttlMs', 'missedFire']) expect(plain).not.toHaveProperty(field);
+      await expect(ctx.store.reminders.upsert({ actor, name: 'x', dueAt: at(0), timeZone: 'UTC' })).rejects.toBeInstanceOf(
+        InvalidMessageError,
+      );
+      await expect(ctx.store.reminders.upsert({ actor, name: 'x', dueAt: at(0), missedFire: 'never' as 'skip' })).rejects.toBeInstanceOf(
+        InvalidMessageError,
+      );
+      await expect(ctx.store.reminders.upsert({ actor, name: 'x', dueAt: at(0), ttlMs: 0 })).rejects.toBeInstanceOf(InvalidMessageError);
+    });
+
     it('ReminderStore#claimDue() leases each due reminder to one owner until the lease expires', async () => {
       const actor = `intent/${uid('r')}`;
       const now = new Date(Date.UTC(1990, 0, 1)); // before every other test's reminders: only ours are due

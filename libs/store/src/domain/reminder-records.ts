@@ -2,6 +2,8 @@ import type { ReminderClaim, ReminderInput } from '../ports/reminder.port';
 import { assertActorAddress } from './address';
 import { invalid, requireDate, requireId } from './input-checks';
 
+const MISSED_FIRE: readonly string[] = ['fire-once', 'skip', 'fire-all'];
+
 /** Validates a reminder to upsert. */
 export function normaliseReminder(input: ReminderInput): ReminderInput {
   assertReminderKey(input?.actor, input?.name);
@@ -11,6 +13,13 @@ export function normaliseReminder(input: ReminderInput): ReminderInput {
   }
   if (input.cron !== undefined) requireId('cron', input.cron, 256);
   if (input.periodMs !== undefined && input.cron !== undefined) invalid('cron', 'cannot be combined with periodMs');
+  if (input.timeZone !== undefined) {
+    if (input.cron === undefined) invalid('timeZone', 'is only for cron reminders');
+    requireId('timeZone', input.timeZone, 64);
+  }
+  if (input.ttlMs !== undefined && !(Number.isInteger(input.ttlMs) && input.ttlMs > 0)) invalid('ttlMs', 'must be a positive integer');
+  if (input.missedFire !== undefined && !MISSED_FIRE.includes(input.missedFire))
+    invalid('missedFire', `must be one of ${MISSED_FIRE.join(', ')}`);
   return input;
 }
 

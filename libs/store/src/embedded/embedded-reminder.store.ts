@@ -13,6 +13,9 @@ interface ReminderRow {
   due_at: number;
   period_ms: number | null;
   cron: string | null;
+  time_zone: string | null;
+  ttl_ms: number | null;
+  missed_fire: string | null;
   payload_json: string | null;
   lease_owner: string | null;
   lease_expires_at: number | null;
@@ -39,11 +42,11 @@ export class EmbeddedReminderStore implements ReminderStore {
   ) {
     const key = 'actor = @actor AND name = @name';
     this.upsertStatement = db.prepare(
-      `INSERT INTO reminders (actor, name, due_at, period_ms, cron, payload_json, created_at, updated_at)
-       VALUES (@actor, @name, @dueAt, @periodMs, @cron, @payload, @now, @now)
+      `INSERT INTO reminders (actor, name, due_at, period_ms, cron, time_zone, ttl_ms, missed_fire, payload_json, created_at, updated_at)
+       VALUES (@actor, @name, @dueAt, @periodMs, @cron, @timeZone, @ttlMs, @missedFire, @payload, @now, @now)
        ON CONFLICT (actor, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms,
-         cron = excluded.cron, payload_json = excluded.payload_json, lease_owner = NULL, lease_expires_at = NULL,
-         updated_at = excluded.updated_at
+         cron = excluded.cron, time_zone = excluded.time_zone, ttl_ms = excluded.ttl_ms, missed_fire = excluded.missed_fire,
+         payload_json = excluded.payload_json, lease_owner = NULL, lease_expires_at = NULL, updated_at = excluded.updated_at
        RETURNING *`,
     );
     this.select = db.prepare(`SELECT * FROM reminders WHERE ${key}`);
@@ -76,6 +79,9 @@ export class EmbeddedReminderStore implements ReminderStore {
       dueAt: reminder.dueAt.getTime(),
       periodMs: reminder.periodMs ?? null,
       cron: reminder.cron ?? null,
+      timeZone: reminder.timeZone ?? null,
+      ttlMs: reminder.ttlMs ?? null,
+      missedFire: reminder.missedFire ?? null,
       payload,
       now: Date.now(),
     };
@@ -133,6 +139,9 @@ function fromRow(row: ReminderRow): ReminderRecord {
     dueAt: new Date(row.due_at),
     periodMs: row.period_ms ?? undefined,
     cron: row.cron ?? undefined,
+    timeZone: row.time_zone ?? undefined,
+    ttlMs: row.ttl_ms ?? undefined,
+    missedFire: (row.missed_fire ?? undefined) as ReminderRecord['missedFire'],
     payload: fromJson(row.payload_json),
     leaseOwner: row.lease_owner ?? undefined,
     leaseExpiresAt: row.lease_expires_at === null ? undefined : new Date(row.lease_expires_at),

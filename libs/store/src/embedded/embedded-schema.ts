@@ -132,6 +132,13 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_log_by_time ON audit_log (at, seq);
   `,
+  // 3 (issue 8): a reminder's cron time zone, ttl and missed-fire policy. Existing reminders keep
+  // the defaults (UTC, no ttl, fire-once).
+  `
+  ALTER TABLE reminders ADD COLUMN time_zone TEXT;
+  ALTER TABLE reminders ADD COLUMN ttl_ms INTEGER;
+  ALTER TABLE reminders ADD COLUMN missed_fire TEXT;
+  `,
 ];
 
 /**

@@ -257,6 +257,44 @@ describe('EmbeddedStore (SQLite specifics)', () => {
     }
   });
 
+  it('migrates a schema 2 directory: old reminders keep their schedule and get the defaults (no time zone, ttl or policy)', async () => {
+    const oldDir = tempDir();
+    const old = new Database(join(oldDir, EMBEDDED_DB_FILE));
+    try {
+      migrateSchema(old, 2);
+      old
+        .prepare(
+          `INSERT INTO reminders (actor, name, due_at, period_ms, cron, payload_json, created_at, updated_at)
+           VALUES ('intent/old', 'daily', ?, NULL, '0 9 * * *', '{"x":1}', 1, 1)`,
+        )
+        .run(Date.UTC(2030, 0, 1));
+    } finally {
+      old.close();
+    }
+    const migrated = createStore({ dataDir: oldDir });
+    try {
+      await migrated.init();
+      const kept = await migrated.reminders.get('intent/old', 'daily');
+      expect(kept).toMatchObject({ cron: '0 9 * * *', payload: { x: 1 }, dueAt: new Date(Date.UTC(2030, 0, 1)) });
+      expect(kept).not.toHaveProperty('timeZone');
+      expect(kept).not.toHaveProperty('missedFire');
+      const updated = await migrated.reminders.upsert({
+        ...(kept as object),
+        actor: 'intent/old',
+        name: 'daily',
+        dueAt: new Date(1),
+        cron: '0 9 * * *',
+        timeZone: 'Asia/Tokyo',
+        ttlMs: 5,
+        missedFire: 'skip',
+      });
+      expect(updated).toMatchObject({ timeZone: 'Asia/Tokyo', ttlMs: 5, missedFire: 'skip' });
+    } finally {
+      await migrated.close();
+      rmSync(oldDir, { recursive: true, force: true });
+    }
+  });
+
   it('createStore() fails with StoreUnavailableError when the data directory cannot be created', () => {
     expect(() => createStore({ dataDir: join(dbFile, 'inside-a-file') })).toThrow(StoreUnavailableError);
   });

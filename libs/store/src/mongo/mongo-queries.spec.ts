@@ -220,7 +220,7 @@ describe('mongo query builders', () => {
   it('reminderUpsertUpdate() replaces the schedule, drops the lease and keeps createdAt', () => {
     expect(reminderUpsertUpdate({ actor: 'intent/a', name: 'n', dueAt: at(5), periodMs: 10 }, NOW)).toEqual({
       $set: { actor: 'intent/a', name: 'n', dueAt: at(5), periodMs: 10, updatedAt: NOW },
-      $unset: { leaseOwner: '', leaseExpiresAt: '', cron: '', payload: '' },
+      $unset: { leaseOwner: '', leaseExpiresAt: '', cron: '', timeZone: '', payload: '', ttlMs: '', missedFire: '' },
       $setOnInsert: { createdAt: NOW },
     });
   });

@@ -227,7 +227,7 @@ export function deadLetterChangeUpdate(
 export function reminderUpsertUpdate(reminder: ReminderInput, now: Date): UpdateFilter<ReminderDocument> {
   const set: Document = { actor: reminder.actor, name: reminder.name, dueAt: reminder.dueAt, updatedAt: now };
   const unset: Document = { leaseOwner: '', leaseExpiresAt: '' };
-  for (const field of ['periodMs', 'cron', 'payload'] as const) {
+  for (const field of ['periodMs', 'cron', 'timeZone', 'payload', 'ttlMs', 'missedFire'] as const) {
     if (reminder[field] === undefined) unset[field] = '';
     else set[field] = reminder[field];
   }

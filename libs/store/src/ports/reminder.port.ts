@@ -1,3 +1,5 @@
+import type { MissedFirePolicy } from '@warren/contracts';
+
 /** A durable reminder of an actor. `(actor, name)` is its key. */
 export interface ReminderInput {
   /** Actor address the reminder is delivered to. */
@@ -7,7 +9,13 @@ export interface ReminderInput {
   /** Repeat every `periodMs` (the scheduler advances `dueAt`). At most one of `periodMs` and `cron`. */
   periodMs?: number;
   cron?: string;
+  /** IANA time zone of `cron`. Only with `cron`. */
+  timeZone?: string;
   payload?: unknown;
+  /** A fire delivered later than this many ms after its time is dropped. */
+  ttlMs?: number;
+  /** Missed fires: one late fire, none, or every one in order. Absent: `fire-once`. */
+  missedFire?: MissedFirePolicy;
 }
 
 /** A stored reminder with its lease. */
