@@ -127,7 +127,7 @@ async function floorOnce(script: string): Promise<FloorRun> {
 }
 
 export function floorRows(r: FloorResult): BenchRow[] {
-  if ('skipped' in r) return [{ name: 'turn floor', unit: 'ms', how: `skipped: ${r.skipped}` }];
+  if ('skipped' in r) return [{ name: 'turn floor', unit: 'ms', target: 'skipped: script not found', how: `skipped: ${r.skipped}` }];
   const how =
     'shared/bench/floor-turn.js (raw amqplib + better-sqlite3, same hops as a design turn: ingress → router → session shard → limiter ask → ' +
     'model askStream (3 deltas) → events + one SQLite WAL transaction), 50 warm-up + 500 sequential turns, child process in its own vhost, ' +
