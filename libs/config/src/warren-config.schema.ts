@@ -7,6 +7,7 @@ import { LimiterConfig } from './sections/limiter.config';
 import { LogConfig } from './sections/log.config';
 import { type LocalModelConfig, ModelsConfig } from './sections/models.config';
 import { ModerationConfig } from './sections/moderation.config';
+import { ProactiveConfig } from './sections/proactive.config';
 import { RuntimeConfig } from './sections/runtime.config';
 import { SessionConfig } from './sections/session.config';
 import { StoreConfig } from './sections/store.config';
@@ -71,6 +72,12 @@ export class WarrenConfigSchema {
   @Type(() => LimiterConfig)
   limiter = new LimiterConfig();
 
+  /** Proactive messages: intents, rules and the policy. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ProactiveConfig)
+  proactive = new ProactiveConfig();
+
   /** Logging. */
   @IsObject()
   @ValidateNested()
@@ -90,6 +97,7 @@ export const CONFIG_SECTIONS = Object.freeze({
   moderation: ModerationConfig,
   limiter: LimiterConfig,
   log: LogConfig,
+  proactive: ProactiveConfig,
 });
 
 type DeepReadonly<T> = T extends (infer E)[]
@@ -114,6 +122,7 @@ export type WarrenConfig = DeepReadonly<{
   moderation: Plain<ModerationConfig>;
   limiter: Plain<LimiterConfig>;
   log: Plain<LogConfig>;
+  proactive: Plain<ProactiveConfig>;
 }>;
 
 /** Raw configuration before defaults and validation: every key optional (a file's content). */
@@ -128,4 +137,5 @@ export type WarrenConfigInput = DeepPartial<{
   moderation: Plain<ModerationConfig>;
   limiter: Plain<LimiterConfig>;
   log: Plain<LogConfig>;
+  proactive: Plain<ProactiveConfig>;
 }>;

@@ -20,6 +20,21 @@ export type { MessageClass } from './messages/message.decorator';
 export { Message, messageClassOf, messageTypeOf } from './messages/message.decorator';
 export type { ModelCompletionEnd, ModelDelta, ModelUsage } from './messages/model.messages';
 export { ChatMessage, ModelComplete } from './messages/model.messages';
+export type {
+  ProactiveProbeReply,
+  ProactiveReminderPayload,
+  SessionProactiveData,
+  TurnEventOutcome,
+} from './messages/proactive.messages';
+export {
+  intentAddress,
+  isProactiveReminderPayload,
+  PROACTIVE_REMINDER_PREFIX,
+  ProactiveDeliver,
+  ProactiveProbe,
+  TURN_OUTCOMES,
+  TurnEvent,
+} from './messages/proactive.messages';
 export type { MissedFirePolicy, ReminderSchedule } from './messages/reminder.messages';
 export { ReminderDue } from './messages/reminder.messages';
 export type { SessionEventKind } from './messages/session.messages';
