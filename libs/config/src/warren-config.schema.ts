@@ -9,6 +9,7 @@ import { type LocalModelConfig, ModelsConfig } from './sections/models.config';
 import { ModerationConfig } from './sections/moderation.config';
 import { ProactiveConfig } from './sections/proactive.config';
 import { RuntimeConfig } from './sections/runtime.config';
+import { SchedulerConfig } from './sections/scheduler.config';
 import { SessionConfig } from './sections/session.config';
 import { StoreConfig } from './sections/store.config';
 
@@ -78,6 +79,12 @@ export class WarrenConfigSchema {
   @Type(() => ProactiveConfig)
   proactive = new ProactiveConfig();
 
+  /** The reminder scheduler. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SchedulerConfig)
+  scheduler = new SchedulerConfig();
+
   /** Logging. */
   @IsObject()
   @ValidateNested()
@@ -98,6 +105,7 @@ export const CONFIG_SECTIONS = Object.freeze({
   limiter: LimiterConfig,
   log: LogConfig,
   proactive: ProactiveConfig,
+  scheduler: SchedulerConfig,
 });
 
 type DeepReadonly<T> = T extends (infer E)[]
@@ -123,6 +131,7 @@ export type WarrenConfig = DeepReadonly<{
   limiter: Plain<LimiterConfig>;
   log: Plain<LogConfig>;
   proactive: Plain<ProactiveConfig>;
+  scheduler: Plain<SchedulerConfig>;
 }>;
 
 /** Raw configuration before defaults and validation: every key optional (a file's content). */
@@ -138,4 +147,5 @@ export type WarrenConfigInput = DeepPartial<{
   limiter: Plain<LimiterConfig>;
   log: Plain<LogConfig>;
   proactive: Plain<ProactiveConfig>;
+  scheduler: Plain<SchedulerConfig>;
 }>;
