@@ -3,11 +3,14 @@ export { defineActor } from './actor-definition';
 export { ActorRef } from './actor-ref';
 export type { HostOptions, RuntimeServices } from './actor-runtime';
 export { ActorRuntime } from './actor-runtime';
+export { ManualClock } from './clock/manual-clock';
+export { SystemClock } from './clock/system-clock';
 export type { ActorDecoratorOptions, ActorKind } from './decorators/actor.decorator';
 export { Actor, getActorMetadata } from './decorators/actor.decorator';
 export type { HandleOptions } from './decorators/handle.decorator';
 export { Handle } from './decorators/handle.decorator';
 export { toValidMessage } from './message-validator';
+export type { Clock } from './ports/clock.port';
 export type { Delivery, FailedAttempt, FailureReport } from './ports/delivery.port';
 export type { PendingReminder, ReminderRegistration, ReminderRegistry } from './ports/reminder-registry.port';
 export type {

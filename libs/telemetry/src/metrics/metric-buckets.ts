@@ -10,3 +10,8 @@ export const DURATION_BUCKETS_SECONDS: readonly number[] = Object.freeze([
 export function msToSeconds(ms: number): number {
   return ms / 1000;
 }
+
+/** Lateness of scheduled work in seconds: 5 ms (a poll) to an hour (a scheduler that was down). */
+export const LATENESS_BUCKETS_SECONDS: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600,
+]);

@@ -29,6 +29,26 @@ describe('WarrenMetrics', () => {
     expect(m.contentType).toMatch(/^text\/plain/);
   });
 
+  it('records reminder lateness, deliveries by timing, skips by reason, failures and lost leases', async () => {
+    const m = new WarrenMetrics({ defaultMetrics: false });
+    m.reminderDelivered(40, 'on-time');
+    m.reminderDelivered(120_000, 'late');
+    m.reminderSkipped('missed', 3);
+    m.reminderSkipped('expired');
+    m.reminderSkipped('expired', 0);
+    m.reminderDeliveryFailed();
+    m.reminderLeaseLost();
+    const text = await m.metrics();
+    expect(text).toContain('warren_reminder_lateness_seconds_bucket{le="0.05"} 1');
+    expect(text).toContain('warren_reminder_lateness_seconds_bucket{le="300"} 2');
+    expect(text).toContain('warren_reminder_deliveries_total{timing="on-time"} 1');
+    expect(text).toContain('warren_reminder_deliveries_total{timing="late"} 1');
+    expect(text).toContain('warren_reminder_skipped_total{reason="missed"} 3');
+    expect(text).toContain('warren_reminder_skipped_total{reason="expired"} 1');
+    expect(text).toContain('warren_reminder_delivery_failures_total 1');
+    expect(text).toContain('warren_reminder_lost_leases_total 1');
+  });
+
   it('has buckets from 0.5 ms to 30 s', async () => {
     const m = new WarrenMetrics({ defaultMetrics: false });
     m.turnDuration(0.2);

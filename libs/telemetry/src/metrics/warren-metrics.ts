@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { DURATION_BUCKETS_SECONDS, msToSeconds } from './metric-buckets';
+import { DURATION_BUCKETS_SECONDS, LATENESS_BUCKETS_SECONDS, msToSeconds } from './metric-buckets';
 import { type RuntimeGaugeSource, RuntimeGaugeSources } from './runtime-gauge-source';
 
 /** How a turn ended (`warren_turns_total{outcome}`). */
@@ -81,9 +81,43 @@ export class WarrenMetrics {
     buckets: [...DURATION_BUCKETS_SECONDS],
     registers: [this.registry],
   });
+  private readonly proactive = new Counter({
+    name: 'warren_proactive_decisions_total',
+    help: 'Decisions about proactive messages, by intent, decision (scheduled, sent, deferred, suppressed, cancelled) and reason.',
+    labelNames: ['intent', 'decision', 'reason'] as const,
+    registers: [this.registry],
+  });
   private readonly accepted = new Counter({
     name: 'warren_gateway_messages_accepted_total',
     help: 'User messages accepted by the gateway (202).',
+    registers: [this.registry],
+  });
+  private readonly reminderLateness = new Histogram({
+    name: 'warren_reminder_lateness_seconds',
+    help: 'Reminder fires: publish time minus scheduled time.',
+    buckets: [...LATENESS_BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+  private readonly reminderDeliveries = new Counter({
+    name: 'warren_reminder_deliveries_total',
+    help: 'Reminder fires published to their actor, by timing (on-time, late: a missed fire).',
+    labelNames: ['timing'] as const,
+    registers: [this.registry],
+  });
+  private readonly reminderSkips = new Counter({
+    name: 'warren_reminder_skipped_total',
+    help: 'Reminder fires not delivered, by reason (missed: the skip or fire-once policy, expired: past the ttl).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly reminderFailures = new Counter({
+    name: 'warren_reminder_delivery_failures_total',
+    help: 'Reminder deliveries that failed to publish (retried when the lease expires).',
+    registers: [this.registry],
+  });
+  private readonly reminderLostLeases = new Counter({
+    name: 'warren_reminder_lost_leases_total',
+    help: 'Reminders delivered whose lease was gone at advance/complete (rescheduled, cancelled or taken over: a possible duplicate publish).',
     registers: [this.registry],
   });
 
@@ -124,6 +158,11 @@ export class WarrenMetrics {
    */
   observeRuntime(source: RuntimeGaugeSource): () => void {
     return this.sources.add(source);
+  }
+
+  /** The proactive policy decided about a message of `intent` (`reason`: why, or `none`). */
+  proactiveDecision(intent: string, decision: string, reason = 'none'): void {
+    this.proactive.inc({ intent, decision, reason });
   }
 
   /** A turn ended with `outcome`. */
@@ -167,5 +206,26 @@ export class WarrenMetrics {
   /** The gateway accepted a user message. */
   messageAccepted(): void {
     this.accepted.inc();
+  }
+
+  /** A reminder fire was published `latenessMs` after its scheduled time. */
+  reminderDelivered(latenessMs: number, timing: 'on-time' | 'late'): void {
+    this.reminderLateness.observe(msToSeconds(Math.max(0, latenessMs)));
+    this.reminderDeliveries.inc({ timing });
+  }
+
+  /** `count` reminder fires were not delivered: missed (policy) or expired (ttl). */
+  reminderSkipped(reason: 'missed' | 'expired', count = 1): void {
+    if (count > 0) this.reminderSkips.inc({ reason }, count);
+  }
+
+  /** A reminder delivery could not be published. */
+  reminderDeliveryFailed(): void {
+    this.reminderFailures.inc();
+  }
+
+  /** A delivered reminder's lease was gone when the scheduler advanced or completed it. */
+  reminderLeaseLost(): void {
+    this.reminderLostLeases.inc();
   }
 }
