@@ -7,8 +7,7 @@ import { parse as parseYaml } from 'yaml';
 
 const ROOT = join(__dirname, '..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
-// The scheduler joins with its issue (apps/scheduler does not exist yet).
-const WARREN_APPS = ['runtime', 'gateway'] as const;
+const WARREN_APPS = ['runtime', 'gateway', 'scheduler'] as const;
 
 interface ComposeService {
   image?: string;

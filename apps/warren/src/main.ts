@@ -3,7 +3,7 @@ import { runWarrenApp } from '@warren/amqp';
 import { setupGatewayDocs } from '../../gateway/src/docs/gateway-docs';
 import { WarrenAppModule } from './warren-app.module';
 
-/** `npm start`: gateway and runtime in one process (the scheduler joins with its issue). */
+/** `npm start`: gateway, runtime and scheduler in one process. */
 runWarrenApp({
   name: 'warren',
   module: (config, store) => WarrenAppModule.register(config, store),

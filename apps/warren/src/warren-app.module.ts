@@ -5,11 +5,13 @@ import type { WarrenStore } from '@warren/store';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { gatewayOptionsFromConfig } from '../../gateway/src/gateway-app.module';
 import { RuntimeModule, runtimeHosting } from '../../runtime/src/runtime.module';
+import { SchedulerModule, schedulerTypes } from '../../scheduler/src/scheduler.module';
 
 /**
- * Everything in one process for a single machine: the gateway's routes and the runtime's actors
- * on one broker connection, one store, one `/metrics`. Production runs the apps on their own
- * (`npm run start:gateway`, `npm run start:runtime`) and scales them separately.
+ * Everything in one process for a single machine: the gateway's routes, the runtime's actors and
+ * the reminder scheduler on one broker connection, one store, one `/metrics`. Production runs the
+ * apps on their own (`npm run start:gateway`, `npm run start:runtime`, `node dist/apps/scheduler/src/main.js`)
+ * and scales them separately.
  */
 @Module({})
 export class WarrenAppModule {
@@ -17,9 +19,10 @@ export class WarrenAppModule {
     return {
       module: WarrenAppModule,
       imports: [
-        ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting() }),
+        ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting(), types: schedulerTypes(config) }),
         RuntimeModule.register(config),
         GatewayModule.register(gatewayOptionsFromConfig(config)),
+        SchedulerModule.register(config),
       ],
     };
   }
