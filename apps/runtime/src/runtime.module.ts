@@ -16,6 +16,9 @@ import { WarrenMetrics } from '@warren/telemetry';
 import { DeadLetterKeeperService } from './dead-letters/dead-letter-keeper.service';
 import { IngressRouterActor } from './ingress/ingress-router.actor';
 import { INGRESS_ROUTER_OPTIONS, resolveIngressRouterOptions } from './ingress/ingress-router.options';
+import { IntentActor, PROACTIVE_METRICS } from './intents/intent.actor';
+import { INTENT_CLASSIFIER, RuleIntentClassifier } from './intents/intent-classifier';
+import { PROACTIVE_OPTIONS, resolveProactiveOptions } from './intents/proactive.options';
 import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
 import { SESSION_METRICS } from './session/session-turn';
@@ -29,8 +32,8 @@ export function runtimeHosting(): Record<string, { source?: 'ingress'; keys?: st
 }
 
 /**
- * The actors of a runtime node: the ingress router, sessions, the limiter and the model
- * endpoint workers, with their options from config/, and the node's dead-letter keeper. The app's root imports WarrenModule
+ * The actors of a runtime node: the ingress router, sessions, their intent actors (proactive
+ * messages), the limiter and the model endpoint workers, with their options from config/, and the node's dead-letter keeper. The app's root imports WarrenModule
  * (which hosts them), MetricsModule and WarrenStoreModule.
  */
 @Module({})
@@ -42,6 +45,7 @@ export class RuntimeModule implements OnModuleInit {
 
   static register(config: WarrenConfig): DynamicModule {
     const local = new LocalModel(resolveLocalModelOptions({ ...config.models.local }));
+    const proactive = resolveProactiveOptions(structuredClone({ ...config.proactive }));
     return {
       module: RuntimeModule,
       providers: [
@@ -51,14 +55,22 @@ export class RuntimeModule implements OnModuleInit {
         },
         {
           provide: SESSION_OPTIONS,
-          useValue: resolveSessionOptions({ ...config.session, maxAttempts: config.runtime.entityBackoffMs.length + 1 }),
+          useValue: resolveSessionOptions({
+            ...config.session,
+            maxAttempts: config.runtime.entityBackoffMs.length + 1,
+            proactive: config.proactive.enabled,
+          }),
         },
+        { provide: PROACTIVE_OPTIONS, useValue: proactive },
+        { provide: INTENT_CLASSIFIER, useValue: new RuleIntentClassifier(proactive.intents) },
+        { provide: PROACTIVE_METRICS, useExisting: WarrenMetrics },
         { provide: Moderator, useValue: new Moderator(moderationRules(config)) },
         { provide: SESSION_METRICS, useExisting: WarrenMetrics },
         { provide: LIMITER_OPTIONS, useValue: resolveLimiterOptions(structuredClone({ ...config.limiter })) },
         { provide: MODEL_ENDPOINTS, useValue: createModelEndpointRegistry([local]) },
         IngressRouterActor,
         SessionActor,
+        IntentActor,
         LimiterActor,
         ModelWorkerActor,
         DeadLetterKeeperService,

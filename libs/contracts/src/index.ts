@@ -27,6 +27,7 @@ export type {
   TurnEventOutcome,
 } from './messages/proactive.messages';
 export {
+  fillProactiveTemplate,
   intentAddress,
   isProactiveReminderPayload,
   PROACTIVE_REMINDER_PREFIX,

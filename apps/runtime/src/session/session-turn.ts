@@ -23,6 +23,7 @@ import { buildPrompt } from './prompt-builder';
 import type { SessionOptions } from './session.options';
 import { type SessionState, wasCancelled } from './session-state';
 import { normalizeText } from './text-normalizer';
+import { type TurnEnd, tellTurnEnded } from './turn-event';
 import { type StepTiming, TurnSteps } from './turn-steps';
 
 /** What a turn reports to metrics (WarrenMetrics fits; optional). */
@@ -341,6 +342,12 @@ export class SessionTurn {
     this.deps.metrics?.stepDuration('notify', performance.now() - notifyStart);
     this.deps.metrics?.turnEnded(prepared.blocked ? 'blocked' : 'completed');
     this.deps.metrics?.turnDuration(performance.now() - this.startedAt);
+    await this.tellIntent({
+      text: prepared.text,
+      reply: answer.text,
+      outcome: prepared.blocked ? 'blocked' : 'completed',
+      ...(prepared.language ? { language: prepared.language } : {}),
+    });
   }
 
   private async endInterrupted(userText: string, partial = ''): Promise<void> {
@@ -359,6 +366,7 @@ export class SessionTurn {
     await this.setFinal('interrupted', { code: WARREN_ERROR_CODES.CANCELLED, message: 'interrupted by the user' });
     await this.emit('interrupted', SESSION_EVENT_TYPES.INTERRUPTED, { taskId: this.taskId, partialText: partial });
     this.deps.metrics?.turnEnded('interrupted');
+    await this.tellIntent({ text: userText, ...(partial ? { reply: partial } : {}), outcome: 'interrupted' });
   }
 
   /**
@@ -378,7 +386,20 @@ export class SessionTurn {
       message: userMessageFor(wire.code, error),
     });
     this.deps.metrics?.turnEnded('failed');
+    await this.tellIntent({ text: prepared?.text ?? normalizeText(this.msg.text), outcome: 'failed', errorCode: wire.code });
     if (!expected) throw error;
+  }
+
+  /** The intent actor hears of every ended turn (proactive messages); off with `proactive.enabled: false`. */
+  private async tellIntent(end: Pick<TurnEnd, 'text' | 'reply' | 'language' | 'outcome' | 'errorCode'>): Promise<void> {
+    if (!this.deps.options.proactive) return;
+    await tellTurnEnded(this.ctx, {
+      ...end,
+      tenant: this.tenant,
+      sessionId: this.sessionId,
+      taskId: this.taskId,
+      ...(this.msg.userId ? { userId: this.msg.userId } : {}),
+    });
   }
 
   private async setFinal(status: 'failed' | 'interrupted', error: { code: string; message: string }): Promise<void> {

@@ -1,8 +1,17 @@
 import { Inject, Optional } from '@nestjs/common';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
-import { DeadLettered, SessionInterrupt, SessionMessage } from '@warren/contracts';
+import {
+  DeadLettered,
+  ProactiveDeliver,
+  ProactiveProbe,
+  type ProactiveProbeReply,
+  SessionInterrupt,
+  SessionMessage,
+} from '@warren/contracts';
 import { Moderator } from '@warren/moderation';
 import { WARREN_STORE, type WarrenStore } from '@warren/store';
+import { PROACTIVE_METRICS, type ProactiveMetrics } from '../intents/intent.actor';
+import { deliverProactive, probeReply } from './proactive-delivery';
 import { SESSION_OPTIONS, type SessionOptions } from './session.options';
 import { compensateTurn } from './session-compensation';
 import { rememberCancelled, type SessionState } from './session-state';
@@ -14,7 +23,9 @@ import { INTERRUPTED, SESSION_METRICS, SessionTurn, type TurnMetrics } from './s
  * awaits its model: it fires the turn's signal here and cancels the model call on whichever
  * node runs it (`warren.control`). What it cancelled is saved in state, so a redelivered or
  * still-queued turn of that task stays cancelled. A turn that was dead-lettered comes back as
- * `DeadLettered` from the keeper and is compensated (the user is told once).
+ * `DeadLettered` from the keeper and is compensated (the user is told once). After each ended turn
+ * the intent actor is told a `TurnEvent`; a proactive message it lets through comes back as
+ * `ProactiveDeliver` (an ordinary handler: never during a turn) and is composed and published here.
  */
 @Actor('session')
 export class SessionActor {
@@ -23,6 +34,7 @@ export class SessionActor {
     @Inject(WARREN_STORE) private readonly store: WarrenStore,
     @Inject(Moderator) private readonly moderator: Moderator,
     @Optional() @Inject(SESSION_METRICS) private readonly metrics?: TurnMetrics,
+    @Optional() @Inject(PROACTIVE_METRICS) private readonly proactiveMetrics?: ProactiveMetrics,
   ) {}
 
   @Handle(SessionMessage)
@@ -39,6 +51,23 @@ export class SessionActor {
   @Handle(DeadLettered)
   async deadLettered(notice: DeadLettered, ctx: ActorContext<SessionState>): Promise<void> {
     await compensateTurn(notice, ctx, { store: this.store, metrics: this.metrics });
+  }
+
+  /** The intent actor asks before a proactive message: interleaved, so it is answered at once during a turn. */
+  @Handle(ProactiveProbe, { interleave: true })
+  probe(_msg: ProactiveProbe, ctx: ActorContext<SessionState>): ProactiveProbeReply {
+    return probeReply(ctx.state);
+  }
+
+  /** A proactive message that passed the intent actor's policy: composed, moderated, written and published. */
+  @Handle(ProactiveDeliver)
+  async proactive(msg: ProactiveDeliver, ctx: ActorContext<SessionState>): Promise<void> {
+    await deliverProactive(msg, ctx, {
+      options: this.options,
+      store: this.store,
+      moderator: this.moderator,
+      metrics: this.proactiveMetrics,
+    });
   }
 
   @Handle(SessionInterrupt, { interleave: true })

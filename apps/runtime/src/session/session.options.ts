@@ -23,6 +23,8 @@ export interface SessionOptions {
    * @default 4
    */
   maxAttempts: number;
+  /** Tell the intent actor about each ended turn (`proactive.enabled`). @default true */
+  proactive: boolean;
 }
 
 export const SESSION_DEFAULTS: Readonly<SessionOptions> = Object.freeze({
@@ -33,6 +35,7 @@ export const SESSION_DEFAULTS: Readonly<SessionOptions> = Object.freeze({
   modelTimeoutMs: 60_000,
   rateLimit: true,
   maxAttempts: 4,
+  proactive: true,
 });
 
 /** Fills defaults, refuses unknown keys and bad values. */
@@ -50,5 +53,6 @@ export function resolveSessionOptions(raw: Partial<SessionOptions> = {}): Sessio
   if (typeof o.systemPrompt !== 'string' || o.systemPrompt.trim() === '')
     throw new InvalidOptionsError('session.systemPrompt', 'must be a non-empty string');
   if (typeof o.rateLimit !== 'boolean') throw new InvalidOptionsError('session.rateLimit', 'must be true or false');
+  if (typeof o.proactive !== 'boolean') throw new InvalidOptionsError('proactive.enabled', 'must be true or false');
   return o;
 }

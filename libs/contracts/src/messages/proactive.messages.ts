@@ -133,3 +133,8 @@ export function intentAddress(tenant: string, ref: { userId?: string; sessionId:
   if (/^[^\s/]{1,150}$/.test(ref.userId)) return `intent/${tenant}~u:${ref.userId}`;
   return `intent/${tenant}~u#${createHash('sha256').update(ref.userId).digest('hex').slice(0, 40)}`;
 }
+
+/** Fills `{{name}}` placeholders of a proactive rule's template or prompt; unknown names become empty. */
+export function fillProactiveTemplate(template: string, vars: Readonly<Record<string, string>>): string {
+  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, name: string) => vars[name] ?? '').trim();
+}

@@ -1,0 +1,268 @@
+import { Inject, Logger, Optional } from '@nestjs/common';
+import { Actor, type ActorContext, Handle } from '@warren/actors';
+import {
+  isProactiveReminderPayload,
+  PROACTIVE_REMINDER_PREFIX,
+  ProactiveDeliver,
+  ProactiveProbe,
+  type ProactiveProbeReply,
+  type ProactiveReminderPayload,
+  ReminderDue,
+  sessionKey,
+  TurnEvent,
+} from '@warren/contracts';
+import { type ProfileRecord, WARREN_STORE, type WarrenStore } from '@warren/store';
+import { INTENT_CLASSIFIER, type IntentClassifier } from './intent-classifier';
+import {
+  countSent,
+  expiredPending,
+  type IntentState,
+  overflowPending,
+  type ProactiveDecisionRecord,
+  recordDecision,
+  sentOn,
+} from './intent-state';
+import { PROACTIVE_OPTIONS, type ProactiveOptions } from './proactive.options';
+import { checkPolicy } from './proactive-policy';
+import { dayIn, isValidTimeZone } from './zoned-time';
+
+/** Where decisions are counted (WarrenMetrics fits; optional). */
+export interface ProactiveMetrics {
+  proactiveDecision(intent: string, decision: string, reason?: string): void;
+}
+
+/** Nest injection token of the {@link ProactiveMetrics}. */
+export const PROACTIVE_METRICS = Symbol('warren:proactive-metrics');
+
+/** How long the session may take to say whether a turn is in progress. */
+const PROBE_TIMEOUT_MS = 3000;
+
+/**
+ * `intent/<tenant>~u:<userId>` (or `~s:<sessionId>` without a user id; see `intentAddress`): the
+ * proactive policy of one user. Each ended turn of the user's sessions arrives as a `TurnEvent`:
+ * pending messages the turn makes moot are cancelled (the rule's `cancelOn`), intents are
+ * detected (`IntentClassifier`) and each becomes a durable reminder `proactive:<intent>:<taskId>`
+ * carrying what is needed to compose it. When one comes due (`ReminderDue`) the policy runs:
+ * expiry, opt-out, quiet hours (deferred by registering the reminder again), the daily cap, and
+ * no message during a turn (the session is asked; deferred briefly). What passes is told to the
+ * session (`ProactiveDeliver`), which composes and publishes it. Every decision is logged,
+ * counted (`warren_proactive_decisions_total`) and kept in the state (the last 50).
+ */
+@Actor('intent')
+export class IntentActor {
+  private readonly log = new Logger('IntentActor');
+
+  constructor(
+    @Inject(PROACTIVE_OPTIONS) private readonly options: ProactiveOptions,
+    @Inject(INTENT_CLASSIFIER) private readonly classifier: IntentClassifier,
+    @Inject(WARREN_STORE) private readonly store: WarrenStore,
+    @Optional() @Inject(PROACTIVE_METRICS) private readonly metrics?: ProactiveMetrics,
+  ) {}
+
+  @Handle(TurnEvent)
+  async turn(turn: TurnEvent, ctx: ActorContext<IntentState>): Promise<void> {
+    const state = this.stateOf(ctx);
+    const now = this.options.now();
+    await this.dropExpired(state, now);
+    const profile = await this.profileOf(turn.tenant, turn.userId);
+    const timeZone = this.timeZoneOf(profile);
+    const at = new Date(turn.at);
+    const detected = (await this.classifier.classify(turn, { timeZone, now: at })).filter((d) => this.options.rules[d.intent]);
+    const intents = new Set(detected.map((d) => d.intent));
+
+    // The user spoke first: pending messages of this session that the turn makes moot go.
+    for (const [name, p] of Object.entries(state.pending ?? {})) {
+      if (p.sessionId !== turn.sessionId || p.taskId === turn.taskId) continue;
+      const cancelOn = this.options.rules[p.intent]?.cancelOn ?? 'any-turn';
+      if (cancelOn === 'any-turn' || (cancelOn === 'same-intent' && intents.has(p.intent))) {
+        await ctx.cancelReminder(name);
+        this.forget(state, name);
+        this.decide(ctx, state, {
+          reminderId: name,
+          intent: p.intent,
+          sessionId: p.sessionId,
+          decision: 'cancelled',
+          reason: 'user-spoke',
+        });
+      }
+    }
+
+    for (const d of detected) {
+      const rule = this.options.rules[d.intent];
+      const name = `${PROACTIVE_REMINDER_PREFIX}${d.intent}:${turn.taskId}`;
+      const dueAt = d.dueAt ?? new Date(at.getTime() + rule.delayMs);
+      const payload: ProactiveReminderPayload = {
+        kind: 'proactive',
+        intent: d.intent,
+        tenant: turn.tenant,
+        sessionId: turn.sessionId,
+        ...(turn.userId ? { userId: turn.userId } : {}),
+        taskId: turn.taskId,
+        ...(rule.template !== undefined ? { template: rule.template } : { prompt: rule.prompt }),
+        vars: d.vars,
+        priority: rule.priority,
+        dueAt: dueAt.toISOString(),
+        expiresAt: new Date(dueAt.getTime() + rule.ttlMs).toISOString(),
+        deferrals: 0,
+      };
+      await ctx.remind(name, { at: dueAt, payload });
+      state.pending = { ...state.pending, [name]: pendingOf(payload) };
+      this.decide(ctx, state, {
+        reminderId: name,
+        intent: d.intent,
+        sessionId: turn.sessionId,
+        decision: 'scheduled',
+        until: payload.dueAt,
+      });
+    }
+
+    for (const name of overflowPending(state, this.options.maxPending)) {
+      const p = state.pending?.[name];
+      await ctx.cancelReminder(name);
+      this.forget(state, name);
+      if (p)
+        this.decide(ctx, state, {
+          reminderId: name,
+          intent: p.intent,
+          sessionId: p.sessionId,
+          decision: 'suppressed',
+          reason: 'superseded',
+        });
+    }
+  }
+
+  @Handle(ReminderDue)
+  async due(due: ReminderDue, ctx: ActorContext<IntentState>): Promise<void> {
+    const state = this.stateOf(ctx);
+    if (!due.name.startsWith(PROACTIVE_REMINDER_PREFIX) || !isProactiveReminderPayload(due.payload)) {
+      this.log.warn(`${ctx.self}: reminder ${due.name} is not a proactive message; ignored`);
+      return;
+    }
+    const payload = due.payload;
+    const base = { reminderId: due.name, intent: payload.intent, sessionId: payload.sessionId };
+    const now = this.options.now();
+    if (!state.pending?.[due.name]) {
+      // Cancelled (the user spoke first, superseded) after the delivery left the scheduler.
+      this.decide(ctx, state, { ...base, decision: 'suppressed', reason: 'not-pending' });
+      return;
+    }
+    const profile = await this.profileOf(payload.tenant, payload.userId);
+    const timeZone = this.timeZoneOf(profile);
+    const today = dayIn(now, timeZone);
+    const verdict = checkPolicy({
+      payload,
+      now,
+      profile,
+      timeZone,
+      sentToday: sentOn(state, today),
+      maxPerDay: this.options.maxPerUserPerDay,
+    });
+    if (verdict.action === 'suppress') {
+      this.forget(state, due.name);
+      this.decide(ctx, state, { ...base, decision: 'suppressed', reason: verdict.reason });
+      return;
+    }
+    if (verdict.action === 'defer') {
+      await this.defer(ctx, state, due.name, payload, verdict.until, verdict.reason);
+      return;
+    }
+
+    const session = `session/${sessionKey(payload.tenant, payload.sessionId)}`;
+    let probe: ProactiveProbeReply | undefined;
+    try {
+      probe = await ctx.ask<ProactiveProbeReply>(session, new ProactiveProbe(), { timeoutMs: PROBE_TIMEOUT_MS });
+    } catch (error) {
+      this.log.warn(`${ctx.self}: ${session} did not answer the probe (${(error as Error).message}); deferring ${due.name}`);
+    }
+    if (!probe || probe.busy) {
+      const until = new Date(now.getTime() + this.options.busyDeferMs);
+      if (until.getTime() > Date.parse(payload.expiresAt)) {
+        this.forget(state, due.name);
+        this.decide(ctx, state, { ...base, decision: 'suppressed', reason: 'expired' });
+        return;
+      }
+      await this.defer(ctx, state, due.name, payload, until, probe ? 'turn-in-progress' : 'session-unavailable');
+      return;
+    }
+
+    const decision = {
+      checks: ['expiry', 'opt-out', 'quiet-hours', 'daily-cap', 'turn-in-progress'],
+      deferrals: payload.deferrals,
+      timeZone,
+    };
+    const deliver = Object.assign(new ProactiveDeliver(), {
+      reminderId: due.name,
+      intent: payload.intent,
+      taskId: payload.taskId,
+      ...(payload.userId ? { userId: payload.userId } : {}),
+      ...(payload.template !== undefined ? { template: payload.template } : { prompt: payload.prompt }),
+      vars: payload.vars,
+      priority: payload.priority,
+      scheduledAt: due.scheduledAt,
+      decision,
+    });
+    // The id derives from the delivery's (deterministic) id: a redelivered ReminderDue tells the same message.
+    await ctx.tell(session, deliver, { messageId: `${ctx.messageId}:deliver` });
+    countSent(state, today);
+    this.forget(state, due.name);
+    this.decide(ctx, state, { ...base, decision: 'sent' });
+  }
+
+  private async defer(
+    ctx: ActorContext<IntentState>,
+    state: IntentState,
+    name: string,
+    payload: ProactiveReminderPayload,
+    until: Date,
+    reason: string,
+  ): Promise<void> {
+    await ctx.remind(name, { at: until, payload: { ...payload, deferrals: payload.deferrals + 1 } });
+    const pending = state.pending?.[name];
+    if (pending) pending.dueAt = until.toISOString();
+    this.decide(ctx, state, {
+      reminderId: name,
+      intent: payload.intent,
+      sessionId: payload.sessionId,
+      decision: 'deferred',
+      reason,
+      until: until.toISOString(),
+    });
+  }
+
+  private async dropExpired(state: IntentState, now: Date): Promise<void> {
+    for (const name of expiredPending(state, now)) this.forget(state, name);
+  }
+
+  private forget(state: IntentState, name: string): void {
+    if (!state.pending?.[name]) return;
+    const { [name]: _gone, ...rest } = state.pending;
+    state.pending = rest;
+  }
+
+  private decide(ctx: ActorContext<IntentState>, state: IntentState, d: Omit<ProactiveDecisionRecord, 'at'>): void {
+    const record: ProactiveDecisionRecord = { ...d, at: this.options.now().toISOString() };
+    recordDecision(state, record);
+    this.metrics?.proactiveDecision(d.intent, d.decision, d.reason);
+    const extra = `${d.reason ? ` (${d.reason})` : ''}${d.until ? ` until ${d.until}` : ''}`;
+    this.log.log(`${ctx.self}: proactive ${d.reminderId} of session ${d.sessionId} ${d.decision}${extra}`);
+  }
+
+  private stateOf(ctx: ActorContext<IntentState>): IntentState {
+    const state = ctx.state ?? {};
+    ctx.state = state;
+    return state;
+  }
+
+  private async profileOf(tenant: string, userId: string | undefined): Promise<ProfileRecord | undefined> {
+    return userId ? this.store.profiles.get(tenant, userId) : undefined;
+  }
+
+  private timeZoneOf(profile: ProfileRecord | undefined): string {
+    const tz = profile?.timeZone;
+    return tz && isValidTimeZone(tz) ? tz : this.options.defaultTimeZone;
+  }
+}
+
+function pendingOf(p: ProactiveReminderPayload): NonNullable<IntentState['pending']>[string] {
+  return { intent: p.intent, sessionId: p.sessionId, taskId: p.taskId, priority: p.priority, dueAt: p.dueAt, expiresAt: p.expiresAt };
+}
