@@ -1,6 +1,8 @@
+import type { Writable } from 'node:stream';
 import { BrokerUnavailableError, ConnectionLostError, WarrenError } from '@warren/contracts';
 import { type ChannelModel, connect, type RecoveringChannelModel } from 'amqplib';
 import { maskUrl } from './amqp-options';
+import { coalesceWrites } from './write-coalescing';
 
 /** Runs on every (re)connection, in registration order, before the connection is announced. */
 export type ConnectHook = (model: ChannelModel) => Promise<void>;
@@ -70,6 +72,8 @@ export class ConnectionManager {
 
   private async setup(model: ChannelModel): Promise<void> {
     model.on('error', () => undefined); // closes follow; 'disconnect' handles them
+    const stream = (model as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+    if (stream) coalesceWrites(stream);
     for (const hook of this.connectHooks) await hook(model);
     this.model = model;
     for (const w of this.waiters.splice(0)) w.resolve(model);
