@@ -59,3 +59,11 @@ export class EventsQuery {
   @Length(1, 512)
   taskId?: string;
 }
+
+/** `:sessionId/reminders/:reminderId`. */
+export class ReminderParams extends SessionParams {
+  @ApiProperty({ description: 'The `reminderId` of a pending proactive message.', example: 'proactive:reminder:6f1c2a8e' })
+  @IsString()
+  @Length(1, 256)
+  reminderId!: string;
+}

@@ -34,3 +34,25 @@ export class HistoryPageView {
   @ApiPropertyOptional({ description: 'Pass it as `cursor` for the next page; absent on the last page.' })
   nextCursor?: string;
 }
+
+/** A pending proactive message of a session. */
+export class PendingReminderItemView {
+  @ApiProperty({ description: 'Name of the reminder, `proactive:<intent>:<taskId>`: the `reminderId` of its proactive event.' })
+  reminderId!: string;
+  @ApiProperty({ description: 'The intent that scheduled it (`reminder`, `unfinishedTask` …).' }) intent!: string;
+  @ApiProperty({ type: String, format: 'date-time', description: 'When it is due (quiet hours and turns in progress defer it).' })
+  dueAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', description: 'It is dropped when it cannot be sent by then.' })
+  expiresAt!: string;
+  @ApiPropertyOptional({ description: 'The message, when its rule has a template.' }) text?: string;
+  @ApiPropertyOptional() template?: string;
+  @ApiPropertyOptional({ description: 'The prompt the model composes it with, when its rule has one.' }) prompt?: string;
+  @ApiProperty({ description: 'The turn that caused it.' }) taskId!: string;
+  @ApiProperty({ minimum: 0, maximum: 100 }) priority!: number;
+  @ApiProperty({ description: 'How often it was deferred.' }) deferrals!: number;
+}
+
+/** `GET /v1/sessions/:sessionId/reminders`. */
+export class PendingRemindersView {
+  @ApiProperty({ type: [PendingReminderItemView] }) items!: PendingReminderItemView[];
+}

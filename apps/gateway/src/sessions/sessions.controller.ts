@@ -1,10 +1,27 @@
 import type { ServerResponse } from 'node:http';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiHeader,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -12,7 +29,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Page, TurnPart } from '@warren/store';
+import { type Page, type TurnPart, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
 import { ErrorBodyView } from '../errors/error-body.dto';
@@ -23,10 +40,14 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { GatewayRequest } from '../http/gateway-request';
 import { startServerSpan } from '../http/server-span';
 import { SessionMessagesService } from './session-messages.service';
-import { EventsQuery, HistoryQuery, PostMessageBody, SessionParams } from './session-requests.dto';
-import { AcceptedMessage, HistoryPageView } from './session-responses.dto';
+import { SessionReminders } from './session-reminders';
+import { EventsQuery, HistoryQuery, PostMessageBody, ReminderParams, SessionParams } from './session-requests.dto';
+import { AcceptedMessage, HistoryPageView, PendingRemindersView } from './session-responses.dto';
 
-/** A tenant's sessions: send a message, read the history, follow the events. The tenant comes from the API key. */
+/**
+ * A tenant's sessions: send a message, read the history, follow the events, list and cancel the
+ * pending proactive messages. The tenant comes from the API key.
+ */
 @ApiTags('sessions')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ErrorBodyView, description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
@@ -39,7 +60,12 @@ export class SessionsController {
     @Inject(SessionMessagesService) private readonly messages: SessionMessagesService,
     @Inject(SessionEventHub) private readonly hub: SessionEventHub,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
-  ) {}
+    @Inject(WARREN_STORE) store: WarrenStore,
+  ) {
+    this.reminders = new SessionReminders(store);
+  }
+
+  private readonly reminders: SessionReminders;
 
   @Post(':sessionId/messages')
   @HttpCode(202)
@@ -85,6 +111,28 @@ export class SessionsController {
   @ApiOkResponse({ type: HistoryPageView })
   history(@Tenant() tenant: string, @Param() params: SessionParams, @Query() query: HistoryQuery): Promise<Page<TurnPart>> {
     return this.messages.history({ tenant, sessionId: params.sessionId }, query);
+  }
+
+  @Get(':sessionId/reminders')
+  @ApiOperation({
+    summary: "The session's pending proactive messages",
+    description:
+      'What Warren means to say first and when (reminders the user asked for, unfinished tasks, …), by due time. ' +
+      'Each one arrives as a `proactive` event with the same `reminderId` unless the policy holds it back.',
+  })
+  @ApiOkResponse({ type: PendingRemindersView })
+  @ApiNotFoundResponse({ type: ErrorBodyView, description: 'No such session for this tenant (`WARREN_NOT_FOUND`).' })
+  async listReminders(@Tenant() tenant: string, @Param() params: SessionParams): Promise<PendingRemindersView> {
+    return { items: await this.reminders.list({ tenant, sessionId: params.sessionId }) };
+  }
+
+  @Delete(':sessionId/reminders/:reminderId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Cancel a pending proactive message', description: 'It will not be sent.' })
+  @ApiNoContentResponse({ description: 'Cancelled.' })
+  @ApiNotFoundResponse({ type: ErrorBodyView, description: 'No such pending message in this session (`WARREN_NOT_FOUND`).' })
+  async cancelReminder(@Tenant() tenant: string, @Param() params: ReminderParams): Promise<void> {
+    await this.reminders.cancel({ tenant, sessionId: params.sessionId }, params.reminderId);
   }
 
   @Get(':sessionId/events')
