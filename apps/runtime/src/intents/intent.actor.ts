@@ -243,7 +243,7 @@ export class IntentActor {
     const record: ProactiveDecisionRecord = { ...d, at: this.options.now().toISOString() };
     recordDecision(state, record);
     this.metrics?.proactiveDecision(d.intent, d.decision, d.reason);
-    const extra = `${d.reason ? ` (${d.reason})` : ''}${d.until ? ` until ${d.until}` : ''}`;
+    const extra = `${d.reason ? ` (${d.reason})` : ''}${d.until ? `, due ${d.until}` : ''}`;
     this.log.log(`${ctx.self}: proactive ${d.reminderId} of session ${d.sessionId} ${d.decision}${extra}`);
   }
 

@@ -1,6 +1,6 @@
 import type { ActorContext } from '@warren/actors';
 import { type DeadLettered, messageTypeOf, SESSION_EVENT_TYPES, SessionMessage, sessionEventKey } from '@warren/contracts';
-import type { TaskStatus, WarrenStore } from '@warren/store';
+import type { WarrenStore } from '@warren/store';
 import { userMessageFor } from './failure-messages';
 import type { SessionState } from './session-state';
 import { isFinal, type TurnMetrics } from './session-turn';

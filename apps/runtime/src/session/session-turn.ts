@@ -5,7 +5,6 @@ import {
   ModelComplete,
   type ModelCompletionEnd,
   type ModelDelta,
-  RateLimitedError,
   SESSION_EVENT_TYPES,
   type SessionEventKind,
   type SessionMessage,

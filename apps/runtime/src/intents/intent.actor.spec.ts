@@ -1,0 +1,147 @@
+import { Logger } from '@nestjs/common';
+import type { ActorContext } from '@warren/actors';
+import { ProactiveDeliver, type ProactiveReminderPayload, ReminderDue, type ReminderSchedule, TurnEvent } from '@warren/contracts';
+import type { ProfileRecord, WarrenStore } from '@warren/store';
+import { IntentActor } from './intent.actor';
+import { RuleIntentClassifier } from './intent-classifier';
+import type { IntentState } from './intent-state';
+import { resolveProactiveOptions } from './proactive.options';
+
+const NOW = new Date('2025-05-01T12:00:00Z');
+
+const options = resolveProactiveOptions({
+  maxPerUserPerDay: 2,
+  busyDeferMs: 5000,
+  intents: { reminder: { patterns: ['\\bremind me\\b'], extractTime: true }, unfinishedTask: { keywords: ['later'] } },
+  rules: {
+    reminder: { delayMs: 60_000, template: 'Time to {{subject}}!', ttlMs: 3_600_000, cancelOn: 'never', priority: 90 },
+    unfinishedTask: { delayMs: 60_000, template: 'Shall we go on?', ttlMs: 3_600_000, cancelOn: 'any-turn' },
+  },
+  now: () => NOW,
+});
+
+/** A handler context that records what the actor does. */
+function fakeCtx(state: IntentState | undefined, opts: { messageId?: string; probe?: () => Promise<unknown> } = {}) {
+  const reminders = new Map<string, ReminderSchedule>();
+  const cancelled: string[] = [];
+  const told: { address: string; message: object; messageId?: string }[] = [];
+  const ctx = {
+    self: 'intent/dev~u:u1',
+    key: 'dev~u:u1',
+    messageId: opts.messageId ?? 'm1',
+    state,
+    remind: async (name: string, schedule: ReminderSchedule) => void reminders.set(name, schedule),
+    cancelReminder: async (name: string) => {
+      cancelled.push(name);
+      return reminders.delete(name);
+    },
+    ask: async () => (opts.probe ? opts.probe() : { busy: false }),
+    tell: async (address: string, message: object, o?: { messageId?: string }) =>
+      void told.push({ address, message, messageId: o?.messageId }),
+  };
+  return { ctx: ctx as unknown as ActorContext<IntentState>, reminders, cancelled, told };
+}
+
+function actor(profile?: Partial<ProfileRecord>): IntentActor {
+  const store = {
+    profiles: {
+      get: async () =>
+        profile ? { tenant: 'dev', userId: 'u1', tags: [], optOuts: [], attributes: {}, updatedAt: NOW, ...profile } : undefined,
+    },
+  } as unknown as WarrenStore;
+  return new IntentActor(options, new RuleIntentClassifier(options.intents), store);
+}
+
+const turn = (taskId: string, text: string) =>
+  Object.assign(new TurnEvent(), {
+    taskId,
+    tenant: 'dev',
+    sessionId: 's1',
+    userId: 'u1',
+    text,
+    reply: 'OK.',
+    outcome: 'completed',
+    at: NOW.toISOString(),
+  });
+
+async function scheduled(a: IntentActor, text = 'remind me in 2 seconds to stretch') {
+  const f = fakeCtx(undefined);
+  await a.turn(turn('t1', text), f.ctx);
+  const [name, schedule] = [...f.reminders.entries()][0];
+  return { state: f.ctx.state as IntentState, name, payload: schedule.payload as ProactiveReminderPayload, schedule };
+}
+
+const due = (name: string, payload: unknown) =>
+  Object.assign(new ReminderDue(), { name, scheduledAt: '2025-05-01T12:00:02.000Z', payload });
+
+beforeAll(() => Logger.overrideLogger(false));
+
+describe('IntentActor', () => {
+  it('registers a reminder per detected intent, at the time the user named', async () => {
+    const { name, schedule, payload, state } = await scheduled(actor());
+    expect(name).toBe('proactive:reminder:t1');
+    expect(schedule.at).toEqual(new Date('2025-05-01T12:00:02Z'));
+    expect(payload).toMatchObject({
+      intent: 'reminder',
+      sessionId: 's1',
+      userId: 'u1',
+      taskId: 't1',
+      vars: { subject: 'stretch' },
+      deferrals: 0,
+    });
+    expect(state.pending?.[name]).toMatchObject({ intent: 'reminder', priority: 90 });
+  });
+
+  it('tells the session when the policy lets it through, with an id derived from the delivery, and counts it', async () => {
+    const a = actor();
+    const { state, name, payload } = await scheduled(a);
+    const f = fakeCtx(state, { messageId: 'rem:x' });
+    await a.due(due(name, payload), f.ctx);
+    expect(f.told).toHaveLength(1);
+    expect(f.told[0]).toMatchObject({ address: 'session/dev~s1', messageId: 'rem:x:deliver' });
+    expect(f.told[0].message).toBeInstanceOf(ProactiveDeliver);
+    expect(f.told[0].message).toMatchObject({ reminderId: name, template: 'Time to {{subject}}!', vars: { subject: 'stretch' } });
+    expect(state.daily).toEqual({ day: '2025-05-01', sent: 1 });
+    expect(state.pending?.[name]).toBeUndefined();
+  });
+
+  it('defers briefly while a turn is in progress, and when the session does not answer', async () => {
+    for (const probe of [async () => ({ busy: true, taskId: 't9' }), async () => Promise.reject(new Error('timeout'))]) {
+      const a = actor();
+      const { state, name, payload } = await scheduled(a);
+      const f = fakeCtx(state, { probe });
+      await a.due(due(name, payload), f.ctx);
+      expect(f.told).toEqual([]);
+      expect(f.reminders.get(name)).toMatchObject({ at: new Date(NOW.getTime() + 5000), payload: { deferrals: 1 } });
+      expect(state.decisions?.at(-1)).toMatchObject({ decision: 'deferred' });
+    }
+  });
+
+  it('suppresses what is no longer pending, what the user opted out of, and over the daily cap', async () => {
+    const a = actor({ optOuts: ['proactive'] });
+    const { state, name, payload } = await scheduled(a);
+    const f = fakeCtx(state);
+    await a.due(due(name, payload), f.ctx);
+    expect(state.decisions?.at(-1)).toMatchObject({ decision: 'suppressed', reason: 'opted-out' });
+    await a.due(due(name, payload), fakeCtx(state).ctx);
+    expect(state.decisions?.at(-1)).toMatchObject({ decision: 'suppressed', reason: 'not-pending' });
+
+    const b = actor();
+    const capped = await scheduled(b);
+    capped.state.daily = { day: '2025-05-01', sent: 2 };
+    const g = fakeCtx(capped.state);
+    await b.due(due(capped.name, capped.payload), g.ctx);
+    expect(g.told).toEqual([]);
+    expect(capped.state.decisions?.at(-1)).toMatchObject({ decision: 'suppressed', reason: 'daily-cap' });
+  });
+
+  it('cancels a pending message of the session when the user speaks first (any-turn rules), not a reminder (never)', async () => {
+    const a = actor();
+    const f = fakeCtx(undefined);
+    await a.turn(turn('t1', "I'll do it later, remind me at 3 to call"), f.ctx);
+    expect([...f.reminders.keys()].sort()).toEqual(['proactive:reminder:t1', 'proactive:unfinishedTask:t1']);
+    await a.turn(turn('t2', 'ok, go on'), f.ctx);
+    expect(f.cancelled).toEqual(['proactive:unfinishedTask:t1']);
+    expect(Object.keys(f.ctx.state?.pending ?? {})).toEqual(['proactive:reminder:t1']);
+  });
+});
