@@ -87,12 +87,6 @@ export class WarrenMetrics {
     labelNames: ['intent', 'decision', 'reason'] as const,
     registers: [this.registry],
   });
-  private readonly proactive = new Counter({
-    name: 'warren_proactive_decisions_total',
-    help: 'Decisions about proactive messages, by intent, decision (scheduled, sent, deferred, suppressed, cancelled) and reason.',
-    labelNames: ['intent', 'decision', 'reason'] as const,
-    registers: [this.registry],
-  });
   private readonly accepted = new Counter({
     name: 'warren_gateway_messages_accepted_total',
     help: 'User messages accepted by the gateway (202).',
@@ -164,11 +158,6 @@ export class WarrenMetrics {
    */
   observeRuntime(source: RuntimeGaugeSource): () => void {
     return this.sources.add(source);
-  }
-
-  /** The proactive policy decided about a message of `intent` (`reason`: why, or `none`). */
-  proactiveDecision(intent: string, decision: string, reason = 'none'): void {
-    this.proactive.inc({ intent, decision, reason });
   }
 
   /** The proactive policy decided about a message of `intent` (`reason`: why, or `none`). */
