@@ -341,6 +341,7 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['turn', 'turns (raw AMQP)', turnBenchRows],
   ['gateway', 'gateway', gatewayBenchRows],
   ['store', 'store', storeRows],
+  ['dlq-replay', 'dead-letter bulk replay', () => import('./dead-letter.bench').then((m) => m.deadLetterReplayRows())],
 ];
 
 /** BENCH_ONLY=turn,floor (names of BENCHES, comma-separated) runs those only; RESULTS.md is then left as it was. */
