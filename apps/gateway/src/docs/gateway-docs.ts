@@ -13,11 +13,14 @@ export function setupGatewayDocs(app: INestApplication): void {
     .setTitle('Warren gateway')
     .setDescription(
       'Send user messages to session actors, follow their events (Server-Sent Events), read tasks and history. ' +
-        'Every /v1 route needs `Authorization: Bearer <API key>`; the key decides the tenant. Errors are ' +
+        'Every /v1 route needs `Authorization: Bearer <API key>`; the key decides the tenant. ' +
+        'Operators inspect, replay, edit, discard and purge dead letters under /v1/admin with an admin key ' +
+        '(`gateway.admins`; a tenant key gets 403 `WARREN_FORBIDDEN`); every admin action goes to the audit log ' +
+        '(`GET /v1/admin/audit`). The ops CLI (`npm run ops -- dlq …`) is a client of these routes. Errors are ' +
         '`{ "error": { "code": "WARREN_*", "message": "…", "fields"?: [...] } }`.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key of your tenant.' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key of your tenant, or an admin key for /v1/admin.' })
     .build();
   SwaggerModule.setup(GATEWAY_DOCS.UI.slice(1), app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: GATEWAY_DOCS.JSON.slice(1),
