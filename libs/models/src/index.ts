@@ -1,7 +1,14 @@
 export { toCompletion } from './completion-stream';
+export type { ModelsConfigInput, OpenAiEndpointConfig } from './endpoints-from-config';
+export { endpointsFromConfig, LOCAL_ENDPOINT_NAME, openAiOptionsFromConfig } from './endpoints-from-config';
 export { ContextTooLongError, ModelEndpointError, ModelRejectedError, ModelUnavailableError } from './errors/model.errors';
 export type { ModelErrorCode } from './errors/model-error-codes';
 export { MODEL_ERROR_CODES } from './errors/model-error-codes';
+export type { EndpointHealthState, EndpointState, HealthClock } from './health/endpoint-health';
+export { ENDPOINT_HEALTH, EndpointHealth } from './health/endpoint-health';
+export type { EndpointHealthOptions } from './health/endpoint-health-options';
+export { ENDPOINT_HEALTH_DEFAULTS, resolveEndpointHealthOptions } from './health/endpoint-health-options';
+export { trackCompletion } from './health/track-completion';
 export { LIMITER_CLOCK, LimiterActor } from './limiter/limiter.actor';
 // LimiterCapacityError stays internal: callers get it from another node as a RemoteError, so they test the code.
 export { isLimiterCapacityError, LIMITER_ERROR_CODES } from './limiter/limiter.errors';
@@ -18,4 +25,7 @@ export type { Completion, CompletionRequest, CompletionResult, ModelEndpoint } f
 export type { ModelEndpointRegistry } from './model-endpoint-registry';
 export { createModelEndpointRegistry, MODEL_ENDPOINTS } from './model-endpoint-registry';
 export { ModelWorkerActor } from './model-worker.actor';
+export { OpenAiCompatibleEndpoint } from './openai/openai-compatible.endpoint';
+export type { OpenAiEndpointOptions } from './openai/openai-endpoint-options';
+export { ENDPOINT_NAME_PATTERN, OPENAI_ENDPOINT_DEFAULTS, resolveOpenAiEndpointOptions } from './openai/openai-endpoint-options';
 export { estimateTokens } from './token-estimate';

@@ -39,6 +39,52 @@ export class LocalModelConfig {
   contextWindow = 8192;
 }
 
+/**
+ * One OpenAI-compatible HTTP endpoint of `models.endpoints` (checked when the runtime starts,
+ * by `endpointsFromConfig` in @warren/models, which names the bad key).
+ */
+export interface ModelEndpointConfig {
+  /** Adapter: `openai` (chat completions with streaming SSE). */
+  kind: 'openai';
+  /** Base URL up to `/chat/completions`, e.g. `https://api.openai.com/v1`. */
+  baseUrl: string;
+  /** The provider's model name, e.g. `gpt-4o-mini`. */
+  model: string;
+  /** Environment variable holding the bearer key (never the key itself), e.g. `OPENAI_API_KEY`. */
+  apiKeyEnv?: string;
+  /** Ms to the response and its first chunk. @default 30000 */
+  timeoutMs?: number;
+  /** Ms allowed between two chunks. @default 30000 */
+  idleTimeoutMs?: number;
+  /** Concurrent calls per node; more wait up to `timeoutMs`. @default 16 */
+  maxConcurrency?: number;
+  /** Prompt plus completion tokens the model accepts. @default 8192 */
+  contextWindow?: number;
+  /** Upper bound of `max_tokens` sent. @default 1024 */
+  maxOutputTokens?: number;
+}
+
+/** Health of model endpoints as seen by a node (`models.health`): cooldown after repeated failures. */
+export class EndpointHealthConfig {
+  /**
+   * Consecutive retryable failures (timeouts, 429, 5xx, connection errors) that put an endpoint in cooldown.
+   * @default 3
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  failureThreshold = 3;
+
+  /**
+   * How long an endpoint stays in cooldown, in ms; it comes back on its own afterwards.
+   * @default 30000
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  cooldownMs = 30_000;
+}
+
 /** Model endpoints served by this installation (`models:`). */
 export class ModelsConfig {
   /** The built-in local model, `model/local`: no network, deterministic replies. */
@@ -46,4 +92,18 @@ export class ModelsConfig {
   @ValidateNested()
   @Type(() => LocalModelConfig)
   local = new LocalModelConfig();
+
+  /**
+   * OpenAI-compatible endpoints by name (`[A-Za-z0-9_-]{1,64}`, not `local`); each is served as
+   * the worker pool `model/<name>` (checked when the runtime starts).
+   * @default {}
+   */
+  @IsObject()
+  endpoints: Record<string, ModelEndpointConfig> = {};
+
+  /** Cooldown of failing endpoints. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EndpointHealthConfig)
+  health = new EndpointHealthConfig();
 }
