@@ -8,6 +8,7 @@ import { LogConfig } from './sections/log.config';
 import { type LocalModelConfig, ModelsConfig } from './sections/models.config';
 import { ModerationConfig } from './sections/moderation.config';
 import { ProactiveConfig } from './sections/proactive.config';
+import { RoutingConfig } from './sections/routing.config';
 import { RuntimeConfig } from './sections/runtime.config';
 import { SchedulerConfig } from './sections/scheduler.config';
 import { SessionConfig } from './sections/session.config';
@@ -85,6 +86,12 @@ export class WarrenConfigSchema {
   @Type(() => SchedulerConfig)
   scheduler = new SchedulerConfig();
 
+  /** Model routing: strategies, fallbacks, affinity. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RoutingConfig)
+  routing = new RoutingConfig();
+
   /** Logging. */
   @IsObject()
   @ValidateNested()
@@ -106,6 +113,7 @@ export const CONFIG_SECTIONS = Object.freeze({
   log: LogConfig,
   proactive: ProactiveConfig,
   scheduler: SchedulerConfig,
+  routing: RoutingConfig,
 });
 
 type DeepReadonly<T> = T extends (infer E)[]
@@ -132,6 +140,7 @@ export type WarrenConfig = DeepReadonly<{
   log: Plain<LogConfig>;
   proactive: Plain<ProactiveConfig>;
   scheduler: Plain<SchedulerConfig>;
+  routing: Plain<RoutingConfig>;
 }>;
 
 /** Raw configuration before defaults and validation: every key optional (a file's content). */
@@ -148,4 +157,5 @@ export type WarrenConfigInput = DeepPartial<{
   log: Plain<LogConfig>;
   proactive: Plain<ProactiveConfig>;
   scheduler: Plain<SchedulerConfig>;
+  routing: Plain<RoutingConfig>;
 }>;

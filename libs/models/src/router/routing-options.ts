@@ -95,7 +95,7 @@ export interface RoutingOptions {
   continueStreams: boolean;
   /** Instruction given to the endpoint that continues a broken stream (after the partial answer as an assistant message). */
   continueInstruction: string;
-  /** Classes of the default keyword/regex classifier: class → regular expressions (case-insensitive), first class matching wins. */
+  /** Classes of the default keyword/regex classifier: class → regular expressions (case-insensitive), first class matching wins. Empty: `DEFAULT_CLASSIFIER`. */
   classifier: Record<string, string[]>;
 }
 
@@ -153,7 +153,8 @@ export function resolveRoutingOptions(raw: unknown = {}, fallbackDefault = 'loca
   };
   for (const [k, v] of Object.entries(object(r.contextWindows ?? {}, 'routing.contextWindows')))
     o.contextWindows[name(k, `routing.contextWindows.${k}`)] = int(v, `routing.contextWindows.${k}`, 1);
-  for (const [k, v] of Object.entries(object(r.classifier ?? d.classifier, 'routing.classifier')))
+  const classes = object(r.classifier ?? {}, 'routing.classifier');
+  for (const [k, v] of Object.entries(Object.keys(classes).length > 0 ? classes : d.classifier))
     o.classifier[k] = patterns(v, `routing.classifier.${k}`);
   for (const [k, v] of Object.entries(object(r.strategies ?? {}, 'routing.strategies')))
     o.strategies[name(k, `routing.strategies.${k}`)] = strategy(v, `routing.strategies.${k}`);
