@@ -1,6 +1,10 @@
-import { IsInt, IsObject, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsObject, Max, Min } from 'class-validator';
 
-/** Per-tenant token buckets of the limiter actor (`limiter:`). */
+/**
+ * The limiter actor (`limiter:`): per-tenant token buckets, token budgets and refuse-or-queue.
+ * Tenant overrides are checked when the runtime starts (`resolveLimiterOptions`, which also
+ * keeps `queueTimeoutMs` below `runtime.askTimeoutMs`).
+ */
 export class LimiterConfig {
   /**
    * Turns a tenant may start per minute (bucket capacity and refill).
@@ -12,7 +16,8 @@ export class LimiterConfig {
   requestsPerMinute = 600;
 
   /**
-   * Estimated tokens (prompt plus the reserved output) a tenant may use per minute.
+   * Tokens a tenant may use per minute: each turn reserves its counted prompt plus the
+   * reserved output, settled to the model's reported usage after the reply.
    * @default 200000
    */
   @IsInt()
@@ -21,9 +26,81 @@ export class LimiterConfig {
   tokensPerMinute = 200_000;
 
   /**
-   * Per-tenant overrides: `{ acme: { requestsPerMinute: 6000 } }` (checked when the runtime starts).
+   * Bucket capacity as a multiple of the per-minute rates (1: a whole minute's allowance at once).
+   * @default 1
+   */
+  @IsNumber()
+  @Min(0.001)
+  @Max(1000)
+  burst = 1;
+
+  /**
+   * Tokens per tenant per UTC day; 0 = unlimited. Over it a turn fails with WARREN_BUDGET_EXCEEDED.
+   * @default 0
+   */
+  @IsInt()
+  @Min(0)
+  dailyTokens = 0;
+
+  /**
+   * Tokens per tenant per UTC calendar month; 0 = unlimited.
+   * @default 0
+   */
+  @IsInt()
+  @Min(0)
+  monthlyTokens = 0;
+
+  /**
+   * `refuse`: a turn over the rate fails at once with WARREN_RATE_LIMITED; `queue`: it waits
+   * (FIFO per tenant) up to `queueTimeoutMs` for capacity.
+   * @default refuse
+   */
+  @IsIn(['refuse', 'queue'])
+  mode: 'refuse' | 'queue' = 'refuse';
+
+  /**
+   * Queue mode: the longest wait, in ms; at least 1000 below `runtime.askTimeoutMs`.
+   * @default 5000
+   */
+  @IsInt()
+  @Min(1)
+  queueTimeoutMs = 5000;
+
+  /**
+   * Queue mode: most turns waiting per tenant; one more is refused at once.
+   * @default 1000
+   */
+  @IsInt()
+  @Min(1)
+  maxQueued = 1000;
+
+  /**
+   * Budget usage is saved at most this often per tenant; a crash forgives at most the usage of
+   * the last `budgetFlushMs`.
+   * @default 1000
+   */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  budgetFlushMs = 1000;
+
+  /**
+   * Per-tenant overrides of the keys above (not `budgetFlushMs`):
+   * `{ acme: { requestsPerMinute: 6000, dailyTokens: 2000000, mode: queue } }`.
    * @default {}
    */
   @IsObject()
-  tenants: Record<string, { requestsPerMinute?: number; tokensPerMinute?: number }> = {};
+  tenants: Record<
+    string,
+    {
+      requestsPerMinute?: number;
+      tokensPerMinute?: number;
+      burst?: number;
+      dailyTokens?: number;
+      monthlyTokens?: number;
+      mode?: 'refuse' | 'queue';
+      queueTimeoutMs?: number;
+      maxQueued?: number;
+    }
+  > = {};
 }

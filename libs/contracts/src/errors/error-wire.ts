@@ -1,6 +1,6 @@
 import { InvalidMessageError, UnknownActorTypeError, UnknownMessageTypeError } from './api-errors';
 import { WARREN_ERROR_CODES } from './error-codes';
-import { ActorOverloadedError, AskTimeoutError, CancelledError, RateLimitedError } from './runtime-errors';
+import { ActorOverloadedError, AskTimeoutError, BudgetExceededError, CancelledError, RateLimitedError } from './runtime-errors';
 import { WarrenError, WarrenRuntimeError } from './warren.error';
 
 /** An error as it crosses the wire (reply bodies, `failed` events, `x-warren-error`). */
@@ -87,6 +87,15 @@ export function fromWireError(wire: WireError): WarrenError {
       break;
     case WARREN_ERROR_CODES.RATE_LIMITED:
       err = new RateLimitedError(String(d.scope ?? ''), Number(d.retryAfterMs ?? 0));
+      break;
+    case WARREN_ERROR_CODES.BUDGET_EXCEEDED:
+      err = new BudgetExceededError(
+        String(d.scope ?? ''),
+        d.period === 'monthly' ? 'monthly' : 'daily',
+        Number(d.limit ?? 0),
+        Number(d.used ?? 0),
+        String(d.resetsAt ?? ''),
+      );
       break;
     default:
       return new RemoteError(wire.name, wire.message, wire.code, wire.retryable, wire.details);

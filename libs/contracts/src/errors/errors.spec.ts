@@ -45,6 +45,7 @@ const ARGS: Record<string, unknown[]> = {
   CancelledError: [],
   ShuttingDownError: [],
   RateLimitedError: ['limiter/dev', 1500],
+  BudgetExceededError: ['limiter/dev', 'daily', 1000, 990, '2026-12-02T00:00:00.000Z'],
   UnauthorizedError: [],
   ForbiddenError: [],
 };
@@ -166,6 +167,22 @@ describe('toWireError() / fromWireError()', () => {
     const back = fromWireError(overTheWire(new contracts.RateLimitedError('limiter/dev', 1500)));
     expect(back).toBeInstanceOf(contracts.RateLimitedError);
     expect(back).toMatchObject({ code: 'WARREN_RATE_LIMITED', scope: 'limiter/dev', retryAfterMs: 1500, retryable: true });
+  });
+
+  it('fromWireError(toWireError()) rebuilds BudgetExceededError with its period, limit, usage and reset time', () => {
+    const back = fromWireError(
+      overTheWire(new contracts.BudgetExceededError('limiter/dev', 'monthly', 1000, 990, '2027-01-01T00:00:00.000Z')),
+    );
+    expect(back).toBeInstanceOf(contracts.BudgetExceededError);
+    expect(back).toMatchObject({
+      code: 'WARREN_BUDGET_EXCEEDED',
+      scope: 'limiter/dev',
+      period: 'monthly',
+      limit: 1000,
+      used: 990,
+      resetsAt: '2027-01-01T00:00:00.000Z',
+      retryable: false,
+    });
   });
 
   it('fromWireError(toWireError()) rebuilds UnknownActorTypeError and UnknownMessageTypeError', () => {

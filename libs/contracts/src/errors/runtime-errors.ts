@@ -136,3 +136,22 @@ export class RateLimitedError extends WarrenRuntimeError {
     super(`rate limit of ${scope} reached; retry in ${retryAfterMs} ms`, WARREN_ERROR_CODES.RATE_LIMITED, { retryable: true });
   }
 }
+
+/**
+ * `WARREN_BUDGET_EXCEEDED`: a tenant's daily or monthly token budget is used up. Not retryable
+ * (waiting seconds does not help; `resetsAt`, an ISO-8601 UTC time, says when the period ends).
+ * `used` is what was settled in the period so far; the refused request would have cost more than
+ * `limit - used`.
+ */
+export class BudgetExceededError extends WarrenRuntimeError {
+  constructor(
+    /** The limiter, `limiter/<tenant>`. */
+    readonly scope: string,
+    readonly period: 'daily' | 'monthly',
+    readonly limit: number,
+    readonly used: number,
+    readonly resetsAt: string,
+  ) {
+    super(`${period} token budget of ${scope} used up (${used} of ${limit}); resets at ${resetsAt}`, WARREN_ERROR_CODES.BUDGET_EXCEEDED);
+  }
+}

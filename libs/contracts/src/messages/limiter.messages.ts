@@ -2,8 +2,11 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Message } from './message.decorator';
 
 /**
- * Asks `limiter/<tenant>` to admit one request costing `tokens` (estimated). The reply is a
- * `LimiterGrant`, or a `RateLimitedError` (`WARREN_RATE_LIMITED`, with `retryAfterMs`).
+ * Asks `limiter/<tenant>` to admit (reserve) one request costing `tokens`: the counted prompt
+ * plus the most output it may produce. The reply is a `LimiterGrant`, a `RateLimitedError`
+ * (`WARREN_RATE_LIMITED`, with `retryAfterMs`; in queue mode only after the tenant's queue
+ * timeout) or a `BudgetExceededError` (`WARREN_BUDGET_EXCEEDED`). The reservation counts
+ * against the buckets and the budgets until a `LimiterSettle` corrects it to the real usage.
  */
 @Message('warren.limiter.acquire')
 export class LimiterAcquire {
@@ -17,4 +20,19 @@ export interface LimiterGrant {
   granted: true;
   remainingRequests: number;
   remainingTokens: number;
+  /** How long the request waited in the tenant's queue (queue mode), in ms. */
+  queuedMs?: number;
+}
+
+/**
+ * Tells `limiter/<tenant>` what a granted request really used: `used - reserved` tokens are
+ * charged (more than reserved) or refunded (less) to the tokens bucket and the budgets. The
+ * message carries both numbers, so the limiter keeps no reservation table (a limiter that
+ * restarted between the two still settles right). A turn that was interrupted or failed after
+ * its grant settles what it used (the prompt and what was streamed), 0 when the model never ran.
+ */
+@Message('warren.limiter.settle')
+export class LimiterSettle {
+  @IsInt() @Min(0) @Max(10_000_000) reserved!: number;
+  @IsInt() @Min(0) @Max(10_000_000) used!: number;
 }

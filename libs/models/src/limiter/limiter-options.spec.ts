@@ -3,13 +3,25 @@ import { capacitiesOf, LIMITER_DEFAULTS, limitsOf, resolveLimiterOptions } from 
 
 describe('resolveLimiterOptions()', () => {
   it('fills the defaults', () => {
-    expect(resolveLimiterOptions()).toEqual({ requestsPerMinute: 600, tokensPerMinute: 200_000, burst: 1, tenants: {} });
+    expect(resolveLimiterOptions()).toEqual({
+      requestsPerMinute: 600,
+      tokensPerMinute: 200_000,
+      burst: 1,
+      dailyTokens: 0,
+      monthlyTokens: 0,
+      mode: 'refuse',
+      queueTimeoutMs: 5000,
+      maxQueued: 1000,
+      budgetFlushMs: 1000,
+      tenants: {},
+    });
   });
 
   it('applies per-tenant overrides over the defaults', () => {
     const o = resolveLimiterOptions({ requestsPerMinute: 100, tenants: { acme: { tokensPerMinute: 5000 } } });
-    expect(limitsOf(o, 'acme')).toEqual({ requestsPerMinute: 100, tokensPerMinute: 5000, burst: 1 });
-    expect(limitsOf(o, 'other')).toEqual({ requestsPerMinute: 100, tokensPerMinute: 200_000, burst: 1 });
+    const rest = { dailyTokens: 0, monthlyTokens: 0, mode: 'refuse', queueTimeoutMs: 5000, maxQueued: 1000 };
+    expect(limitsOf(o, 'acme')).toEqual({ requestsPerMinute: 100, tokensPerMinute: 5000, burst: 1, ...rest });
+    expect(limitsOf(o, 'other')).toEqual({ requestsPerMinute: 100, tokensPerMinute: 200_000, burst: 1, ...rest });
   });
 
   it('sizes buckets as burst × per-minute rate', () => {
@@ -44,5 +56,30 @@ describe('resolveLimiterOptions()', () => {
     o.tenants.acme.requestsPerMinute = 7;
     expect(raw.tenants.acme.requestsPerMinute).toBe(5);
     expect(LIMITER_DEFAULTS.tenants).toEqual({});
+  });
+
+  it('takes budgets, mode and queue timeout per tenant', () => {
+    const o = resolveLimiterOptions({
+      tenants: { acme: { dailyTokens: 10_000, monthlyTokens: 200_000, mode: 'queue', queueTimeoutMs: 3000 } },
+    });
+    expect(limitsOf(o, 'acme')).toMatchObject({ dailyTokens: 10_000, monthlyTokens: 200_000, mode: 'queue', queueTimeoutMs: 3000 });
+    expect(limitsOf(o, 'other')).toMatchObject({ dailyTokens: 0, mode: 'refuse' });
+  });
+
+  it('refuses bad budgets, modes and queue settings, naming the key', () => {
+    expect(() => resolveLimiterOptions({ dailyTokens: -1 })).toThrow(/limiter\.dailyTokens/);
+    expect(() => resolveLimiterOptions({ tenants: { acme: { monthlyTokens: 1.5 } } })).toThrow(/limiter\.tenants\.acme\.monthlyTokens/);
+    expect(() => resolveLimiterOptions({ mode: 'wait' as never })).toThrow(/limiter\.mode: must be refuse or queue/);
+    expect(() => resolveLimiterOptions({ maxQueued: 0 })).toThrow(/limiter\.maxQueued/);
+    expect(() => resolveLimiterOptions({ budgetFlushMs: 5 })).toThrow(/limiter\.budgetFlushMs/);
+  });
+
+  it('refuses a queue timeout the asker would not wait for', () => {
+    expect(() => resolveLimiterOptions({ tenants: { acme: { mode: 'queue', queueTimeoutMs: 9500 } } }, { askTimeoutMs: 10_000 })).toThrow(
+      /limiter\.tenants\.acme\.queueTimeoutMs: must be at least 1000 ms below runtime\.askTimeoutMs \(10000\)/,
+    );
+    expect(() => resolveLimiterOptions({ mode: 'queue', queueTimeoutMs: 9000 }, { askTimeoutMs: 10_000 })).not.toThrow();
+    // Refuse mode never waits, so its (unused) timeout is not compared.
+    expect(() => resolveLimiterOptions({ queueTimeoutMs: 60_000 }, { askTimeoutMs: 10_000 })).not.toThrow();
   });
 });

@@ -3,11 +3,14 @@ import { InvalidOptionsError } from '@warren/contracts';
 /** Nest injection token of the limiter's resolved {@link LimiterOptions}. */
 export const LIMITER_OPTIONS = Symbol('warren:limiter-options');
 
+/** What a tenant's limiter does with a request its buckets cannot admit now. */
+export type LimiterMode = 'refuse' | 'queue';
+
 /** The limits of one tenant. */
 export interface TenantLimits {
   /** Requests admitted per minute (the refill rate of the requests bucket). */
   requestsPerMinute: number;
-  /** Tokens (prompt estimate + max output) admitted per minute (the refill rate of the tokens bucket). */
+  /** Tokens (counted prompt + max output, settled to the real usage) per minute (the tokens bucket's refill rate). */
   tokensPerMinute: number;
   /**
    * Bucket capacity as a multiple of the per-minute rate: 1 lets a tenant spend a whole
@@ -15,7 +18,20 @@ export interface TenantLimits {
    * more than a bucket's capacity is refused for good (`WARREN_LIMITER_CAPACITY_EXCEEDED`).
    */
   burst: number;
+  /** Tokens per UTC day (settled usage); 0 = unlimited. Over it: `WARREN_BUDGET_EXCEEDED`. */
+  dailyTokens: number;
+  /** Tokens per UTC calendar month (settled usage); 0 = unlimited. */
+  monthlyTokens: number;
+  /** `refuse` answers `WARREN_RATE_LIMITED` at once; `queue` lets the request wait (FIFO) up to `queueTimeoutMs`. */
+  mode: LimiterMode;
+  /** Queue mode: longest wait before `WARREN_RATE_LIMITED`; below `runtime.askTimeoutMs` (the session's ask). */
+  queueTimeoutMs: number;
+  /** Queue mode: most requests waiting per tenant; one more is refused at once (nothing waits unbounded). */
+  maxQueued: number;
 }
+
+/** The limits that size a tenant's buckets. */
+export type BucketLimits = Pick<TenantLimits, 'requestsPerMinute' | 'tokensPerMinute' | 'burst'>;
 
 /** Options of the `limiter/<tenant>` actor; each documented with its default. */
 export interface LimiterOptions extends TenantLimits {
@@ -25,6 +41,21 @@ export interface LimiterOptions extends TenantLimits {
   tokensPerMinute: number;
   /** @default 1 */
   burst: number;
+  /** @default 0 (unlimited) */
+  dailyTokens: number;
+  /** @default 0 (unlimited) */
+  monthlyTokens: number;
+  /** @default 'refuse' */
+  mode: LimiterMode;
+  /** @default 5000 */
+  queueTimeoutMs: number;
+  /** @default 1000 */
+  maxQueued: number;
+  /**
+   * Budget usage is saved at most this often per tenant (batched, not per request): a crash
+   * forgives at most the usage of the last `budgetFlushMs` (plus one store write). @default 1000
+   */
+  budgetFlushMs: number;
   /** Per-tenant overrides of the limits above; missing keys fall back to them. @default {} */
   tenants: Record<string, Partial<TenantLimits>>;
 }
@@ -34,19 +65,44 @@ export const LIMITER_DEFAULTS: Readonly<LimiterOptions> = Object.freeze({
   requestsPerMinute: 600,
   tokensPerMinute: 200_000,
   burst: 1,
+  dailyTokens: 0,
+  monthlyTokens: 0,
+  mode: 'refuse' as LimiterMode,
+  queueTimeoutMs: 5000,
+  maxQueued: 1000,
+  budgetFlushMs: 1000,
   tenants: Object.freeze({}) as Record<string, Partial<TenantLimits>>,
 });
 
-const LIMIT_KEYS = ['requestsPerMinute', 'tokensPerMinute', 'burst'] as const;
+/** What the limits are checked against besides themselves. */
+export interface LimiterContext {
+  /** The runtime's ask timeout (`runtime.askTimeoutMs`): a queued request must be answered before the asker gives up. */
+  askTimeoutMs?: number;
+}
+
+/** Margin between the longest queue wait and the asker's timeout, for the reply's trip back. */
+export const QUEUE_REPLY_MARGIN_MS = 1000;
+
+const LIMIT_KEYS = [
+  'requestsPerMinute',
+  'tokensPerMinute',
+  'burst',
+  'dailyTokens',
+  'monthlyTokens',
+  'mode',
+  'queueTimeoutMs',
+  'maxQueued',
+] as const;
 const KNOWN = new Set(Object.keys(LIMITER_DEFAULTS));
 const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Fills defaults (`??`, so a deliberate 0 is checked, not replaced), rejects unknown keys,
  * wrong types and limits whose buckets could not hold one request, with an
- * `InvalidOptionsError` naming the key (`limiter.tenants.acme.tokensPerMinute`). `raw` may come from YAML.
+ * `InvalidOptionsError` naming the key (`limiter.tenants.acme.tokensPerMinute`). `raw` may come
+ * from YAML. With `context.askTimeoutMs`, a `queueTimeoutMs` the asker would not wait for is refused.
  */
-export function resolveLimiterOptions(raw: Partial<LimiterOptions> = {}): LimiterOptions {
+export function resolveLimiterOptions(raw: Partial<LimiterOptions> = {}, context: LimiterContext = {}): LimiterOptions {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidOptionsError('limiter', 'must be an object');
   for (const key of Object.keys(raw)) if (!KNOWN.has(key)) throw new InvalidOptionsError(`limiter.${key}`, 'is not a limiter option');
   const d = LIMITER_DEFAULTS;
@@ -54,8 +110,16 @@ export function resolveLimiterOptions(raw: Partial<LimiterOptions> = {}): Limite
     requestsPerMinute: raw.requestsPerMinute ?? d.requestsPerMinute,
     tokensPerMinute: raw.tokensPerMinute ?? d.tokensPerMinute,
     burst: raw.burst ?? d.burst,
+    dailyTokens: raw.dailyTokens ?? d.dailyTokens,
+    monthlyTokens: raw.monthlyTokens ?? d.monthlyTokens,
+    mode: raw.mode ?? d.mode,
+    queueTimeoutMs: raw.queueTimeoutMs ?? d.queueTimeoutMs,
+    maxQueued: raw.maxQueued ?? d.maxQueued,
   };
-  checkLimits(base, 'limiter');
+  checkLimits(base, 'limiter', context);
+  const budgetFlushMs = raw.budgetFlushMs ?? d.budgetFlushMs;
+  if (!Number.isInteger(budgetFlushMs) || budgetFlushMs < 10 || budgetFlushMs > 60_000)
+    throw new InvalidOptionsError('limiter.budgetFlushMs', `must be an integer from 10 to 60000 (got ${budgetFlushMs})`);
   const rawTenants = raw.tenants ?? d.tenants;
   if (rawTenants === null || typeof rawTenants !== 'object' || Array.isArray(rawTenants))
     throw new InvalidOptionsError('limiter.tenants', 'must be a map of tenant → limits');
@@ -67,10 +131,10 @@ export function resolveLimiterOptions(raw: Partial<LimiterOptions> = {}): Limite
       throw new InvalidOptionsError(path, 'must be an object of limits');
     for (const key of Object.keys(override))
       if (!(LIMIT_KEYS as readonly string[]).includes(key)) throw new InvalidOptionsError(`${path}.${key}`, 'is not a tenant limit');
-    checkLimits({ ...base, ...override }, path);
+    checkLimits({ ...base, ...override }, path, context);
     tenants[tenant] = { ...override };
   }
-  return { ...base, tenants };
+  return { ...base, budgetFlushMs, tenants };
 }
 
 /** The effective limits of `tenant`: its overrides over the defaults. */
@@ -80,15 +144,20 @@ export function limitsOf(options: LimiterOptions, tenant: string): TenantLimits 
     requestsPerMinute: o?.requestsPerMinute ?? options.requestsPerMinute,
     tokensPerMinute: o?.tokensPerMinute ?? options.tokensPerMinute,
     burst: o?.burst ?? options.burst,
+    dailyTokens: o?.dailyTokens ?? options.dailyTokens,
+    monthlyTokens: o?.monthlyTokens ?? options.monthlyTokens,
+    mode: o?.mode ?? options.mode,
+    queueTimeoutMs: o?.queueTimeoutMs ?? options.queueTimeoutMs,
+    maxQueued: o?.maxQueued ?? options.maxQueued,
   };
 }
 
 /** Bucket capacities of a tenant's limits: `burst × perMinute`. */
-export function capacitiesOf(limits: TenantLimits): { requests: number; tokens: number } {
+export function capacitiesOf(limits: BucketLimits): { requests: number; tokens: number } {
   return { requests: limits.requestsPerMinute * limits.burst, tokens: limits.tokensPerMinute * limits.burst };
 }
 
-function checkLimits(limits: TenantLimits, path: string): void {
+function checkLimits(limits: TenantLimits, path: string, context: LimiterContext): void {
   for (const key of ['requestsPerMinute', 'tokensPerMinute'] as const) {
     const v = limits[key];
     if (!Number.isInteger(v) || v < 1) throw new InvalidOptionsError(`${path}.${key}`, `must be a positive integer (got ${v})`);
@@ -98,4 +167,21 @@ function checkLimits(limits: TenantLimits, path: string): void {
   // A requests bucket that cannot hold one request would refuse everything.
   if (capacitiesOf(limits).requests < 1)
     throw new InvalidOptionsError(`${path}.burst`, `× requestsPerMinute must be at least 1 (got ${capacitiesOf(limits).requests})`);
+  for (const key of ['dailyTokens', 'monthlyTokens'] as const) {
+    const v = limits[key];
+    if (!Number.isInteger(v) || v < 0)
+      throw new InvalidOptionsError(`${path}.${key}`, `must be 0 (unlimited) or a positive integer (got ${v})`);
+  }
+  if (limits.mode !== 'refuse' && limits.mode !== 'queue')
+    throw new InvalidOptionsError(`${path}.mode`, `must be refuse or queue (got ${String(limits.mode)})`);
+  if (!Number.isInteger(limits.maxQueued) || limits.maxQueued < 1)
+    throw new InvalidOptionsError(`${path}.maxQueued`, `must be a positive integer (got ${limits.maxQueued})`);
+  const q = limits.queueTimeoutMs;
+  if (!Number.isInteger(q) || q < 1) throw new InvalidOptionsError(`${path}.queueTimeoutMs`, `must be a positive integer (got ${q})`);
+  // The session asks the limiter with the runtime's ask timeout: a longer wait would answer nobody.
+  if (limits.mode === 'queue' && context.askTimeoutMs !== undefined && q + QUEUE_REPLY_MARGIN_MS > context.askTimeoutMs)
+    throw new InvalidOptionsError(
+      `${path}.queueTimeoutMs`,
+      `must be at least ${QUEUE_REPLY_MARGIN_MS} ms below runtime.askTimeoutMs (${context.askTimeoutMs}) (got ${q})`,
+    );
 }

@@ -1,22 +1,44 @@
 import type { ActorContext, DeferredReply } from '@warren/actors';
-import { RateLimitedError } from '@warren/contracts';
+import { BudgetExceededError, RateLimitedError, StateConflictError } from '@warren/contracts';
 import { WarrenMetrics } from '@warren/telemetry';
+import type { BudgetStore } from './budget-store';
 import { LimiterActor } from './limiter.actor';
 import { LimiterCapacityError } from './limiter.errors';
 import { resolveLimiterOptions } from './limiter-options';
+import type { BudgetUsage } from './token-budget';
 
 /** A hand-made context: records deferred replies instead of sending them. */
 function contextFor(tenant: string) {
   const errors: unknown[] = [];
+  const replies: unknown[] = [];
   const ctx = {
     key: tenant,
     self: `limiter/${tenant}`,
     replyLater: (): DeferredReply => ({ messageId: 'm1' }) as DeferredReply,
+    reply: async (_handle: DeferredReply, value: unknown) => {
+      replies.push(value);
+    },
     replyError: async (_handle: DeferredReply, error: unknown) => {
       errors.push(error);
     },
   } as unknown as ActorContext;
-  return { ctx, errors };
+  return { ctx, errors, replies };
+}
+
+/** A budget store in memory with versions, as the actors collection keeps them. */
+function memoryBudgetStore() {
+  const records = new Map<string, { usage: BudgetUsage; version: number }>();
+  const store: BudgetStore & { records: typeof records } = {
+    records,
+    load: async (tenant) => ({ usage: records.get(tenant)?.usage, version: records.get(tenant)?.version ?? 0 }),
+    save: async (tenant, usage, expectedVersion) => {
+      const version = records.get(tenant)?.version ?? 0;
+      if (version !== expectedVersion) throw new StateConflictError(`limiter/${tenant}`, expectedVersion);
+      records.set(tenant, { usage: { ...usage }, version: version + 1 });
+      return version + 1;
+    },
+  };
+  return store;
 }
 
 describe('LimiterActor', () => {
@@ -48,5 +70,86 @@ describe('LimiterActor', () => {
   it('throws LimiterCapacityError for a cost no bucket can hold', async () => {
     const actor = new LimiterActor(options, clock);
     await expect(actor.acquire({ tokens: 1001 }, contextFor('t1').ctx)).rejects.toBeInstanceOf(LimiterCapacityError);
+  });
+
+  it('a settle refunds what a turn reserved and did not use', async () => {
+    const actor = new LimiterActor(resolveLimiterOptions({ tokensPerMinute: 1000 }), clock);
+    const { ctx, errors } = contextFor('t1');
+    expect(await actor.acquire({ tokens: 1000 }, ctx)).toMatchObject({ granted: true, remainingTokens: 0 });
+    expect(await actor.acquire({ tokens: 900 }, ctx)).toBeUndefined();
+    await actor.settle({ reserved: 1000, used: 100 }, ctx);
+    expect(await actor.acquire({ tokens: 900 }, ctx)).toMatchObject({ granted: true, remainingTokens: 0 });
+    expect(errors).toHaveLength(1);
+  });
+
+  it('answers BudgetExceededError when the reservation does not fit the daily budget', async () => {
+    const day = { t: Date.parse('2026-12-01T10:00:00Z'), now: () => day.t };
+    const actor = new LimiterActor(resolveLimiterOptions({ dailyTokens: 1000 }), day);
+    const { ctx, errors } = contextFor('t1');
+    expect(await actor.acquire({ tokens: 600 }, ctx)).toMatchObject({ granted: true });
+    await actor.settle({ reserved: 600, used: 500 }, ctx);
+    expect(await actor.acquire({ tokens: 501 }, ctx)).toBeUndefined();
+    expect(errors[0]).toBeInstanceOf(BudgetExceededError);
+    expect(errors[0]).toMatchObject({ period: 'daily', limit: 1000, used: 500, resetsAt: '2026-12-02T00:00:00.000Z' });
+    expect(await actor.acquire({ tokens: 500 }, ctx)).toMatchObject({ granted: true });
+  });
+
+  it('saves budget usage in batches and finds it again after a restart', async () => {
+    jest.useFakeTimers();
+    try {
+      const day = { t: Date.parse('2026-12-01T10:00:00Z'), now: () => day.t };
+      const store = memoryBudgetStore();
+      const options = resolveLimiterOptions({ dailyTokens: 1000, budgetFlushMs: 500 });
+      const first = new LimiterActor(options, day, undefined, store);
+      const { ctx } = contextFor('t1');
+      for (let i = 0; i < 4; i++) await first.acquire({ tokens: 100 }, ctx);
+      expect(store.records.size).toBe(0); // not saved per request
+      await jest.advanceTimersByTimeAsync(500);
+      expect(store.records.get('t1')).toEqual({ usage: { day: '2026-12-01', dayUsed: 400, month: '2026-12', monthUsed: 400 }, version: 1 });
+      const second = new LimiterActor(options, day, undefined, store);
+      const next = contextFor('t1');
+      expect(await second.acquire({ tokens: 601 }, next.ctx)).toBeUndefined();
+      expect(next.errors[0]).toMatchObject({ code: 'WARREN_BUDGET_EXCEEDED', used: 400 });
+      // The first activation saves late (a hand-over): its unsaved usage is added, not lost or overwriting.
+      await first.acquire({ tokens: 50 }, ctx);
+      await second.acquire({ tokens: 10 }, next.ctx);
+      await second.flushBudgets();
+      await first.flushBudgets(); // conflict → reload → adds its 50
+      await first.flushBudgets();
+      expect(store.records.get('t1')?.usage.dayUsed).toBe(460);
+      await first.onModuleDestroy();
+      await second.onModuleDestroy();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('queue mode: answers waiters later in FIFO order when capacity is back, and times out the rest', async () => {
+    jest.useFakeTimers();
+    try {
+      const qc = { t: 0, now: () => qc.t };
+      const options = resolveLimiterOptions({ requestsPerMinute: 60, burst: 1 / 60, mode: 'queue', queueTimeoutMs: 2500 });
+      const actor = new LimiterActor(options, qc);
+      const { ctx, errors, replies } = contextFor('t1');
+      expect(await actor.acquire({ tokens: 1 }, ctx)).toMatchObject({ granted: true }); // bucket of 1 request, 1/s
+      expect(await actor.acquire({ tokens: 2 }, ctx)).toBeUndefined(); // waits
+      expect(await actor.acquire({ tokens: 3 }, ctx)).toBeUndefined();
+      expect(await actor.acquire({ tokens: 4 }, ctx)).toBeUndefined();
+      expect(replies).toEqual([]);
+      qc.t = 1000;
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(replies).toEqual([expect.objectContaining({ granted: true, queuedMs: 1000 })]);
+      qc.t = 2000;
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(replies).toHaveLength(2);
+      qc.t = 2500; // the third waiter's deadline: refused, not admitted
+      await jest.advanceTimersByTimeAsync(500);
+      expect(replies).toHaveLength(2);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(RateLimitedError);
+      await actor.onModuleDestroy();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -1,65 +1,205 @@
-import { Inject, Optional } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
-import { LimiterAcquire, type LimiterGrant, RateLimitedError } from '@warren/contracts';
+import { LimiterAcquire, type LimiterGrant, LimiterSettle, RateLimitedError } from '@warren/contracts';
 import { WarrenMetrics } from '@warren/telemetry';
-import { LIMITER_OPTIONS, type LimiterOptions, limitsOf } from './limiter-options';
+import { TenantBudgetBook } from './budget-book';
+import { type BudgetStore, LIMITER_BUDGET_STORE } from './budget-store';
+import { LIMITER_OPTIONS, type LimiterOptions, limitsOf, type TenantLimits } from './limiter-options';
 import { TenantBuckets } from './tenant-buckets';
 import { type Clock, SYSTEM_CLOCK } from './token-bucket';
+import { WaitQueue } from './wait-queue';
 
 /** Nest injection token of the limiter's clock (tests); the wall clock when not provided. */
 export const LIMITER_CLOCK = Symbol('warren:limiter-clock');
 
-/** Idle (full) buckets are forgotten every this many acquires, so memory follows active tenants. */
+/** Idle tenants (full buckets, nobody waiting, budget saved) are forgotten every this many messages. */
 const SWEEP_EVERY = 1000;
 
+/** How a queued request is answered later (its deferred reply). */
+interface Answer {
+  grant(value: LimiterGrant): Promise<void>;
+  fail(error: Error): Promise<void>;
+}
+
+/** Everything the limiter holds for one tenant. */
+interface TenantLimiter {
+  tenant: string;
+  scope: string;
+  limits: TenantLimits;
+  buckets: TenantBuckets;
+  book: TenantBudgetBook;
+  queue: WaitQueue<Answer>;
+  timer?: NodeJS.Timeout;
+}
+
 /**
- * `limiter/<tenant>`: a per-tenant token bucket for requests/minute and tokens/minute.
+ * `limiter/<tenant>`: token-cost-aware admission of a tenant's turns.
  *
- * An entity actor, so the runtime runs one activation per tenant in the cluster (single
- * active consumer shards) and one message at a time: no races, no Redis. It is stateless
- * (no store round trip per ask); the buckets live in memory in this singleton, keyed by
- * tenant. A crash or a shard hand-over forgets recent usage, which only forgives; the
- * cost-aware limiter of issue 6 will save budgets durably. A redelivered ask is charged
- * again (stateless entities keep no processed ids), which only over-charges.
+ * - **Buckets** (requests/minute, tokens/minute) in memory. A turn reserves its estimated cost
+ *   (`LimiterAcquire`: counted prompt + max output); after the reply it tells `LimiterSettle`
+ *   with the real usage, which refunds or charges the difference.
+ * - **Budgets** (tokens per UTC day / month, `dailyTokens` / `monthlyTokens`): checked and charged
+ *   with the reservation, corrected by the settle, saved in batches at most every `budgetFlushMs`
+ *   ({@link TenantBudgetBook}); a crash forgives at most that much settled usage. Over a budget
+ *   the answer is `BudgetExceededError` (`WARREN_BUDGET_EXCEEDED`).
+ * - **Refuse or queue** per tenant (`mode`). Refuse answers `RateLimitedError` at once. Queue
+ *   keeps the ask's deferred reply (`ctx.replyLater()`) in a FIFO and returns, so the mailbox
+ *   goes on (settles arrive and refill the bucket); a timer in this process and every settle
+ *   drain the FIFO. Past `queueTimeoutMs` the answer is `RateLimitedError`.
  *
- * `LimiterAcquire` must be asked. A refusal is answered with `RateLimitedError`
- * (`WARREN_RATE_LIMITED`, `retryAfterMs`) through a deferred reply, not thrown: the entity
- * runtime retries a thrown retryable error in place (holding the mailbox) and a refusal is
- * an answer, not a failure. A cost above a bucket's capacity throws `LimiterCapacityError`
- * (not retryable, answered at once).
+ * An entity actor: one activation per tenant in the cluster (single active consumer shards)
+ * and one message at a time, so no two acquires race (no over-admission, no Redis). The timer
+ * that drains the queue runs between messages on the same event loop and its bucket arithmetic
+ * is synchronous, so it cannot interleave with a handler's either. The entity is stateless for
+ * the runtime (no store round trip per ask; budgets are saved by the book, in the otherwise
+ * unused record of `limiter/<tenant>`). A redelivered ask or settle is applied again (no
+ * processed ids), which only over-charges (or, for a settle's refund, forgives one turn).
+ *
+ * Scope: one limiter per tenant; per-user limits are not built (a tenant's users share its
+ * buckets and budgets). A refusal is an answer, never a thrown error: the entity runtime
+ * retries a thrown retryable error in place (holding the mailbox). A cost above a bucket's
+ * capacity throws `LimiterCapacityError` (not retryable, answered at once).
  */
 @Actor('limiter', { stateless: true })
-export class LimiterActor {
-  private readonly buckets = new Map<string, TenantBuckets>();
-  private acquires = 0;
+export class LimiterActor implements OnModuleDestroy {
+  private readonly tenants = new Map<string, Promise<TenantLimiter>>();
+  private readonly logger = new Logger('LimiterActor');
+  private messages = 0;
 
   constructor(
     @Inject(LIMITER_OPTIONS) private readonly options: LimiterOptions,
     @Optional() @Inject(LIMITER_CLOCK) private readonly clock: Clock = SYSTEM_CLOCK,
     @Optional() private readonly metrics?: WarrenMetrics,
+    @Optional() @Inject(LIMITER_BUDGET_STORE) private readonly budgetStore?: BudgetStore,
   ) {}
 
   @Handle(LimiterAcquire)
   async acquire(msg: LimiterAcquire, ctx: ActorContext): Promise<LimiterGrant | undefined> {
-    const result = this.bucketsOf(ctx.key, ctx.self).acquire(msg.tokens, msg.requests ?? 1);
-    if (result.granted) return result;
-    this.metrics?.limiterRejected(ctx.key);
+    const t = await this.tenantOf(ctx.key, ctx.self);
+    const tokens = msg.tokens;
+    const requests = msg.requests ?? 1;
+    const wait = t.buckets.waitMs(tokens, requests); // throws LimiterCapacityError
+    const over = t.book.budget.check(tokens);
+    if (over) return this.refuse(ctx, over);
+    if (t.queue.length === 0 && wait === 0) return this.admit(t, tokens, requests);
+    if (t.limits.mode === 'refuse' || t.queue.length >= t.limits.maxQueued) {
+      this.metrics?.limiterRejected(ctx.key);
+      return this.refuse(ctx, new RateLimitedError(ctx.self, Math.max(wait, 1)));
+    }
     const handle = ctx.replyLater();
-    await ctx.replyError(handle, new RateLimitedError(ctx.self, result.retryAfterMs));
+    const now = this.clock.now();
+    t.queue.push({
+      tokens,
+      requests,
+      since: now,
+      deadline: now + t.limits.queueTimeoutMs,
+      handle: { grant: (v) => ctx.reply(handle, v), fail: (e) => ctx.replyError(handle, e) },
+    });
+    this.drain(t);
     return undefined;
   }
 
-  private bucketsOf(tenant: string, scope: string): TenantBuckets {
-    if (++this.acquires % SWEEP_EVERY === 0) this.sweep();
-    let b = this.buckets.get(tenant);
-    if (!b) {
-      b = new TenantBuckets(scope, limitsOf(this.options, tenant), this.clock ?? SYSTEM_CLOCK);
-      this.buckets.set(tenant, b);
-    }
-    return b;
+  @Handle(LimiterSettle)
+  async settle(msg: LimiterSettle, ctx: ActorContext): Promise<void> {
+    const t = await this.tenantOf(ctx.key, ctx.self);
+    const delta = msg.used - msg.reserved;
+    t.buckets.settle(delta);
+    t.book.charge(delta);
+    if (delta < 0 && t.queue.length > 0) this.drain(t);
   }
 
-  private sweep(): void {
-    for (const [tenant, b] of this.buckets) if (b.isIdle()) this.buckets.delete(tenant);
+  /** Answers every waiter `WARREN_RATE_LIMITED` (its asker may retry elsewhere) and saves the budgets. */
+  async onModuleDestroy(): Promise<void> {
+    const all = await Promise.allSettled([...this.tenants.values()]);
+    const saves: Promise<void>[] = [];
+    for (const r of all) {
+      if (r.status !== 'fulfilled') continue;
+      const t = r.value;
+      if (t.timer) clearTimeout(t.timer);
+      for (const w of t.queue.clear()) w.handle.fail(new RateLimitedError(t.scope, 1000)).catch(() => undefined);
+      saves.push(t.book.flush().finally(() => t.book.close()));
+    }
+    await Promise.allSettled(saves);
+  }
+
+  /** Saves every tenant's unsaved budget usage now (tests, shutdown). */
+  async flushBudgets(): Promise<void> {
+    for (const p of this.tenants.values()) await (await p).book.flush();
+  }
+
+  private admit(t: TenantLimiter, tokens: number, requests: number): LimiterGrant {
+    const r = t.buckets.acquire(tokens, requests);
+    // Only called after waitMs() said 0 within the same synchronous step.
+    if (!r.granted) throw new Error('limiter invariant broken: a checked acquire was refused');
+    t.book.charge(tokens);
+    return r;
+  }
+
+  private async refuse(ctx: ActorContext, error: Error): Promise<undefined> {
+    await ctx.replyError(ctx.replyLater(), error);
+    return undefined;
+  }
+
+  /** Admits waiting heads while capacity lasts, answers expired ones, and sets the timer for the next look. */
+  private drain(t: TenantLimiter): void {
+    if (t.timer) clearTimeout(t.timer);
+    t.timer = undefined;
+    const now = this.clock.now();
+    const { outcomes, nextCheckMs } = t.queue.drain<LimiterGrant>(now, (w) => {
+      const over = t.book.budget.check(w.tokens);
+      if (over) return { error: over };
+      const wait = t.buckets.waitMs(w.tokens, w.requests);
+      if (wait > 0) return { waitMs: wait };
+      return { granted: { ...this.admit(t, w.tokens, w.requests), queuedMs: now - w.since } };
+    });
+    for (const o of outcomes) {
+      let sent: Promise<void>;
+      if ('admitted' in o) sent = o.waiter.handle.grant(o.admitted);
+      else if ('refused' in o) sent = o.waiter.handle.fail(o.refused);
+      else {
+        this.metrics?.limiterRejected(t.tenant);
+        sent = o.waiter.handle.fail(new RateLimitedError(t.scope, Math.max(1, t.buckets.waitMs(o.waiter.tokens, o.waiter.requests))));
+      }
+      sent.catch((err: Error) => this.logger.warn(`${t.scope}: a deferred reply was not sent: ${err.message}`));
+    }
+    if (nextCheckMs !== undefined) {
+      t.timer = setTimeout(() => this.drain(t), nextCheckMs);
+      t.timer.unref();
+    }
+  }
+
+  private tenantOf(tenant: string, scope: string): Promise<TenantLimiter> {
+    if (++this.messages % SWEEP_EVERY === 0) void this.sweep();
+    let p = this.tenants.get(tenant);
+    if (!p) {
+      p = this.open(tenant, scope);
+      this.tenants.set(tenant, p);
+      p.catch(() => this.tenants.delete(tenant)); // a failed load is tried again by the next message
+    }
+    return p;
+  }
+
+  private async open(tenant: string, scope: string): Promise<TenantLimiter> {
+    const limits = limitsOf(this.options, tenant);
+    const book = await TenantBudgetBook.open({
+      tenant,
+      scope,
+      limits,
+      clock: this.clock,
+      store: this.budgetStore,
+      flushMs: this.options.budgetFlushMs,
+      logger: this.logger,
+    });
+    return { tenant, scope, limits, buckets: new TenantBuckets(scope, limits, this.clock), book, queue: new WaitQueue() };
+  }
+
+  private async sweep(): Promise<void> {
+    for (const [tenant, p] of this.tenants) {
+      const t = await p.catch(() => undefined);
+      if (t && t.queue.length === 0 && t.buckets.isIdle() && !t.book.dirty) {
+        t.book.close();
+        this.tenants.delete(tenant);
+      }
+    }
   }
 }

@@ -79,3 +79,21 @@ describe('isLimiterCapacityError()', () => {
     expect(isLimiterCapacityError('WARREN_LIMITER_CAPACITY_EXCEEDED')).toBe(false);
   });
 });
+
+describe('TenantBuckets.settle()', () => {
+  it('a turn reserving 1000 and using 100 leaves room for the next', () => {
+    const b = new TenantBuckets('limiter/t1', { requestsPerMinute: 10, tokensPerMinute: 1000, burst: 1 }, fakeClock());
+    expect(b.acquire(1000).granted).toBe(true);
+    expect(b.acquire(1000).granted).toBe(false);
+    b.settle(100 - 1000);
+    expect(b.acquire(900)).toEqual({ granted: true, remainingRequests: 8, remainingTokens: 0 });
+  });
+
+  it('charges usage above the reservation, so the next request waits it out', () => {
+    const clock = fakeClock();
+    const b = new TenantBuckets('limiter/t1', { requestsPerMinute: 10, tokensPerMinute: 600, burst: 1 }, clock);
+    expect(b.acquire(600).granted).toBe(true);
+    b.settle(60); // used 660
+    expect(b.acquire(10)).toEqual({ granted: false, retryAfterMs: 7000 }); // 70 tokens at 10/s
+  });
+});

@@ -1,6 +1,6 @@
 import type { LimiterGrant } from '@warren/contracts';
 import { LimiterCapacityError } from './limiter.errors';
-import { capacitiesOf, type TenantLimits } from './limiter-options';
+import { type BucketLimits, capacitiesOf } from './limiter-options';
 import { type Clock, SYSTEM_CLOCK, TokenBucket } from './token-bucket';
 
 /** The outcome of {@link TenantBuckets.acquire}: a grant, or how long until it would be one. */
@@ -14,7 +14,7 @@ export class TenantBuckets {
   constructor(
     /** `limiter/<tenant>`, named in errors. */
     readonly scope: string,
-    limits: TenantLimits,
+    limits: BucketLimits,
     clock: Clock = SYSTEM_CLOCK,
   ) {
     const capacity = capacitiesOf(limits);
@@ -23,20 +23,37 @@ export class TenantBuckets {
   }
 
   /**
+   * Ms until both buckets hold `requests` requests costing `tokens` (0: now), taking nothing.
+   * @throws LimiterCapacityError when the cost exceeds a bucket's capacity (waiting never helps).
+   */
+  waitMs(tokens: number, requests = 1): number {
+    if (requests > this.requests.capacity) throw new LimiterCapacityError(this.scope, 'requests', requests, this.requests.capacity);
+    if (tokens > this.tokens.capacity) throw new LimiterCapacityError(this.scope, 'tokens', tokens, this.tokens.capacity);
+    return Math.max(this.requests.msUntil(requests), this.tokens.msUntil(tokens));
+  }
+
+  /**
    * Admits `requests` requests costing `tokens` when both buckets hold enough now, taking
    * from both; otherwise takes from neither and says when both would hold enough.
    * @throws LimiterCapacityError when the cost exceeds a bucket's capacity (waiting never helps).
    */
   acquire(tokens: number, requests = 1): AcquireResult {
-    if (requests > this.requests.capacity) throw new LimiterCapacityError(this.scope, 'requests', requests, this.requests.capacity);
-    if (tokens > this.tokens.capacity) throw new LimiterCapacityError(this.scope, 'tokens', tokens, this.tokens.capacity);
-    const wait = Math.max(this.requests.msUntil(requests), this.tokens.msUntil(tokens));
+    const wait = this.waitMs(tokens, requests);
     if (wait > 0) return { granted: false, retryAfterMs: wait };
     const r = this.requests.tryTake(requests);
     const t = this.tokens.tryTake(tokens);
     // Both were checked just above; time only moves forward since, so the buckets hold at least as much.
     if (!r.taken || !t.taken) throw new Error('token bucket invariant broken: a checked take failed');
     return { granted: true, remainingRequests: Math.floor(r.remaining), remainingTokens: Math.floor(t.remaining) };
+  }
+
+  /**
+   * Corrects a reservation to the real usage: `delta = used - reserved` tokens are charged
+   * (positive, possibly into debt) or refunded (negative, up to the capacity). Requests stay counted.
+   */
+  settle(delta: number): void {
+    if (delta > 0) this.tokens.charge(delta);
+    else if (delta < 0) this.tokens.refund(-delta);
   }
 
   /** True when both buckets are full: the same as new buckets, so they can be forgotten. */

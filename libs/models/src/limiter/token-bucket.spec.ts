@@ -66,3 +66,18 @@ describe('TokenBucket', () => {
     expect(() => new TokenBucket(Number.NaN, 1)).toThrow(RangeError);
   });
 });
+
+describe('TokenBucket settle', () => {
+  it('refunds up to the capacity and charges into debt', () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(1000, 0.001, clock); // 1 per second
+    bucket.tryTake(1000);
+    bucket.refund(900); // reserved 1000, used 100
+    expect(bucket.available()).toBe(900);
+    bucket.refund(5000);
+    expect(bucket.available()).toBe(1000);
+    bucket.charge(1500); // used 1500 more than reserved
+    expect(bucket.available()).toBe(-500);
+    expect(bucket.msUntil(1)).toBe(501_000);
+  });
+});

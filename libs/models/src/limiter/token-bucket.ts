@@ -59,6 +59,21 @@ export class TokenBucket {
     return { taken: true, remaining: this.level };
   }
 
+  /** Gives back `n` tokens (a settle's refund), never above the capacity. */
+  refund(n: number): void {
+    this.refill();
+    this.level = Math.min(this.capacity, this.level + n);
+  }
+
+  /**
+   * Takes `n` tokens whether or not they are there (a settle's extra charge for usage already
+   * spent): the level may go below 0, a debt the next requests wait out while it refills.
+   */
+  charge(n: number): void {
+    this.refill();
+    this.level -= n;
+  }
+
   private refill(): void {
     const now = this.clock.now();
     const elapsed = now - this.updatedAt;
