@@ -28,6 +28,8 @@ export { ModelWorkerActor } from './model-worker.actor';
 export { OpenAiCompatibleEndpoint } from './openai/openai-compatible.endpoint';
 export type { OpenAiEndpointOptions } from './openai/openai-endpoint-options';
 export { ENDPOINT_NAME_PATTERN, OPENAI_ENDPOINT_DEFAULTS, resolveOpenAiEndpointOptions } from './openai/openai-endpoint-options';
+export type { RateLimitedModelError } from './openai/openai-error-classifier';
+export { retryAfterMsOf } from './openai/openai-error-classifier';
 export type { EnsembleAnswer } from './router/ensemble-pick';
 export { judgedAnswer, judgePrompt, pickAnswer, voteKey } from './router/ensemble-pick';
 export type { NextEndpoint } from './router/fallback-chain';

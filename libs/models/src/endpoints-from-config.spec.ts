@@ -1,0 +1,53 @@
+import { InvalidOptionsError } from '@warren/contracts';
+import { endpointsFromConfig, type ModelsConfigInput } from './endpoints-from-config';
+import { LocalModel } from './local/local-model.endpoint';
+import { OpenAiCompatibleEndpoint } from './openai/openai-compatible.endpoint';
+
+const local = { latencyMs: 0, perDeltaMs: 0, failureRate: 0, contextWindow: 8192 };
+const config = (endpoints: Record<string, unknown>): ModelsConfigInput => ({ models: { local, endpoints } as ModelsConfigInput['models'] });
+
+describe('endpointsFromConfig', () => {
+  it('always serves the local model, as "local"', () => {
+    const registry = endpointsFromConfig({ models: { local } }, {});
+    expect([...registry.keys()]).toEqual(['local']);
+    expect(registry.get('local')).toBeInstanceOf(LocalModel);
+  });
+
+  it('adds one OpenAI-compatible endpoint per entry, named by its key, with the key read from apiKeyEnv', () => {
+    const registry = endpointsFromConfig(
+      config({
+        gpt4o: { kind: 'openai', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o', apiKeyEnv: 'OPENAI_API_KEY', maxConcurrency: 4 },
+        'vllm-a': { kind: 'openai', baseUrl: 'http://10.0.0.5:8000/v1', model: 'llama', contextWindow: 32_000 },
+      }),
+      { OPENAI_API_KEY: 'sk-test' },
+    );
+    expect([...registry.keys()]).toEqual(['local', 'gpt4o', 'vllm-a']);
+    const gpt = registry.get('gpt4o') as OpenAiCompatibleEndpoint;
+    expect(gpt).toBeInstanceOf(OpenAiCompatibleEndpoint);
+    expect(gpt.options).toMatchObject({ name: 'gpt4o', model: 'gpt-4o', apiKey: 'sk-test', maxConcurrency: 4 });
+    expect(gpt.maxConcurrency).toBe(4);
+    expect((registry.get('vllm-a') as OpenAiCompatibleEndpoint).options.apiKey).toBeUndefined();
+    expect(registry.get('vllm-a')?.contextWindow).toBe(32_000);
+  });
+
+  it.each([
+    [{ 'a.b': { kind: 'openai', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.a.b'],
+    [{ local: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.local'],
+    [{ x: { kind: 'anthropic', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.x.kind'],
+    [{ x: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm', apiKey: 'sk-inline' } }, 'models.endpoints.x.apiKey'],
+    [{ x: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm', apiKeyEnv: 'MISSING_KEY' } }, 'models.endpoints.x.apiKeyEnv'],
+    [{ x: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm', apiKeyEnv: 'bad-name' } }, 'models.endpoints.x.apiKeyEnv'],
+    [{ x: { kind: 'openai', model: 'm' } }, 'models.endpoints.x.baseUrl'],
+    [{ x: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm', timeoutMs: -5 } }, 'models.endpoints.x.timeoutMs'],
+  ])('refuses %j naming %s', (endpoints, key) => {
+    const run = () => endpointsFromConfig(config(endpoints), {});
+    expect(run).toThrow(InvalidOptionsError);
+    expect(run).toThrow(`${key}:`);
+  });
+
+  it('says which variable is missing, never the key', () => {
+    expect(() =>
+      endpointsFromConfig(config({ x: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm', apiKeyEnv: 'MY_KEY' } }), { MY_KEY: '' }),
+    ).toThrow('environment variable MY_KEY is not set');
+  });
+});
