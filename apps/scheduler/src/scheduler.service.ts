@@ -77,6 +77,8 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   private async run(signal: AbortSignal): Promise<void> {
     const { clock, log } = this.deps;
     while (!signal.aborted) {
+      // The next poll counts from this claim's time: a clock that moved meanwhile wakes it at once.
+      const claimedAt = clock.now();
       let full = false;
       try {
         const result = await this.claimOnce();
@@ -84,7 +86,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
       } catch (err) {
         log.error({ err }, 'reminder claim failed; trying again after the poll interval');
       }
-      if (!full && !signal.aborted) await clock.sleepUntil(clock.now() + this.options.pollIntervalMs, signal);
+      if (!full && !signal.aborted) await clock.sleepUntil(claimedAt + this.options.pollIntervalMs, signal);
     }
   }
 
