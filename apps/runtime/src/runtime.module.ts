@@ -2,14 +2,13 @@ import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/c
 import { ActorRuntime } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
 import {
-  createModelEndpointRegistry,
+  endpointsFromConfig,
   LIMITER_OPTIONS,
   LimiterActor,
-  LocalModel,
   MODEL_ENDPOINTS,
+  type ModelEndpointRegistry,
   ModelWorkerActor,
   resolveLimiterOptions,
-  resolveLocalModelOptions,
 } from '@warren/models';
 import { type ModerationRulesInput, Moderator, type PiiKind } from '@warren/moderation';
 import { WarrenMetrics } from '@warren/telemetry';
@@ -23,12 +22,20 @@ import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
 import { SESSION_METRICS } from './session/session-turn';
 
-/** Model endpoints a runtime node serves (the worker pools `model/<name>` it consumes). */
-const SERVED_MODELS = ['local'];
+/**
+ * The model endpoints a runtime node serves: `model/local` plus one per `models.endpoints` entry
+ * (validated; `apiKeyEnv` read from the environment). Its names are the worker pools the node consumes.
+ */
+export function servedModels(config?: Pick<WarrenConfig, 'models'>): ModelEndpointRegistry {
+  return endpointsFromConfig(config ?? { models: { local: {} } });
+}
 
-/** Hosting options of the runtime's actor types (pass them to `WarrenModule.forRoot({ hosting })`). */
-export function runtimeHosting(): Record<string, { source?: 'ingress'; keys?: string[] }> {
-  return { ingress: { source: 'ingress' }, model: { keys: [...SERVED_MODELS] } };
+/**
+ * Hosting options of the runtime's actor types (pass them to `WarrenModule.forRoot({ hosting })`):
+ * the `model` pools are the names of {@link servedModels}. Without `config`, only `model/local`.
+ */
+export function runtimeHosting(config?: Pick<WarrenConfig, 'models'>): Record<string, { source?: 'ingress'; keys?: string[] }> {
+  return { ingress: { source: 'ingress' }, model: { keys: [...servedModels(config).keys()] } };
 }
 
 /**
@@ -44,7 +51,6 @@ export class RuntimeModule implements OnModuleInit {
   ) {}
 
   static register(config: WarrenConfig): DynamicModule {
-    const local = new LocalModel(resolveLocalModelOptions({ ...config.models.local }));
     const proactive = resolveProactiveOptions(structuredClone({ ...config.proactive }));
     return {
       module: RuntimeModule,
@@ -67,7 +73,7 @@ export class RuntimeModule implements OnModuleInit {
         { provide: Moderator, useValue: new Moderator(moderationRules(config)) },
         { provide: SESSION_METRICS, useExisting: WarrenMetrics },
         { provide: LIMITER_OPTIONS, useValue: resolveLimiterOptions(structuredClone({ ...config.limiter })) },
-        { provide: MODEL_ENDPOINTS, useValue: createModelEndpointRegistry([local]) },
+        { provide: MODEL_ENDPOINTS, useValue: servedModels(config) },
         IngressRouterActor,
         SessionActor,
         IntentActor,
