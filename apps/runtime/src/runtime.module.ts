@@ -2,6 +2,9 @@ import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/c
 import { ActorRuntime } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
 import {
+  ENDPOINT_HEALTH,
+  EndpointHealth,
+  type EndpointHealthOptions,
   endpointsFromConfig,
   LIMITER_OPTIONS,
   LimiterActor,
@@ -20,6 +23,7 @@ import { INTENT_CLASSIFIER, RuleIntentClassifier } from './intents/intent-classi
 import { PROACTIVE_OPTIONS, resolveProactiveOptions } from './intents/proactive.options';
 import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
+import { SESSION_ROUTING, SessionRouting } from './session/session-routing';
 import { SESSION_METRICS } from './session/session-turn';
 
 /**
@@ -51,6 +55,8 @@ export class RuntimeModule implements OnModuleInit {
   ) {}
 
   static register(config: WarrenConfig): DynamicModule {
+    // Health of the endpoints as this node's sessions call them (per node: each node measures its own calls).
+    const health = new EndpointHealth({ ...(config.models as { health?: Partial<EndpointHealthOptions> }).health });
     const proactive = resolveProactiveOptions(structuredClone({ ...config.proactive }));
     return {
       module: RuntimeModule,
@@ -72,6 +78,8 @@ export class RuntimeModule implements OnModuleInit {
         { provide: PROACTIVE_METRICS, useExisting: WarrenMetrics },
         { provide: Moderator, useValue: new Moderator(moderationRules(config)) },
         { provide: SESSION_METRICS, useExisting: WarrenMetrics },
+        { provide: ENDPOINT_HEALTH, useValue: health },
+        { provide: SESSION_ROUTING, useValue: SessionRouting.fromConfig(config.routing, config.session.model, health) },
         { provide: LIMITER_OPTIONS, useValue: resolveLimiterOptions(structuredClone({ ...config.limiter })) },
         { provide: MODEL_ENDPOINTS, useValue: servedModels(config) },
         IngressRouterActor,

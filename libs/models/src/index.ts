@@ -38,7 +38,8 @@ export type { RouteInput, RoutingPlan } from './router/model-router';
 export { ModelRouter } from './router/model-router';
 export type { ClassifiedRequest, RequestClassifier } from './router/request-classifier';
 export { PatternClassifier, REQUEST_CLASSIFIER } from './router/request-classifier';
-export { FallbacksExhaustedError, ROUTER_ERROR_CODES } from './router/router.errors';
+// FallbacksExhaustedError stays internal (see fallbacksExhausted()); test the code.
+export { fallbacksExhausted, ROUTER_ERROR_CODES } from './router/router.errors';
 export type { RouterHealthView } from './router/router-health.port';
 export { NO_HEALTH } from './router/router-health.port';
 export type { RoutingAttempt, RoutingCandidate, RoutingDecision } from './router/routing-decision';

@@ -4,7 +4,6 @@ import {
   LimiterAcquire,
   ModelComplete,
   type ModelCompletionEnd,
-  type ModelDelta,
   SESSION_EVENT_TYPES,
   type SessionEventKind,
   type SessionMessage,
@@ -19,7 +18,10 @@ import { userMessageFor } from './failure-messages';
 import { languageOf } from './language';
 import { ModeratedOutput } from './moderated-output';
 import { buildPrompt } from './prompt-builder';
+import { type RoutingJournal, routedCall, routingJournalOf } from './routed-call';
 import type { SessionOptions } from './session.options';
+import { lastEndpointOf, rememberEndpoint } from './session-affinity';
+import { SessionRouting } from './session-routing';
 import { type SessionState, wasCancelled } from './session-state';
 import { normalizeText } from './text-normalizer';
 import { type TurnEnd, tellTurnEnded } from './turn-event';
@@ -43,6 +45,8 @@ export interface TurnDeps {
   store: WarrenStore;
   moderator: Moderator;
   metrics?: TurnMetrics;
+  /** Where model calls go (`routing:`); absent: `session.model`, static, no health tracking. */
+  routing?: SessionRouting;
 }
 
 /** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */
@@ -70,6 +74,8 @@ interface Answer {
   interrupted: boolean;
   moderated: boolean;
   moderationOut: ModerationDecision[];
+  /** The decision journal (strategy, candidates, arm, every call); absent when no model was called. */
+  routing?: RoutingJournal;
   timings: StepTiming[];
 }
 
@@ -88,6 +94,8 @@ export class SessionTurn {
   /** When the user's part happened: the turn's start, so history orders it before the reply. */
   private readonly arrivedAt = new Date();
   private streamed = '';
+  /** The decision journal of this turn's model call, once routed (kept for a failed or interrupted end too). */
+  private routingJournal: RoutingJournal | undefined;
 
   constructor(
     private readonly deps: TurnDeps,
@@ -233,29 +241,35 @@ export class SessionTurn {
     });
     const t0 = performance.now();
     let end: ModelCompletionEnd | undefined;
+    const routing = this.deps.routing ?? SessionRouting.fromConfig({}, options.model);
     const modelStep = this.steps.run('model', async () => {
-      const parts = this.ctx.askStream<ModelDelta, ModelCompletionEnd>(`model/${options.model}`, request, {
+      const plan = routing.router.route(await this.routeInput(prepared, routing));
+      const sink = {
+        push: (text: string) => {
+          stream(output.push(text));
+          return !output.blocked;
+        },
+        sentChars: () => output.sent.length,
+        switched: (data: object) => this.emit('switched', SESSION_EVENT_TYPES.SWITCHED, { taskId: this.taskId, ...data }),
+      };
+      const result = await routedCall(this.ctx, plan, request, sink, {
         timeoutMs: options.modelTimeoutMs,
+        health: routing.health,
+        contextWindows: routing.options.contextWindows,
+        continueStreams: routing.options.continueStreams,
+        continueInstruction: routing.options.continueInstruction,
       });
-      for (;;) {
-        const next = await parts.next();
-        if (next.done) {
-          end = next.value;
-          break;
-        }
-        stream(output.push(next.value.text));
-        if (output.blocked) {
-          await parts.return(undefined); // stop reading; the worker's stream ends on its own
-          break;
-        }
-      }
+      end = result.end;
+      this.routingJournal = result.journal;
+      rememberEndpoint(this.ctx.state, result.endpoint);
     });
     try {
       await modelStep;
     } catch (error) {
+      this.routingJournal ??= routingJournalOf(error);
       await Promise.allSettled(emits);
       if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
-        return { ...this.partial(output.sent), timings: this.steps.snapshot() };
+        return { ...this.partial(output.sent), ...this.journal(), timings: this.steps.snapshot() };
       }
       throw error;
     }
@@ -274,8 +288,29 @@ export class SessionTurn {
       interrupted: false,
       moderated: blocked || finished.result.redactions.length > 0,
       moderationOut: finished.result.decisions,
+      ...this.journal(),
       timings: this.steps.snapshot(),
     };
+  }
+
+  /** What the router decides on: the turn's tenant, session, text, language, channel, profile tags (when a rule needs them), last endpoint. */
+  private async routeInput(prepared: Prepared, routing: SessionRouting) {
+    const tags =
+      routing.needsTags && this.msg.userId ? ((await this.deps.store.profiles.get(this.tenant, this.msg.userId))?.tags ?? []) : [];
+    const last = lastEndpointOf(this.ctx.state);
+    return {
+      tenant: this.tenant,
+      sessionKey: this.ctx.key,
+      text: prepared.text,
+      tags,
+      ...(prepared.language ? { language: prepared.language } : {}),
+      ...(this.msg.channel ? { channel: this.msg.channel } : {}),
+      ...(last ? { lastEndpoint: last } : {}),
+    };
+  }
+
+  private journal(): { routing?: RoutingJournal } {
+    return this.routingJournal ? { routing: this.routingJournal } : {};
   }
 
   private partial(text: string): Omit<Answer, 'timings'> {
@@ -317,8 +352,9 @@ export class SessionTurn {
         totalTokens: answer.usage.promptTokens + answer.usage.completionTokens,
       },
       routing: {
+        ...(answer.routing ?? {}),
         model: answer.model,
-        strategy: prepared.blocked ? 'moderation' : 'static',
+        strategy: prepared.blocked ? 'moderation' : (answer.routing?.strategy ?? 'static'),
         language: prepared.language,
         languageSource: prepared.languageSource,
         moderation: {
@@ -404,7 +440,12 @@ export class SessionTurn {
   private async setFinal(status: 'failed' | 'interrupted', error: { code: string; message: string }): Promise<void> {
     const task = await this.deps.store.tasks.get(this.taskId);
     if (!task || isFinal(task.status)) return;
-    await this.deps.store.tasks.updateStatus(this.taskId, { status, steps: this.steps.toTaskSteps(), error });
+    await this.deps.store.tasks.updateStatus(this.taskId, {
+      status,
+      steps: this.steps.toTaskSteps(),
+      error,
+      ...(this.routingJournal ? { routing: { ...this.routingJournal } } : {}),
+    });
   }
 
   private ref(): { tenant: string; sessionId: string; userId?: string } {

@@ -14,6 +14,7 @@ import { PROACTIVE_METRICS, type ProactiveMetrics } from '../intents/intent.acto
 import { deliverProactive, probeReply } from './proactive-delivery';
 import { SESSION_OPTIONS, type SessionOptions } from './session.options';
 import { compensateTurn } from './session-compensation';
+import { SESSION_ROUTING, type SessionRouting } from './session-routing';
 import { rememberCancelled, type SessionState } from './session-state';
 import { INTERRUPTED, SESSION_METRICS, SessionTurn, type TurnMetrics } from './session-turn';
 
@@ -35,11 +36,12 @@ export class SessionActor {
     @Inject(Moderator) private readonly moderator: Moderator,
     @Optional() @Inject(SESSION_METRICS) private readonly metrics?: TurnMetrics,
     @Optional() @Inject(PROACTIVE_METRICS) private readonly proactiveMetrics?: ProactiveMetrics,
+    @Optional() @Inject(SESSION_ROUTING) private readonly routing?: SessionRouting,
   ) {}
 
   @Handle(SessionMessage)
   async message(msg: SessionMessage, ctx: ActorContext<SessionState>): Promise<void> {
-    const deps = { options: this.options, store: this.store, moderator: this.moderator, metrics: this.metrics };
+    const deps = { options: this.options, store: this.store, moderator: this.moderator, metrics: this.metrics, routing: this.routing };
     await new SessionTurn(deps, msg, ctx).run();
   }
 

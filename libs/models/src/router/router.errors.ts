@@ -26,3 +26,11 @@ export class FallbacksExhaustedError extends WarrenApiError {
     });
   }
 }
+
+/**
+ * A `FallbacksExhaustedError` (the class stays internal, as every non-endpoint error of this lib:
+ * callers on other nodes get a `RemoteError`, so they test the code).
+ */
+export function fallbacksExhausted(tried: readonly string[], lastCode: string | undefined, lastMessage: string, retryable: boolean): Error {
+  return new FallbacksExhaustedError(tried, lastCode, lastMessage, retryable);
+}
