@@ -2,10 +2,12 @@ import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/c
 import { ActorRuntime } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
 import {
+  ActorStateBudgetStore,
   ENDPOINT_HEALTH,
   EndpointHealth,
   type EndpointHealthOptions,
   endpointsFromConfig,
+  LIMITER_BUDGET_STORE,
   LIMITER_OPTIONS,
   LimiterActor,
   MODEL_ENDPOINTS,
@@ -14,6 +16,7 @@ import {
   resolveLimiterOptions,
 } from '@warren/models';
 import { type ModerationRulesInput, Moderator, type PiiKind } from '@warren/moderation';
+import { WARREN_STORE, type WarrenStore } from '@warren/store';
 import { WarrenMetrics } from '@warren/telemetry';
 import { DeadLetterKeeperService } from './dead-letters/dead-letter-keeper.service';
 import { IngressRouterActor } from './ingress/ingress-router.actor';
@@ -80,7 +83,15 @@ export class RuntimeModule implements OnModuleInit {
         { provide: SESSION_METRICS, useExisting: WarrenMetrics },
         { provide: ENDPOINT_HEALTH, useValue: health },
         { provide: SESSION_ROUTING, useValue: SessionRouting.fromConfig(config.routing, config.session.model, health) },
-        { provide: LIMITER_OPTIONS, useValue: resolveLimiterOptions(structuredClone({ ...config.limiter })) },
+        {
+          provide: LIMITER_OPTIONS,
+          useValue: resolveLimiterOptions(structuredClone({ ...config.limiter }), { askTimeoutMs: config.runtime.askTimeoutMs }),
+        },
+        {
+          provide: LIMITER_BUDGET_STORE,
+          useFactory: (store: WarrenStore) => new ActorStateBudgetStore(store.actors),
+          inject: [WARREN_STORE],
+        },
         { provide: MODEL_ENDPOINTS, useValue: servedModels(config) },
         IngressRouterActor,
         SessionActor,

@@ -9,15 +9,29 @@ export { ENDPOINT_HEALTH, EndpointHealth } from './health/endpoint-health';
 export type { EndpointHealthOptions } from './health/endpoint-health-options';
 export { ENDPOINT_HEALTH_DEFAULTS, resolveEndpointHealthOptions } from './health/endpoint-health-options';
 export { trackCompletion } from './health/track-completion';
+export { TenantBudgetBook } from './limiter/budget-book';
+export type { ActorRecordStore, BudgetStore, SavedBudget } from './limiter/budget-store';
+export { ActorStateBudgetStore, LIMITER_BUDGET_STORE } from './limiter/budget-store';
 export { LIMITER_CLOCK, LimiterActor } from './limiter/limiter.actor';
 // LimiterCapacityError stays internal: callers get it from another node as a RemoteError, so they test the code.
 export { isLimiterCapacityError, LIMITER_ERROR_CODES } from './limiter/limiter.errors';
-export type { LimiterOptions, TenantLimits } from './limiter/limiter-options';
-export { capacitiesOf, LIMITER_DEFAULTS, LIMITER_OPTIONS, limitsOf, resolveLimiterOptions } from './limiter/limiter-options';
+export type { BucketLimits, LimiterContext, LimiterMode, LimiterOptions, TenantLimits } from './limiter/limiter-options';
+export {
+  capacitiesOf,
+  LIMITER_DEFAULTS,
+  LIMITER_OPTIONS,
+  limitsOf,
+  QUEUE_REPLY_MARGIN_MS,
+  resolveLimiterOptions,
+} from './limiter/limiter-options';
 export type { AcquireResult } from './limiter/tenant-buckets';
 export { TenantBuckets } from './limiter/tenant-buckets';
 export type { Clock, TakeResult } from './limiter/token-bucket';
 export { SYSTEM_CLOCK, TokenBucket } from './limiter/token-bucket';
+export type { BudgetLimits, BudgetUsage } from './limiter/token-budget';
+export { dayResetOf, monthResetOf, periodsOf, TokenBudget } from './limiter/token-budget';
+export type { Admission, Waiter, WaitOutcome } from './limiter/wait-queue';
+export { WaitQueue } from './limiter/wait-queue';
 export { LocalModel } from './local/local-model.endpoint';
 export type { LocalModelOptions } from './local/local-model-options';
 export { LOCAL_MODEL_DEFAULTS, resolveLocalModelOptions } from './local/local-model-options';
@@ -47,3 +61,5 @@ export type { RoutingOptions, RuleCondition, Strategy, StrategyKind, Target } fr
 export { DEFAULT_CLASSIFIER, ROUTING_DEFAULTS, resolveRoutingOptions } from './router/routing-options';
 export { fnv1a, pickWeighted } from './router/sticky-hash';
 export { estimateTokens } from './token-estimate';
+export type { CountableMessage } from './tokens/token-counter';
+export { countChatTokens, countTokens, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY } from './tokens/token-counter';

@@ -2,6 +2,7 @@ import { type ActorContext, isRetryable } from '@warren/actors';
 import {
   type ChatMessage,
   LimiterAcquire,
+  LimiterSettle,
   ModelComplete,
   type ModelCompletionEnd,
   SESSION_EVENT_TYPES,
@@ -11,7 +12,7 @@ import {
   toWireError,
   WARREN_ERROR_CODES,
 } from '@warren/contracts';
-import { estimateTokens } from '@warren/models';
+import { countChatTokens, countTokens } from '@warren/models';
 import type { ModerationDecision, Moderator } from '@warren/moderation';
 import type { NewTurnPart, TaskStatus, WarrenStore } from '@warren/store';
 import { userMessageFor } from './failure-messages';
@@ -63,6 +64,8 @@ interface Prepared {
   /** Set when input moderation blocked the text: the reply to give instead. */
   blocked?: { reply: string; categories: string[] };
   prompt: ChatMessage[];
+  /** What the limiter granted: the counted prompt and the whole reservation (prompt + max output), settled after the model. */
+  reservation?: { promptTokens: number; reserved: number };
   timings: StepTiming[];
 }
 
@@ -127,13 +130,16 @@ export class SessionTurn {
         ? this.blockedAnswer(prepared)
         : await this.ctx.step('model', () => this.callModel(prepared as Prepared));
       this.steps.restore(answer.timings);
+      await this.settle(prepared, answer);
       if (answer.interrupted) await this.endInterrupted(prepared.text, answer.text);
       else await this.complete(prepared, answer);
     } catch (error) {
       if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
+        await this.settle(prepared);
         await this.endInterrupted(prepared?.text ?? normalizeText(this.msg.text), this.streamed);
         return;
       }
+      if (!this.retriesInPlace(error)) await this.settle(prepared);
       await this.fail(error, prepared);
     } finally {
       if (state.current === this.taskId) state.current = undefined;
@@ -198,16 +204,52 @@ export class SessionTurn {
       history: pre.history,
       text: checked.text,
     });
+    let reservation: Prepared['reservation'];
     if (options.rateLimit) {
-      await this.steps.run('limiter', async () => {
-        const tokens = estimateTokens(prompt.map((m) => m.content).join('\n')) + options.maxOutputTokens;
-        // A refusal (RateLimitedError) is counted by the limiter itself.
-        await this.ctx.ask(`limiter/${this.tenant}`, Object.assign(new LimiterAcquire(), { tokens }));
+      reservation = await this.steps.run('limiter', async () => {
+        // Reserve the counted prompt plus the most output; settled to the real usage after the model.
+        const promptTokens = countChatTokens(prompt);
+        const reserved = promptTokens + options.maxOutputTokens;
+        // A refusal (RateLimitedError, BudgetExceededError) fails the turn; the limiter counts it. In queue
+        // mode this waits (the ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
+        await this.ctx.ask(`limiter/${this.tenant}`, Object.assign(new LimiterAcquire(), { tokens: reserved }));
+        return { promptTokens, reserved };
       });
     } else {
       this.steps.skip('limiter');
     }
-    return { ...base, prompt, timings: this.steps.snapshot() };
+    return { ...base, prompt, ...(reservation ? { reservation } : {}), timings: this.steps.snapshot() };
+  }
+
+  /**
+   * Tells the limiter what the turn really used, so it refunds or charges the difference to the
+   * reservation: the model's reported usage; for an interrupted or failed call, the prompt plus
+   * what was streamed (nothing when nothing was streamed: a refused or unreachable endpoint bills
+   * nothing). A saved step, so a redelivered turn does not settle twice. A lost settle only keeps
+   * the reservation charged (the tenant pays the estimate), so its failure does not fail the turn.
+   */
+  private async settle(prepared: Prepared | undefined, answer?: Answer): Promise<void> {
+    const r = prepared?.reservation;
+    if (!r) return;
+    const reported = answer ? answer.usage.promptTokens + answer.usage.completionTokens : 0;
+    const partial = answer?.text ?? this.streamed;
+    const used = reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
+    await this.ctx
+      .step('settle', async () => {
+        await this.ctx.tell(
+          `limiter/${this.tenant}`,
+          Object.assign(new LimiterSettle(), { reserved: r.reserved, used: Math.min(used, 10_000_000) }),
+        );
+        return used;
+      })
+      .catch(() => undefined);
+  }
+
+  /** True when `fail()` hands the error back for another attempt in place (the turn is not over: no settle yet). */
+  private retriesInPlace(error: unknown): boolean {
+    const code = toWireError(error).code;
+    const expected = code === WARREN_ERROR_CODES.RATE_LIMITED || code === WARREN_ERROR_CODES.BUDGET_EXCEEDED;
+    return !expected && isRetryable(error) && this.ctx.attempt < this.deps.options.maxAttempts;
   }
 
   private blockedAnswer(prepared: Prepared): Answer {
