@@ -5,7 +5,6 @@ import {
   type Completion,
   ContextTooLongError,
   EndpointHealth,
-  endpointsFromConfig,
   ModelRejectedError,
   ModelUnavailableError,
   ModelWorkerActor,
@@ -13,6 +12,7 @@ import {
   type OpenAiEndpointOptions,
   trackCompletion,
 } from '@warren/models';
+import { runtimeHosting, servedModels } from '../apps/runtime/src/runtime.module';
 import { FAKE_PRESETS, type FakeOpenAiServer, startFakeOpenAiServer } from './fixtures/fake-openai-server';
 import { useVhost } from './support/broker';
 import { type InProcessRuntime, startRuntime } from './support/runtime';
@@ -95,6 +95,17 @@ describe('OpenAiCompatibleEndpoint against a fake OpenAI-compatible server', () 
     expect(out.deltas).toEqual(['Hello']);
     expect(out.error).toBeInstanceOf(ModelUnavailableError);
     expect((out.error as Error).message).toMatch(/no chunk for 300 ms \(idleTimeoutMs\)/);
+  });
+
+  test('a slow reader does not trip idleTimeoutMs: only the wait for the server counts', async () => {
+    const c = endpoint('normal', { idleTimeoutMs: 100 }).complete(prompt, live());
+    const seen: string[] = [];
+    for await (const d of c.deltas) {
+      seen.push(d);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(seen).toEqual(['Hello', ' from', ' fake']);
+    expect((await c.result).finishReason).toBe('stop');
   });
 
   test('429 with Retry-After: retryable, with retryAfterMs', async () => {
@@ -232,20 +243,33 @@ describe('model/<name> worker pool on the real broker, streaming from the fake s
   let node: InProcessRuntime;
 
   beforeAll(async () => {
-    const registry = endpointsFromConfig(
-      {
-        models: {
-          local: { latencyMs: 0, perDeltaMs: 0 },
-          endpoints: {
-            fake: { kind: 'openai', baseUrl: server.baseUrl, model: 'normal', apiKeyEnv: 'FAKE_OPENAI_KEY', maxConcurrency: 4 },
-          },
+    // The runtime's own wiring: the registry and the hosted pools both come from `models:` in config.
+    process.env.FAKE_OPENAI_KEY = 'sk-from-env';
+    const config = {
+      models: {
+        local: { latencyMs: 0, perDeltaMs: 0, failureRate: 0, contextWindow: 8192 },
+        endpoints: {
+          fake: { kind: 'openai' as const, baseUrl: server.baseUrl, model: 'normal', apiKeyEnv: 'FAKE_OPENAI_KEY', maxConcurrency: 4 },
         },
+        health: { failureThreshold: 3, cooldownMs: 30_000 },
       },
-      { FAKE_OPENAI_KEY: 'sk-from-env' },
-    );
-    node = await startRuntime(vhost.url, [{ instance: new ModelWorkerActor(registry), options: { keys: [...registry.keys()] } }], {
+    };
+    const registry = servedModels(config);
+    const hosting = runtimeHosting(config);
+    expect(hosting.model?.keys).toEqual(['local', 'fake']);
+    node = await startRuntime(vhost.url, [{ instance: new ModelWorkerActor(registry), options: hosting.model }], {
       runtime: { askTimeoutMs: 10_000 },
     });
+  });
+  afterAll(() => {
+    delete process.env.FAKE_OPENAI_KEY;
+  });
+
+  test('model/local is served next to the configured endpoint', async () => {
+    const parts: string[] = [];
+    const msg = Object.assign(new ModelComplete(), { messages: [Object.assign(new ChatMessage(), { role: 'user', content: 'hello' })] });
+    for await (const d of node.runtime.ref('model/local').askStream<ModelDelta, ModelCompletionEnd>(msg)) parts.push(d.text);
+    expect(parts.length).toBeGreaterThan(0);
   });
 
   function complete(): AsyncGenerator<ModelDelta, ModelCompletionEnd | undefined> {

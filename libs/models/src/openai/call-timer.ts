@@ -29,6 +29,12 @@ export class CallTimer {
     }, ms);
   }
 
+  /** Stops the deadline (while the caller, not the server, is the one taking time). */
+  disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   /** Aborts the call now (ends the HTTP request) and frees everything. */
   dispose(): void {
     clearTimeout(this.timer);

@@ -28,7 +28,8 @@ interface Tally {
  *   estimated (words × 1.3). `finish_reason: 'length'` ends with `'length'`, `'content_filter'`
  *   fails with a `ModelRejectedError` (content policy), anything else ends with `'stop'`.
  * - A server that answers a plain JSON completion instead of a stream is read too (one delta).
- * - Deadlines: `timeoutMs` from sending to the first body chunk, `idleTimeoutMs` between chunks;
+ * - Deadlines: `timeoutMs` from sending to the first body chunk, `idleTimeoutMs` for each next
+ *   chunk (only the wait for the server: a slow reader of `deltas` does not time out);
  *   either one ends the request and fails retryably.
  * - `maxConcurrency` calls at once per instance; more wait their turn for up to `timeoutMs`, then
  *   fail with a retryable `ModelUnavailableError` (waiting is cancellable).
@@ -126,17 +127,22 @@ export class OpenAiCompatibleEndpoint implements ModelEndpoint {
     const text = new TextDecoder();
     const sse = new SseDecoder();
     let finishReason: CompletionResult['finishReason'] = 'stop';
+    let first = true;
     try {
       for (;;) {
         let read: Awaited<ReturnType<typeof reader.read>>;
+        // The deadlines count only the wait for the server: the first-byte one (armed before the
+        // request) up to the first chunk, then the idle one per read, never the caller's own pace.
+        if (!first) timer.arm(this.options.idleTimeoutMs, 'idle');
         try {
           read = await reader.read();
         } catch (error) {
           if (signal.aborted) return this.end(tally, 'cancelled');
           throw this.failure(timer, error, 'stream');
         }
+        timer.disarm();
+        first = false;
         const payloads = read.done ? [...sse.push(text.decode()), ...sse.end()] : sse.push(text.decode(read.value, { stream: true }));
-        if (!read.done) timer.arm(this.options.idleTimeoutMs, 'idle');
         for (const data of payloads) {
           let event: ReturnType<typeof parseStreamData>;
           try {
