@@ -12,7 +12,7 @@ test('the scheduler app delivers a reminder registered by an actor and reports i
   const node = await startRuntime(vhost.url, [{ instance: new AlarmActor() }]);
   // AppProcess names the apps it knows; the scheduler's main is dist/apps/scheduler/src/main.js all the same.
   const app = autoTeardown(
-    new AppProcess('scheduler' as 'runtime', {
+    new AppProcess('scheduler', {
       AMQP_URL: vhost.url,
       WARREN_DATA_DIR: node.dataDir,
       WARREN__AMQP__SHARD_COUNT: '4',

@@ -5,12 +5,15 @@ import { createInterface } from 'node:readline';
 const ROOT = join(__dirname, '..', '..');
 
 /** Compiled entry point of an app (`npm run build` first). */
-export function appMain(app: 'runtime' | 'gateway' | 'warren'): string {
+/** The Warren apps with a main. */
+export type WarrenApp = 'runtime' | 'gateway' | 'scheduler' | 'warren';
+
+export function appMain(app: WarrenApp): string {
   return join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
 }
 
 /**
- * A Warren app (`runtime`, `gateway`, or the all-in-one `warren`) in a child process, started
+ * A Warren app (`runtime`, `gateway`, `scheduler`, or the all-in-one `warren`) in a child process, started
  * from compiled output with the given environment; `port` is its HTTP port once ready.
  */
 export class AppProcess {
@@ -21,7 +24,7 @@ export class AppProcess {
   private readonly exited: Promise<number | null>;
 
   constructor(
-    readonly app: 'runtime' | 'gateway' | 'warren',
+    readonly app: WarrenApp,
     env: Record<string, string>,
   ) {
     this.child = spawn(process.execPath, [appMain(app)], {
