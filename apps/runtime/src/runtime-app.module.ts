@@ -10,7 +10,10 @@ export class RuntimeAppModule {
   static register(config: WarrenConfig, store: WarrenStore): DynamicModule {
     return {
       module: RuntimeAppModule,
-      imports: [...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting() }), RuntimeModule.register(config)],
+      imports: [
+        ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting(config) }),
+        RuntimeModule.register(config),
+      ],
     };
   }
 }

@@ -19,7 +19,7 @@ export class WarrenAppModule {
     return {
       module: WarrenAppModule,
       imports: [
-        ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting(), types: schedulerTypes(config) }),
+        ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting(config), types: schedulerTypes(config) }),
         RuntimeModule.register(config),
         GatewayModule.register(gatewayOptionsFromConfig(config)),
         SchedulerModule.register(config),
