@@ -1,0 +1,31 @@
+// Queue mode through real sessions: a tenant over its rate does not fail its turns, they wait in
+// the limiter's FIFO (deferred replies) and are answered as capacity comes back; a turn that
+// would wait longer than limiter.queueTimeoutMs still ends with WARREN_RATE_LIMITED.
+import { useVhost } from './support/broker';
+import type { EventTap } from './support/event-tap';
+import { startSystem } from './support/system';
+
+const vhost = useVhost('limiter-queue');
+let tap: EventTap;
+
+beforeAll(async () => {
+  ({ tap } = await startSystem('runtime', vhost.url, {
+    // 2 requests at once, then 1 a second; a turn waits up to 2.5 s.
+    WARREN__LIMITER__TENANTS: JSON.stringify({ dev: { requestsPerMinute: 60, burst: 2 / 60, mode: 'queue', queueTimeoutMs: 2500 } }),
+    WARREN__PROACTIVE__ENABLED: 'false',
+  }));
+});
+
+test('turns over the rate wait for capacity and are answered; past the queue timeout they fail', async () => {
+  const t0 = Date.now();
+  const taskIds = await Promise.all(Array.from({ length: 5 }, (_, i) => tap.say(`queue-${i}`, `hello ${i}`)));
+  const ends = await Promise.all(taskIds.map(async (id) => ({ end: await tap.waitForEnd(id), at: Date.now() - t0 })));
+  const replies = ends.filter((e) => e.end.kind === 'reply');
+  const failed = ends.filter((e) => e.end.kind === 'failed');
+  // 2 at once, the 3rd after ~1 s, the 4th after ~2 s; the 5th would need ~3 s > 2.5 s.
+  expect(replies).toHaveLength(4);
+  expect(failed).toHaveLength(1);
+  expect(failed[0].end.event.data).toMatchObject({ code: 'WARREN_RATE_LIMITED' });
+  const times = replies.map((r) => r.at).sort((a, b) => a - b);
+  expect(times[3]).toBeGreaterThanOrEqual(1800);
+}, 60_000);
