@@ -4,6 +4,7 @@ import { AdminGuard } from './admin/admin.guard';
 import { AuditController } from './admin/audit.controller';
 import { DeadLetterAdminService } from './admin/dead-letter-admin.service';
 import { DeadLettersController } from './admin/dead-letters.controller';
+import { EndpointsController } from './admin/endpoints.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { SessionEventHub } from './events/session-event-hub';
@@ -16,7 +17,7 @@ import { TasksService } from './tasks/tasks.service';
 
 /**
  * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`), under the API-key guard, and the
- * operators' admin routes (`/v1/admin/dead-letters/…`, `/v1/admin/audit`), under the admin-key guard; errors
+ * operators' admin routes (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`), under the admin-key guard; errors
  * of `/v1` requests are answered as `{ error: { code, message, fields? } }`.
  * Controllers and providers only: the app imports `WarrenModule.forRoot(...)` (global:
  * `WarrenClient`, `AmqpTransport`) and provides the store under `WARREN_STORE` from a global
@@ -29,7 +30,7 @@ export class GatewayModule implements NestModule {
   static register(options: Partial<GatewayOptions> = {}): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [SessionsController, TasksController, DeadLettersController, AuditController],
+      controllers: [SessionsController, TasksController, DeadLettersController, AuditController, EndpointsController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: resolveGatewayOptions(options) },
         // App-wide, but it only answers `/v1/…` requests (see GatewayExceptionFilter).
