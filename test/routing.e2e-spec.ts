@@ -50,12 +50,14 @@ let tap: EventTap;
 const STRATEGIES = {
   topic: {
     kind: 'content',
-    classes: { fallback: 's-fallback', midstream: 's-mid', exhausted: 's-exhausted', ab: 's-ab' },
+    classes: { fallback: 's-fallback', midstream: 's-mid', exhausted: 's-exhausted', ab: 's-ab', vote: 's-vote' },
     otherwise: 'local',
   },
   's-fallback': { kind: 'static', endpoint: 'down', fallbacks: ['fast'] },
   's-mid': { kind: 'static', endpoint: 'broken', fallbacks: ['backup'] },
   's-exhausted': { kind: 'static', endpoint: 'broken', fallbacks: ['down'] },
+  's-vote': { kind: 'ensemble', endpoints: ['fast', 'backup', 'down'], pick: 'majority', deadlineMs: 5000 },
+  perf: { kind: 'performance', endpoints: ['slow', 'quick'], metric: 'latency' },
   's-ab': {
     kind: 'weighted',
     arms: [
@@ -71,6 +73,8 @@ beforeAll(async () => {
     ['fast', new LocalModel({ name: 'fast', latencyMs: 2, perDeltaMs: 1 })],
     ['backup', new LocalModel({ name: 'backup', latencyMs: 2, perDeltaMs: 1 })],
     ['broken', new BreakingModel('broken', ['The', 'answer', 'starts', 'like', 'this'])],
+    ['slow', new LocalModel({ name: 'slow', latencyMs: 150, perDeltaMs: 1 })],
+    ['quick', new LocalModel({ name: 'quick', latencyMs: 2, perDeltaMs: 1 })],
   ]);
   await startRuntime(vhost.url, [{ instance: new ModelWorkerActor(registry), options: { keys: [...registry.keys()] } }]);
   sys = await startSystem('warren', vhost.url, {
@@ -81,7 +85,10 @@ beforeAll(async () => {
       midstream: ['^midstream'],
       exhausted: ['^exhausted'],
       ab: ['^ab'],
+      vote: ['^vote'],
     }),
+    WARREN__ROUTING__ROUTES: JSON.stringify({ voice: 'perf' }),
+    WARREN__ROUTING__AFFINITY: 'true',
     WARREN__ROUTING__STRATEGIES: JSON.stringify(STRATEGIES),
   });
   tap = sys.tap;
@@ -217,5 +224,44 @@ describe('routing', () => {
     const task = await get(`/v1/tasks/${next}`);
     expect(task.body.routing.chain).toEqual(['fast', 'down']);
     expect(task.body.routing.attempts).toEqual([expect.objectContaining({ endpoint: 'fast', outcome: 'ok', why: 'chosen' })]);
+  });
+
+  it('ensemble: asks several endpoints at once and answers with the majority, in one delta', async () => {
+    const taskId = await tap.say('vote', 'vote: hello there');
+    const reply = await tap.waitFor(taskId, 'reply');
+    expect(['fast', 'backup']).toContain(reply.event.data.model);
+    const deltas = tap.ofTask(taskId).filter((e) => e.kind === 'delta');
+    expect(deltas.map((d) => d.event.data.text).join('')).toBe(reply.event.data.text);
+    const { body } = await get(`/v1/tasks/${taskId}`);
+    expect(body.routing).toMatchObject({
+      ensemble: { strategy: 's-vote', endpoints: ['fast', 'backup', 'down'], pick: 'majority', deadlineMs: 5000 },
+      picked: { why: 'majority (2 of 2)' },
+    });
+    expect(
+      body.routing.attempts.map((a: { endpoint: string; outcome: string; why: string }) => [a.endpoint, a.outcome, a.why]).sort(),
+    ).toEqual([
+      ['backup', 'ok', 'ensemble'],
+      ['down', 'failed', 'ensemble'],
+      ['fast', 'ok', 'ensemble'],
+    ]);
+  });
+
+  it('performance by route (voice): the lowest measured latency wins; with affinity a session keeps its endpoint', async () => {
+    const voice = { data: { channel: 'voice' } };
+    // Nothing measured yet: both look equally fast, the first (slow) is taken and measured.
+    const first = await tap.say('perf-a', 'hello', voice);
+    expect((await tap.waitFor(first, 'reply')).event.data.model).toBe('slow');
+    // Another session: slow now has ~150 ms, quick is unmeasured (0): quick.
+    const second = await tap.say('perf-b', 'hello', voice);
+    expect((await tap.waitFor(second, 'reply')).event.data.model).toBe('quick');
+    const t2 = (await get(`/v1/tasks/${second}`)).body.routing;
+    expect(t2).toMatchObject({ source: 'route', strategy: 'perf', chain: ['quick', 'slow'] });
+    expect(t2.candidates.find((c: { endpoint: string }) => c.endpoint === 'slow').score).toBeGreaterThan(100);
+    // Session perf-a was served by slow: affinity keeps it there (KV-cache reuse) although quick is faster.
+    const third = await tap.say('perf-a', 'and again', voice);
+    expect((await tap.waitFor(third, 'reply')).event.data.model).toBe('slow');
+    const t3 = (await get(`/v1/tasks/${third}`)).body.routing;
+    expect(t3.affinity).toEqual({ endpoint: 'slow', used: true, reason: 'served the previous turn' });
+    expect(t3.chain).toEqual(['slow', 'quick']);
   });
 });
