@@ -154,7 +154,7 @@ describe('routing', () => {
     for (const e of events) expect([e.kind, contract.check(e.kind, e.event, e.headers)]).toEqual([e.kind, []]);
 
     const { body } = await get(`/v1/tasks/${taskId}`);
-    const { taskId: _t, ...sw } = switched?.event.data as Record<string, unknown>;
+    const { taskId: _t, ...sw } = (switched?.event.data ?? {}) as Record<string, unknown>;
     expect(body.routing.switches).toEqual([sw]);
     expect(body.routing.attempts.map((a: { endpoint: string; why: string }) => [a.endpoint, a.why])).toEqual([
       ['broken', 'chosen'],
