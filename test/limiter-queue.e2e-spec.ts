@@ -29,3 +29,20 @@ test('turns over the rate wait for capacity and are answered; past the queue tim
   const times = replies.map((r) => r.at).sort((a, b) => a - b);
   expect(times[3]).toBeGreaterThanOrEqual(1800);
 }, 60_000);
+
+test('a turn interrupted while it waits leaves the queue: the next one takes its place', async () => {
+  await new Promise((r) => setTimeout(r, 2500)); // the bucket is full again (2 requests)
+  const a1 = await tap.say('cancel-a1', 'first');
+  const a2 = await tap.say('cancel-a2', 'second');
+  const t0 = Date.now();
+  const b = await tap.say('cancel-b', 'waits, then is interrupted');
+  await new Promise((r) => setTimeout(r, 200));
+  await tap.interrupt('cancel-b');
+  const c = await tap.say('cancel-c', 'waits behind b');
+  expect((await tap.waitForEnd(b)).kind).toBe('interrupted');
+  expect((await tap.waitForEnd(c)).kind).toBe('reply');
+  // c was admitted at the first refill (~1 s), not the second (~2 s) that b would have taken.
+  expect(Date.now() - t0).toBeLessThan(1700);
+  expect((await tap.waitForEnd(a1)).kind).toBe('reply');
+  expect((await tap.waitForEnd(a2)).kind).toBe('reply');
+}, 30_000);

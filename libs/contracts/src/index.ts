@@ -15,7 +15,7 @@ export type { WarrenErrorOptions } from './errors/warren.error';
 export { WarrenApiError, WarrenError, WarrenRuntimeError } from './errors/warren.error';
 export { DeadLetterError, DeadLettered } from './messages/dead-lettered.message';
 export type { LimiterGrant } from './messages/limiter.messages';
-export { LimiterAcquire, LimiterSettle } from './messages/limiter.messages';
+export { LimiterAcquire, LimiterCancel, LimiterSettle } from './messages/limiter.messages';
 export type { MessageClass } from './messages/message.decorator';
 export { Message, messageClassOf, messageTypeOf } from './messages/message.decorator';
 export type { ModelCompletionEnd, ModelDelta, ModelUsage } from './messages/model.messages';

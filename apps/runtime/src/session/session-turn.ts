@@ -2,6 +2,7 @@ import { type ActorContext, isRetryable } from '@warren/actors';
 import {
   type ChatMessage,
   LimiterAcquire,
+  LimiterCancel,
   LimiterSettle,
   ModelComplete,
   type ModelCompletionEnd,
@@ -12,7 +13,7 @@ import {
   toWireError,
   WARREN_ERROR_CODES,
 } from '@warren/contracts';
-import { countChatTokens, countTokens } from '@warren/models';
+import { countChatTokens, countTokens, LIMITER_ERROR_CODES } from '@warren/models';
 import type { ModerationDecision, Moderator } from '@warren/moderation';
 import type { NewTurnPart, TaskStatus, WarrenStore } from '@warren/store';
 import { userMessageFor } from './failure-messages';
@@ -212,7 +213,16 @@ export class SessionTurn {
         const reserved = promptTokens + options.maxOutputTokens;
         // A refusal (RateLimitedError, BudgetExceededError) fails the turn; the limiter counts it. In queue
         // mode this waits (the ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
-        await this.ctx.ask(`limiter/${this.tenant}`, Object.assign(new LimiterAcquire(), { tokens: reserved }));
+        const limiter = `limiter/${this.tenant}`;
+        try {
+          await this.ctx.ask(limiter, Object.assign(new LimiterAcquire(), { tokens: reserved, reservationId: this.taskId }));
+        } catch (error) {
+          // Given up (interrupted, timed out, connection lost), the reservation may still wait or be granted: withdraw it.
+          if (!isLimiterAnswer(error)) {
+            await this.ctx.tell(limiter, Object.assign(new LimiterCancel(), { reservationId: this.taskId })).catch(() => undefined);
+          }
+          throw error;
+        }
         return { promptTokens, reserved };
       });
     } else {
@@ -238,7 +248,7 @@ export class SessionTurn {
       .step('settle', async () => {
         await this.ctx.tell(
           `limiter/${this.tenant}`,
-          Object.assign(new LimiterSettle(), { reserved: r.reserved, used: Math.min(used, 10_000_000) }),
+          Object.assign(new LimiterSettle(), { reserved: r.reserved, used: Math.min(used, 10_000_000), reservationId: this.taskId }),
         );
         return used;
       })
@@ -501,6 +511,16 @@ export class SessionTurn {
   private emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
     return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId });
   }
+}
+
+/** True for the limiter's own answers (a refusal, a budget, a capacity): nothing is left reserved to withdraw. */
+function isLimiterAnswer(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return (
+    code === WARREN_ERROR_CODES.RATE_LIMITED ||
+    code === WARREN_ERROR_CODES.BUDGET_EXCEEDED ||
+    code === LIMITER_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED
+  );
 }
 
 /** A task that ended: no turn runs it again unless it is replayed. */

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Message } from './message.decorator';
 
 /**
@@ -13,6 +13,8 @@ export class LimiterAcquire {
   @IsInt() @Min(0) @Max(10_000_000) tokens!: number;
   /** How many requests this counts for. @default 1 */
   @IsOptional() @IsInt() @Min(1) @Max(1000) requests?: number;
+  /** Names the reservation, so a `LimiterCancel` can withdraw it (a session uses its task id). */
+  @IsOptional() @IsString() @Length(1, 256) reservationId?: string;
 }
 
 /** The limiter admitted the request: what is left in the buckets afterwards. */
@@ -35,4 +37,17 @@ export interface LimiterGrant {
 export class LimiterSettle {
   @IsInt() @Min(0) @Max(10_000_000) reserved!: number;
   @IsInt() @Min(0) @Max(10_000_000) used!: number;
+  /** The `reservationId` of the acquire, if it had one (the limiter then forgets it: a later cancel changes nothing). */
+  @IsOptional() @IsString() @Length(1, 256) reservationId?: string;
+}
+
+/**
+ * Tells `limiter/<tenant>` that the asker of the acquire `reservationId` no longer waits for it
+ * (its turn was interrupted, or its ask timed out or lost its connection): a reservation still
+ * waiting in the queue is dropped; one granted meanwhile (the grant crossed the cancel) has its
+ * tokens refunded; an unknown one (refused, settled, or long forgotten) changes nothing.
+ */
+@Message('warren.limiter.cancel')
+export class LimiterCancel {
+  @IsString() @Length(1, 256) reservationId!: string;
 }

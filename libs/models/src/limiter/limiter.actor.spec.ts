@@ -153,3 +153,40 @@ describe('LimiterActor', () => {
     }
   });
 });
+
+describe('LimiterActor cancel', () => {
+  it('drops a waiting reservation from the queue, so the next one is admitted in its place', async () => {
+    jest.useFakeTimers();
+    try {
+      const qc = { t: 0, now: () => qc.t };
+      const options = resolveLimiterOptions({ requestsPerMinute: 60, burst: 1 / 60, mode: 'queue', queueTimeoutMs: 5000 });
+      const actor = new LimiterActor(options, qc);
+      const { ctx, errors, replies } = contextFor('t1');
+      await actor.acquire({ tokens: 1, reservationId: 'r1' }, ctx);
+      await actor.acquire({ tokens: 1, reservationId: 'r2' }, ctx); // waits
+      await actor.acquire({ tokens: 1, reservationId: 'r3' }, ctx); // waits behind r2
+      await actor.cancel({ reservationId: 'r2' }, ctx);
+      expect(errors[0]).toMatchObject({ code: 'WARREN_CANCELLED' });
+      qc.t = 1000;
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(replies).toEqual([expect.objectContaining({ granted: true, queuedMs: 1000 })]); // r3, one second later
+      await actor.onModuleDestroy();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('refunds a granted reservation that was not settled, once; a settled or unknown one changes nothing', async () => {
+    const frozen = { now: () => 0 };
+    const actor = new LimiterActor(resolveLimiterOptions({ tokensPerMinute: 1000 }), frozen);
+    const { ctx } = contextFor('t1');
+    expect(await actor.acquire({ tokens: 600, reservationId: 'r1' }, ctx)).toMatchObject({ remainingTokens: 400 });
+    await actor.cancel({ reservationId: 'r1' }, ctx);
+    await actor.cancel({ reservationId: 'r1' }, ctx);
+    expect(await actor.acquire({ tokens: 1000, reservationId: 'r2' }, ctx)).toMatchObject({ remainingTokens: 0 });
+    await actor.settle({ reserved: 1000, used: 1000, reservationId: 'r2' }, ctx);
+    await actor.cancel({ reservationId: 'r2' }, ctx); // settled: not refunded
+    await actor.cancel({ reservationId: 'nope' }, ctx);
+    expect(await actor.acquire({ tokens: 1 }, ctx)).toBeUndefined();
+  });
+});

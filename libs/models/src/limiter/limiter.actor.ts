@@ -1,6 +1,6 @@
 import { Inject, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
-import { LimiterAcquire, type LimiterGrant, LimiterSettle, RateLimitedError } from '@warren/contracts';
+import { CancelledError, LimiterAcquire, LimiterCancel, type LimiterGrant, LimiterSettle, RateLimitedError } from '@warren/contracts';
 import { WarrenMetrics } from '@warren/telemetry';
 import { TenantBudgetBook } from './budget-book';
 import { type BudgetStore, LIMITER_BUDGET_STORE } from './budget-store';
@@ -15,8 +15,12 @@ export const LIMITER_CLOCK = Symbol('warren:limiter-clock');
 /** Idle tenants (full buckets, nobody waiting, budget saved) are forgotten every this many messages. */
 const SWEEP_EVERY = 1000;
 
+/** Named grants kept per tenant for a late `LimiterCancel` (oldest forgotten first). */
+export const GRANTS_KEPT = 10_000;
+
 /** How a queued request is answered later (its deferred reply). */
 interface Answer {
+  reservationId?: string;
   grant(value: LimiterGrant): Promise<void>;
   fail(error: Error): Promise<void>;
 }
@@ -29,6 +33,8 @@ interface TenantLimiter {
   buckets: TenantBuckets;
   book: TenantBudgetBook;
   queue: WaitQueue<Answer>;
+  /** Named grants not settled yet (reservation id → tokens), for a cancel that crossed its grant. */
+  granted: Map<string, number>;
   timer?: NodeJS.Timeout;
 }
 
@@ -54,6 +60,10 @@ interface TenantLimiter {
  * the runtime (no store round trip per ask; budgets are saved by the book, in the otherwise
  * unused record of `limiter/<tenant>`). A redelivered ask or settle is applied again (no
  * processed ids), which only over-charges (or, for a settle's refund, forgives one turn).
+ *
+ * A turn that gives up its ask (interrupted, timed out) tells `LimiterCancel` with its
+ * reservation id: a waiting reservation leaves the queue, a granted one not yet settled (the last
+ * {@link GRANTS_KEPT} named grants per tenant are remembered) is refunded.
  *
  * Scope: one limiter per tenant; per-user limits are not built (a tenant's users share its
  * buckets and budgets). A refusal is an answer, never a thrown error: the entity runtime
@@ -81,7 +91,7 @@ export class LimiterActor implements OnModuleDestroy {
     const wait = t.buckets.waitMs(tokens, requests); // throws LimiterCapacityError
     const over = t.book.budget.check(tokens);
     if (over) return this.refuse(ctx, over);
-    if (t.queue.length === 0 && wait === 0) return this.admit(t, tokens, requests);
+    if (t.queue.length === 0 && wait === 0) return this.admit(t, tokens, requests, msg.reservationId);
     if (t.limits.mode === 'refuse' || t.queue.length >= t.limits.maxQueued) {
       this.metrics?.limiterRejected(ctx.key);
       return this.refuse(ctx, new RateLimitedError(ctx.self, Math.max(wait, 1)));
@@ -93,7 +103,7 @@ export class LimiterActor implements OnModuleDestroy {
       requests,
       since: now,
       deadline: now + t.limits.queueTimeoutMs,
-      handle: { grant: (v) => ctx.reply(handle, v), fail: (e) => ctx.replyError(handle, e) },
+      handle: { reservationId: msg.reservationId, grant: (v) => ctx.reply(handle, v), fail: (e) => ctx.replyError(handle, e) },
     });
     this.drain(t);
     return undefined;
@@ -102,10 +112,33 @@ export class LimiterActor implements OnModuleDestroy {
   @Handle(LimiterSettle)
   async settle(msg: LimiterSettle, ctx: ActorContext): Promise<void> {
     const t = await this.tenantOf(ctx.key, ctx.self);
+    if (msg.reservationId !== undefined) t.granted.delete(msg.reservationId);
     const delta = msg.used - msg.reserved;
     t.buckets.settle(delta);
     t.book.charge(delta);
     if (delta < 0 && t.queue.length > 0) this.drain(t);
+  }
+
+  /**
+   * Withdraws a reservation whose asker gave up: dropped from the queue while it waits (its ask is
+   * answered `WARREN_CANCELLED`, to nobody), or refunded in full when it was granted and not
+   * settled (the request stays counted). An unknown id changes nothing.
+   */
+  @Handle(LimiterCancel)
+  async cancel(msg: LimiterCancel, ctx: ActorContext): Promise<void> {
+    const t = await this.tenantOf(ctx.key, ctx.self);
+    const waiting = t.queue.remove((a) => a.reservationId === msg.reservationId);
+    if (waiting) {
+      waiting.handle.fail(new CancelledError(`${t.scope}: reservation ${msg.reservationId} cancelled`)).catch(() => undefined);
+      if (t.queue.length > 0) this.drain(t); // the head may have changed
+      return;
+    }
+    const tokens = t.granted.get(msg.reservationId);
+    if (tokens === undefined) return;
+    t.granted.delete(msg.reservationId);
+    t.buckets.settle(-tokens);
+    t.book.charge(-tokens);
+    if (t.queue.length > 0) this.drain(t);
   }
 
   /** Answers every waiter `WARREN_RATE_LIMITED` (its asker may retry elsewhere) and saves the budgets. */
@@ -127,11 +160,16 @@ export class LimiterActor implements OnModuleDestroy {
     for (const p of this.tenants.values()) await (await p).book.flush();
   }
 
-  private admit(t: TenantLimiter, tokens: number, requests: number): LimiterGrant {
+  private admit(t: TenantLimiter, tokens: number, requests: number, reservationId?: string): LimiterGrant {
     const r = t.buckets.acquire(tokens, requests);
     // Only called after waitMs() said 0 within the same synchronous step.
     if (!r.granted) throw new Error('limiter invariant broken: a checked acquire was refused');
     t.book.charge(tokens);
+    if (reservationId !== undefined) {
+      t.granted.delete(reservationId); // re-inserted last: the oldest go first
+      t.granted.set(reservationId, tokens);
+      if (t.granted.size > GRANTS_KEPT) t.granted.delete(t.granted.keys().next().value as string);
+    }
     return r;
   }
 
@@ -150,7 +188,7 @@ export class LimiterActor implements OnModuleDestroy {
       if (over) return { error: over };
       const wait = t.buckets.waitMs(w.tokens, w.requests);
       if (wait > 0) return { waitMs: wait };
-      return { granted: { ...this.admit(t, w.tokens, w.requests), queuedMs: now - w.since } };
+      return { granted: { ...this.admit(t, w.tokens, w.requests, w.handle.reservationId), queuedMs: now - w.since } };
     });
     for (const o of outcomes) {
       let sent: Promise<void>;
@@ -190,7 +228,8 @@ export class LimiterActor implements OnModuleDestroy {
       flushMs: this.options.budgetFlushMs,
       logger: this.logger,
     });
-    return { tenant, scope, limits, buckets: new TenantBuckets(scope, limits, this.clock), book, queue: new WaitQueue() };
+    const buckets = new TenantBuckets(scope, limits, this.clock);
+    return { tenant, scope, limits, buckets, book, queue: new WaitQueue(), granted: new Map() };
   }
 
   private async sweep(): Promise<void> {

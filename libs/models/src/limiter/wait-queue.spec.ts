@@ -57,3 +57,13 @@ describe('WaitQueue', () => {
     ]);
   });
 });
+
+describe('WaitQueue.remove()', () => {
+  it('takes out a cancelled waiter and keeps the order of the rest', () => {
+    const q = new WaitQueue<string>();
+    for (const h of ['a', 'b', 'c']) q.push(waiter(h, 1, 0));
+    expect(q.remove((h) => h === 'b')?.handle).toBe('b');
+    expect(q.remove((h) => h === 'x')).toBeUndefined();
+    expect(q.drain(1, () => ({ granted: true })).outcomes.map((o) => o.waiter.handle)).toEqual(['a', 'c']);
+  });
+});

@@ -38,6 +38,12 @@ export class WaitQueue<T> {
     this.items.push(waiter);
   }
 
+  /** Takes out the first waiter whose handle matches (a cancelled ask); undefined when none does. */
+  remove(match: (handle: T) => boolean): Waiter<T> | undefined {
+    const i = this.items.findIndex((w) => match(w.handle));
+    return i < 0 ? undefined : this.items.splice(i, 1)[0];
+  }
+
   /** Takes every waiter out (shutdown). */
   clear(): Waiter<T>[] {
     return this.items.splice(0);
