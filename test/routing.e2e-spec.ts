@@ -226,7 +226,8 @@ describe('routing', () => {
     expect(task.body.routing.attempts).toEqual([expect.objectContaining({ endpoint: 'fast', outcome: 'ok', why: 'chosen' })]);
   });
 
-  it('ensemble: asks several endpoints at once and answers with the majority, in one delta', async () => {
+  it('ensemble: asks the members not in cooldown at once and answers with the majority, in one delta', async () => {
+    // model/down is in cooldown since the test before: left out of the ensemble.
     const taskId = await tap.say('vote', 'vote: hello there');
     const reply = await tap.waitFor(taskId, 'reply');
     expect(['fast', 'backup']).toContain(reply.event.data.model);
@@ -234,14 +235,16 @@ describe('routing', () => {
     expect(deltas.map((d) => d.event.data.text).join('')).toBe(reply.event.data.text);
     const { body } = await get(`/v1/tasks/${taskId}`);
     expect(body.routing).toMatchObject({
-      ensemble: { strategy: 's-vote', endpoints: ['fast', 'backup', 'down'], pick: 'majority', deadlineMs: 5000 },
+      ensemble: { strategy: 's-vote', endpoints: ['fast', 'backup'], pick: 'majority', deadlineMs: 5000 },
       picked: { why: 'majority (2 of 2)' },
     });
+    expect(body.routing.candidates).toEqual(
+      expect.arrayContaining([expect.objectContaining({ endpoint: 'down', reason: 'in cooldown: skipped', health: 'cooldown' })]),
+    );
     expect(
       body.routing.attempts.map((a: { endpoint: string; outcome: string; why: string }) => [a.endpoint, a.outcome, a.why]).sort(),
     ).toEqual([
       ['backup', 'ok', 'ensemble'],
-      ['down', 'failed', 'ensemble'],
       ['fast', 'ok', 'ensemble'],
     ]);
   });

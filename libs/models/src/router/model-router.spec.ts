@@ -169,6 +169,17 @@ describe('ModelRouter', () => {
     expect(plan.decision.ensemble).toEqual({ strategy: 'e', endpoints: ['a', 'b'], pick: 'longest', deadlineMs: 100 });
   });
 
+  it('ensemble: members in cooldown are left out, unless all are', () => {
+    const raw = { default: 'e', strategies: { e: { kind: 'ensemble', endpoints: ['a', 'b', 'c'], pick: 'first', deadlineMs: 100 } } };
+    const plan = router(raw, health({ b: { state: 'cooldown' } })).route(turn());
+    expect(plan.ensemble?.endpoints).toEqual(['a', 'c']);
+    expect(plan.decision.candidates).toEqual(
+      expect.arrayContaining([expect.objectContaining({ endpoint: 'b', reason: 'in cooldown: skipped' })]),
+    );
+    const all = health({ a: { state: 'cooldown' }, b: { state: 'cooldown' }, c: { state: 'cooldown' } });
+    expect(router(raw, all).route(turn()).ensemble?.endpoints).toEqual(['a', 'b', 'c']);
+  });
+
   describe('affinity', () => {
     const raw = {
       affinity: true,

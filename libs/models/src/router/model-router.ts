@@ -66,17 +66,25 @@ export class ModelRouter {
       }
       fallbacks.unshift(strategy.fallbacks);
       if (strategy.kind === 'ensemble') {
-        ensemble = { ...strategy, name: current };
+        // Members in cooldown are left out (all of them in cooldown: all are asked).
+        const live = strategy.endpoints.filter((e) => !this.cooling(e));
+        const members = live.length > 0 ? live : [...strategy.endpoints];
+        ensemble = { ...strategy, endpoints: members, name: current };
         decision.ensemble = {
           strategy: current,
-          endpoints: [...strategy.endpoints],
+          endpoints: [...members],
           pick: strategy.pick,
           ...(strategy.judge ? { judge: strategy.judge } : {}),
           deadlineMs: strategy.deadlineMs,
         };
-        decision.path.push({ strategy: current, kind: 'ensemble', decided: strategy.endpoints.join('+'), why: `pick ${strategy.pick}` });
+        decision.path.push({ strategy: current, kind: 'ensemble', decided: members.join('+'), why: `pick ${strategy.pick}` });
         for (const e of strategy.endpoints)
-          decision.candidates.push({ endpoint: e, strategy: current, reason: 'ensemble member', ...this.healthOf(e) });
+          decision.candidates.push({
+            endpoint: e,
+            strategy: current,
+            reason: members.includes(e) ? 'ensemble member' : 'in cooldown: skipped',
+            ...this.healthOf(e),
+          });
         break;
       }
       const step = this.apply(current, strategy, input, decision);
