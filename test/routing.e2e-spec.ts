@@ -50,7 +50,7 @@ let tap: EventTap;
 const STRATEGIES = {
   topic: {
     kind: 'content',
-    classes: { fallback: 's-fallback', midstream: 's-mid', exhausted: 's-exhausted', ab: 's-ab', vote: 's-vote' },
+    classes: { fallback: 's-fallback', midstream: 's-mid', exhausted: 's-exhausted', ab: 's-ab', vote: 's-vote', long: 'tiny' },
     otherwise: 'local',
   },
   's-fallback': { kind: 'static', endpoint: 'down', fallbacks: ['fast'] },
@@ -75,6 +75,7 @@ beforeAll(async () => {
     ['broken', new BreakingModel('broken', ['The', 'answer', 'starts', 'like', 'this'])],
     ['slow', new LocalModel({ name: 'slow', latencyMs: 150, perDeltaMs: 1 })],
     ['quick', new LocalModel({ name: 'quick', latencyMs: 2, perDeltaMs: 1 })],
+    ['tiny', new LocalModel({ name: 'tiny', contextWindow: 10, latencyMs: 2 })],
   ]);
   await startRuntime(vhost.url, [{ instance: new ModelWorkerActor(registry), options: { keys: [...registry.keys()] } }]);
   sys = await startSystem('warren', vhost.url, {
@@ -86,7 +87,9 @@ beforeAll(async () => {
       exhausted: ['^exhausted'],
       ab: ['^ab'],
       vote: ['^vote'],
+      long: ['^long'],
     }),
+    WARREN__ROUTING__CONTEXT_WINDOWS: JSON.stringify({ tiny: 10, backup: 8192 }),
     WARREN__ROUTING__ROUTES: JSON.stringify({ voice: 'perf' }),
     WARREN__ROUTING__AFFINITY: 'true',
     WARREN__ROUTING__STRATEGIES: JSON.stringify(STRATEGIES),
@@ -266,5 +269,17 @@ describe('routing', () => {
     const t3 = (await get(`/v1/tasks/${third}`)).body.routing;
     expect(t3.affinity).toEqual({ endpoint: 'slow', used: true, reason: 'served the previous turn' });
     expect(t3.chain).toEqual(['slow', 'quick']);
+  });
+
+  it('a prompt too long for the chosen endpoint goes to one with a larger context window', async () => {
+    const taskId = await tap.say('long', 'long question: what do rabbits eat in winter when the grass is gone?');
+    const reply = await tap.waitFor(taskId, 'reply');
+    expect(reply.event.data.model).toBe('backup');
+    const { body } = await get(`/v1/tasks/${taskId}`);
+    expect(body.routing.chain).toEqual(['tiny']);
+    expect(body.routing.attempts).toEqual([
+      expect.objectContaining({ endpoint: 'tiny', outcome: 'failed', code: 'WARREN_CONTEXT_TOO_LONG' }),
+      expect.objectContaining({ endpoint: 'backup', outcome: 'ok', why: 'larger-context' }),
+    ]);
   });
 });
