@@ -191,5 +191,18 @@ describe('routedCall()', () => {
       expect((await routedCall(fakeCtx(none), p, request, out, opts())).endpoint).toBe('f');
       expect(out.text).toBe('fallback');
     });
+
+    it('no member in time and no fallbacks: WARREN_FALLBACKS_EXHAUSTED, retryable as the members’ errors were', async () => {
+      const p = plan({ default: 'e', strategies: { e: { kind: 'ensemble', endpoints: ['x', 'y'], pick: 'first', deadlineMs: 50 } } });
+      const err = await routedCall(fakeCtx({ x: { error: DOWN }, y: { error: DOWN } }), p, request, sink(), opts()).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'WARREN_FALLBACKS_EXHAUSTED', retryable: true });
+      expect(
+        routingJournalOf(err)
+          ?.attempts.map((a) => a.endpoint)
+          .sort(),
+      ).toEqual(['x', 'y']);
+    });
   });
 });

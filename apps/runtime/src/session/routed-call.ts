@@ -160,7 +160,7 @@ export async function routedCall(
       journal.attempts.map((a) => a.endpoint),
       errorCode(lastError),
       messageOf(lastError),
-      false,
+      raw.length === 0 && fallsThrough(lastError), // only after an ensemble with no fallbacks: nothing was sent
     ),
     journal,
   );
