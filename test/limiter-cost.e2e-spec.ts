@@ -24,6 +24,8 @@ const options = resolveLimiterOptions(
       // Queue: 1 request a second, waiting up to 2.5 s.
       queued: { requestsPerMinute: 60, burst: 1 / 60, mode: 'queue', queueTimeoutMs: 2500 },
       durable: { requestsPerMinute: 600, dailyTokens: 5000 },
+      // Per user: 2 requests a minute each, inside the tenant's 600.
+      peruser: { requestsPerMinute: 600, userRequestsPerMinute: 2 },
     },
   },
   { askTimeoutMs: 10_000 },
@@ -53,8 +55,10 @@ beforeAll(async () => {
   ({ node, limiter } = await startLimiterNode());
 });
 
-function acquire(tenant: string, tokens: number, on = node): Promise<LimiterGrant> {
-  return on.runtime.ref(`limiter/${tenant}`).ask<LimiterGrant>(Object.assign(new LimiterAcquire(), { tokens }));
+function acquire(tenant: string, tokens: number, on = node, userId?: string): Promise<LimiterGrant> {
+  return on.runtime
+    .ref(`limiter/${tenant}`)
+    .ask<LimiterGrant>(Object.assign(new LimiterAcquire(), { tokens, ...(userId ? { userId } : {}) }));
 }
 
 function settle(tenant: string, reserved: number, used: number, on = node): Promise<void> {
@@ -115,6 +119,16 @@ describe('token-cost-aware limiter on the real broker', () => {
     expect(err).toBeInstanceOf(RateLimitedError);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2400);
     expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
+  test('per-user limits: a user over theirs is refused with their scope while other users pass', async () => {
+    const concurrent = await Promise.allSettled(Array.from({ length: 10 }, () => acquire('peruser', 1, node, 'u1')));
+    expect(concurrent.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    const refused = concurrent.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(RateLimitedError);
+    expect(refused.reason).toMatchObject({ scope: 'limiter/peruser~u1' });
+    expect(await acquire('peruser', 1, node, 'u2')).toMatchObject({ granted: true });
+    expect(await acquire('peruser', 1)).toMatchObject({ granted: true }); // no user: the tenant's buckets only
   });
 
   test('after a restart the budget usage is still there (within limiter.budgetFlushMs)', async () => {

@@ -23,6 +23,7 @@ export {
   limitsOf,
   QUEUE_REPLY_MARGIN_MS,
   resolveLimiterOptions,
+  userLimitsOf,
 } from './limiter/limiter-options';
 export type { AcquireResult } from './limiter/tenant-buckets';
 export { TenantBuckets } from './limiter/tenant-buckets';

@@ -215,7 +215,8 @@ export class SessionTurn {
         // mode this waits (the ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
         const limiter = `limiter/${this.tenant}`;
         try {
-          await this.ctx.ask(limiter, Object.assign(new LimiterAcquire(), { tokens: reserved, reservationId: this.taskId }));
+          const userId = this.msg.userId ? { userId: this.msg.userId } : {};
+          await this.ctx.ask(limiter, Object.assign(new LimiterAcquire(), { tokens: reserved, reservationId: this.taskId, ...userId }));
         } catch (error) {
           // Given up (interrupted, timed out, connection lost), the reservation may still wait or be granted: withdraw it.
           if (!isLimiterAnswer(error)) {
@@ -248,7 +249,12 @@ export class SessionTurn {
       .step('settle', async () => {
         await this.ctx.tell(
           `limiter/${this.tenant}`,
-          Object.assign(new LimiterSettle(), { reserved: r.reserved, used: Math.min(used, 10_000_000), reservationId: this.taskId }),
+          Object.assign(new LimiterSettle(), {
+            reserved: r.reserved,
+            used: Math.min(used, 10_000_000),
+            reservationId: this.taskId,
+            ...(this.msg.userId ? { userId: this.msg.userId } : {}),
+          }),
         );
         return used;
       })

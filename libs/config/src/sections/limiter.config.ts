@@ -75,6 +75,23 @@ export class LimiterConfig {
   maxQueued = 1000;
 
   /**
+   * Turns each user of a tenant may start per minute, on top of the tenant's limit; 0 = no
+   * per-user limit. A user over it is refused at once (WARREN_RATE_LIMITED), even in queue mode.
+   * @default 0
+   */
+  @IsInt()
+  @Min(0)
+  userRequestsPerMinute = 0;
+
+  /**
+   * Tokens each user of a tenant may use per minute; 0 = no per-user limit.
+   * @default 0
+   */
+  @IsInt()
+  @Min(0)
+  userTokensPerMinute = 0;
+
+  /**
    * Budget usage is saved at most this often per tenant; a crash forgives at most the usage of
    * the last `budgetFlushMs`.
    * @default 1000
@@ -101,6 +118,8 @@ export class LimiterConfig {
       mode?: 'refuse' | 'queue';
       queueTimeoutMs?: number;
       maxQueued?: number;
+      userRequestsPerMinute?: number;
+      userTokensPerMinute?: number;
     }
   > = {};
 }

@@ -15,6 +15,8 @@ export class LimiterAcquire {
   @IsOptional() @IsInt() @Min(1) @Max(1000) requests?: number;
   /** Names the reservation, so a `LimiterCancel` can withdraw it (a session uses its task id). */
   @IsOptional() @IsString() @Length(1, 256) reservationId?: string;
+  /** The user the request is for: counted in that user's buckets too when the tenant has per-user limits. */
+  @IsOptional() @IsString() @Length(1, 256) userId?: string;
 }
 
 /** The limiter admitted the request: what is left in the buckets afterwards. */
@@ -39,6 +41,8 @@ export class LimiterSettle {
   @IsInt() @Min(0) @Max(10_000_000) used!: number;
   /** The `reservationId` of the acquire, if it had one (the limiter then forgets it: a later cancel changes nothing). */
   @IsOptional() @IsString() @Length(1, 256) reservationId?: string;
+  /** The acquire's `userId`, if it had one: the user's tokens bucket is settled too. */
+  @IsOptional() @IsString() @Length(1, 256) userId?: string;
 }
 
 /**

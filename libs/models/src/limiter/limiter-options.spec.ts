@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from '@warren/contracts';
-import { capacitiesOf, LIMITER_DEFAULTS, limitsOf, resolveLimiterOptions } from './limiter-options';
+import { capacitiesOf, LIMITER_DEFAULTS, limitsOf, resolveLimiterOptions, userLimitsOf } from './limiter-options';
 
 describe('resolveLimiterOptions()', () => {
   it('fills the defaults', () => {
@@ -12,6 +12,8 @@ describe('resolveLimiterOptions()', () => {
       mode: 'refuse',
       queueTimeoutMs: 5000,
       maxQueued: 1000,
+      userRequestsPerMinute: 0,
+      userTokensPerMinute: 0,
       budgetFlushMs: 1000,
       tenants: {},
     });
@@ -19,7 +21,15 @@ describe('resolveLimiterOptions()', () => {
 
   it('applies per-tenant overrides over the defaults', () => {
     const o = resolveLimiterOptions({ requestsPerMinute: 100, tenants: { acme: { tokensPerMinute: 5000 } } });
-    const rest = { dailyTokens: 0, monthlyTokens: 0, mode: 'refuse', queueTimeoutMs: 5000, maxQueued: 1000 };
+    const rest = {
+      dailyTokens: 0,
+      monthlyTokens: 0,
+      mode: 'refuse',
+      queueTimeoutMs: 5000,
+      maxQueued: 1000,
+      userRequestsPerMinute: 0,
+      userTokensPerMinute: 0,
+    };
     expect(limitsOf(o, 'acme')).toEqual({ requestsPerMinute: 100, tokensPerMinute: 5000, burst: 1, ...rest });
     expect(limitsOf(o, 'other')).toEqual({ requestsPerMinute: 100, tokensPerMinute: 200_000, burst: 1, ...rest });
   });
@@ -81,5 +91,13 @@ describe('resolveLimiterOptions()', () => {
     expect(() => resolveLimiterOptions({ mode: 'queue', queueTimeoutMs: 9000 }, { askTimeoutMs: 10_000 })).not.toThrow();
     // Refuse mode never waits, so its (unused) timeout is not compared.
     expect(() => resolveLimiterOptions({ queueTimeoutMs: 60_000 }, { askTimeoutMs: 10_000 })).not.toThrow();
+  });
+
+  it('per-user limits: off by default, one rate alone leaves the other unlimited, bad values named', () => {
+    expect(userLimitsOf(limitsOf(resolveLimiterOptions(), 'any'))).toBeUndefined();
+    const o = resolveLimiterOptions({ tenants: { acme: { userRequestsPerMinute: 10 } } });
+    expect(userLimitsOf(limitsOf(o, 'acme'))).toEqual({ requestsPerMinute: 10, tokensPerMinute: 1e12, burst: 1 });
+    expect(() => resolveLimiterOptions({ userTokensPerMinute: -5 })).toThrow(/limiter\.userTokensPerMinute/);
+    expect(() => resolveLimiterOptions({ userRequestsPerMinute: 5, burst: 0.1, requestsPerMinute: 100 })).toThrow(/limiter\.burst/);
   });
 });

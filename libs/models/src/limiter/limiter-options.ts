@@ -28,6 +28,13 @@ export interface TenantLimits {
   queueTimeoutMs: number;
   /** Queue mode: most requests waiting per tenant; one more is refused at once (nothing waits unbounded). */
   maxQueued: number;
+  /**
+   * Requests per minute of each user of the tenant (the acquire's `userId`), on top of the
+   * tenant's buckets; 0 = no per-user limit. A user over it is refused at once, even in queue mode.
+   */
+  userRequestsPerMinute: number;
+  /** Tokens per minute of each user of the tenant; 0 = no per-user limit. */
+  userTokensPerMinute: number;
 }
 
 /** The limits that size a tenant's buckets. */
@@ -51,6 +58,10 @@ export interface LimiterOptions extends TenantLimits {
   queueTimeoutMs: number;
   /** @default 1000 */
   maxQueued: number;
+  /** @default 0 (no per-user limit) */
+  userRequestsPerMinute: number;
+  /** @default 0 (no per-user limit) */
+  userTokensPerMinute: number;
   /**
    * Budget usage is saved at most this often per tenant (batched, not per request): a crash
    * forgives at most the usage of the last `budgetFlushMs` (plus one store write). @default 1000
@@ -70,6 +81,8 @@ export const LIMITER_DEFAULTS: Readonly<LimiterOptions> = Object.freeze({
   mode: 'refuse' as LimiterMode,
   queueTimeoutMs: 5000,
   maxQueued: 1000,
+  userRequestsPerMinute: 0,
+  userTokensPerMinute: 0,
   budgetFlushMs: 1000,
   tenants: Object.freeze({}) as Record<string, Partial<TenantLimits>>,
 });
@@ -92,6 +105,8 @@ const LIMIT_KEYS = [
   'mode',
   'queueTimeoutMs',
   'maxQueued',
+  'userRequestsPerMinute',
+  'userTokensPerMinute',
 ] as const;
 const KNOWN = new Set(Object.keys(LIMITER_DEFAULTS));
 const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
@@ -115,6 +130,8 @@ export function resolveLimiterOptions(raw: Partial<LimiterOptions> = {}, context
     mode: raw.mode ?? d.mode,
     queueTimeoutMs: raw.queueTimeoutMs ?? d.queueTimeoutMs,
     maxQueued: raw.maxQueued ?? d.maxQueued,
+    userRequestsPerMinute: raw.userRequestsPerMinute ?? d.userRequestsPerMinute,
+    userTokensPerMinute: raw.userTokensPerMinute ?? d.userTokensPerMinute,
   };
   checkLimits(base, 'limiter', context);
   const budgetFlushMs = raw.budgetFlushMs ?? d.budgetFlushMs;
@@ -149,6 +166,21 @@ export function limitsOf(options: LimiterOptions, tenant: string): TenantLimits 
     mode: o?.mode ?? options.mode,
     queueTimeoutMs: o?.queueTimeoutMs ?? options.queueTimeoutMs,
     maxQueued: o?.maxQueued ?? options.maxQueued,
+    userRequestsPerMinute: o?.userRequestsPerMinute ?? options.userRequestsPerMinute,
+    userTokensPerMinute: o?.userTokensPerMinute ?? options.userTokensPerMinute,
+  };
+}
+
+/** Per-minute rate standing for "no limit" in a user's bucket whose other rate is limited. */
+const UNLIMITED_PER_MINUTE = 1e12;
+
+/** The bucket limits of each user of a tenant, or undefined when the tenant has no per-user limit. */
+export function userLimitsOf(limits: TenantLimits): BucketLimits | undefined {
+  if (limits.userRequestsPerMinute === 0 && limits.userTokensPerMinute === 0) return undefined;
+  return {
+    requestsPerMinute: limits.userRequestsPerMinute || UNLIMITED_PER_MINUTE,
+    tokensPerMinute: limits.userTokensPerMinute || UNLIMITED_PER_MINUTE,
+    burst: limits.burst,
   };
 }
 
@@ -174,6 +206,16 @@ function checkLimits(limits: TenantLimits, path: string, context: LimiterContext
   }
   if (limits.mode !== 'refuse' && limits.mode !== 'queue')
     throw new InvalidOptionsError(`${path}.mode`, `must be refuse or queue (got ${String(limits.mode)})`);
+  for (const key of ['userRequestsPerMinute', 'userTokensPerMinute'] as const) {
+    const v = limits[key];
+    if (!Number.isInteger(v) || v < 0)
+      throw new InvalidOptionsError(`${path}.${key}`, `must be 0 (no per-user limit) or a positive integer (got ${v})`);
+  }
+  if (limits.userRequestsPerMinute > 0 && limits.userRequestsPerMinute * limits.burst < 1)
+    throw new InvalidOptionsError(
+      `${path}.burst`,
+      `× userRequestsPerMinute must be at least 1 (got ${limits.userRequestsPerMinute * limits.burst})`,
+    );
   if (!Number.isInteger(limits.maxQueued) || limits.maxQueued < 1)
     throw new InvalidOptionsError(`${path}.maxQueued`, `must be a positive integer (got ${limits.maxQueued})`);
   const q = limits.queueTimeoutMs;

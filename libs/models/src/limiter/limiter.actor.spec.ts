@@ -190,3 +190,37 @@ describe('LimiterActor cancel', () => {
     expect(await actor.acquire({ tokens: 1 }, ctx)).toBeUndefined();
   });
 });
+
+describe('LimiterActor per-user limits', () => {
+  const frozen = { now: () => 0 };
+
+  it('counts each user in their own buckets and the tenant’s, refusing a user over theirs with its scope', async () => {
+    const options = resolveLimiterOptions({ requestsPerMinute: 5, userRequestsPerMinute: 2 });
+    const actor = new LimiterActor(options, frozen);
+    const { ctx, errors } = contextFor('t1');
+    expect(await actor.acquire({ tokens: 1, userId: 'u1' }, ctx)).toMatchObject({ granted: true });
+    expect(await actor.acquire({ tokens: 1, userId: 'u1' }, ctx)).toMatchObject({ granted: true });
+    expect(await actor.acquire({ tokens: 1, userId: 'u1' }, ctx)).toBeUndefined();
+    expect(errors[0]).toBeInstanceOf(RateLimitedError);
+    expect(errors[0]).toMatchObject({ scope: 'limiter/t1~u1' });
+    // Another user still passes, until the tenant's bucket (5) is empty.
+    expect(await actor.acquire({ tokens: 1, userId: 'u2' }, ctx)).toMatchObject({ granted: true, remainingRequests: 2 });
+    expect(await actor.acquire({ tokens: 1, userId: 'u3' }, ctx)).toMatchObject({ granted: true });
+    expect(await actor.acquire({ tokens: 1 }, ctx)).toMatchObject({ granted: true, remainingRequests: 0 });
+    expect(await actor.acquire({ tokens: 1, userId: 'u4' }, ctx)).toBeUndefined();
+    expect(errors[1]).toMatchObject({ scope: 'limiter/t1' });
+  });
+
+  it('refuses a user over their limit at once in queue mode, and settles the user’s tokens', async () => {
+    const options = resolveLimiterOptions({ tokensPerMinute: 10_000, userTokensPerMinute: 1000, mode: 'queue' });
+    const actor = new LimiterActor(options, frozen);
+    const { ctx, errors, replies } = contextFor('t1');
+    expect(await actor.acquire({ tokens: 1000, userId: 'u1' }, ctx)).toMatchObject({ granted: true });
+    expect(await actor.acquire({ tokens: 500, userId: 'u1' }, ctx)).toBeUndefined();
+    expect(errors[0]).toMatchObject({ code: 'WARREN_RATE_LIMITED', scope: 'limiter/t1~u1' });
+    await actor.settle({ reserved: 1000, used: 100, userId: 'u1' }, ctx);
+    expect(await actor.acquire({ tokens: 900, userId: 'u1' }, ctx)).toMatchObject({ granted: true });
+    expect(replies).toEqual([]);
+    await actor.onModuleDestroy();
+  });
+});

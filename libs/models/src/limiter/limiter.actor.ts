@@ -4,7 +4,7 @@ import { CancelledError, LimiterAcquire, LimiterCancel, type LimiterGrant, Limit
 import { WarrenMetrics } from '@warren/telemetry';
 import { TenantBudgetBook } from './budget-book';
 import { type BudgetStore, LIMITER_BUDGET_STORE } from './budget-store';
-import { LIMITER_OPTIONS, type LimiterOptions, limitsOf, type TenantLimits } from './limiter-options';
+import { type BucketLimits, LIMITER_OPTIONS, type LimiterOptions, limitsOf, type TenantLimits, userLimitsOf } from './limiter-options';
 import { TenantBuckets } from './tenant-buckets';
 import { type Clock, SYSTEM_CLOCK } from './token-bucket';
 import { WaitQueue } from './wait-queue';
@@ -21,6 +21,7 @@ export const GRANTS_KEPT = 10_000;
 /** How a queued request is answered later (its deferred reply). */
 interface Answer {
   reservationId?: string;
+  userId?: string;
   grant(value: LimiterGrant): Promise<void>;
   fail(error: Error): Promise<void>;
 }
@@ -33,8 +34,12 @@ interface TenantLimiter {
   buckets: TenantBuckets;
   book: TenantBudgetBook;
   queue: WaitQueue<Answer>;
-  /** Named grants not settled yet (reservation id → tokens), for a cancel that crossed its grant. */
-  granted: Map<string, number>;
+  /** Named grants not settled yet (reservation id → tokens and user), for a cancel that crossed its grant. */
+  granted: Map<string, { tokens: number; userId?: string }>;
+  /** Per-user limits of this tenant, or undefined when it has none. */
+  userLimits?: BucketLimits;
+  /** Each user's buckets (per-user limits only), forgotten when full again. */
+  users: Map<string, TenantBuckets>;
   timer?: NodeJS.Timeout;
 }
 
@@ -65,8 +70,11 @@ interface TenantLimiter {
  * reservation id: a waiting reservation leaves the queue, a granted one not yet settled (the last
  * {@link GRANTS_KEPT} named grants per tenant are remembered) is refunded.
  *
- * Scope: one limiter per tenant; per-user limits are not built (a tenant's users share its
- * buckets and budgets). A refusal is an answer, never a thrown error: the entity runtime
+ * Per-user limits (`userRequestsPerMinute`, `userTokensPerMinute`; off by default) are buckets
+ * per `userId` inside the tenant's activation, not actors of their own: a request must pass its
+ * user's and its tenant's buckets together, which one activation decides atomically (two actors
+ * would need a two-phase reservation). A user over their own limit is refused at once, scope
+ * `limiter/<tenant>~<userId>`, even in queue mode. Budgets stay per tenant. A refusal is an answer, never a thrown error: the entity runtime
  * retries a thrown retryable error in place (holding the mailbox). A cost above a bucket's
  * capacity throws `LimiterCapacityError` (not retryable, answered at once).
  */
@@ -89,9 +97,17 @@ export class LimiterActor implements OnModuleDestroy {
     const tokens = msg.tokens;
     const requests = msg.requests ?? 1;
     const wait = t.buckets.waitMs(tokens, requests); // throws LimiterCapacityError
+    const user = this.userBuckets(t, msg.userId);
+    const userWait = user?.waitMs(tokens, requests) ?? 0;
     const over = t.book.budget.check(tokens);
     if (over) return this.refuse(ctx, over);
-    if (t.queue.length === 0 && wait === 0) return this.admit(t, tokens, requests, msg.reservationId);
+    // A user over their own limit is refused at once, in queue mode too: waiting at the head of
+    // the tenant's FIFO would hold back every other user behind them.
+    if (userWait > 0) {
+      this.metrics?.limiterRejected(ctx.key);
+      return this.refuse(ctx, new RateLimitedError(user?.scope ?? ctx.self, userWait));
+    }
+    if (t.queue.length === 0 && wait === 0) return this.admit(t, tokens, requests, msg.reservationId, msg.userId);
     if (t.limits.mode === 'refuse' || t.queue.length >= t.limits.maxQueued) {
       this.metrics?.limiterRejected(ctx.key);
       return this.refuse(ctx, new RateLimitedError(ctx.self, Math.max(wait, 1)));
@@ -103,7 +119,12 @@ export class LimiterActor implements OnModuleDestroy {
       requests,
       since: now,
       deadline: now + t.limits.queueTimeoutMs,
-      handle: { reservationId: msg.reservationId, grant: (v) => ctx.reply(handle, v), fail: (e) => ctx.replyError(handle, e) },
+      handle: {
+        reservationId: msg.reservationId,
+        userId: msg.userId,
+        grant: (v) => ctx.reply(handle, v),
+        fail: (e) => ctx.replyError(handle, e),
+      },
     });
     this.drain(t);
     return undefined;
@@ -115,6 +136,7 @@ export class LimiterActor implements OnModuleDestroy {
     if (msg.reservationId !== undefined) t.granted.delete(msg.reservationId);
     const delta = msg.used - msg.reserved;
     t.buckets.settle(delta);
+    this.userBuckets(t, msg.userId)?.settle(delta);
     t.book.charge(delta);
     if (delta < 0 && t.queue.length > 0) this.drain(t);
   }
@@ -133,11 +155,12 @@ export class LimiterActor implements OnModuleDestroy {
       if (t.queue.length > 0) this.drain(t); // the head may have changed
       return;
     }
-    const tokens = t.granted.get(msg.reservationId);
-    if (tokens === undefined) return;
+    const grant = t.granted.get(msg.reservationId);
+    if (grant === undefined) return;
     t.granted.delete(msg.reservationId);
-    t.buckets.settle(-tokens);
-    t.book.charge(-tokens);
+    t.buckets.settle(-grant.tokens);
+    this.userBuckets(t, grant.userId)?.settle(-grant.tokens);
+    t.book.charge(-grant.tokens);
     if (t.queue.length > 0) this.drain(t);
   }
 
@@ -160,14 +183,15 @@ export class LimiterActor implements OnModuleDestroy {
     for (const p of this.tenants.values()) await (await p).book.flush();
   }
 
-  private admit(t: TenantLimiter, tokens: number, requests: number, reservationId?: string): LimiterGrant {
+  private admit(t: TenantLimiter, tokens: number, requests: number, reservationId?: string, userId?: string): LimiterGrant {
     const r = t.buckets.acquire(tokens, requests);
-    // Only called after waitMs() said 0 within the same synchronous step.
-    if (!r.granted) throw new Error('limiter invariant broken: a checked acquire was refused');
+    const u = this.userBuckets(t, userId)?.acquire(tokens, requests);
+    // Only called after waitMs() said 0 for both within the same synchronous step.
+    if (!r.granted || (u && !u.granted)) throw new Error('limiter invariant broken: a checked acquire was refused');
     t.book.charge(tokens);
     if (reservationId !== undefined) {
       t.granted.delete(reservationId); // re-inserted last: the oldest go first
-      t.granted.set(reservationId, tokens);
+      t.granted.set(reservationId, { tokens, userId });
       if (t.granted.size > GRANTS_KEPT) t.granted.delete(t.granted.keys().next().value as string);
     }
     return r;
@@ -186,9 +210,13 @@ export class LimiterActor implements OnModuleDestroy {
     const { outcomes, nextCheckMs } = t.queue.drain<LimiterGrant>(now, (w) => {
       const over = t.book.budget.check(w.tokens);
       if (over) return { error: over };
+      const user = this.userBuckets(t, w.handle.userId);
+      const userWait = user?.waitMs(w.tokens, w.requests) ?? 0;
+      if (userWait > 0) return { error: new RateLimitedError(user?.scope ?? t.scope, userWait) };
       const wait = t.buckets.waitMs(w.tokens, w.requests);
       if (wait > 0) return { waitMs: wait };
-      return { granted: { ...this.admit(t, w.tokens, w.requests, w.handle.reservationId), queuedMs: now - w.since } };
+      const grant = this.admit(t, w.tokens, w.requests, w.handle.reservationId, w.handle.userId);
+      return { granted: { ...grant, queuedMs: now - w.since } };
     });
     for (const o of outcomes) {
       let sent: Promise<void>;
@@ -229,13 +257,27 @@ export class LimiterActor implements OnModuleDestroy {
       logger: this.logger,
     });
     const buckets = new TenantBuckets(scope, limits, this.clock);
-    return { tenant, scope, limits, buckets, book, queue: new WaitQueue(), granted: new Map() };
+    const userLimits = userLimitsOf(limits);
+    return { tenant, scope, limits, buckets, book, queue: new WaitQueue(), granted: new Map(), userLimits, users: new Map() };
+  }
+
+  /** The buckets of `userId` in tenant `t` (scope `limiter/<tenant>~<userId>`); undefined without per-user limits or user. */
+  private userBuckets(t: TenantLimiter, userId: string | undefined): TenantBuckets | undefined {
+    if (!t.userLimits || userId === undefined) return undefined;
+    let b = t.users.get(userId);
+    if (!b) {
+      b = new TenantBuckets(`${t.scope}~${userId}`, t.userLimits, this.clock);
+      t.users.set(userId, b);
+    }
+    return b;
   }
 
   private async sweep(): Promise<void> {
     for (const [tenant, p] of this.tenants) {
       const t = await p.catch(() => undefined);
-      if (t && t.queue.length === 0 && t.buckets.isIdle() && !t.book.dirty) {
+      if (!t) continue;
+      for (const [userId, b] of t.users) if (b.isIdle()) t.users.delete(userId);
+      if (t.queue.length === 0 && t.buckets.isIdle() && t.users.size === 0 && !t.book.dirty) {
         t.book.close();
         this.tenants.delete(tenant);
       }
