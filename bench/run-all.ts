@@ -342,6 +342,7 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['gateway', 'gateway', gatewayBenchRows],
   ['store', 'store', storeRows],
   ['dlq-replay', 'dead-letter bulk replay', () => import('./dead-letter.bench').then((m) => m.deadLetterReplayRows())],
+  ['dead-lettering', 'dead-lettering throughput', () => import('./dead-lettering.bench').then((m) => m.deadLetteringRows())],
 ];
 
 /** BENCH_ONLY=turn,floor (names of BENCHES, comma-separated) runs those only; RESULTS.md is then left as it was. */
