@@ -10,13 +10,14 @@ import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { SessionEventHub } from './events/session-event-hub';
 import { GATEWAY_OPTIONS, type GatewayOptions, resolveGatewayOptions } from './gateway.options';
 import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
+import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { SessionMessagesService } from './sessions/session-messages.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
 
 /**
- * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`), under the API-key guard, and the
+ * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`, the OpenAI-compatible `/v1/chat/completions`), under the API-key guard, and the
  * operators' admin routes (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`), under the admin-key guard; errors
  * of `/v1` requests are answered as `{ error: { code, message, fields? } }`.
  * Controllers and providers only: the app imports `WarrenModule.forRoot(...)` (global:
@@ -30,7 +31,14 @@ export class GatewayModule implements NestModule {
   static register(options: Partial<GatewayOptions> = {}): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [SessionsController, TasksController, DeadLettersController, AuditController, EndpointsController],
+      controllers: [
+        SessionsController,
+        TasksController,
+        DeadLettersController,
+        AuditController,
+        EndpointsController,
+        ChatCompletionsController,
+      ],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: resolveGatewayOptions(options) },
         // App-wide, but it only answers `/v1/…` requests (see GatewayExceptionFilter).
@@ -47,6 +55,8 @@ export class GatewayModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes(SessionsController, TasksController, DeadLettersController, AuditController);
+    consumer
+      .apply(HttpMetricsMiddleware)
+      .forRoutes(SessionsController, TasksController, DeadLettersController, AuditController, ChatCompletionsController);
   }
 }

@@ -18,6 +18,7 @@ import {
 import { type ModerationRulesInput, Moderator, type PiiKind } from '@warren/moderation';
 import { WARREN_STORE, type WarrenStore } from '@warren/store';
 import { WarrenMetrics } from '@warren/telemetry';
+import { ChatActor } from './chat/chat.actor';
 import { DeadLetterKeeperService } from './dead-letters/dead-letter-keeper.service';
 import { IngressRouterActor } from './ingress/ingress-router.actor';
 import { INGRESS_ROUTER_OPTIONS, resolveIngressRouterOptions } from './ingress/ingress-router.options';
@@ -42,7 +43,7 @@ export function servedModels(config?: Pick<WarrenConfig, 'models'>): ModelEndpoi
  * the `model` pools are the names of {@link servedModels}. Without `config`, only `model/local`.
  */
 export function runtimeHosting(config?: Pick<WarrenConfig, 'models'>): Record<string, { source?: 'ingress'; keys?: string[] }> {
-  return { ingress: { source: 'ingress' }, model: { keys: [...servedModels(config).keys()] } };
+  return { ingress: { source: 'ingress' }, model: { keys: [...servedModels(config).keys()] }, chat: { keys: ['default'] } };
 }
 
 /**
@@ -98,6 +99,7 @@ export class RuntimeModule implements OnModuleInit {
         IntentActor,
         LimiterActor,
         ModelWorkerActor,
+        ChatActor,
         DeadLetterKeeperService,
       ],
     };

@@ -13,6 +13,8 @@ export { fromWireError, RemoteError, toWireError } from './errors/error-wire';
 export * from './errors/runtime-errors';
 export type { WarrenErrorOptions } from './errors/warren.error';
 export { WarrenApiError, WarrenError, WarrenRuntimeError } from './errors/warren.error';
+export type { ChatCompletionDelta, ChatCompletionEnd } from './messages/chat.messages';
+export { CHAT_ADDRESS, ChatComplete } from './messages/chat.messages';
 export { DeadLetterError, DeadLettered } from './messages/dead-lettered.message';
 export type { LimiterGrant } from './messages/limiter.messages';
 export { LimiterAcquire, LimiterCancel, LimiterSettle } from './messages/limiter.messages';
