@@ -3,8 +3,10 @@
 // a strategy or a route, the errors the SDK raises (401, 400, 404, 429 with Retry-After), input
 // moderation (content_filter) and the task with its routing journal.
 import { createHash } from 'node:crypto';
+import { LocalModel, type ModelEndpoint, ModelWorkerActor } from '@warren/models';
 import OpenAI from 'openai';
-import { useVhost } from './support/broker';
+import { eventually, useVhost } from './support/broker';
+import { startRuntime } from './support/runtime';
 import { startSystem, type TestSystem } from './support/system';
 
 const vhost = useVhost('openai');
@@ -13,10 +15,16 @@ let sys: TestSystem;
 let client: OpenAI;
 
 beforeAll(async () => {
+  // model/slow, hosted here: an answer that takes seconds, for the client that goes away.
+  const registry = new Map<string, ModelEndpoint>([['slow', new LocalModel({ name: 'slow', latencyMs: 2, perDeltaMs: 400 })]]);
+  await startRuntime(vhost.url, [{ instance: new ModelWorkerActor(registry), options: { keys: ['slow'] } }]);
   sys = await startSystem('warren', vhost.url, {
     WARREN__GATEWAY__TENANTS: JSON.stringify({ dev: { apiKeys: [sha256('dev-key')] }, lim: { apiKeys: [sha256('lim-key')] } }),
     WARREN__LIMITER__TENANTS: JSON.stringify({ lim: { requestsPerMinute: 2 } }),
-    WARREN__ROUTING__STRATEGIES: JSON.stringify({ cheap: { kind: 'static', endpoint: 'local' } }),
+    WARREN__ROUTING__STRATEGIES: JSON.stringify({
+      cheap: { kind: 'static', endpoint: 'local' },
+      slowly: { kind: 'static', endpoint: 'slow' },
+    }),
     WARREN__ROUTING__ROUTES: JSON.stringify({ voice: 'cheap' }),
     WARREN__MODERATION__CATEGORIES: JSON.stringify({
       threats: { action: 'block', directions: ['in'], words: ['i will hurt you'], safeReply: 'Let us keep this friendly.' },
@@ -138,5 +146,22 @@ describe('POST /v1/chat/completions', () => {
     expect(Number(err.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const streamed = await lim.chat.completions.create({ model: 'auto', messages: hello, stream: true }).catch((e) => e);
     expect(streamed).toBeInstanceOf(OpenAI.RateLimitError);
+  });
+
+  it('cancels the model call when the client disconnects: the task ends interrupted', async () => {
+    const abort = new AbortController();
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'slowly', messages: hello, stream: true }, { signal: abort.signal })
+      .withResponse();
+    const taskId = response.headers.get('x-warren-task-id') as string;
+    const chunks = stream[Symbol.asyncIterator]();
+    await chunks.next(); // the role chunk: the model has started
+    abort.abort();
+    const t = await eventually(async () => {
+      const t = await task(taskId);
+      return t.status === 'interrupted' ? t : undefined;
+    }, 'the task interrupted');
+    expect(t.error).toMatchObject({ code: 'WARREN_CANCELLED' });
+    expect(t.routing.attempts).toEqual([expect.objectContaining({ endpoint: 'slow', outcome: 'cancelled' })]);
   });
 });

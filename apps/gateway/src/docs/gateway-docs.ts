@@ -17,7 +17,10 @@ export function setupGatewayDocs(app: INestApplication): void {
         'Operators inspect, replay, edit, discard and purge dead letters under /v1/admin with an admin key ' +
         '(`gateway.admins`; a tenant key gets 403 `WARREN_FORBIDDEN`); every admin action goes to the audit log ' +
         '(`GET /v1/admin/audit`). The ops CLI (`npm run ops -- dlq …`) is a client of these routes. Errors are ' +
-        '`{ "error": { "code": "WARREN_*", "message": "…", "fields"?: [...] } }`.',
+        '`{ "error": { "code": "WARREN_*", "message": "…", "fields"?: [...] } }`. ' +
+        '`POST /v1/chat/completions` is OpenAI-compatible (any OpenAI SDK with `baseURL` `<gateway>/v1` and the tenant key): ' +
+        'the same router, limiter and moderation as a session turn, no history kept, the task id in `x-warren-task-id`; ' +
+        'its errors use OpenAI\'s shape `{ "error": { "message", "type", "param", "code": "WARREN_*" } }`.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key of your tenant, or an admin key for /v1/admin.' })

@@ -1,0 +1,70 @@
+import { InvalidMessageError } from '@warren/contracts';
+import { parseChatRequest } from './chat-request';
+
+const ok = { model: 'auto', messages: [{ role: 'user', content: 'hi' }] };
+
+function violation(body: unknown): string | undefined {
+  try {
+    parseChatRequest(body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidMessageError);
+    return (error as InvalidMessageError).violations[0]?.field;
+  }
+  return undefined;
+}
+
+describe('parseChatRequest', () => {
+  it('reads what Warren acts on and ignores unknown fields', () => {
+    expect(
+      parseChatRequest({
+        ...ok,
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: 10,
+        max_completion_tokens: 20,
+        temperature: 0.5,
+        user: 'u1',
+        logit_bias: {},
+        seed: 3,
+      }),
+    ).toEqual({ ...ok, stream: true, includeUsage: true, maxTokens: 20, temperature: 0.5, user: 'u1' });
+    expect(parseChatRequest({ ...ok, stream: null, temperature: null })).toEqual({ ...ok, stream: false, includeUsage: false });
+  });
+
+  it('maps developer to system and joins text parts; an assistant may have null content', () => {
+    const r = parseChatRequest({
+      model: 'local',
+      messages: [
+        { role: 'developer', content: 'be brief' },
+        { role: 'assistant', content: null },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b' },
+          ],
+        },
+      ],
+    });
+    expect(r.messages).toEqual([
+      { role: 'system', content: 'be brief' },
+      { role: 'assistant', content: '' },
+      { role: 'user', content: 'ab' },
+    ]);
+  });
+
+  it('names the wrong field as OpenAI’s param does', () => {
+    expect(violation([])).toBe('body');
+    expect(violation({ messages: ok.messages })).toBe('model');
+    expect(violation({ model: 'auto', messages: [] })).toBe('messages');
+    expect(violation({ model: 'auto', messages: [{ role: 'system', content: 'x' }] })).toBe('messages');
+    expect(violation({ model: 'auto', messages: [{ role: 'tool', content: 'x' }] })).toBe('messages[0].role');
+    expect(violation({ model: 'auto', messages: [{ role: 'user', content: [{ type: 'image_url' }] }] })).toBe('messages[0].content[0]');
+    expect(violation({ ...ok, temperature: 3 })).toBe('temperature');
+    expect(violation({ ...ok, max_tokens: 0 })).toBe('max_tokens');
+    expect(violation({ ...ok, stream: 'yes' })).toBe('stream');
+    expect(violation({ ...ok, stream_options: { include_usage: 1 } })).toBe('stream_options.include_usage');
+    expect(violation({ ...ok, n: 2 })).toBe('n');
+    expect(violation({ ...ok, tools: [{ type: 'function' }] })).toBe('tools');
+  });
+});
