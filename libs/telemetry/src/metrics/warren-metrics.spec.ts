@@ -12,7 +12,16 @@ describe('WarrenMetrics', () => {
     m.limiterRejected('acme');
     m.httpRequest('/v1/sessions/:sessionId/messages', 'POST', 202, 3);
     m.messageAccepted();
+    m.routingDecision('split', 'b', 'fast');
+    m.routingDecision('none', 'none', 'local');
+    m.cacheLookup('hit');
+    m.cacheLookup('miss');
+    m.cacheLookup('miss');
     const text = await m.metrics();
+    expect(text).toContain('warren_routing_decisions_total{strategy="split",arm="b",endpoint="fast"} 1');
+    expect(text).toContain('warren_routing_decisions_total{strategy="none",arm="none",endpoint="local"} 1');
+    expect(text).toContain('warren_cache_lookups_total{result="hit"} 1');
+    expect(text).toContain('warren_cache_lookups_total{result="miss"} 2');
     expect(text).toContain('warren_turns_total{outcome="completed"} 1');
     expect(text).toContain('warren_turns_total{outcome="blocked"} 1');
     expect(text).toContain('warren_turn_step_duration_seconds_bucket{le="0.25",step="model"} 1');

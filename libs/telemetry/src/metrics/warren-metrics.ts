@@ -68,6 +68,18 @@ export class WarrenMetrics {
     labelNames: ['tenant'] as const,
     registers: [this.registry],
   });
+  private readonly routingDecisions = new Counter({
+    name: 'warren_routing_decisions_total',
+    help: 'Routed model calls of session turns, by the A/B strategy and arm (none outside an A/B split) and the endpoint that answered.',
+    labelNames: ['strategy', 'arm', 'endpoint'] as const,
+    registers: [this.registry],
+  });
+  private readonly cacheLookups = new Counter({
+    name: 'warren_cache_lookups_total',
+    help: 'Semantic cache lookups of session turns, by result (hit or miss).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   private readonly httpRequests = new Counter({
     name: 'warren_gateway_requests_total',
     help: 'HTTP requests answered by the gateway, by route pattern, method and status.',
@@ -190,6 +202,19 @@ export class WarrenMetrics {
   /** Moderation blocked a message (`in`: user input, `out`: model output) for `category`. */
   moderationBlocked(direction: ModerationDirection, category: string): void {
     this.moderationBlocks.inc({ direction, category });
+  }
+
+  /**
+   * A turn's routed model call was answered by `endpoint`; `strategy` and `arm` name the A/B split
+   * that decided (both `none` when no weighted strategy was on the path).
+   */
+  routingDecision(strategy: string, arm: string, endpoint: string): void {
+    this.routingDecisions.inc({ strategy, arm, endpoint });
+  }
+
+  /** A semantic cache lookup: `hit` reused a stored answer, `miss` went to the model. */
+  cacheLookup(result: 'hit' | 'miss'): void {
+    this.cacheLookups.inc({ result });
   }
 
   /** The limiter of `tenant` refused a request. */
