@@ -36,7 +36,8 @@ describe('failed turns', () => {
     await tap.waitFor(second, 'failed');
     const third = await tap.say('f3', 'hello');
     const failed = await tap.waitFor(third, 'failed');
-    expect(failed.event.data).toMatchObject({ taskId: third, code: 'WARREN_RATE_LIMITED' });
+    expect(failed.event.data).toMatchObject({ taskId: third, code: 'WARREN_RATE_LIMITED', retryAfterMs: expect.any(Number) });
+    expect((failed.event.data as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
     expect(await store.tasks.get(third)).toMatchObject({ status: 'failed', error: { code: 'WARREN_RATE_LIMITED' } });
     await new Promise((r) => setTimeout(r, 200));
     expect(await store.deadLetters.get(third)).toBeUndefined();

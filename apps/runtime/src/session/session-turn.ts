@@ -16,7 +16,7 @@ import {
 import { countChatTokens, countTokens, LIMITER_ERROR_CODES } from '@warren/models';
 import type { ModerationDecision, Moderator } from '@warren/moderation';
 import type { NewTurnPart, TaskStatus, WarrenStore } from '@warren/store';
-import { userMessageFor } from './failure-messages';
+import { failedEventExtras, userMessageFor } from './failure-messages';
 import { languageOf } from './language';
 import { ModeratedOutput } from './moderated-output';
 import { buildPrompt } from './prompt-builder';
@@ -477,6 +477,7 @@ export class SessionTurn {
       taskId: this.taskId,
       code: wire.code,
       message: userMessageFor(wire.code, error),
+      ...failedEventExtras(wire.code, error),
     });
     this.deps.metrics?.turnEnded('failed');
     await this.tellIntent({ text: prepared?.text ?? normalizeText(this.msg.text), outcome: 'failed', errorCode: wire.code });
