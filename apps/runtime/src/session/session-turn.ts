@@ -36,6 +36,8 @@ export interface TurnMetrics {
   stepDuration(step: string, ms: number): void;
   modelCall(model: string, ms: number, promptTokens: number, completionTokens: number): void;
   moderationBlocked(direction: 'in' | 'out', category: string): void;
+  /** A routed call was answered by `endpoint`; `strategy`/`arm` of the A/B split, `none` outside one. */
+  routingDecision?(strategy: string, arm: string, endpoint: string): void;
 }
 
 /** Nest injection token of the metrics a session reports to (optional). */
@@ -319,6 +321,8 @@ export class SessionTurn {
       });
       end = result.end;
       this.routingJournal = result.journal;
+      const arm = result.journal.arm;
+      metrics?.routingDecision?.(arm?.strategy ?? 'none', arm?.name ?? 'none', result.endpoint);
       rememberEndpoint(this.ctx.state, result.endpoint);
     });
     try {
