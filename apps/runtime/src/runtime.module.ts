@@ -25,6 +25,7 @@ import { INGRESS_ROUTER_OPTIONS, resolveIngressRouterOptions } from './ingress/i
 import { IntentActor, PROACTIVE_METRICS } from './intents/intent.actor';
 import { INTENT_CLASSIFIER, RuleIntentClassifier } from './intents/intent-classifier';
 import { PROACTIVE_OPTIONS, resolveProactiveOptions } from './intents/proactive.options';
+import { CACHE_DEFAULTS, SESSION_CACHE, SemanticCache } from './session/semantic-cache';
 import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
 import { SESSION_ROUTING, SessionRouting } from './session/session-routing';
@@ -84,6 +85,8 @@ export class RuntimeModule implements OnModuleInit {
         { provide: SESSION_METRICS, useExisting: WarrenMetrics },
         { provide: ENDPOINT_HEALTH, useValue: health },
         { provide: SESSION_ROUTING, useValue: SessionRouting.fromConfig(config.routing, config.session.model, health) },
+        // The semantic cache (off by default): per node, in memory (see SemanticCache).
+        { provide: SESSION_CACHE, useValue: new SemanticCache({ ...CACHE_DEFAULTS, ...config.cache }) },
         {
           provide: LIMITER_OPTIONS,
           useValue: resolveLimiterOptions(structuredClone({ ...config.limiter }), { askTimeoutMs: config.runtime.askTimeoutMs }),

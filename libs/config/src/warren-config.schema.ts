@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsObject, ValidateNested } from 'class-validator';
 import { AmqpConfig } from './sections/amqp.config';
+import { CacheConfig } from './sections/cache.config';
 import { GatewayConfig } from './sections/gateway.config';
 import { IngressConfig } from './sections/ingress.config';
 import { LimiterConfig } from './sections/limiter.config';
@@ -92,6 +93,12 @@ export class WarrenConfigSchema {
   @Type(() => RoutingConfig)
   routing = new RoutingConfig();
 
+  /** The semantic cache of session turns (off by default). */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CacheConfig)
+  cache = new CacheConfig();
+
   /** Logging. */
   @IsObject()
   @ValidateNested()
@@ -114,6 +121,7 @@ export const CONFIG_SECTIONS = Object.freeze({
   proactive: ProactiveConfig,
   scheduler: SchedulerConfig,
   routing: RoutingConfig,
+  cache: CacheConfig,
 });
 
 type DeepReadonly<T> = T extends (infer E)[]
@@ -141,6 +149,7 @@ export type WarrenConfig = DeepReadonly<{
   proactive: Plain<ProactiveConfig>;
   scheduler: Plain<SchedulerConfig>;
   routing: Plain<RoutingConfig>;
+  cache: Plain<CacheConfig>;
 }>;
 
 /** Raw configuration before defaults and validation: every key optional (a file's content). */
@@ -158,4 +167,5 @@ export type WarrenConfigInput = DeepPartial<{
   proactive: Plain<ProactiveConfig>;
   scheduler: Plain<SchedulerConfig>;
   routing: Plain<RoutingConfig>;
+  cache: Plain<CacheConfig>;
 }>;

@@ -16,11 +16,13 @@ import {
 import { countChatTokens, countTokens, LIMITER_ERROR_CODES } from '@warren/models';
 import type { ModerationDecision, Moderator } from '@warren/moderation';
 import type { NewTurnPart, TaskStatus, WarrenStore } from '@warren/store';
+import { cacheKey } from './cache-key';
 import { failedEventExtras, userMessageFor } from './failure-messages';
 import { languageOf } from './language';
 import { ModeratedOutput } from './moderated-output';
 import { buildPrompt } from './prompt-builder';
 import { type RoutingJournal, routedCall, routingJournalOf } from './routed-call';
+import { type CachedAnswer, cachedDeltas, type SemanticCache } from './semantic-cache';
 import type { SessionOptions } from './session.options';
 import { lastEndpointOf, rememberEndpoint } from './session-affinity';
 import { SessionRouting } from './session-routing';
@@ -38,6 +40,8 @@ export interface TurnMetrics {
   moderationBlocked(direction: 'in' | 'out', category: string): void;
   /** A routed call was answered by `endpoint`; `strategy`/`arm` of the A/B split, `none` outside one. */
   routingDecision?(strategy: string, arm: string, endpoint: string): void;
+  /** A semantic cache lookup (only when the cache is on). */
+  cacheLookup?(result: 'hit' | 'miss'): void;
 }
 
 /** Nest injection token of the metrics a session reports to (optional). */
@@ -51,6 +55,8 @@ export interface TurnDeps {
   metrics?: TurnMetrics;
   /** Where model calls go (`routing:`); absent: `session.model`, static, no health tracking. */
   routing?: SessionRouting;
+  /** The semantic cache (`cache:`); absent or disabled: every turn calls a model. */
+  cache?: SemanticCache;
 }
 
 /** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */
@@ -69,6 +75,8 @@ interface Prepared {
   prompt: ChatMessage[];
   /** What the limiter granted: the counted prompt and the whole reservation (prompt + max output), settled after the model. */
   reservation?: { promptTokens: number; reserved: number };
+  /** The semantic cache's key of this turn and, on a hit, the answer to reuse (only with the cache on). */
+  cache?: { key: string; hit?: CachedAnswer };
   timings: StepTiming[];
 }
 
@@ -82,6 +90,8 @@ interface Answer {
   moderationOut: ModerationDecision[];
   /** The decision journal (strategy, candidates, arm, every call); absent when no model was called. */
   routing?: RoutingJournal;
+  /** True when the answer came from the semantic cache (no model was called). */
+  cached?: boolean;
   timings: StepTiming[];
 }
 
@@ -131,8 +141,11 @@ export class SessionTurn {
       this.steps.restore(prepared.timings);
       const answer = prepared.blocked
         ? this.blockedAnswer(prepared)
-        : await this.ctx.step('model', () => this.callModel(prepared as Prepared));
+        : await this.ctx.step('model', () =>
+            prepared?.cache?.hit ? this.cachedAnswer(prepared.cache.hit) : this.callModel(prepared as Prepared),
+          );
       this.steps.restore(answer.timings);
+      this.rememberAnswer(prepared, answer);
       await this.settle(prepared, answer);
       if (answer.interrupted) await this.endInterrupted(prepared.text, answer.text);
       else await this.complete(prepared, answer);
@@ -207,12 +220,14 @@ export class SessionTurn {
       history: pre.history,
       text: checked.text,
     });
+    const cache = await this.lookupCache(prompt, { text: checked.text, ...(pre.lang.language ? { language: pre.lang.language } : {}) });
     let reservation: Prepared['reservation'];
     if (options.rateLimit) {
       reservation = await this.steps.run('limiter', async () => {
         // Reserve the counted prompt plus the most output; settled to the real usage after the model.
-        const promptTokens = countChatTokens(prompt);
-        const reserved = promptTokens + options.maxOutputTokens;
+        // A cache hit calls no model: it reserves only `cache.hitTokens` (its request still counts).
+        const promptTokens = cache?.hit ? 0 : countChatTokens(prompt);
+        const reserved = cache?.hit ? (this.deps.cache?.options.hitTokens ?? 0) : promptTokens + options.maxOutputTokens;
         // A refusal (RateLimitedError, BudgetExceededError) fails the turn; the limiter counts it. In queue
         // mode this waits (the ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
         const limiter = `limiter/${this.tenant}`;
@@ -231,7 +246,69 @@ export class SessionTurn {
     } else {
       this.steps.skip('limiter');
     }
-    return { ...base, prompt, ...(reservation ? { reservation } : {}), timings: this.steps.snapshot() };
+    return { ...base, prompt, ...(reservation ? { reservation } : {}), ...(cache ? { cache } : {}), timings: this.steps.snapshot() };
+  }
+
+  /**
+   * The semantic cache's key of this turn (tenant, route, system message, last messages of the
+   * context, new text; see `cacheKey`) and the answer stored under it, if any. Undefined when the
+   * cache is off. Part of the saved `prepare` step, so a redelivered turn neither looks up nor
+   * counts again.
+   */
+  private async lookupCache(prompt: ChatMessage[], input: Pick<Prepared, 'text' | 'language'>): Promise<Prepared['cache']> {
+    const cache = this.deps.cache;
+    if (!cache?.enabled) return undefined;
+    const routing = this.deps.routing ?? SessionRouting.fromConfig({}, this.deps.options.model);
+    let route: string;
+    try {
+      const { decision } = routing.router.route(await this.routeInput(input, routing));
+      route = JSON.stringify([decision.strategy, decision.arm?.name ?? '', this.msg.channel ?? '']);
+    } catch {
+      return undefined; // the model step reports the routing error
+    }
+    const key = cacheKey({ tenant: this.tenant, route, prompt, contextMessages: cache.options.contextMessages });
+    const hit = cache.get(key);
+    this.deps.metrics?.cacheLookup?.(hit ? 'hit' : 'miss');
+    return hit ? { key, hit } : { key };
+  }
+
+  /** Stores a model's answer in the semantic cache: whole, unmoderated, not from the cache, input not masked. */
+  private rememberAnswer(prepared: Prepared, answer: Answer): void {
+    const cache = this.deps.cache;
+    if (!cache?.enabled || !prepared.cache || prepared.cache.hit || prepared.redactedIn) return;
+    if (answer.cached || answer.interrupted || answer.moderated || answer.text.length === 0) return;
+    cache.set(prepared.cache.key, { text: answer.text, model: answer.model });
+  }
+
+  /**
+   * A turn answered from the semantic cache: the stored answer streamed as deltas (word-aligned
+   * parts), no model called. The answer was moderated when it was stored.
+   */
+  private async cachedAnswer(hit: CachedAnswer): Promise<Answer> {
+    let sent = '';
+    await this.steps.run('model', async () => {
+      let seq = 0;
+      for (const text of cachedDeltas(hit.text)) {
+        if (this.ctx.signal.aborted) break;
+        await this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.taskId, seq: seq++, text });
+        sent += text;
+        this.streamed = sent;
+      }
+    });
+    this.steps.skip('moderation-out');
+    if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
+      return { ...this.partial(sent), model: hit.model, cached: true, timings: this.steps.snapshot() };
+    }
+    return {
+      text: hit.text,
+      model: hit.model,
+      usage: { promptTokens: 0, completionTokens: 0 },
+      interrupted: false,
+      moderated: false,
+      moderationOut: [],
+      cached: true,
+      timings: this.steps.snapshot(),
+    };
   }
 
   /**
@@ -246,7 +323,8 @@ export class SessionTurn {
     if (!r) return;
     const reported = answer ? answer.usage.promptTokens + answer.usage.completionTokens : 0;
     const partial = answer?.text ?? this.streamed;
-    const used = reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
+    // A cached answer costs what was reserved for it (cache.hitTokens), whatever its length.
+    const used = answer?.cached ? r.reserved : reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
     await this.ctx
       .step('settle', async () => {
         await this.ctx.tell(
@@ -356,7 +434,7 @@ export class SessionTurn {
   }
 
   /** What the router decides on: the turn's tenant, session, text, language, channel, profile tags (when a rule needs them), last endpoint. */
-  private async routeInput(prepared: Prepared, routing: SessionRouting) {
+  private async routeInput(prepared: Pick<Prepared, 'text' | 'language'>, routing: SessionRouting) {
     const tags =
       routing.needsTags && this.msg.userId ? ((await this.deps.store.profiles.get(this.tenant, this.msg.userId))?.tags ?? []) : [];
     const last = lastEndpointOf(this.ctx.state);
@@ -416,7 +494,8 @@ export class SessionTurn {
       routing: {
         ...(answer.routing ?? {}),
         model: answer.model,
-        strategy: prepared.blocked ? 'moderation' : (answer.routing?.strategy ?? 'static'),
+        strategy: prepared.blocked ? 'moderation' : answer.cached ? 'cache' : (answer.routing?.strategy ?? 'static'),
+        ...(prepared.cache ? { cache: { hit: prepared.cache.hit !== undefined, key: prepared.cache.key } } : {}),
         language: prepared.language,
         languageSource: prepared.languageSource,
         moderation: {
@@ -435,6 +514,7 @@ export class SessionTurn {
       usage: answer.usage,
       ...(prepared.language ? { language: prepared.language } : {}),
       ...(answer.moderated || prepared.redactedIn ? { moderated: true } : {}),
+      ...(answer.cached ? { cached: true } : {}),
     });
     this.deps.metrics?.stepDuration('notify', performance.now() - notifyStart);
     this.deps.metrics?.turnEnded(prepared.blocked ? 'blocked' : 'completed');

@@ -12,6 +12,7 @@ import { Moderator } from '@warren/moderation';
 import { WARREN_STORE, type WarrenStore } from '@warren/store';
 import { PROACTIVE_METRICS, type ProactiveMetrics } from '../intents/intent.actor';
 import { deliverProactive, probeReply } from './proactive-delivery';
+import { SESSION_CACHE, type SemanticCache } from './semantic-cache';
 import { SESSION_OPTIONS, type SessionOptions } from './session.options';
 import { compensateTurn } from './session-compensation';
 import { SESSION_ROUTING, type SessionRouting } from './session-routing';
@@ -37,11 +38,19 @@ export class SessionActor {
     @Optional() @Inject(SESSION_METRICS) private readonly metrics?: TurnMetrics,
     @Optional() @Inject(PROACTIVE_METRICS) private readonly proactiveMetrics?: ProactiveMetrics,
     @Optional() @Inject(SESSION_ROUTING) private readonly routing?: SessionRouting,
+    @Optional() @Inject(SESSION_CACHE) private readonly cache?: SemanticCache,
   ) {}
 
   @Handle(SessionMessage)
   async message(msg: SessionMessage, ctx: ActorContext<SessionState>): Promise<void> {
-    const deps = { options: this.options, store: this.store, moderator: this.moderator, metrics: this.metrics, routing: this.routing };
+    const deps = {
+      options: this.options,
+      store: this.store,
+      moderator: this.moderator,
+      metrics: this.metrics,
+      routing: this.routing,
+      cache: this.cache,
+    };
     await new SessionTurn(deps, msg, ctx).run();
   }
 

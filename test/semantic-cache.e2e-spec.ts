@@ -1,0 +1,148 @@
+// The semantic cache (`cache:`, off by default) on the all-in-one app: the same question after the
+// same context in the same tenant is answered from the cache (streamed as deltas, `cached: true`,
+// the task's routing.cache shows the hit, warren_cache_lookups_total counts it); the same last
+// message after a different earlier context, or in another tenant, is not; off, nothing is cached.
+import { createHash } from 'node:crypto';
+import type { WarrenStore } from '@warren/store';
+import type { AppProcess } from './support/app-process';
+import { useVhost } from './support/broker';
+import type { EventTap } from './support/event-tap';
+import { startSystem } from './support/system';
+
+const DEV = { authorization: 'Bearer dev-key' };
+const ACME = { authorization: 'Bearer acme-key' };
+const sha256 = (key: string) => `sha256:${createHash('sha256').update(key).digest('hex')}`;
+const TENANTS = JSON.stringify({ dev: { apiKeys: [sha256('dev-key')] }, acme: { apiKeys: [sha256('acme-key')] } });
+
+interface Reply {
+  text: string;
+  model: string;
+  cached?: boolean;
+}
+
+function client(app: () => AppProcess, tap: () => EventTap) {
+  /** Sends a turn through the gateway and waits for its reply event. */
+  return async (sessionId: string, text: string, headers: Record<string, string> = DEV) => {
+    const res = await fetch(`${app().url}/v1/sessions/${sessionId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ text }),
+    });
+    expect(res.status).toBe(202);
+    const { taskId } = (await res.json()) as { taskId: string };
+    const reply = (await tap().waitFor(taskId, 'reply')).event.data as unknown as Reply;
+    const deltas = tap()
+      .ofTask(taskId)
+      .filter((e) => e.kind === 'delta')
+      .map((e) => (e.event.data as { text: string }).text);
+    return { taskId, reply, deltas };
+  };
+}
+
+const lookups = async (app: AppProcess, result: 'hit' | 'miss'): Promise<number> => {
+  const text = await (await fetch(`${app.url}/metrics`)).text();
+  const m = new RegExp(`warren_cache_lookups_total\\{result="${result}"\\} (\\d+)`).exec(text);
+  return m ? Number(m[1]) : 0;
+};
+
+describe('semantic cache on', () => {
+  const vhost = useVhost('semantic-cache');
+  let app: AppProcess;
+  let tap: EventTap;
+  let store: WarrenStore;
+  const say = client(
+    () => app,
+    () => tap,
+  );
+
+  beforeAll(async () => {
+    ({ app, tap, store } = await startSystem('warren', vhost.url, {
+      WARREN__GATEWAY__TENANTS: TENANTS,
+      WARREN__CACHE__ENABLED: 'true',
+      WARREN__CACHE__CONTEXT_MESSAGES: '4',
+    }));
+  });
+
+  it('the same question in the same context is answered from the cache; the task and the metrics show the hit', async () => {
+    const first = await say('c1', 'What is the capital of France?');
+    expect(first.reply.cached).toBeUndefined();
+    expect((await store.tasks.get(first.taskId))?.routing).toMatchObject({
+      cache: { hit: false, key: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    const hitsBefore = await lookups(app, 'hit');
+
+    // Another session, the same (differently spelled) question with the same (empty) context.
+    const second = await say('c2', '  what is the CAPITAL of france ');
+    expect(second.reply).toMatchObject({ text: first.reply.text, model: first.reply.model, cached: true });
+    expect(second.deltas.length).toBeGreaterThan(0);
+    expect(second.deltas.join('')).toBe(first.reply.text);
+    const task = await store.tasks.get(second.taskId);
+    expect(task).toMatchObject({ status: 'completed', routing: { strategy: 'cache', model: first.reply.model } });
+    const firstCache = (await store.tasks.get(first.taskId))?.routing?.cache as { key: string } | undefined;
+    expect(task?.routing?.cache).toEqual({ hit: true, key: firstCache?.key });
+    expect(await lookups(app, 'hit')).toBe(hitsBefore + 1);
+    // The model call of the first turn counted as a routing decision (no A/B split: arm none); the cached one did not call a model.
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/warren_routing_decisions_total\{strategy="none",arm="none",endpoint="local"\} [1-9]/);
+    // The cached turn is history like any other.
+    const history = await store.history.page({ tenant: 'dev', sessionId: 'c2' });
+    const parts = history.items.map((p) => [p.role, p.content]);
+    expect(parts).toHaveLength(2);
+    expect(parts).toEqual(
+      expect.arrayContaining([
+        ['user', 'what is the CAPITAL of france'],
+        ['assistant', first.reply.text],
+      ]),
+    );
+  });
+
+  it('the same follow-up after the same context is a hit; after a different earlier context it is not', async () => {
+    await say('ctx-a', 'Tell me about Paris.');
+    const a = await say('ctx-a', 'And its population?');
+    expect(a.reply.cached).toBeUndefined();
+
+    await say('ctx-b', 'tell me about paris'); // the same first turn: a hit, so ctx-b's history equals ctx-a's
+    const b = await say('ctx-b', 'and its population');
+    expect(b.reply).toMatchObject({ cached: true, text: a.reply.text });
+
+    await say('ctx-c', 'Tell me about Rome.');
+    const c = await say('ctx-c', 'And its population?');
+    expect(c.reply.cached).toBeUndefined();
+    expect((await store.tasks.get(c.taskId))?.routing).toMatchObject({ cache: { hit: false } });
+  });
+
+  it('another tenant does not get the answer', async () => {
+    const dev = await say('t-dev', 'What time zone is Lisbon in?');
+    expect(dev.reply.cached).toBeUndefined();
+    expect((await say('t-dev2', 'What time zone is Lisbon in?')).reply.cached).toBe(true);
+    const acme = await say('t-acme', 'What time zone is Lisbon in?', ACME);
+    expect(acme.reply.cached).toBeUndefined();
+    expect((await store.tasks.get(acme.taskId))?.routing).toMatchObject({ cache: { hit: false } });
+    expect(await lookups(app, 'miss')).toBeGreaterThan(0);
+  });
+});
+
+describe('semantic cache off (the default)', () => {
+  const vhost = useVhost('semantic-cache-off');
+  let app: AppProcess;
+  let tap: EventTap;
+  let store: WarrenStore;
+  const say = client(
+    () => app,
+    () => tap,
+  );
+
+  beforeAll(async () => {
+    ({ app, tap, store } = await startSystem('warren', vhost.url, { WARREN__GATEWAY__TENANTS: TENANTS }));
+  });
+
+  it('answers the same question twice from the model, with no lookups', async () => {
+    const first = await say('o1', 'What is the capital of France?');
+    const second = await say('o2', 'What is the capital of France?');
+    expect(first.reply.cached).toBeUndefined();
+    expect(second.reply.cached).toBeUndefined();
+    expect((await store.tasks.get(second.taskId))?.routing?.cache).toBeUndefined();
+    expect(await lookups(app, 'hit')).toBe(0);
+    expect(await lookups(app, 'miss')).toBe(0);
+  });
+});
