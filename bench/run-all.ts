@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark one after the other (each in its own vhost), prints one
  * table and writes bench/RESULTS.md. `BENCH_QUICK=1` is a ~30 s smoke run with smaller counts
  * (printed only: RESULTS.md keeps the last full run). `BENCH_ONLY=turn,gateway` (names: tell, ask,
- * memory, floor, turn, gateway, store) runs a part, printed only too. Children: the Nest baseline
+ * memory, floor, turn, gateway, store, router, limiter) runs a part, printed only too. Children: the Nest baseline
  * and the memory bench (with --expose-gc) run as separate node processes, and so do the turn floor
  * (shared/bench/floor-turn.js) and the Warren app under the turn and gateway benches
  * (`BENCH_SYSTEM_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles that app).
@@ -235,7 +235,7 @@ async function storeRows(): Promise<BenchRow[]> {
 
 function fmt(value: number | undefined, unit: string): string {
   if (value === undefined || Number.isNaN(value)) return '—';
-  const digits = unit === 'ms' ? 2 : unit.startsWith('MB') || unit === 's' ? 1 : 0;
+  const digits = unit === 'ms' || unit === 'µs' ? 2 : unit.startsWith('MB') || unit === 's' ? 1 : 0;
   const n = value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return `${n} ${unit}`;
 }
@@ -341,6 +341,8 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['turn', 'turns (raw AMQP)', turnBenchRows],
   ['gateway', 'gateway', gatewayBenchRows],
   ['store', 'store', storeRows],
+  ['router', 'router decision overhead', () => import('./router.bench').then((m) => m.routerBenchRows())],
+  ['limiter', 'limiter ask latency', () => import('./limiter.bench').then((m) => m.limiterBenchRows())],
   ['dlq-replay', 'dead-letter bulk replay', () => import('./dead-letter.bench').then((m) => m.deadLetterReplayRows())],
   ['dead-lettering', 'dead-lettering throughput', () => import('./dead-lettering.bench').then((m) => m.deadLetteringRows())],
 ];
