@@ -19,8 +19,12 @@ beforeAll(async () => {
   const registry = new Map<string, ModelEndpoint>([['slow', new LocalModel({ name: 'slow', latencyMs: 2, perDeltaMs: 400 })]]);
   await startRuntime(vhost.url, [{ instance: new ModelWorkerActor(registry), options: { keys: ['slow'] } }]);
   sys = await startSystem('warren', vhost.url, {
-    WARREN__GATEWAY__TENANTS: JSON.stringify({ dev: { apiKeys: [sha256('dev-key')] }, lim: { apiKeys: [sha256('lim-key')] } }),
-    WARREN__LIMITER__TENANTS: JSON.stringify({ lim: { requestsPerMinute: 2 } }),
+    WARREN__GATEWAY__TENANTS: JSON.stringify({
+      dev: { apiKeys: [sha256('dev-key')] },
+      lim: { apiKeys: [sha256('lim-key')] },
+      bud: { apiKeys: [sha256('bud-key')] },
+    }),
+    WARREN__LIMITER__TENANTS: JSON.stringify({ lim: { requestsPerMinute: 2 }, bud: { dailyTokens: 5 } }),
     WARREN__ROUTING__STRATEGIES: JSON.stringify({
       cheap: { kind: 'static', endpoint: 'local' },
       slowly: { kind: 'static', endpoint: 'slow' },
@@ -146,6 +150,13 @@ describe('POST /v1/chat/completions', () => {
     expect(Number(err.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const streamed = await lim.chat.completions.create({ model: 'auto', messages: hello, stream: true }).catch((e) => e);
     expect(streamed).toBeInstanceOf(OpenAI.RateLimitError);
+  });
+
+  it('answers a used-up budget with 429 insufficient_quota and WARREN_BUDGET_EXCEEDED', async () => {
+    const bud = new OpenAI({ baseURL: `${sys.app.url}/v1`, apiKey: 'bud-key', maxRetries: 0 });
+    const err = await bud.chat.completions.create({ model: 'auto', messages: hello }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(err.error).toMatchObject({ type: 'insufficient_quota', code: 'WARREN_BUDGET_EXCEEDED' });
   });
 
   it('cancels the model call when the client disconnects: the task ends interrupted', async () => {
