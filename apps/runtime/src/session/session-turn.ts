@@ -1,9 +1,6 @@
 import { type ActorContext, isRetryable } from '@warren/actors';
 import {
   type ChatMessage,
-  LimiterAcquire,
-  LimiterCancel,
-  LimiterSettle,
   ModelComplete,
   type ModelCompletionEnd,
   SESSION_EVENT_TYPES,
@@ -13,12 +10,13 @@ import {
   toWireError,
   WARREN_ERROR_CODES,
 } from '@warren/contracts';
-import { countChatTokens, countTokens, LIMITER_ERROR_CODES } from '@warren/models';
+import { countChatTokens, countTokens } from '@warren/models';
 import type { ModerationDecision, Moderator } from '@warren/moderation';
 import type { NewTurnPart, TaskStatus, WarrenStore } from '@warren/store';
 import { cacheKey } from './cache-key';
 import { failedEventExtras, userMessageFor } from './failure-messages';
 import { languageOf } from './language';
+import { type LimiterReservation, reserveTokens, settleTokens } from './limiter-reservation';
 import { ModeratedOutput } from './moderated-output';
 import { buildPrompt } from './prompt-builder';
 import { type RoutingJournal, routedCall, routingJournalOf } from './routed-call';
@@ -230,17 +228,7 @@ export class SessionTurn {
         const reserved = cache?.hit ? (this.deps.cache?.options.hitTokens ?? 0) : promptTokens + options.maxOutputTokens;
         // A refusal (RateLimitedError, BudgetExceededError) fails the turn; the limiter counts it. In queue
         // mode this waits (the ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
-        const limiter = `limiter/${this.tenant}`;
-        try {
-          const userId = this.msg.userId ? { userId: this.msg.userId } : {};
-          await this.ctx.ask(limiter, Object.assign(new LimiterAcquire(), { tokens: reserved, reservationId: this.taskId, ...userId }));
-        } catch (error) {
-          // Given up (interrupted, timed out, connection lost), the reservation may still wait or be granted: withdraw it.
-          if (!isLimiterAnswer(error)) {
-            await this.ctx.tell(limiter, Object.assign(new LimiterCancel(), { reservationId: this.taskId })).catch(() => undefined);
-          }
-          throw error;
-        }
+        await reserveTokens(this.ctx, this.reservation(), reserved);
         return { promptTokens, reserved };
       });
     } else {
@@ -327,18 +315,15 @@ export class SessionTurn {
     const used = answer?.cached ? r.reserved : reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
     await this.ctx
       .step('settle', async () => {
-        await this.ctx.tell(
-          `limiter/${this.tenant}`,
-          Object.assign(new LimiterSettle(), {
-            reserved: r.reserved,
-            used: Math.min(used, 10_000_000),
-            reservationId: this.taskId,
-            ...(this.msg.userId ? { userId: this.msg.userId } : {}),
-          }),
-        );
+        await settleTokens(this.ctx, this.reservation(), r.reserved, used);
         return used;
       })
       .catch(() => undefined);
+  }
+
+  /** This turn's reservation at `limiter/<tenant>`: named by the task, for the user when known. */
+  private reservation(): LimiterReservation {
+    return { tenant: this.tenant, reservationId: this.taskId, ...(this.msg.userId ? { userId: this.msg.userId } : {}) };
   }
 
   /** True when `fail()` hands the error back for another attempt in place (the turn is not over: no settle yet). */
@@ -602,16 +587,6 @@ export class SessionTurn {
   private emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
     return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId });
   }
-}
-
-/** True for the limiter's own answers (a refusal, a budget, a capacity): nothing is left reserved to withdraw. */
-function isLimiterAnswer(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return (
-    code === WARREN_ERROR_CODES.RATE_LIMITED ||
-    code === WARREN_ERROR_CODES.BUDGET_EXCEEDED ||
-    code === LIMITER_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED
-  );
 }
 
 /** A task that ended: no turn runs it again unless it is replayed. */
