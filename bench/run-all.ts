@@ -345,6 +345,7 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['limiter', 'limiter ask latency', () => import('./limiter.bench').then((m) => m.limiterBenchRows())],
   ['dlq-replay', 'dead-letter bulk replay', () => import('./dead-letter.bench').then((m) => m.deadLetterReplayRows())],
   ['dead-lettering', 'dead-lettering throughput', () => import('./dead-lettering.bench').then((m) => m.deadLetteringRows())],
+  ['reminders', '100k reminders due within a minute', () => import('./reminders.bench').then((m) => m.runRemindersBench())],
 ];
 
 /** BENCH_ONLY=turn,floor (names of BENCHES, comma-separated) runs those only; RESULTS.md is then left as it was. */
