@@ -1,5 +1,6 @@
 import type { ActorContext } from '@warren/actors';
 import {
+  CancelledError,
   type ChatComplete,
   type ChatCompletionDelta,
   type ChatCompletionEnd,
@@ -104,6 +105,9 @@ export class ChatCompletion {
       });
       const t0 = performance.now();
       const result = yield* this.streamCall(checked.prompt, request, output, target.strategy);
+      // The client's cancel reaches every node at once: the model may end its stream as
+      // 'cancelled' (an outcome, not an error) before this handler sees its own signal.
+      if (this.ctx.signal.aborted || result.finishReason === 'cancelled') throw new CancelledError('the client went away');
       const finished = await this.steps.run('moderation-out', async () => output.finish());
       if (finished.rest) yield { text: finished.rest };
       this.sent = output.sent;
