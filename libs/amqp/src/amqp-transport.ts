@@ -263,6 +263,15 @@ export class AmqpTransport implements HostingTransport {
     return consumer;
   }
 
+  /**
+   * Makes `type` routable before it is hosted. An app about to host several types registers
+   * them all first, so the first type's consumers (which may find messages left from before a
+   * restart) can already send to the others instead of refusing them as unknown.
+   */
+  knowActorType(type: string, kind: 'entity' | 'worker'): void {
+    if (!this.kinds.has(type)) this.kinds.set(type, kind);
+  }
+
   /** True when `type` is an actor type this transport can route to (hosted here or declared in its type table). */
   knowsActorType(type: string): boolean {
     return this.kinds.has(type);

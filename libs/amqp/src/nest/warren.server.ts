@@ -35,7 +35,14 @@ export class WarrenServer extends Server implements CustomTransportStrategy {
     try {
       if (!this.hosted) {
         this.hosted = true;
-        for (const actor of this.discoverActors()) {
+        const actors = this.discoverActors();
+        // Every hosted type is routable before the first consumer starts: messages left in the
+        // queues from before a restart may be sent on at once (ingress → session → intent …).
+        for (const actor of actors) {
+          const meta = getActorMetadata(actor.constructor);
+          if (meta) this.transport.knowActorType(meta.type, meta.kind);
+        }
+        for (const actor of actors) {
           const meta = getActorMetadata(actor.constructor);
           await this.runtime.host(actor, meta ? this.options.hosting?.[meta.type] : undefined);
         }
