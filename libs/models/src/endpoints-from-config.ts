@@ -1,3 +1,4 @@
+import type { ModelEndpointConfig } from '@warren/config';
 import { InvalidOptionsError } from '@warren/contracts';
 import { LocalModel } from './local/local-model.endpoint';
 import type { LocalModelOptions } from './local/local-model-options';
@@ -6,21 +7,10 @@ import { createModelEndpointRegistry, type ModelEndpointRegistry } from './model
 import { OpenAiCompatibleEndpoint } from './openai/openai-compatible.endpoint';
 import { ENDPOINT_NAME_PATTERN, type OpenAiEndpointOptions } from './openai/openai-endpoint-options';
 
-/** One entry of `models.endpoints` in config/: an OpenAI-compatible HTTP endpoint. The key is never here, only the variable naming it. */
-export interface OpenAiEndpointConfig {
-  kind: 'openai';
-  baseUrl: string;
-  model: string;
-  /** Environment variable holding the bearer key (e.g. `OPENAI_API_KEY`); omitted → no key sent. */
-  apiKeyEnv?: string;
-  timeoutMs?: number;
-  idleTimeoutMs?: number;
-  maxConcurrency?: number;
-  contextWindow?: number;
-  maxOutputTokens?: number;
-}
+/** One entry of `models.endpoints` in config/ (defined and documented with the config section). */
+export type OpenAiEndpointConfig = ModelEndpointConfig;
 
-/** The part of `WarrenConfig` this reads (structural, so libs/models needs no libs/config). */
+/** The part of `WarrenConfig` this reads (structural; libs/models imports only types from libs/config). */
 export interface ModelsConfigInput {
   readonly models: {
     readonly local: Readonly<Partial<Omit<LocalModelOptions, 'name' | 'seed'>>>;
