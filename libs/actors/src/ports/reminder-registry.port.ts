@@ -1,23 +1,7 @@
-import type { MissedFirePolicy } from '@warren/contracts';
+import type { ReminderInput } from '@warren/store';
 
-/** A reminder as the runtime registers it: the schedule resolved to a first due time. */
-export interface ReminderRegistration {
-  /** Address of the actor it is delivered to (the registering actor). */
-  actor: string;
-  name: string;
-  /** First fire. */
-  dueAt: Date;
-  /** Periodic: every this many ms after `dueAt`. */
-  periodMs?: number;
-  /** Periodic: a cron expression in `timeZone`. */
-  cron?: string;
-  /** IANA time zone of `cron`. */
-  timeZone?: string;
-  payload?: unknown;
-  /** Fires later than this many ms after their time are dropped. */
-  ttlMs?: number;
-  missedFire?: MissedFirePolicy;
-}
+/** A reminder as the runtime registers it: the schedule resolved to a first due time (the store's record input). */
+export type ReminderRegistration = ReminderInput;
 
 /** A pending reminder as `ctx.listReminders()` shows it. */
 export interface PendingReminder {
