@@ -38,7 +38,7 @@ import { SessionEventHub } from '../events/session-event-hub';
 import { SseStream } from '../events/sse-stream';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { GatewayRequest } from '../http/gateway-request';
-import { startServerSpan } from '../http/server-span';
+import { postMessage } from './post-message';
 import { SessionMessagesService } from './session-messages.service';
 import { SessionReminders } from './session-reminders';
 import { EventsQuery, HistoryQuery, PostMessageBody, ReminderParams, SessionParams } from './session-requests.dto';
@@ -90,20 +90,8 @@ export class SessionsController {
     @Req() req: GatewayRequest,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<AcceptedMessage> {
-    const span = startServerSpan('POST /v1/sessions/:sessionId/messages', req, {
-      'warren.tenant': tenant,
-      'warren.session': params.sessionId,
-    });
-    if (span.traceparent) res.setHeader('traceparent', span.traceparent);
-    try {
-      const taskId = await this.messages.accept({ tenant, sessionId: params.sessionId }, body, idempotencyKey, span.ctx);
-      span.span.setAttribute('warren.task', taskId);
-      span.end();
-      return { taskId };
-    } catch (err) {
-      span.end(err);
-      throw err;
-    }
+    const taskId = await postMessage(this.messages, { tenant, sessionId: params.sessionId }, body, idempotencyKey, req, res);
+    return { taskId };
   }
 
   @Get(':sessionId/messages')
