@@ -40,7 +40,9 @@ export function compileDtoCheck(dto: new () => object): DtoCheck | undefined {
       if (constraints.length === 0) return undefined;
       for (const c of constraints) {
         if (c.async) return undefined;
-        entry.rules.push({ validate: (value, args) => c.instance.validate(value, args), constraints: m.constraints ?? [] });
+        // `instance` looks the constraint up in class-validator's container on every read: once is enough.
+        const instance = c.instance;
+        entry.rules.push({ validate: (value, args) => instance.validate(value, args), constraints: m.constraints ?? [] });
       }
     } else {
       return undefined;
