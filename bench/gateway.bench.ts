@@ -6,6 +6,9 @@
  * accepted means a turn really ran. Run alone: `node dist/bench/gateway.bench.js`.
  */
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { type BenchRow, QUICK, sleep, withVhost } from './support';
@@ -37,10 +40,24 @@ export interface GatewayRun {
   cpu: CpuSplit;
 }
 
+/** Diagnostic: the production topology, the gateway and the runtime as two processes on one vhost and data dir. */
+export interface GatewaySplitRun {
+  run: GatewayRun;
+  /** CPU of the runtime process during the autocannon run (the gateway's is `run.cpu.warrenS`). */
+  runtimeS: number;
+  replies: number;
+  failed: number;
+  lost: number;
+  drainSeconds: number;
+  warnings: number;
+}
+
 export interface GatewayBenchResult {
   run: GatewayRun;
   /** Diagnostic: the gateway app alone (no runtime: the messages wait in the session shards). */
   alone?: GatewayRun;
+  /** Diagnostic: gateway and runtime as two processes (production topology). */
+  split?: GatewaySplitRun;
   /** Turns of the measured run's 202s that ended with a reply / a failed event / not at all. */
   replies: number;
   failed: number;
@@ -89,6 +106,59 @@ async function gatewayAlone(): Promise<GatewayRun> {
       return toRun(result, meter.read());
     } finally {
       await system.stop();
+    }
+  });
+}
+
+/**
+ * The production topology: `dist/apps/runtime` and `dist/apps/gateway` as two processes on one
+ * vhost and one data dir (the runtime started first), the same autocannon load on the gateway for
+ * ALONE_SECONDS; then every 202 followed to its end event, as in the main run.
+ */
+async function gatewaySplit(): Promise<GatewaySplitRun> {
+  return withVhost('gateway-split', async (vhost) => {
+    const dataDir = mkdtempSync(join(process.env.WARREN_BENCH_DIR ?? tmpdir(), 'warren-gateway-split-'));
+    const env = { WARREN_DATA_DIR: dataDir };
+    let runtime: WarrenSystem | undefined;
+    let gateway: WarrenSystem | undefined;
+    let client: TurnClient | undefined;
+    try {
+      runtime = await WarrenSystem.start(vhost.url, env, 'runtime');
+      gateway = await WarrenSystem.start(vhost.url, env, 'gateway');
+      client = await TurnClient.open(vhost.url);
+      const warmIds: string[] = [];
+      await cannon(gateway, WARMUP_SECONDS, 'gs', warmIds);
+      await drain(client, warmIds);
+      await sleep(500);
+      const taskIds: string[] = [];
+      const meter = new CpuMeter(gateway.pid);
+      const runtimeMeter = new CpuMeter(runtime.pid);
+      const result = await cannon(gateway, ALONE_SECONDS, 'gs', taskIds);
+      const stoppedAt = performance.now();
+      const cpu = meter.read();
+      const runtimeS = runtimeMeter.read().warrenS;
+      const lastAt = await drain(client, taskIds);
+      let replies = 0;
+      let failed = 0;
+      for (const id of taskIds) {
+        const end = client.ended.get(id);
+        if (end?.kind === 'reply') replies++;
+        else if (end) failed++;
+      }
+      return {
+        run: toRun(result, cpu),
+        runtimeS,
+        replies,
+        failed,
+        lost: taskIds.length - replies - failed,
+        drainSeconds: Math.max(0, (lastAt - stoppedAt) / 1000),
+        warnings: gateway.warnings + runtime.warnings,
+      };
+    } finally {
+      await client?.close();
+      await gateway?.stop();
+      await runtime?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 }
@@ -205,6 +275,14 @@ export async function runGatewayBench(): Promise<GatewayBenchResult> {
     `  gateway alone (no runtime): ${Math.round(a.acceptedPerSecond)} accepted/s, p50 ${a.p50} p99 ${a.p99} ms, non-2xx ${a.non2xx}; ` +
       `${cpuPerTurn(a.cpu, Math.max(1, a.accepted)).replace('per turn', 'per POST')}\n`,
   );
+  result.split = await gatewaySplit();
+  const sp = result.split;
+  process.stderr.write(
+    `  gateway + runtime, two processes: ${Math.round(sp.run.acceptedPerSecond)} accepted/s, p50 ${sp.run.p50} p99 ${sp.run.p99} ms, ` +
+      `non-2xx ${sp.run.non2xx}; turns: ${sp.replies} replies, ${sp.failed} failed, ${sp.lost} lost; ` +
+      `${cpuPerTurn(sp.run.cpu, Math.max(1, sp.run.accepted)).replace('per turn', 'per POST').replace('Warren', 'gateway')}, ` +
+      `runtime ${Math.round((sp.runtimeS * 1e6) / Math.max(1, sp.run.accepted))} µs\n`,
+  );
   return result;
 }
 
@@ -252,6 +330,23 @@ export function gatewayRows(r: GatewayBenchResult): BenchRow[] {
               `diagnostic, not the target: \`dist/apps/gateway\` alone in its own vhost (no runtime: accepted messages wait in the session shard ` +
               `queues, no turn shares the event loop), same autocannon load for ${r.alone.seconds} s: POST p50 ${r.alone.p50} ms, p99 ${r.alone.p99} ms, ` +
               `non-2xx ${r.alone.non2xx}, errors ${r.alone.errors}. ${cpuPerTurn(r.alone.cpu, Math.max(1, r.alone.accepted)).replace('per turn', 'per POST')}`,
+          },
+        ]
+      : []),
+    ...(r.split
+      ? [
+          {
+            name: 'gateway + runtime as two processes accepted/s',
+            unit: 'msg/s',
+            warren: r.split.run.acceptedPerSecond,
+            how:
+              `diagnostic, the production topology: \`dist/apps/runtime\` and \`dist/apps/gateway\` as two processes on one vhost and one ` +
+              `data dir, the same autocannon load on the gateway for ${r.split.run.seconds} s: POST p50 ${r.split.run.p50} ms, ` +
+              `p99 ${r.split.run.p99} ms, non-2xx ${r.split.run.non2xx}, errors ${r.split.run.errors}; of the ${r.split.run.accepted} 202s ` +
+              `${r.split.replies} replied, ${r.split.failed} failed, ${r.split.lost} never ended (backlog drained ` +
+              `${r.split.drainSeconds.toFixed(1)} s after the run); warnings logged ${r.split.warnings}. ` +
+              `${cpuPerTurn(r.split.run.cpu, Math.max(1, r.split.run.accepted)).replace('per turn', 'per POST').replace('Warren', 'gateway process')}, ` +
+              `runtime process ${Math.round((r.split.runtimeS * 1e6) / Math.max(1, r.split.run.accepted))} µs (turns running meanwhile).`,
           },
         ]
       : []),
