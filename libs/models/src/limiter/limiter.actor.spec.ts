@@ -189,6 +189,22 @@ describe('LimiterActor cancel', () => {
     await actor.cancel({ reservationId: 'nope' }, ctx);
     expect(await actor.acquire({ tokens: 1 }, ctx)).toBeUndefined();
   });
+
+  it('grants a reservation asked again while it is granted without charging it twice; once settled it is a new one', async () => {
+    const frozen = { now: () => 0 };
+    const actor = new LimiterActor(resolveLimiterOptions({ requestsPerMinute: 10, tokensPerMinute: 1000 }), frozen);
+    const { ctx } = contextFor('t1');
+    expect(await actor.acquire({ tokens: 600, reservationId: 'r1' }, ctx)).toMatchObject({ remainingTokens: 400, remainingRequests: 9 });
+    // The turn ran again (a crash before it settled): the same grant, nothing more taken.
+    expect(await actor.acquire({ tokens: 600, reservationId: 'r1' }, ctx)).toEqual({
+      granted: true,
+      remainingTokens: 400,
+      remainingRequests: 9,
+    });
+    await actor.settle({ reserved: 600, used: 100, reservationId: 'r1' }, ctx);
+    expect(await actor.acquire({ tokens: 600, reservationId: 'r1' }, ctx)).toMatchObject({ remainingTokens: 300, remainingRequests: 8 });
+    await actor.onModuleDestroy();
+  });
 });
 
 describe('LimiterActor per-user limits', () => {

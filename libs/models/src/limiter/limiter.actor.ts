@@ -63,7 +63,9 @@ interface TenantLimiter {
  * that drains the queue runs between messages on the same event loop and its bucket arithmetic
  * is synchronous, so it cannot interleave with a handler's either. The entity is stateless for
  * the runtime (no store round trip per ask; budgets are saved by the book, in the otherwise
- * unused record of `limiter/<tenant>`). A redelivered ask or settle is applied again (no
+ * unused record of `limiter/<tenant>`). An acquire whose reservation id is granted and not yet
+ * settled is granted again without a second charge, so a turn that runs again (after a crash, or
+ * a retry in place) reserves once; otherwise a redelivered message is applied again (no
  * processed ids), which only over-charges (or, for a settle's refund, forgives one turn).
  *
  * A turn that gives up its ask (interrupted, timed out) tells `LimiterCancel` with its
@@ -96,6 +98,9 @@ export class LimiterActor implements OnModuleDestroy {
     const t = await this.tenantOf(ctx.key, ctx.self);
     const tokens = msg.tokens;
     const requests = msg.requests ?? 1;
+    // The same reservation again (a turn run again after a crash or a retry in place): it holds
+    // its grant already, so it is granted again without charging twice.
+    if (msg.reservationId !== undefined && t.granted.has(msg.reservationId)) return this.grantAgain(t);
     const wait = t.buckets.waitMs(tokens, requests); // throws LimiterCapacityError
     const user = this.userBuckets(t, msg.userId);
     const userWait = user?.waitMs(tokens, requests) ?? 0;
@@ -195,6 +200,12 @@ export class LimiterActor implements OnModuleDestroy {
       if (t.granted.size > GRANTS_KEPT) t.granted.delete(t.granted.keys().next().value as string);
     }
     return r;
+  }
+
+  /** The answer to a reservation that is granted already: what is left, nothing taken. */
+  private grantAgain(t: TenantLimiter): LimiterGrant {
+    const left = t.buckets.remaining();
+    return { granted: true, remainingRequests: left.requests, remainingTokens: left.tokens };
   }
 
   private async refuse(ctx: ActorContext, error: Error): Promise<undefined> {

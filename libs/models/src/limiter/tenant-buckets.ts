@@ -56,6 +56,11 @@ export class TenantBuckets {
     else if (delta < 0) this.tokens.refund(-delta);
   }
 
+  /** What both buckets hold now (whole requests and tokens), taking nothing. */
+  remaining(): { requests: number; tokens: number } {
+    return { requests: Math.floor(this.requests.available()), tokens: Math.floor(this.tokens.available()) };
+  }
+
   /** True when both buckets are full: the same as new buckets, so they can be forgotten. */
   isIdle(): boolean {
     return this.requests.isFull() && this.tokens.isFull();
