@@ -25,6 +25,19 @@ export function taskContract(ctx: ContractContext): void {
       expect(await ctx.store.tasks.get(id)).toEqual(again);
     });
 
+    it('TaskStore#create() with status running records it accepted and running at the same instant', async () => {
+      const id = uid('task');
+      const task = await ctx.store.tasks.create({ id, tenant: 'acme', sessionId: 's1', status: 'running', at: at(0) });
+      expect(task.status).toBe('running');
+      expect(task.transitions).toEqual([
+        { status: 'accepted', at: at(0) },
+        { status: 'running', at: at(0) },
+      ]);
+      expect(await ctx.store.tasks.get(id)).toEqual(task);
+      const done = await ctx.store.tasks.updateStatus(id, { status: 'completed', at: at(1) });
+      expect(done.transitions.map((t) => t.status)).toEqual(['accepted', 'running', 'completed']);
+    });
+
     it('TaskStore#updateStatus() walks the lifecycle and records steps with their timings', async () => {
       const id = uid('task');
       await ctx.store.tasks.create({ id, tenant: 'acme', at: at(0) });
@@ -123,7 +136,7 @@ export function taskContract(ctx: ContractContext): void {
         ctx.store.tasks.updateStatus(id, { status: 'running', steps: [{ name: 'x', startedAt: 'yesterday' as never }] }),
       ).rejects.toBeInstanceOf(InvalidMessageError);
       await expect(ctx.store.tasks.create({ id: '', tenant: 'acme' })).rejects.toBeInstanceOf(InvalidMessageError);
-      await expect(ctx.store.tasks.create({ id: uid('t'), tenant: 'acme', status: 'running' as never })).rejects.toBeInstanceOf(
+      await expect(ctx.store.tasks.create({ id: uid('t'), tenant: 'acme', status: 'completed' as never })).rejects.toBeInstanceOf(
         InvalidMessageError,
       );
     });

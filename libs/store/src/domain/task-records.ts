@@ -12,7 +12,9 @@ export interface ResolvedTaskUpdate extends TaskUpdate {
 /** Validates a new task and builds its first record. */
 export function newTaskRecord(input: NewTask, now: Date = new Date()): TaskRecord {
   const status = input.status ?? 'accepted';
-  if (status !== 'accepted' && status !== 'queued') invalid('status', 'of a new task must be accepted or queued');
+  if (status !== 'accepted' && status !== 'queued' && status !== 'running') {
+    invalid('status', 'of a new task must be accepted, queued or running');
+  }
   if (input.actor !== undefined) assertActorAddress(input.actor);
   const at = requireDate('at', input.at, now);
   return stripUndefined({
@@ -23,7 +25,14 @@ export function newTaskRecord(input: NewTask, now: Date = new Date()): TaskRecor
     actor: input.actor,
     status,
     steps: [],
-    transitions: [{ status, at }],
+    // A task created running (its actor starts it at once) was accepted at the same instant.
+    transitions:
+      status === 'running'
+        ? [
+            { status: 'accepted', at },
+            { status, at },
+          ]
+        : [{ status, at }],
     routing: optionalObject('routing', input.routing),
     createdAt: at,
     updatedAt: at,

@@ -40,8 +40,8 @@ export interface NewTask {
   userId?: string;
   /** Address of the actor that owns the task. */
   actor?: string;
-  /** @default 'accepted' */
-  status?: 'accepted' | 'queued';
+  /** `running` when the actor that runs it creates it (one write instead of two). @default 'accepted' */
+  status?: 'accepted' | 'queued' | 'running';
   routing?: Record<string, unknown>;
   /** @default now */
   at?: Date;
