@@ -51,8 +51,15 @@ describe('ModelWorkerActor', () => {
   });
 
   it('ModelWorkerActor#complete() streams { text } deltas of endpoint ctx.key and returns the ModelCompletionEnd', async () => {
-    const { chunks, end } = await run(actor, message('what is 2+3'), fakeCtx('local'));
+    const paced = new ModelWorkerActor(createModelEndpointRegistry([new LocalModel({ latencyMs: 0, perDeltaMs: 2 })]));
+    const { chunks, end } = await run(paced, message('what is 2+3'), fakeCtx('local'));
     expect(chunks).toEqual([{ text: '2' }, { text: ' +' }, { text: ' 3' }, { text: ' =' }, { text: ' 5.' }]);
+    expect(end).toEqual({ model: 'local', usage: { promptTokens: 4, completionTokens: 7 }, finishReason: 'stop' });
+  });
+
+  it('ModelWorkerActor#complete() sends deltas the endpoint has ready together as one chunk', async () => {
+    const { chunks, end } = await run(actor, message('what is 2+3'), fakeCtx('local'));
+    expect(chunks).toEqual([{ text: '2 + 3 = 5.' }]);
     expect(end).toEqual({ model: 'local', usage: { promptTokens: 4, completionTokens: 7 }, finishReason: 'stop' });
   });
 

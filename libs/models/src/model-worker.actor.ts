@@ -1,14 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
 import { ModelComplete, type ModelCompletionEnd, type ModelDelta } from '@warren/contracts';
+import { coalesceDeltas } from './delta-coalescing';
 import { ModelUnavailableError } from './errors/model.errors';
 import type { CompletionRequest } from './model-endpoint.port';
 import { MODEL_ENDPOINTS, type ModelEndpointRegistry } from './model-endpoint-registry';
 
 /**
  * The `model/<name>` worker pool: streams the completion of endpoint `<name>` to the asker,
- * one `{ text }` chunk per delta, and ends the stream with the `ModelCompletionEnd`
- * (model, usage, finishReason). Endpoint errors cross the wire with their code.
+ * one `{ text }` chunk per delta (deltas that are ready together make one chunk, see
+ * `coalesceDeltas`), and ends the stream with the `ModelCompletionEnd` (model, usage,
+ * finishReason). Endpoint errors cross the wire with their code.
  */
 @Actor('model', { kind: 'worker' })
 export class ModelWorkerActor {
@@ -19,7 +21,7 @@ export class ModelWorkerActor {
     const endpoint = this.endpoints.get(ctx.key);
     if (!endpoint) throw new ModelUnavailableError(ctx.key, `no endpoint named "${ctx.key}" on this node`, { retryable: false });
     const { deltas, result } = endpoint.complete(toCompletionRequest(msg), ctx.signal);
-    for await (const text of deltas) yield { text };
+    for await (const text of coalesceDeltas(deltas)) yield { text };
     return await result;
   }
 }
