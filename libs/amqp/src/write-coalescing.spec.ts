@@ -31,6 +31,23 @@ describe('coalesceWrites', () => {
     expect(batches).toEqual([['a', 'b', 'c'], ['d']]);
   });
 
+  it('gathers the writes made across promise jobs of the same pass', async () => {
+    const { stream, batches } = recorder();
+    coalesceWrites(stream);
+    await new Promise<void>((resolve) => {
+      setImmediate(async () => {
+        stream.write('a');
+        await Promise.resolve();
+        stream.write('b');
+        await new Promise<void>((r) => process.nextTick(r));
+        stream.write('c');
+        resolve();
+      });
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([['a', 'b', 'c']]);
+  });
+
   it('is idempotent and keeps write callbacks and the return value', async () => {
     const { stream, batches } = recorder();
     coalesceWrites(stream);

@@ -5,9 +5,11 @@ const COALESCING = Symbol('warren:write-coalescing');
 /**
  * Makes the frames written to `stream` during one pass of the event loop leave in one socket
  * write. amqplib writes each message (and each ack) separately and, with `noDelay`, every write
- * is a syscall and a TCP segment; a turn writes a few dozen. Corking on the first write of a
- * tick and uncorking on `process.nextTick` keeps the latency (nothing waits for a timer) and
- * writes them as one. Idempotent per stream.
+ * is a syscall and a TCP segment (on loopback the sender's syscall also does the receiver's TCP
+ * work); a turn writes a few dozen. Corking on the first write and uncorking in the same pass's
+ * check phase (`setImmediate`) also gathers the writes made across promise jobs (a handler that
+ * awaits between two publishes) and keeps the latency: nothing waits for a timer or for I/O.
+ * Idempotent per stream.
  */
 export function coalesceWrites(stream: Writable): void {
   const marked = stream as Writable & { [COALESCING]?: true };
@@ -23,7 +25,7 @@ export function coalesceWrites(stream: Writable): void {
     if (!corked && !stream.destroyed) {
       corked = true;
       stream.cork();
-      process.nextTick(uncork);
+      setImmediate(uncork);
     }
     return write(...args);
   }) as Writable['write'];
