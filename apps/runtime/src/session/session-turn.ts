@@ -60,7 +60,12 @@ export interface TurnDeps {
 /** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */
 export const INTERRUPTED = 'interrupted';
 
-/** Result of the `prepare` step (saved, so a redelivered turn does not redo it). */
+/**
+ * Result of preprocessing, moderation in and the limiter. Not saved: a turn that runs again
+ * (after a crash, or a retry in place) prepares again, which is cheap and gives the same result;
+ * its one side effect, the reservation, is named by the task id, and the limiter grants a
+ * reservation it holds again without charging twice.
+ */
 interface Prepared {
   /** Normalised user text with personal data masked: what the model and the history see. */
   text: string;
@@ -75,7 +80,6 @@ interface Prepared {
   reservation?: { promptTokens: number; reserved: number };
   /** The semantic cache's key of this turn and, on a hit, the answer to reuse (only with the cache on). */
   cache?: { key: string; hit?: CachedAnswer };
-  timings: StepTiming[];
 }
 
 /** Result of the `model` step (saved). */
@@ -95,9 +99,13 @@ interface Answer {
 
 /**
  * One turn of a session: preprocess → moderation in → limiter → model (streamed deltas,
- * moderation out) → write-back → notify. Finished steps are saved with the actor's state
- * (`ctx.step`), so a redelivered turn resumes instead of calling the model again. An interrupt
- * fires `ctx.signal`: the part already streamed goes to history marked `interrupted`.
+ * moderation out) → write-back → notify. The model step's answer is saved with the actor's state
+ * (`ctx.step`), so a redelivered turn does not call the model again. An interrupt fires
+ * `ctx.signal`: the part already streamed goes to history marked `interrupted`.
+ *
+ * The limiter's reservation is settled after the task's final status is written: a turn run
+ * again after that finds its task ended and stops, so nothing settles twice without a saved step
+ * (a crash in between loses the settle, which leaves the estimate charged).
  */
 export class SessionTurn {
   private readonly tenant: string;
@@ -135,8 +143,7 @@ export class SessionTurn {
     let prepared: Prepared | undefined;
     try {
       if (!(await this.start())) return;
-      prepared = await this.ctx.step('prepare', () => this.prepare());
-      this.steps.restore(prepared.timings);
+      prepared = await this.prepare();
       const answer = prepared.blocked
         ? this.blockedAnswer(prepared)
         : await this.ctx.step('model', () =>
@@ -144,16 +151,18 @@ export class SessionTurn {
           );
       this.steps.restore(answer.timings);
       this.rememberAnswer(prepared, answer);
-      await this.settle(prepared, answer);
-      if (answer.interrupted) await this.endInterrupted(prepared.text, answer.text);
-      else await this.complete(prepared, answer);
+      if (answer.interrupted) {
+        await this.endInterrupted(prepared.text, answer.text);
+        await this.settle(prepared, answer);
+      } else {
+        await this.complete(prepared, answer);
+      }
     } catch (error) {
       if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
-        await this.settle(prepared);
         await this.endInterrupted(prepared?.text ?? normalizeText(this.msg.text), this.streamed);
+        await this.settle(prepared);
         return;
       }
-      if (!this.retriesInPlace(error)) await this.settle(prepared);
       await this.fail(error, prepared);
     } finally {
       if (state.current === this.taskId) state.current = undefined;
@@ -161,8 +170,8 @@ export class SessionTurn {
   }
 
   /**
-   * Creates the task (the gateway may have already) and marks it running; false when it already
-   * ended. An operator's replay of a dead turn (`ctx.replayOf`, same task id) runs a `failed` or
+   * Creates the task as running (one write; the gateway may have created it already, then it is
+   * marked running); false when it already ended. An operator's replay of a dead turn (`ctx.replayOf`, same task id) runs a `failed` or
    * `compensated` task again.
    */
   private async start(): Promise<boolean> {
@@ -173,6 +182,7 @@ export class SessionTurn {
       sessionId: this.sessionId,
       userId: this.msg.userId,
       actor: this.ctx.self,
+      status: 'running',
     });
     const replayable = this.ctx.replayOf !== undefined && (task.status === 'failed' || task.status === 'compensated');
     if (isFinal(task.status) && !replayable) return false;
@@ -204,12 +214,7 @@ export class SessionTurn {
       for (const c of categories) metrics?.moderationBlocked('in', c);
       this.steps.skip('limiter');
       this.steps.skip('model');
-      return {
-        ...base,
-        blocked: { reply: checked.safeReply ?? moderator.rules.safeReply, categories },
-        prompt: [],
-        timings: this.steps.snapshot(),
-      };
+      return { ...base, blocked: { reply: checked.safeReply ?? moderator.rules.safeReply, categories }, prompt: [] };
     }
     const prompt = buildPrompt({
       systemPrompt: options.systemPrompt,
@@ -234,14 +239,13 @@ export class SessionTurn {
     } else {
       this.steps.skip('limiter');
     }
-    return { ...base, prompt, ...(reservation ? { reservation } : {}), ...(cache ? { cache } : {}), timings: this.steps.snapshot() };
+    return { ...base, prompt, ...(reservation ? { reservation } : {}), ...(cache ? { cache } : {}) };
   }
 
   /**
    * The semantic cache's key of this turn (tenant, route, system message, last messages of the
    * context, new text; see `cacheKey`) and the answer stored under it, if any. Undefined when the
-   * cache is off. Part of the saved `prepare` step, so a redelivered turn neither looks up nor
-   * counts again.
+   * cache is off.
    */
   private async lookupCache(prompt: ChatMessage[], input: Pick<Prepared, 'text' | 'language'>): Promise<Prepared['cache']> {
     const cache = this.deps.cache;
@@ -303,8 +307,9 @@ export class SessionTurn {
    * Tells the limiter what the turn really used, so it refunds or charges the difference to the
    * reservation: the model's reported usage; for an interrupted or failed call, the prompt plus
    * what was streamed (nothing when nothing was streamed: a refused or unreachable endpoint bills
-   * nothing). A saved step, so a redelivered turn does not settle twice. A lost settle only keeps
-   * the reservation charged (the tenant pays the estimate), so its failure does not fail the turn.
+   * nothing). Called once the task's final status is written (see the class comment). A lost
+   * settle only keeps the reservation charged (the tenant pays the estimate), so its failure does
+   * not fail the turn.
    */
   private async settle(prepared: Prepared | undefined, answer?: Answer): Promise<void> {
     const r = prepared?.reservation;
@@ -313,24 +318,12 @@ export class SessionTurn {
     const partial = answer?.text ?? this.streamed;
     // A cached answer costs what was reserved for it (cache.hitTokens), whatever its length.
     const used = answer?.cached ? r.reserved : reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
-    await this.ctx
-      .step('settle', async () => {
-        await settleTokens(this.ctx, this.reservation(), r.reserved, used);
-        return used;
-      })
-      .catch(() => undefined);
+    await settleTokens(this.ctx, this.reservation(), r.reserved, used).catch(() => undefined);
   }
 
   /** This turn's reservation at `limiter/<tenant>`: named by the task, for the user when known. */
   private reservation(): LimiterReservation {
     return { tenant: this.tenant, reservationId: this.taskId, ...(this.msg.userId ? { userId: this.msg.userId } : {}) };
-  }
-
-  /** True when `fail()` hands the error back for another attempt in place (the turn is not over: no settle yet). */
-  private retriesInPlace(error: unknown): boolean {
-    const code = toWireError(error).code;
-    const expected = code === WARREN_ERROR_CODES.RATE_LIMITED || code === WARREN_ERROR_CODES.BUDGET_EXCEEDED;
-    return !expected && isRetryable(error) && this.ctx.attempt < this.deps.options.maxAttempts;
   }
 
   private blockedAnswer(prepared: Prepared): Answer {
@@ -491,8 +484,10 @@ export class SessionTurn {
         },
       },
     });
+    // The reply goes out first; the settle and the intent's notice are sent meanwhile, and the
+    // handler ends (the message is acked) once the broker has confirmed all three.
     const notifyStart = performance.now();
-    await this.emit('reply', SESSION_EVENT_TYPES.REPLY, {
+    const reply = this.emit('reply', SESSION_EVENT_TYPES.REPLY, {
       taskId: this.taskId,
       text: answer.text,
       model: answer.model,
@@ -501,15 +496,21 @@ export class SessionTurn {
       ...(answer.moderated || prepared.redactedIn ? { moderated: true } : {}),
       ...(answer.cached ? { cached: true } : {}),
     });
+    const after = Promise.all([
+      this.settle(prepared, answer),
+      this.tellIntent({
+        text: prepared.text,
+        reply: answer.text,
+        outcome: prepared.blocked ? 'blocked' : 'completed',
+        ...(prepared.language ? { language: prepared.language } : {}),
+      }),
+    ]);
+    after.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+    await reply;
     this.deps.metrics?.stepDuration('notify', performance.now() - notifyStart);
     this.deps.metrics?.turnEnded(prepared.blocked ? 'blocked' : 'completed');
     this.deps.metrics?.turnDuration(performance.now() - this.startedAt);
-    await this.tellIntent({
-      text: prepared.text,
-      reply: answer.text,
-      outcome: prepared.blocked ? 'blocked' : 'completed',
-      ...(prepared.language ? { language: prepared.language } : {}),
-    });
+    await after;
   }
 
   private async endInterrupted(userText: string, partial = ''): Promise<void> {
@@ -542,6 +543,7 @@ export class SessionTurn {
     if (!expected && isRetryable(error) && this.ctx.attempt < this.deps.options.maxAttempts) throw error;
     await this.deps.store.history.append([this.userPart(prepared?.text ?? normalizeText(this.msg.text))]);
     await this.setFinal('failed', { code: wire.code, message: wire.message });
+    await this.settle(prepared);
     await this.emit('failed', SESSION_EVENT_TYPES.FAILED, {
       taskId: this.taskId,
       code: wire.code,
