@@ -45,7 +45,7 @@ const PROBE_TIMEOUT_MS = 3000;
  * carrying what is needed to compose it. When one comes due (`ReminderDue`) the policy runs:
  * expiry, opt-out, quiet hours (deferred by registering the reminder again), the daily cap, and
  * no message during a turn (the session is asked; deferred briefly). What passes is told to the
- * session (`ProactiveDeliver`), which composes and publishes it. Every decision is logged,
+ * session (`ProactiveDeliver`), which composes and publishes it. Every decision is logged (scheduled and cancelled at debug, the rest at info),
  * counted (`warren_proactive_decisions_total`) and kept in the state (the last 50).
  */
 @Actor('intent')
@@ -244,7 +244,11 @@ export class IntentActor {
     recordDecision(state, record);
     this.metrics?.proactiveDecision(d.intent, d.decision, d.reason);
     const extra = `${d.reason ? ` (${d.reason})` : ''}${d.until ? `, due ${d.until}` : ''}`;
-    this.log.log(`${ctx.self}: proactive ${d.reminderId} of session ${d.sessionId} ${d.decision}${extra}`);
+    const line = `${ctx.self}: proactive ${d.reminderId} of session ${d.sessionId} ${d.decision}${extra}`;
+    // Scheduling and cancelling happen on nearly every turn: debug, so the log is not a line per
+    // turn at info (the metric and the state count them all). What reaches a user, or is held back, is info.
+    if (d.decision === 'scheduled' || d.decision === 'cancelled') this.log.debug(line);
+    else this.log.log(line);
   }
 
   private stateOf(ctx: ActorContext<IntentState>): IntentState {
