@@ -1,18 +1,5 @@
-import { Type } from 'class-transformer';
-import {
-  ArrayMinSize,
-  IsArray,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsChatMessages } from './chat-messages.validator';
 import { Message } from './message.decorator';
 import { ChatMessage } from './model.messages';
 
@@ -27,7 +14,7 @@ import { ChatMessage } from './model.messages';
 @Message('warren.chat.complete')
 export class ChatComplete {
   @IsString() @Matches(/^[A-Za-z0-9_-]{1,128}$/) tenant!: string;
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ChatMessage) messages!: ChatMessage[];
+  @IsArray() @ArrayMinSize(1) @IsChatMessages() messages!: ChatMessage[];
   /** `auto` (the routing default), an endpoint, a strategy or a route (channel) name. */
   @IsString() @Length(1, 256) model!: string;
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxTokens?: number;

@@ -1,8 +1,8 @@
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsChatMessages } from './chat-messages.validator';
 import { Message } from './message.decorator';
 
-/** One chat message of a prompt. */
+/** One chat message of a prompt. In a `messages` array it is checked by `IsChatMessages` (same rules, one pass). */
 export class ChatMessage {
   @IsIn(['system', 'user', 'assistant']) role!: 'system' | 'user' | 'assistant';
   @IsString() content!: string;
@@ -11,7 +11,7 @@ export class ChatMessage {
 /** Asks a model endpoint worker (`model/<name>`) for a completion; the reply is streamed. */
 @Message('warren.model.complete')
 export class ModelComplete {
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ChatMessage) messages!: ChatMessage[];
+  @IsArray() @ArrayMinSize(1) @IsChatMessages() messages!: ChatMessage[];
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxTokens?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
   /** BCP 47 tag of the conversation, when known (the local model answers in it). */
