@@ -55,6 +55,8 @@ export class GatewayModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
+    // POST /v1/sessions/:sessionId/messages mostly bypasses these (useFastPostMessage records the same metric itself):
+    // middleware added here for that route must be added to the shortcut too.
     consumer
       .apply(HttpMetricsMiddleware)
       .forRoutes(SessionsController, TasksController, DeadLettersController, AuditController, ChatCompletionsController);

@@ -41,6 +41,9 @@ interface HandedOver extends IncomingMessage {
  * handed to Express as well, which passes it to the gateway's exception filter like the controller's.
  *
  * Express only (on another adapter it does nothing). Call it before `app.init()`/`app.listen()`.
+ * The requests it answers pass no Express middleware: an app that adds some for `/v1` (`app.use()`,
+ * `app.enableCors()`, helmet, compression, …) must not call it, or that middleware misses this route.
+ * Nest middleware of the route is `HttpMetricsMiddleware` only, and the shortcut records the same metric.
  */
 export function useFastPostMessage(app: INestApplication): void {
   const adapter = app.getHttpAdapter();
