@@ -4,6 +4,7 @@ import { assertActorAddress } from '../domain/address';
 import { assertDocumentSize, fromJson, jsonBytes, toJson } from '../domain/document-size';
 import { requireId } from '../domain/input-checks';
 import type { ActorRecord, ActorSave, ActorStateStore, ProcessedMessage } from '../ports/actor-state.port';
+import type { GroupCommit } from './group-commit';
 import { guard, type SqliteDatabase } from './sqlite-database';
 
 interface ActorRow {
@@ -24,15 +25,6 @@ export interface EmbeddedActorStateOptions {
   maxDocumentBytes: number;
 }
 
-/** A save waiting for the group commit. */
-interface PendingSave {
-  save: ActorSave;
-  json: SaveJson;
-  resolve: (version: number) => void;
-  reject: (error: unknown) => void;
-  result: number | StateConflictError | undefined;
-}
-
 /** JSON texts of one save, computed (and size-checked) before the transaction starts. */
 interface SaveJson {
   state: string | null;
@@ -41,10 +33,10 @@ interface SaveJson {
 }
 
 /**
- * Actor state in SQLite. A save is one IMMEDIATE transaction: the version-guarded row update
- * and, for a processed message, one upsert into its ring slot (`seq % window`), which evicts
- * the id that left the window. Rows whose `seq` is outside the window (after the window was
- * made smaller) are ignored by reads. `hasProcessed` walks the actor's ring: at most `window`
+ * Actor state in SQLite. A save is one savepoint of the store's group commit (`GroupCommit`):
+ * the version-guarded row update and, for a processed message, one upsert into its ring slot
+ * (`seq % window`), which evicts the id that left the window. Rows whose `seq` is outside the
+ * window (after the window was made smaller) are ignored by reads. `hasProcessed` walks the actor's ring: at most `window`
  * rows on one primary-key range; a secondary index on the message id measured twice as slow
  * per save (random UUIDs dirty two more pages per commit) for a lookup saved ~15 µs.
  */
@@ -58,15 +50,13 @@ export class EmbeddedActorStateStore implements ActorStateStore {
   private readonly deleteActor: Statement<[string], number>;
   private readonly deleteProcessed: Statement<[number]>;
   private readonly loadTx: Transaction<(address: string) => ActorRecord>;
-  private readonly batchTx: Transaction<(batch: PendingSave[]) => void>;
-  /** Saves waiting for the next group commit. */
-  private pending: PendingSave[] = [];
-  private flushScheduled = false;
+  private readonly saveTx: Transaction<(save: ActorSave, json: SaveJson) => number>;
   private readonly deleteTx: Transaction<(address: string) => void>;
 
   constructor(
     db: SqliteDatabase,
     private readonly options: EmbeddedActorStateOptions,
+    private readonly commit: GroupCommit,
   ) {
     this.selectActor = db.prepare('SELECT id, version, state_json, steps_json, processed_seq, updated_at FROM actors WHERE address = ?');
     this.selectProcessed = db
@@ -101,18 +91,8 @@ export class EmbeddedActorStateStore implements ActorStateStore {
     this.deleteProcessed = db.prepare('DELETE FROM actor_processed WHERE actor_id = ?');
     // A deferred read transaction gives load one snapshot of the row and its processed ids.
     this.loadTx = db.transaction((address: string) => this.readRecord(address));
-    // Group commit: every save queued in one turn of the event loop goes in one transaction.
-    // A version conflict fails only its own save (it wrote nothing); any other error fails the batch.
-    this.batchTx = db.transaction((batch: PendingSave[]) => {
-      for (const item of batch) {
-        try {
-          item.result = this.write(item.save, item.json);
-        } catch (error) {
-          if (!(error instanceof StateConflictError)) throw error;
-          item.result = error;
-        }
-      }
-    });
+    // One save in a savepoint of the group commit (`GroupCommit`): a version conflict rolls back and fails only it.
+    this.saveTx = db.transaction((save: ActorSave, json: SaveJson) => this.write(save, json));
     this.deleteTx = db.transaction((address: string) => {
       const id = this.deleteActor.get(address);
       if (id !== undefined) this.deleteProcessed.run(id);
@@ -137,36 +117,7 @@ export class EmbeddedActorStateStore implements ActorStateStore {
       reply: save.processed === undefined ? null : toJson(save.processed.reply),
     };
     assertDocumentSize('actors', jsonBytes(json.state, json.steps, json.reply), this.options.maxDocumentBytes);
-    return new Promise<number>((resolve, reject) => {
-      this.pending.push({ save, json, resolve, reject, result: undefined });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  /** Writes the saves still queued now (before the database closes). */
-  flushPending(): void {
-    if (this.pending.length > 0) this.flush();
-  }
-
-  /** Writes the queued saves in one IMMEDIATE transaction and settles each one. */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    try {
-      guard('save', () => this.batchTx.immediate(batch));
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    for (const item of batch) {
-      if (item.result instanceof Error) item.reject(item.result);
-      else item.resolve(item.result as number);
-    }
+    return this.commit.run('save', () => this.saveTx(save, json));
   }
 
   async hasProcessed(address: string, messageId: string): Promise<boolean> {

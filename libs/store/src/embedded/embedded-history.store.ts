@@ -6,6 +6,7 @@ import { requireSession, resolveLimit } from '../domain/input-checks';
 import { stripUndefined } from '../domain/strip-undefined';
 import type { HistoryErasure, HistoryPageRequest, HistoryStore, NewTurnPart, SessionRef, TurnPart } from '../ports/history.port';
 import type { Page } from '../ports/page';
+import type { GroupCommit } from './group-commit';
 import { guard, type SqliteDatabase } from './sqlite-database';
 
 interface MessageRow {
@@ -42,6 +43,7 @@ export class EmbeddedHistoryStore implements HistoryStore {
   constructor(
     db: SqliteDatabase,
     private readonly maxDocumentBytes: number,
+    private readonly commit: GroupCommit,
   ) {
     this.insert = db.prepare(
       `INSERT INTO messages (id, tenant, session_id, user_id, role, content, model, tokens_json, task_id, status, at)
@@ -76,7 +78,7 @@ export class EmbeddedHistoryStore implements HistoryStore {
   async append(parts: NewTurnPart[]): Promise<TurnPart[]> {
     const stored = normaliseTurnParts(parts);
     for (const part of stored) assertDocumentSize('messages', jsonBytes(part.content, toJson(part.tokens)), this.maxDocumentBytes);
-    guard('append', () => this.appendTx.immediate(stored));
+    await this.commit.run('append', () => this.appendTx(stored));
     return stored;
   }
 

@@ -5,6 +5,7 @@ import { requireDate, requireId } from '../domain/input-checks';
 import { assertReminderKey, normaliseReminder, resolveClaim } from '../domain/reminder-records';
 import { stripUndefined } from '../domain/strip-undefined';
 import type { ReminderClaim, ReminderInput, ReminderRecord, ReminderStore } from '../ports/reminder.port';
+import type { GroupCommit } from './group-commit';
 import { guard, type SqliteDatabase } from './sqlite-database';
 
 interface ReminderRow {
@@ -39,6 +40,7 @@ export class EmbeddedReminderStore implements ReminderStore {
   constructor(
     db: SqliteDatabase,
     private readonly maxDocumentBytes: number,
+    private readonly commit: GroupCommit,
   ) {
     const key = 'actor = @actor AND name = @name';
     this.upsertStatement = db.prepare(
@@ -85,7 +87,7 @@ export class EmbeddedReminderStore implements ReminderStore {
       payload,
       now: Date.now(),
     };
-    return fromRow(guard('upsert reminder', () => this.upsertStatement.get(params) as ReminderRow));
+    return fromRow(await this.commit.run('upsert reminder', () => this.upsertStatement.get(params) as ReminderRow));
   }
 
   async get(actor: string, name: string): Promise<ReminderRecord | undefined> {
@@ -101,7 +103,7 @@ export class EmbeddedReminderStore implements ReminderStore {
 
   async delete(actor: string, name: string): Promise<boolean> {
     assertReminderKey(actor, name);
-    return guard('delete reminder', () => this.deleteStatement.run({ actor, name }).changes === 1);
+    return this.commit.run('delete reminder', () => this.deleteStatement.run({ actor, name }).changes === 1);
   }
 
   async claimDue(claim: ReminderClaim): Promise<ReminderRecord[]> {

@@ -9,6 +9,7 @@ import { EmbeddedProfileStore } from './embedded-profile.store';
 import { EmbeddedReminderStore } from './embedded-reminder.store';
 import { migrateSchema } from './embedded-schema';
 import { EmbeddedTaskStore } from './embedded-task.store';
+import { GroupCommit } from './group-commit';
 import { guard, openSqlite, type SqliteDatabase } from './sqlite-database';
 
 /**
@@ -27,6 +28,7 @@ export class EmbeddedStore implements WarrenStore {
   readonly profiles: EmbeddedProfileStore;
   readonly audit: EmbeddedAuditStore;
   private readonly db: SqliteDatabase;
+  private readonly commit: GroupCommit;
 
   constructor(options: ResolvedStoreOptions) {
     this.db = openSqlite(options.dataDir, options.busyTimeoutMs);
@@ -37,11 +39,12 @@ export class EmbeddedStore implements WarrenStore {
       throw error;
     }
     const max = options.maxDocumentBytes;
-    this.actors = new EmbeddedActorStateStore(this.db, { processedWindow: options.processedWindow, maxDocumentBytes: max });
-    this.history = new EmbeddedHistoryStore(this.db, max);
-    this.tasks = new EmbeddedTaskStore(this.db, max);
+    this.commit = new GroupCommit(this.db);
+    this.actors = new EmbeddedActorStateStore(this.db, { processedWindow: options.processedWindow, maxDocumentBytes: max }, this.commit);
+    this.history = new EmbeddedHistoryStore(this.db, max, this.commit);
+    this.tasks = new EmbeddedTaskStore(this.db, max, this.commit);
     this.deadLetters = new EmbeddedDeadLetterStore(this.db, max);
-    this.reminders = new EmbeddedReminderStore(this.db, max);
+    this.reminders = new EmbeddedReminderStore(this.db, max, this.commit);
     this.profiles = new EmbeddedProfileStore(this.db, max);
     this.audit = new EmbeddedAuditStore(this.db, max);
   }
@@ -60,7 +63,7 @@ export class EmbeddedStore implements WarrenStore {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    this.actors.flushPending();
+    this.commit.flush();
     // Fold the WAL back into the main file when we are the last connection (cheap, best effort).
     try {
       this.db.pragma('wal_checkpoint(PASSIVE)');

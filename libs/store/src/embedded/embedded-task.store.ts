@@ -6,6 +6,7 @@ import { requireId } from '../domain/input-checks';
 import { applyTaskUpdate, newTaskRecord, type ResolvedTaskUpdate, resolveTaskUpdate } from '../domain/task-records';
 import type { NewTask, TaskRecord, TaskStore, TaskUpdate } from '../ports/task.port';
 import { taskFromJson, taskToJson } from './embedded-codecs';
+import type { GroupCommit } from './group-commit';
 import { guard, type SqliteDatabase } from './sqlite-database';
 
 /** Tasks in SQLite: the record as JSON plus the columns that are queried. */
@@ -22,6 +23,7 @@ export class EmbeddedTaskStore implements TaskStore {
   constructor(
     db: SqliteDatabase,
     private readonly maxDocumentBytes: number,
+    private readonly commit: GroupCommit,
   ) {
     this.select = db.prepare<[string], string>('SELECT doc_json FROM tasks WHERE id = ?').pluck();
     this.insert = db.prepare(
@@ -61,14 +63,14 @@ export class EmbeddedTaskStore implements TaskStore {
     const task = newTaskRecord(input);
     const json = taskToJson(task);
     assertDocumentSize('tasks', jsonBytes(json), this.maxDocumentBytes);
-    return guard('create task', () => this.createTx.immediate(task, json));
+    return this.commit.run('create task', () => this.createTx(task, json));
   }
 
   async updateStatus(id: string, update: TaskUpdate): Promise<TaskRecord> {
     requireId('id', id);
     const resolved = resolveTaskUpdate(update);
-    // IMMEDIATE: the read and the write hold the write lock together, so racing updates serialise.
-    return guard('update task', () => this.updateTx.immediate(id, resolved));
+    // In the group commit's IMMEDIATE transaction: the read and the write hold the write lock together, so racing updates serialise.
+    return this.commit.run('update task', () => this.updateTx(id, resolved));
   }
 
   async get(id: string): Promise<TaskRecord | undefined> {
