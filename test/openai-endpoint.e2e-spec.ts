@@ -289,7 +289,9 @@ describe('model/<name> worker pool on the real broker, streaming from the fake s
       parts.push(next.value.text);
       next = await stream.next();
     }
-    expect(parts).toEqual(['Hello', ' from', ' fake']);
+    // The fake server writes its events at once: the deltas that arrive together travel as one chunk.
+    expect(parts.join('')).toBe('Hello from fake');
+    expect(parts.length).toBeLessThanOrEqual(3);
     expect(next.value).toEqual({ model: 'fake', usage: { promptTokens: 11, completionTokens: 3 }, finishReason: 'stop' });
     expect(server.requests[before]?.headers.authorization).toBe('Bearer sk-from-env');
   });
@@ -314,7 +316,7 @@ describe('model/<name> worker pool on the real broker, streaming from the fake s
     const error = await (async () => {
       for await (const d of complete()) parts.push(d.text);
     })().catch((e: unknown) => e);
-    expect(parts).toEqual(['one', ' two']);
+    expect(parts.join('')).toBe('one two');
     expect(error).toMatchObject({ code: 'WARREN_MODEL_UNAVAILABLE', retryable: true });
   });
 });
