@@ -1,15 +1,17 @@
 // Queue mode through real sessions: a tenant over its rate does not fail its turns, they wait in
 // the limiter's FIFO (deferred replies) and are answered as capacity comes back; a turn that
 // would wait longer than limiter.queueTimeoutMs still ends with WARREN_RATE_LIMITED.
-import { useVhost } from './support/broker';
+import type { WarrenStore } from '@warren/store';
+import { eventually, useVhost } from './support/broker';
 import type { EventTap } from './support/event-tap';
 import { startSystem } from './support/system';
 
 const vhost = useVhost('limiter-queue');
 let tap: EventTap;
+let store: WarrenStore;
 
 beforeAll(async () => {
-  ({ tap } = await startSystem('runtime', vhost.url, {
+  ({ tap, store } = await startSystem('runtime', vhost.url, {
     // 2 requests at once, then 1 a second; a turn waits up to 2.5 s.
     WARREN__LIMITER__TENANTS: JSON.stringify({ dev: { requestsPerMinute: 60, burst: 2 / 60, mode: 'queue', queueTimeoutMs: 2500 } }),
     WARREN__PROACTIVE__ENABLED: 'false',
@@ -36,7 +38,9 @@ test('a turn interrupted while it waits leaves the queue: the next one takes its
   const a2 = await tap.say('cancel-a2', 'second');
   const t0 = Date.now();
   const b = await tap.say('cancel-b', 'waits, then is interrupted');
-  await new Promise((r) => setTimeout(r, 200));
+  // Interrupt once b's turn runs (it then waits in the limiter's queue), however loaded the machine is.
+  await eventually(async () => (await store.tasks.get(b))?.status === 'running' || undefined, 'b running');
+  await new Promise((r) => setTimeout(r, 100));
   await tap.interrupt('cancel-b');
   const c = await tap.say('cancel-c', 'waits behind b');
   expect((await tap.waitForEnd(b)).kind).toBe('interrupted');
