@@ -69,13 +69,17 @@ export class IntentActor {
     const at = new Date(turn.at);
     const detected = (await this.classifier.classify(turn, { timeZone, now: at })).filter((d) => this.options.rules[d.intent]);
     const intents = new Set(detected.map((d) => d.intent));
+    // Cancelling the moot reminders and registering the new ones touch different reminders: sent
+    // together, they share one commit of the store. A failure retries the whole turn on the state
+    // as it was loaded (cancelling and registering again are idempotent).
+    const writes: Promise<unknown>[] = [];
 
     // The user spoke first: pending messages of this session that the turn makes moot go.
     for (const [name, p] of Object.entries(state.pending ?? {})) {
       if (p.sessionId !== turn.sessionId || p.taskId === turn.taskId) continue;
       const cancelOn = this.options.rules[p.intent]?.cancelOn ?? 'any-turn';
       if (cancelOn === 'any-turn' || (cancelOn === 'same-intent' && intents.has(p.intent))) {
-        await ctx.cancelReminder(name);
+        writes.push(ctx.cancelReminder(name));
         this.forget(state, name);
         this.decide(ctx, state, {
           reminderId: name,
@@ -105,7 +109,7 @@ export class IntentActor {
         expiresAt: new Date(dueAt.getTime() + rule.ttlMs).toISOString(),
         deferrals: 0,
       };
-      await ctx.remind(name, { at: dueAt, payload });
+      writes.push(ctx.remind(name, { at: dueAt, payload }));
       state.pending = { ...state.pending, [name]: pendingOf(payload) };
       this.decide(ctx, state, {
         reminderId: name,
@@ -116,6 +120,9 @@ export class IntentActor {
       });
     }
 
+    await Promise.all(writes);
+
+    // After the writes above: a reminder just registered may be the one that overflows.
     for (const name of overflowPending(state, this.options.maxPending)) {
       const p = state.pending?.[name];
       await ctx.cancelReminder(name);
