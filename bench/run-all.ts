@@ -157,7 +157,7 @@ function turnsSection(): string {
   const out = ['## Turns and gateway (issue 5)', ''];
   out.push(
     'The all-in-one app (`dist/apps/warren/src/main.js`: gateway + runtime in one process) in a child process, in a vhost of its own, ' +
-      'on the embedded store in a temp dir; local model at zero latency (`latencyMs` 0, `perDeltaMs` 0; a reply to "hello" is 7 deltas), ' +
+      'on the embedded store in a temp dir; local model at zero latency (`latencyMs` 0, `perDeltaMs` 0; a reply to "hello" is 7 words, ready at once, so the worker sends them as one chunk), ' +
       'limiter limits raised (10⁸ requests and 10⁹ tokens per minute) so it never refuses. Load from the bench process over loopback: raw ' +
       'amqplib for turns (publish to `warren.ingress`, read `session.*.reply|failed|interrupted` on `warren.events`), autocannon for the gateway. ' +
       "Client, app and broker share the machine's CPUs; CPU per turn is read from /proc for the app and the broker and from " +
@@ -179,8 +179,8 @@ function turnsSection(): string {
       ...seq.steps.map((s) => `| ${s.name} | ${s.p50.toFixed(3)} |`),
       `| outside the steps (ingress router, shard hops, task create/complete, reply event) | ${seq.outsideStepsP50.toFixed(3)} |`,
       '',
-      'The `model` step is the askStream round trip to the `model/local` worker (request through its quorum queue, 7 deltas and the end ' +
-        'over direct reply-to, one `delta` event published per chunk); with the model at zero latency it is Warren and broker time, not model time.',
+      'The `model` step is the askStream round trip to the `model/local` worker (request through its quorum queue, one coalesced chunk and the end ' +
+        'over direct reply-to, two `delta` events: moderation holds the last word until the end); with the model at zero latency it is Warren and broker time, not model time.',
       '',
       `**Closed loop**, ${turns.closedLoop.turns} turns over 1,000 sessions, 50 in flight: ${Math.round(turns.closedLoop.perSecond)} turns/s. ` +
         `${cpuPerTurn(turns.closedLoop.cpu, turns.closedLoop.turns)}.`,

@@ -2,7 +2,7 @@
  * Turns on the raw-AMQP path (issue 5): the all-in-one app in a child process (local model at
  * zero latency, limiter wide open), this process playing a voice/RTC server: a
  * `warren.session.message` to `warren.ingress` → ingress router → session actor (preprocess,
- * moderation in, limiter ask, model askStream with 7 deltas, moderation out, write-back) →
+ * moderation in, limiter ask, model askStream (7 words, sent as one chunk), moderation out, write-back) →
  * `session.<id>.reply` on `warren.events`, timed here from the publish (or, open loop, from the
  * scheduled send time) to the arrival of the reply.
  * Run alone: `node dist/bench/turn.bench.js` (BENCH_QUICK=1 for a short run).
