@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import { writeErrorAnswer } from './error-response';
 import { toHttpError } from './http-error';
 
 /** The gateway's routes: everything under `/v1`. */
@@ -30,14 +31,6 @@ export class GatewayExceptionFilter extends BaseExceptionFilter {
     if (answer.status === 500 || answer.status === 501)
       this.log.error(`${answer.body.error.code}: ${err instanceof Error ? err.stack : String(err)}`);
     else if (answer.status >= 502) this.log.warn(`${answer.body.error.code}: ${answer.body.error.message}`);
-    if (res.headersSent) {
-      // A stream (SSE) had started: all that is left is to end it.
-      res.end();
-      return;
-    }
-    res.statusCode = answer.status;
-    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.end(JSON.stringify(answer.body));
+    writeErrorAnswer(res, answer);
   }
 }

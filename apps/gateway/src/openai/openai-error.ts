@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { BudgetExceededError, InvalidMessageError, RateLimitedError, WARREN_ERROR_CODES, WarrenError } from '@warren/contracts';
+import { writeErrorAnswer } from '../errors/error-response';
 import { toHttpError } from '../errors/http-error';
 
 /** OpenAI's error body; `code` is Warren's `WARREN_*` code. */
@@ -66,13 +67,6 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<ServerResponse>();
     const answer = toOpenAiError(err);
     if (answer.status === 500) this.log.error(`${answer.body.error.code}: ${err instanceof Error ? err.stack : String(err)}`);
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    res.statusCode = answer.status;
-    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.end(JSON.stringify(answer.body));
+    writeErrorAnswer(res, answer);
   }
 }
