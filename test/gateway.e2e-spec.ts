@@ -13,11 +13,10 @@ import { Message, SessionMessage } from '@warren/contracts';
 import { createStore, type WarrenStore } from '@warren/store';
 import { installContextManager, MetricsModule, traceIdOf } from '@warren/telemetry';
 import { type ConfirmChannel, connect } from 'amqplib';
-import { setupGatewayDocs } from '../apps/gateway/src/docs/gateway-docs';
+import { configureGatewayHttp } from '../apps/gateway/src/configure-gateway-http';
 import { SessionEventHub } from '../apps/gateway/src/events/session-event-hub';
 import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { hashApiKey } from '../apps/gateway/src/gateway.options';
-import { useFastPostMessage } from '../apps/gateway/src/sessions/fast-post-message';
 import { autoTeardown, closeVhostConnections, eventually, useVhost } from './support/broker';
 import { type InProcessRuntime, startRuntime, tempDir } from './support/runtime';
 import { openSse } from './support/sse-client';
@@ -88,8 +87,7 @@ beforeAll(async () => {
   })
   class GatewayTestApp {}
   app = await NestFactory.create(GatewayTestApp, { logger: ['error', 'warn'] });
-  setupGatewayDocs(app);
-  useFastPostMessage(app);
+  configureGatewayHttp(app);
   await app.listen(0, '127.0.0.1');
   autoTeardown({ close: () => app.close() });
   base = await app.getUrl();
