@@ -1,10 +1,10 @@
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsChatMessages } from './chat-messages.validator';
+import { CHAT_ROLES, IsChatMessages } from './chat-messages.validator';
 import { Message } from './message.decorator';
 
 /** One chat message of a prompt. In a `messages` array it is checked by `IsChatMessages` (same rules, one pass). */
 export class ChatMessage {
-  @IsIn(['system', 'user', 'assistant']) role!: 'system' | 'user' | 'assistant';
+  @IsIn(CHAT_ROLES) role!: 'system' | 'user' | 'assistant';
   @IsString() content!: string;
 }
 
