@@ -171,8 +171,8 @@ export class SessionTurn {
 
   /**
    * Creates the task as running (one write; the gateway may have created it already, then it is
-   * marked running); false when it already ended. An operator's replay of a dead turn (`ctx.replayOf`, same task id) runs a `failed` or
-   * `compensated` task again.
+   * marked running); false when it already ended. An operator's replay of a dead turn
+   * (`ctx.replayOf`, same task id) runs a `failed` or `compensated` task again.
    */
   private async start(): Promise<boolean> {
     const { tasks } = this.deps.store;
