@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   type Context,
   context,
@@ -12,6 +11,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { randomHex } from './random-ids';
 
 /**
  * W3C trace context on AMQP headers. Warren uses its own propagator instance rather than the
@@ -55,8 +55,8 @@ export function startSpan(
     // No SDK registered and no incoming trace: the no-op span has no ids. Start a trace anyway
     // (not sampled), so every hop and event of this work still carries one `traceparent`.
     span = trace.wrapSpanContext({
-      traceId: randomBytes(16).toString('hex'),
-      spanId: randomBytes(8).toString('hex'),
+      traceId: randomHex(16),
+      spanId: randomHex(8),
       traceFlags: TraceFlags.NONE,
     });
   }
