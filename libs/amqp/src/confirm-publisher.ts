@@ -1,4 +1,4 @@
-import { NoRouteError, PublishRejectedError } from '@warren/contracts';
+import { ConnectionLostError, NoRouteError, PublishRejectedError } from '@warren/contracts';
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import type { ConnectionManager } from './connection-manager';
 
@@ -11,6 +11,8 @@ export class ConfirmPublisher {
   private channel: Promise<ConfirmChannel> | undefined;
   /** Message ids the broker returned as unroutable; their confirm then fails with NoRouteError. */
   private readonly returned = new Set<string>();
+  /** Why the broker closed a channel (e.g. a publish to a missing exchange), named in the errors of its pending publishes. */
+  private readonly closeReasons = new WeakMap<ConfirmChannel, Error>();
 
   constructor(
     private readonly connection: ConnectionManager,
@@ -23,7 +25,7 @@ export class ConfirmPublisher {
 
   private open(model: ChannelModel): Promise<ConfirmChannel> {
     const opening = model.createConfirmChannel().then((ch) => {
-      ch.on('error', () => undefined);
+      ch.on('error', (err: Error) => this.closeReasons.set(ch, err)); // emitted before 'close'
       ch.on('close', () => {
         if (this.channel === opening) this.channel = undefined;
       });
@@ -55,7 +57,8 @@ export class ConfirmPublisher {
     const ch = await this.channelFor();
     const id = options.messageId;
     await new Promise<void>((resolve, reject) => {
-      // amqplib calls every pending confirm callback with an error when the channel closes.
+      // amqplib calls every pending confirm callback with an error when the channel closes:
+      // that is a lost connection (ConnectionLostError), not a broker nack (PublishRejectedError).
       let settled = false;
       const finish = (err: unknown) => {
         if (settled) return;
@@ -66,11 +69,25 @@ export class ConfirmPublisher {
         else resolve();
       };
       try {
-        ch.publish(exchange, routingKey, body, options, (err) => finish(err ? new PublishRejectedError(exchange, routingKey) : null));
+        ch.publish(exchange, routingKey, body, options, (err) => {
+          if (!err) finish(null);
+          else if (channelClosed(err)) finish(this.lost(ch, err, exchange, routingKey, true));
+          else finish(new PublishRejectedError(exchange, routingKey)); // 'message nacked'
+        });
       } catch (err) {
-        finish(err);
+        finish(channelClosed(err) ? this.lost(ch, err, exchange, routingKey, false) : err);
       }
     });
+  }
+
+  /** A channel closed under a publish: retryable, with the broker's reason when it closed the channel itself. */
+  private lost(ch: ConfirmChannel, err: Error, exchange: string, routingKey: string, sent: boolean): ConnectionLostError {
+    const where = `${exchange || '(default)'}/${routingKey}`;
+    const what = sent
+      ? `the channel closed before the broker confirmed a publish to ${where}; it may or may not have been delivered`
+      : `the channel closed; a publish to ${where} was not sent`;
+    const reason = this.closeReasons.get(ch);
+    return new ConnectionLostError(reason ? `${what} (${reason.message})` : what, { cause: reason ?? err });
   }
 
   async close(): Promise<void> {
@@ -78,4 +95,14 @@ export class ConfirmPublisher {
     this.channel = undefined;
     await ch?.close().catch(() => undefined);
   }
+}
+
+/**
+ * amqplib's confirm callbacks get `Error('message nacked')` for a broker nack and
+ * `Error('channel closed')` for every publish still unconfirmed when the channel closes
+ * (shutdown, connection loss); a publish on a channel already closing throws
+ * `IllegalOperationError('Channel closing' / 'Channel closed')`.
+ */
+function channelClosed(err: unknown): err is Error {
+  return err instanceof Error && /channel clos(ed|ing)/i.test(err.message);
 }
