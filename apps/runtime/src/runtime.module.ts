@@ -29,7 +29,7 @@ import { CACHE_DEFAULTS, SESSION_CACHE, SemanticCache } from './session/semantic
 import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
 import { SESSION_ROUTING, SessionRouting } from './session/session-routing';
-import { SESSION_METRICS } from './session/session-turn';
+import { SESSION_METRICS } from './session/session-turn.types';
 
 /**
  * The model endpoints a runtime node serves: `model/local` plus one per `models.endpoints` entry

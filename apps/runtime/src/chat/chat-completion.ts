@@ -19,7 +19,7 @@ import { ModeratedOutput } from '../session/moderated-output';
 import { type RoutingJournal, routedCall, routingJournalOf } from '../session/routed-call';
 import type { SessionOptions } from '../session/session.options';
 import { SessionRouting } from '../session/session-routing';
-import type { TurnMetrics } from '../session/session-turn';
+import type { TurnMetrics } from '../session/session-turn.types';
 import { TurnSteps } from '../session/turn-steps';
 import { chatTarget } from './chat-target';
 

@@ -6,7 +6,7 @@ import { Moderator } from '@warren/moderation';
 import { WARREN_STORE, type WarrenStore } from '@warren/store';
 import { SESSION_OPTIONS, type SessionOptions } from '../session/session.options';
 import { SESSION_ROUTING, type SessionRouting } from '../session/session-routing';
-import { SESSION_METRICS, type TurnMetrics } from '../session/session-turn';
+import { SESSION_METRICS, type TurnMetrics } from '../session/session-turn.types';
 import { ChatCompletion } from './chat-completion';
 
 /**

@@ -3,7 +3,7 @@ import { type DeadLettered, messageTypeOf, SESSION_EVENT_TYPES, SessionMessage, 
 import type { WarrenStore } from '@warren/store';
 import { userMessageFor } from './failure-messages';
 import type { SessionState } from './session-state';
-import { isFinal, type TurnMetrics } from './session-turn';
+import { isFinal, type TurnMetrics } from './session-turn.types';
 
 const TURN_TYPE = messageTypeOf(SessionMessage);
 

@@ -1,101 +1,25 @@
-import { type ActorContext, isRetryable } from '@warren/actors';
-import {
-  type ChatMessage,
-  ModelComplete,
-  type ModelCompletionEnd,
-  SESSION_EVENT_TYPES,
-  type SessionEventKind,
-  type SessionMessage,
-  sessionEventKey,
-  toWireError,
-  WARREN_ERROR_CODES,
-} from '@warren/contracts';
-import { countChatTokens, countTokens } from '@warren/models';
-import type { ModerationDecision, Moderator } from '@warren/moderation';
-import type { NewTurnPart, TaskStatus, WarrenStore } from '@warren/store';
-import { cacheKey } from './cache-key';
-import { failedEventExtras, userMessageFor } from './failure-messages';
+/**
+ * The orchestrator of a session turn (`SessionTurn.run`) and its own steps: start, prepare, the
+ * model call. How a turn ends is in `turn-outcomes.ts`, the cache steps in `turn-cache.ts`, the
+ * public types and tokens in `session-turn.types.ts`.
+ */
+
+import { ModelComplete, type ModelCompletionEnd, SESSION_EVENT_TYPES } from '@warren/contracts';
+import { countChatTokens } from '@warren/models';
 import { languageOf } from './language';
-import { type LimiterReservation, reserveTokens, settleTokens } from './limiter-reservation';
+import { reserveTokens } from './limiter-reservation';
 import { ModeratedOutput } from './moderated-output';
 import { buildPrompt } from './prompt-builder';
 import { type RoutingJournal, routedCall, routingJournalOf } from './routed-call';
-import { type CachedAnswer, cachedDeltas, type SemanticCache } from './semantic-cache';
-import type { SessionOptions } from './session.options';
-import { lastEndpointOf, rememberEndpoint } from './session-affinity';
+import { rememberEndpoint } from './session-affinity';
 import { SessionRouting } from './session-routing';
-import { type SessionState, wasCancelled } from './session-state';
+import { wasCancelled } from './session-state';
+import { INTERRUPTED, isFinal } from './session-turn.types';
 import { normalizeText } from './text-normalizer';
-import { type TurnEnd, tellTurnEnded } from './turn-event';
-import { type StepTiming, TurnSteps } from './turn-steps';
-
-/** What a turn reports to metrics (WarrenMetrics fits; optional). */
-export interface TurnMetrics {
-  turnEnded(outcome: 'completed' | 'failed' | 'interrupted' | 'blocked'): void;
-  turnDuration(ms: number): void;
-  stepDuration(step: string, ms: number): void;
-  modelCall(model: string, ms: number, promptTokens: number, completionTokens: number): void;
-  moderationBlocked(direction: 'in' | 'out', category: string): void;
-  /** A routed call was answered by `endpoint`; `strategy`/`arm` of the A/B split, `none` outside one. */
-  routingDecision?(strategy: string, arm: string, endpoint: string): void;
-  /** A semantic cache lookup (only when the cache is on). */
-  cacheLookup?(result: 'hit' | 'miss'): void;
-}
-
-/** Nest injection token of the metrics a session reports to (optional). */
-export const SESSION_METRICS = Symbol('warren:session-metrics');
-
-/** What a turn needs besides its message and context. */
-export interface TurnDeps {
-  options: SessionOptions;
-  store: WarrenStore;
-  moderator: Moderator;
-  metrics?: TurnMetrics;
-  /** Where model calls go (`routing:`); absent: `session.model`, static, no health tracking. */
-  routing?: SessionRouting;
-  /** The semantic cache (`cache:`); absent or disabled: every turn calls a model. */
-  cache?: SemanticCache;
-}
-
-/** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */
-export const INTERRUPTED = 'interrupted';
-
-/**
- * Result of preprocessing, moderation in and the limiter. Not saved: a turn that runs again
- * (after a crash, or a retry in place) prepares again, which is cheap and gives the same result;
- * its one side effect, the reservation, is named by the task id, and the limiter grants a
- * reservation it holds again without charging twice.
- */
-interface Prepared {
-  /** Normalised user text with personal data masked: what the model and the history see. */
-  text: string;
-  language?: string;
-  languageSource: string;
-  moderationIn: ModerationDecision[];
-  redactedIn: boolean;
-  /** Set when input moderation blocked the text: the reply to give instead. */
-  blocked?: { reply: string; categories: string[] };
-  prompt: ChatMessage[];
-  /** What the limiter granted: the counted prompt and the whole reservation (prompt + max output), settled after the model. */
-  reservation?: { promptTokens: number; reserved: number };
-  /** The semantic cache's key of this turn and, on a hit, the answer to reuse (only with the cache on). */
-  cache?: { key: string; hit?: CachedAnswer };
-}
-
-/** Result of the `model` step (saved). */
-interface Answer {
-  text: string;
-  model: string;
-  usage: { promptTokens: number; completionTokens: number };
-  interrupted: boolean;
-  moderated: boolean;
-  moderationOut: ModerationDecision[];
-  /** The decision journal (strategy, candidates, arm, every call); absent when no model was called. */
-  routing?: RoutingJournal;
-  /** True when the answer came from the semantic cache (no model was called). */
-  cached?: boolean;
-  timings: StepTiming[];
-}
+import { cachedAnswer, lookupCache, rememberAnswer } from './turn-cache';
+import { complete, endInterrupted, fail, settle } from './turn-outcomes';
+import type { Answer, Prepared } from './turn-results';
+import { TurnScope } from './turn-scope';
 
 /**
  * One turn of a session: preprocess → moderation in → limiter → model (streamed deltas,
@@ -107,36 +31,13 @@ interface Answer {
  * again after that finds its task ended and stops, so nothing settles twice without a saved step
  * (a crash in between loses the settle, which leaves the estimate charged).
  */
-export class SessionTurn {
-  private readonly tenant: string;
-  private readonly sessionId: string;
-  private readonly taskId: string;
-  private readonly steps: TurnSteps;
-  private readonly startedAt = performance.now();
-  /** When the user's part happened: the turn's start, so history orders it before the reply. */
-  private readonly arrivedAt = new Date();
-  private streamed = '';
-  /** The decision journal of this turn's model call, once routed (kept for a failed or interrupted end too). */
-  private routingJournal: RoutingJournal | undefined;
-
-  constructor(
-    private readonly deps: TurnDeps,
-    private readonly msg: SessionMessage,
-    private readonly ctx: ActorContext<SessionState>,
-  ) {
-    const sep = ctx.key.indexOf('~');
-    this.tenant = ctx.key.slice(0, sep);
-    this.sessionId = ctx.key.slice(sep + 1);
-    this.taskId = ctx.taskId ?? ctx.messageId;
-    this.steps = new TurnSteps((name, ms) => deps.metrics?.stepDuration(name, ms));
-  }
-
+export class SessionTurn extends TurnScope {
   async run(): Promise<void> {
     const state = this.ctx.state ?? {};
     this.ctx.state = state;
     if (wasCancelled(state, this.taskId)) {
       // Interrupted before it started (it waited in the mailbox): it never runs.
-      if (await this.start()) await this.endInterrupted(normalizeText(this.msg.text));
+      if (await this.start()) await endInterrupted(this, normalizeText(this.msg.text));
       return;
     }
     state.current = this.taskId;
@@ -147,23 +48,23 @@ export class SessionTurn {
       const answer = prepared.blocked
         ? this.blockedAnswer(prepared)
         : await this.ctx.step('model', () =>
-            prepared?.cache?.hit ? this.cachedAnswer(prepared.cache.hit) : this.callModel(prepared as Prepared),
+            prepared?.cache?.hit ? cachedAnswer(this, prepared.cache.hit) : this.callModel(prepared as Prepared),
           );
       this.steps.restore(answer.timings);
-      this.rememberAnswer(prepared, answer);
+      rememberAnswer(this, prepared, answer);
       if (answer.interrupted) {
-        await this.endInterrupted(prepared.text, answer.text);
-        await this.settle(prepared, answer);
+        await endInterrupted(this, prepared.text, answer.text);
+        await settle(this, prepared, answer);
       } else {
-        await this.complete(prepared, answer);
+        await complete(this, prepared, answer);
       }
     } catch (error) {
       if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
-        await this.endInterrupted(prepared?.text ?? normalizeText(this.msg.text), this.streamed);
-        await this.settle(prepared);
+        await endInterrupted(this, prepared?.text ?? normalizeText(this.msg.text), this.streamed);
+        await settle(this, prepared);
         return;
       }
-      await this.fail(error, prepared);
+      await fail(this, error, prepared);
     } finally {
       if (state.current === this.taskId) state.current = undefined;
     }
@@ -223,7 +124,7 @@ export class SessionTurn {
       history: pre.history,
       text: checked.text,
     });
-    const cache = await this.lookupCache(prompt, { text: checked.text, ...(pre.lang.language ? { language: pre.lang.language } : {}) });
+    const cache = await lookupCache(this, prompt, { text: checked.text, ...(pre.lang.language ? { language: pre.lang.language } : {}) });
     let reservation: Prepared['reservation'];
     if (options.rateLimit) {
       reservation = await this.steps.run('limiter', async () => {
@@ -240,90 +141,6 @@ export class SessionTurn {
       this.steps.skip('limiter');
     }
     return { ...base, prompt, ...(reservation ? { reservation } : {}), ...(cache ? { cache } : {}) };
-  }
-
-  /**
-   * The semantic cache's key of this turn (tenant, route, system message, last messages of the
-   * context, new text; see `cacheKey`) and the answer stored under it, if any. Undefined when the
-   * cache is off.
-   */
-  private async lookupCache(prompt: ChatMessage[], input: Pick<Prepared, 'text' | 'language'>): Promise<Prepared['cache']> {
-    const cache = this.deps.cache;
-    if (!cache?.enabled) return undefined;
-    const routing = this.deps.routing ?? SessionRouting.fromConfig({}, this.deps.options.model);
-    let route: string;
-    try {
-      const { decision } = routing.router.route(await this.routeInput(input, routing));
-      route = JSON.stringify([decision.strategy, decision.arm?.name ?? '', this.msg.channel ?? '']);
-    } catch {
-      return undefined; // the model step reports the routing error
-    }
-    const key = cacheKey({ tenant: this.tenant, route, prompt, contextMessages: cache.options.contextMessages });
-    const hit = cache.get(key);
-    this.deps.metrics?.cacheLookup?.(hit ? 'hit' : 'miss');
-    return hit ? { key, hit } : { key };
-  }
-
-  /** Stores a model's answer in the semantic cache: whole, unmoderated, not from the cache, input not masked. */
-  private rememberAnswer(prepared: Prepared, answer: Answer): void {
-    const cache = this.deps.cache;
-    if (!cache?.enabled || !prepared.cache || prepared.cache.hit || prepared.redactedIn) return;
-    if (answer.cached || answer.interrupted || answer.moderated || answer.text.length === 0) return;
-    cache.set(prepared.cache.key, { text: answer.text, model: answer.model });
-  }
-
-  /**
-   * A turn answered from the semantic cache: the stored answer streamed as deltas (word-aligned
-   * parts), no model called. The answer was moderated when it was stored.
-   */
-  private async cachedAnswer(hit: CachedAnswer): Promise<Answer> {
-    let sent = '';
-    await this.steps.run('model', async () => {
-      let seq = 0;
-      for (const text of cachedDeltas(hit.text)) {
-        if (this.ctx.signal.aborted) break;
-        await this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.taskId, seq: seq++, text });
-        sent += text;
-        this.streamed = sent;
-      }
-    });
-    this.steps.skip('moderation-out');
-    if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
-      return { ...this.partial(sent), model: hit.model, cached: true, timings: this.steps.snapshot() };
-    }
-    return {
-      text: hit.text,
-      model: hit.model,
-      usage: { promptTokens: 0, completionTokens: 0 },
-      interrupted: false,
-      moderated: false,
-      moderationOut: [],
-      cached: true,
-      timings: this.steps.snapshot(),
-    };
-  }
-
-  /**
-   * Tells the limiter what the turn really used, so it refunds or charges the difference to the
-   * reservation: the model's reported usage; for an interrupted or failed call, the prompt plus
-   * what was streamed (nothing when nothing was streamed: a refused or unreachable endpoint bills
-   * nothing). Called once the task's final status is written (see the class comment). A lost
-   * settle only keeps the reservation charged (the tenant pays the estimate), so its failure does
-   * not fail the turn.
-   */
-  private async settle(prepared: Prepared | undefined, answer?: Answer): Promise<void> {
-    const r = prepared?.reservation;
-    if (!r) return;
-    const reported = answer ? answer.usage.promptTokens + answer.usage.completionTokens : 0;
-    const partial = answer?.text ?? this.streamed;
-    // A cached answer costs what was reserved for it (cache.hitTokens), whatever its length.
-    const used = answer?.cached ? r.reserved : reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
-    await settleTokens(this.ctx, this.reservation(), r.reserved, used).catch(() => undefined);
-  }
-
-  /** This turn's reservation at `limiter/<tenant>`: named by the task, for the user when known. */
-  private reservation(): LimiterReservation {
-    return { tenant: this.tenant, reservationId: this.taskId, ...(this.msg.userId ? { userId: this.msg.userId } : {}) };
   }
 
   private blockedAnswer(prepared: Prepared): Answer {
@@ -411,187 +228,7 @@ export class SessionTurn {
     };
   }
 
-  /** What the router decides on: the turn's tenant, session, text, language, channel, profile tags (when a rule needs them), last endpoint. */
-  private async routeInput(prepared: Pick<Prepared, 'text' | 'language'>, routing: SessionRouting) {
-    const tags =
-      routing.needsTags && this.msg.userId ? ((await this.deps.store.profiles.get(this.tenant, this.msg.userId))?.tags ?? []) : [];
-    const last = lastEndpointOf(this.ctx.state);
-    return {
-      tenant: this.tenant,
-      sessionKey: this.ctx.key,
-      text: prepared.text,
-      tags,
-      ...(prepared.language ? { language: prepared.language } : {}),
-      ...(this.msg.channel ? { channel: this.msg.channel } : {}),
-      ...(last ? { lastEndpoint: last } : {}),
-    };
-  }
-
   private journal(): { routing?: RoutingJournal } {
     return this.routingJournal ? { routing: this.routingJournal } : {};
   }
-
-  private partial(text: string): Omit<Answer, 'timings'> {
-    return {
-      text,
-      model: this.deps.options.model,
-      usage: { promptTokens: 0, completionTokens: 0 },
-      interrupted: true,
-      moderated: false,
-      moderationOut: [],
-    };
-  }
-
-  private async complete(prepared: Prepared, answer: Answer): Promise<void> {
-    await this.steps.run('write-back', () =>
-      this.deps.store.history.append([
-        this.userPart(prepared.text),
-        {
-          ...this.ref(),
-          id: `${this.taskId}:assistant`,
-          role: 'assistant',
-          content: answer.text,
-          model: answer.model,
-          tokens: {
-            prompt: answer.usage.promptTokens,
-            completion: answer.usage.completionTokens,
-            total: answer.usage.promptTokens + answer.usage.completionTokens,
-          },
-          taskId: this.taskId,
-        },
-      ]),
-    );
-    await this.deps.store.tasks.updateStatus(this.taskId, {
-      status: 'completed',
-      steps: this.steps.toTaskSteps(),
-      usage: {
-        promptTokens: answer.usage.promptTokens,
-        completionTokens: answer.usage.completionTokens,
-        totalTokens: answer.usage.promptTokens + answer.usage.completionTokens,
-      },
-      routing: {
-        ...(answer.routing ?? {}),
-        model: answer.model,
-        strategy: prepared.blocked ? 'moderation' : answer.cached ? 'cache' : (answer.routing?.strategy ?? 'static'),
-        ...(prepared.cache ? { cache: { hit: prepared.cache.hit !== undefined, key: prepared.cache.key } } : {}),
-        language: prepared.language,
-        languageSource: prepared.languageSource,
-        moderation: {
-          in: prepared.moderationIn,
-          redactedIn: prepared.redactedIn,
-          out: answer.moderationOut,
-          blocked: prepared.blocked?.categories,
-        },
-      },
-    });
-    // The reply goes out first; the settle and the intent's notice are sent meanwhile, and the
-    // handler ends (the message is acked) once the broker has confirmed all three.
-    const notifyStart = performance.now();
-    const reply = this.emit('reply', SESSION_EVENT_TYPES.REPLY, {
-      taskId: this.taskId,
-      text: answer.text,
-      model: answer.model,
-      usage: answer.usage,
-      ...(prepared.language ? { language: prepared.language } : {}),
-      ...(answer.moderated || prepared.redactedIn ? { moderated: true } : {}),
-      ...(answer.cached ? { cached: true } : {}),
-    });
-    const after = Promise.all([
-      this.settle(prepared, answer),
-      this.tellIntent({
-        text: prepared.text,
-        reply: answer.text,
-        outcome: prepared.blocked ? 'blocked' : 'completed',
-        ...(prepared.language ? { language: prepared.language } : {}),
-      }),
-    ]);
-    after.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
-    await reply;
-    this.deps.metrics?.stepDuration('notify', performance.now() - notifyStart);
-    this.deps.metrics?.turnEnded(prepared.blocked ? 'blocked' : 'completed');
-    this.deps.metrics?.turnDuration(performance.now() - this.startedAt);
-    await after;
-  }
-
-  private async endInterrupted(userText: string, partial = ''): Promise<void> {
-    const parts: NewTurnPart[] = [this.userPart(userText)];
-    if (partial.length > 0) {
-      parts.push({
-        ...this.ref(),
-        id: `${this.taskId}:assistant`,
-        role: 'assistant',
-        content: partial,
-        taskId: this.taskId,
-        status: 'interrupted',
-      });
-    }
-    await this.deps.store.history.append(parts);
-    await this.setFinal('interrupted', { code: WARREN_ERROR_CODES.CANCELLED, message: 'interrupted by the user' });
-    await this.emit('interrupted', SESSION_EVENT_TYPES.INTERRUPTED, { taskId: this.taskId, partialText: partial });
-    this.deps.metrics?.turnEnded('interrupted');
-    await this.tellIntent({ text: userText, ...(partial ? { reply: partial } : {}), outcome: 'interrupted' });
-  }
-
-  /**
-   * A failed turn. While retries may help (a model that failed, a timeout), the error goes back
-   * to the runtime, which runs the turn again in place. When it is final: the task is failed,
-   * the user gets a `failed` event, and unexpected errors go on to the dead letters.
-   */
-  private async fail(error: unknown, prepared: Prepared | undefined): Promise<void> {
-    const wire = toWireError(error);
-    const expected = wire.code === WARREN_ERROR_CODES.RATE_LIMITED || wire.code === WARREN_ERROR_CODES.BUDGET_EXCEEDED;
-    if (!expected && isRetryable(error) && this.ctx.attempt < this.deps.options.maxAttempts) throw error;
-    await this.deps.store.history.append([this.userPart(prepared?.text ?? normalizeText(this.msg.text))]);
-    await this.setFinal('failed', { code: wire.code, message: wire.message });
-    await this.settle(prepared);
-    await this.emit('failed', SESSION_EVENT_TYPES.FAILED, {
-      taskId: this.taskId,
-      code: wire.code,
-      message: userMessageFor(wire.code, error),
-      ...failedEventExtras(wire.code, error),
-    });
-    this.deps.metrics?.turnEnded('failed');
-    await this.tellIntent({ text: prepared?.text ?? normalizeText(this.msg.text), outcome: 'failed', errorCode: wire.code });
-    if (!expected) throw error;
-  }
-
-  /** The intent actor hears of every ended turn (proactive messages); off with `proactive.enabled: false`. */
-  private async tellIntent(end: Pick<TurnEnd, 'text' | 'reply' | 'language' | 'outcome' | 'errorCode'>): Promise<void> {
-    if (!this.deps.options.proactive) return;
-    await tellTurnEnded(this.ctx, {
-      ...end,
-      tenant: this.tenant,
-      sessionId: this.sessionId,
-      taskId: this.taskId,
-      ...(this.msg.userId ? { userId: this.msg.userId } : {}),
-    });
-  }
-
-  private async setFinal(status: 'failed' | 'interrupted', error: { code: string; message: string }): Promise<void> {
-    const task = await this.deps.store.tasks.get(this.taskId);
-    if (!task || isFinal(task.status)) return;
-    await this.deps.store.tasks.updateStatus(this.taskId, {
-      status,
-      steps: this.steps.toTaskSteps(),
-      error,
-      ...(this.routingJournal ? { routing: { ...this.routingJournal } } : {}),
-    });
-  }
-
-  private ref(): { tenant: string; sessionId: string; userId?: string } {
-    return { tenant: this.tenant, sessionId: this.sessionId, ...(this.msg.userId ? { userId: this.msg.userId } : {}) };
-  }
-
-  private userPart(content: string): NewTurnPart {
-    return { ...this.ref(), id: `${this.taskId}:user`, role: 'user', content, taskId: this.taskId, at: this.arrivedAt };
-  }
-
-  private emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
-    return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId });
-  }
-}
-
-/** A task that ended: no turn runs it again unless it is replayed. */
-export function isFinal(status: TaskStatus): boolean {
-  return status === 'completed' || status === 'failed' || status === 'compensated' || status === 'interrupted';
 }

@@ -17,7 +17,8 @@ import { SESSION_OPTIONS, type SessionOptions } from './session.options';
 import { compensateTurn } from './session-compensation';
 import { SESSION_ROUTING, type SessionRouting } from './session-routing';
 import { rememberCancelled, type SessionState } from './session-state';
-import { INTERRUPTED, SESSION_METRICS, SessionTurn, type TurnMetrics } from './session-turn';
+import { SessionTurn } from './session-turn';
+import { INTERRUPTED, SESSION_METRICS, type TurnMetrics } from './session-turn.types';
 
 /**
  * `session/<tenant>~<sessionId>`: one user's conversation. Turns run one at a time in arrival

@@ -1,0 +1,46 @@
+/**
+ * The public types and tokens of a session turn: what a turn reports to metrics, what it needs
+ * (`TurnDeps`), the abort reason of an interrupt, and when a task has ended.
+ */
+
+import type { Moderator } from '@warren/moderation';
+import type { TaskStatus, WarrenStore } from '@warren/store';
+import type { SemanticCache } from './semantic-cache';
+import type { SessionOptions } from './session.options';
+import type { SessionRouting } from './session-routing';
+
+/** What a turn reports to metrics (WarrenMetrics fits; optional). */
+export interface TurnMetrics {
+  turnEnded(outcome: 'completed' | 'failed' | 'interrupted' | 'blocked'): void;
+  turnDuration(ms: number): void;
+  stepDuration(step: string, ms: number): void;
+  modelCall(model: string, ms: number, promptTokens: number, completionTokens: number): void;
+  moderationBlocked(direction: 'in' | 'out', category: string): void;
+  /** A routed call was answered by `endpoint`; `strategy`/`arm` of the A/B split, `none` outside one. */
+  routingDecision?(strategy: string, arm: string, endpoint: string): void;
+  /** A semantic cache lookup (only when the cache is on). */
+  cacheLookup?(result: 'hit' | 'miss'): void;
+}
+
+/** Nest injection token of the metrics a session reports to (optional). */
+export const SESSION_METRICS = Symbol('warren:session-metrics');
+
+/** What a turn needs besides its message and context. */
+export interface TurnDeps {
+  options: SessionOptions;
+  store: WarrenStore;
+  moderator: Moderator;
+  metrics?: TurnMetrics;
+  /** Where model calls go (`routing:`); absent: `session.model`, static, no health tracking. */
+  routing?: SessionRouting;
+  /** The semantic cache (`cache:`); absent or disabled: every turn calls a model. */
+  cache?: SemanticCache;
+}
+
+/** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */
+export const INTERRUPTED = 'interrupted';
+
+/** A task that ended: no turn runs it again unless it is replayed. */
+export function isFinal(status: TaskStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'compensated' || status === 'interrupted';
+}

@@ -1,0 +1,88 @@
+/**
+ * What the parts of one session turn share (the orchestrator `SessionTurn`, its outcomes and its
+ * cache steps): the turn's identity, dependencies and progress, and the small helpers that read
+ * them. `SessionTurn` is one, so sharing it allocates nothing per turn.
+ */
+
+import type { ActorContext } from '@warren/actors';
+import { type SessionEventKind, type SessionMessage, sessionEventKey } from '@warren/contracts';
+import type { NewTurnPart } from '@warren/store';
+import type { LimiterReservation } from './limiter-reservation';
+import type { RoutingJournal } from './routed-call';
+import { lastEndpointOf } from './session-affinity';
+import type { SessionRouting } from './session-routing';
+import type { SessionState } from './session-state';
+import type { TurnDeps } from './session-turn.types';
+import type { Answer, Prepared } from './turn-results';
+import { TurnSteps } from './turn-steps';
+
+/** One turn's identity, dependencies and progress; `SessionTurn` extends it, the outcome and cache functions take it. */
+export abstract class TurnScope {
+  readonly tenant: string;
+  readonly sessionId: string;
+  readonly taskId: string;
+  readonly steps: TurnSteps;
+  readonly startedAt = performance.now();
+  /** When the user's part happened: the turn's start, so history orders it before the reply. */
+  readonly arrivedAt = new Date();
+  /** What was streamed to the user so far (what an interrupted or failed end keeps and bills). */
+  streamed = '';
+  /** The decision journal of this turn's model call, once routed (kept for a failed or interrupted end too). */
+  routingJournal: RoutingJournal | undefined;
+
+  constructor(
+    readonly deps: TurnDeps,
+    readonly msg: SessionMessage,
+    readonly ctx: ActorContext<SessionState>,
+  ) {
+    const sep = ctx.key.indexOf('~');
+    this.tenant = ctx.key.slice(0, sep);
+    this.sessionId = ctx.key.slice(sep + 1);
+    this.taskId = ctx.taskId ?? ctx.messageId;
+    this.steps = new TurnSteps((name, ms) => deps.metrics?.stepDuration(name, ms));
+  }
+
+  /** This turn's reservation at `limiter/<tenant>`: named by the task, for the user when known. */
+  reservation(): LimiterReservation {
+    return { tenant: this.tenant, reservationId: this.taskId, ...(this.msg.userId ? { userId: this.msg.userId } : {}) };
+  }
+
+  /** What the router decides on: the turn's tenant, session, text, language, channel, profile tags (when a rule needs them), last endpoint. */
+  async routeInput(prepared: Pick<Prepared, 'text' | 'language'>, routing: SessionRouting) {
+    const tags =
+      routing.needsTags && this.msg.userId ? ((await this.deps.store.profiles.get(this.tenant, this.msg.userId))?.tags ?? []) : [];
+    const last = lastEndpointOf(this.ctx.state);
+    return {
+      tenant: this.tenant,
+      sessionKey: this.ctx.key,
+      text: prepared.text,
+      tags,
+      ...(prepared.language ? { language: prepared.language } : {}),
+      ...(this.msg.channel ? { channel: this.msg.channel } : {}),
+      ...(last ? { lastEndpoint: last } : {}),
+    };
+  }
+
+  partial(text: string): Omit<Answer, 'timings'> {
+    return {
+      text,
+      model: this.deps.options.model,
+      usage: { promptTokens: 0, completionTokens: 0 },
+      interrupted: true,
+      moderated: false,
+      moderationOut: [],
+    };
+  }
+
+  ref(): { tenant: string; sessionId: string; userId?: string } {
+    return { tenant: this.tenant, sessionId: this.sessionId, ...(this.msg.userId ? { userId: this.msg.userId } : {}) };
+  }
+
+  userPart(content: string): NewTurnPart {
+    return { ...this.ref(), id: `${this.taskId}:user`, role: 'user', content, taskId: this.taskId, at: this.arrivedAt };
+  }
+
+  emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
+    return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId });
+  }
+}
