@@ -1,4 +1,4 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, type MiddlewareConsumer, Module, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminGuard } from './admin/admin.guard';
 import { AuditController } from './admin/audit.controller';
@@ -8,7 +8,7 @@ import { EndpointsController } from './admin/endpoints.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { SessionEventHub } from './events/session-event-hub';
-import { GATEWAY_OPTIONS, type GatewayOptions, resolveGatewayOptions } from './gateway.options';
+import { GATEWAY_OPTIONS, type GatewayOptions, noTenantKeysWarning, resolveGatewayOptions } from './gateway.options';
 import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { SessionMessagesService } from './sessions/session-messages.service';
@@ -24,9 +24,19 @@ import { TasksService } from './tasks/tasks.service';
  * `WarrenClient`, `AmqpTransport`) and provides the store under `WARREN_STORE` from a global
  * module, so the gateway and the runtime can share one broker connection in one process.
  * `WarrenMetrics`, when a global module provides it, records requests and accepted messages.
+ * A gateway without any tenant key says so once at start-up (every tenant request would get 401).
  */
 @Module({})
-export class GatewayModule implements NestModule {
+export class GatewayModule implements NestModule, OnModuleInit {
+  private readonly log = new Logger('Gateway');
+
+  constructor(@Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
+
+  onModuleInit(): void {
+    const warning = noTenantKeysWarning(this.options);
+    if (warning) this.log.warn(warning);
+  }
+
   /** Resolves `options` (defaults filled, bad values refused with `InvalidOptionsError`). */
   static register(options: Partial<GatewayOptions> = {}): DynamicModule {
     return {

@@ -92,6 +92,24 @@ export function resolveGatewayOptions(raw: Partial<GatewayOptions> = {}): Gatewa
   return o;
 }
 
+/**
+ * The start-up warning of a gateway that no tenant key can pass (`gateway.tenants` empty, as with
+ * config/production.yaml and no `WARREN__GATEWAY__TENANTS`), or `undefined` when some tenant has a key.
+ */
+export function noTenantKeysWarning(options: Pick<GatewayOptions, 'tenants'>): string | undefined {
+  const names = Object.keys(options.tenants);
+  if (names.some((name) => (options.tenants[name]?.apiKeys.length ?? 0) > 0)) return undefined;
+  const what =
+    names.length === 0
+      ? 'no tenant is configured (gateway.tenants is empty)'
+      : `no tenant has an API key (gateway.tenants: ${names.join(', ')})`;
+  return (
+    `${what}: every request to the tenant routes (/v1/sessions, /v1/tasks, /v1/chat/completions) will get 401. ` +
+    `Give the gateway its tenants and the SHA-256 of their keys (echo -n '<key>' | sha256sum), e.g. ` +
+    `WARREN__GATEWAY__TENANTS='{"acme":{"apiKeys":["sha256:<hex>"]}}' (see the comment at the top of docker-compose.yml)`
+  );
+}
+
 function integer(key: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
     throw new InvalidOptionsError(`gateway.${key}`, `must be an integer from ${min} to ${max} (got ${String(value)})`);
