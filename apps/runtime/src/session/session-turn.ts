@@ -66,6 +66,7 @@ export class SessionTurn extends TurnScope {
       }
       await fail(this, error, prepared);
     } finally {
+      await this.deltas;
       if (state.current === this.taskId) state.current = undefined;
     }
   }
@@ -163,7 +164,7 @@ export class SessionTurn extends TurnScope {
     const stream = (text: string | undefined): void => {
       if (text === undefined || this.ctx.signal.aborted) return;
       const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.taskId, seq: seq++, text });
-      p.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+      p.catch(() => undefined); // settled below; this only keeps it from counting as unhandled meanwhile
       emits.push(p);
       this.streamed = output.sent;
     };
@@ -210,7 +211,9 @@ export class SessionTurn extends TurnScope {
     }
     const finished = await this.steps.run('moderation-out', async () => output.finish());
     stream(finished.rest);
-    await Promise.all(emits);
+    // The deltas' confirms are not waited for here: the step is saved and the write-back runs
+    // meanwhile, and `run` waits for them before the handler ends (see `TurnScope.deltas`).
+    this.deltas = Promise.allSettled(emits);
     const usage = end?.usage ?? { promptTokens: 0, completionTokens: 0 };
     const model = end?.model ?? options.model;
     metrics?.modelCall(model, performance.now() - t0, usage.promptTokens, usage.completionTokens);

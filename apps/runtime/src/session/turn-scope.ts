@@ -29,6 +29,13 @@ export abstract class TurnScope {
   streamed = '';
   /** The decision journal of this turn's model call, once routed (kept for a failed or interrupted end too). */
   routingJournal: RoutingJournal | undefined;
+  /**
+   * The broker's confirms of the `delta` events sent, settled before the handler ends (the
+   * message is acked). Not on the reply's path, and a failed one does not fail the turn: deltas
+   * are a preview ("zero or more" in the contract); the `reply`, published after them on the same
+   * channel and waited for, carries the whole text.
+   */
+  deltas: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly deps: TurnDeps,
