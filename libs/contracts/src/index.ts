@@ -16,8 +16,8 @@ export { WarrenApiError, WarrenError, WarrenRuntimeError } from './errors/warren
 export type { ChatCompletionDelta, ChatCompletionEnd } from './messages/chat.messages';
 export { CHAT_ADDRESS, ChatComplete } from './messages/chat.messages';
 export { DeadLetterError, DeadLettered } from './messages/dead-lettered.message';
-export type { LimiterGrant } from './messages/limiter.messages';
-export { LimiterAcquire, LimiterCancel, LimiterSettle } from './messages/limiter.messages';
+export type { LimiterGrant, LimiterLeaseAnswer } from './messages/limiter.messages';
+export { LimiterAcquire, LimiterCancel, LimiterLease, LimiterLeaseReturn, LimiterSettle } from './messages/limiter.messages';
 export type { MessageClass } from './messages/message.decorator';
 export { Message, messageClassOf, messageTypeOf } from './messages/message.decorator';
 export type { ModelCompletionEnd, ModelDelta, ModelUsage } from './messages/model.messages';

@@ -102,7 +102,34 @@ export class LimiterConfig {
   budgetFlushMs = 1000;
 
   /**
-   * Per-tenant overrides of the keys above (not `budgetFlushMs`):
+   * Share of a tenant's bucket capacities one process may lease and hand out to its own turns
+   * without a round trip to `limiter/<tenant>` per turn; 0 turns leases off.
+   * @default 0.05
+   */
+  @IsNumber()
+  @Min(0)
+  @Max(0.5)
+  leaseShare = 0.05;
+
+  /**
+   * A lease is asked for only when it covers at least this many turns; smaller tenants acquire per turn.
+   * @default 50
+   */
+  @IsInt()
+  @Min(1)
+  leaseMinTurns = 50;
+
+  /**
+   * Longest a process keeps a lease before giving back what is left, in ms.
+   * @default 10000
+   */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  leaseTtlMs = 10_000;
+
+  /**
+   * Per-tenant overrides of the keys above (not `budgetFlushMs` and the `lease…` keys):
    * `{ acme: { requestsPerMinute: 6000, dailyTokens: 2000000, mode: queue } }`.
    * @default {}
    */

@@ -55,3 +55,38 @@ export class LimiterSettle {
 export class LimiterCancel {
   @IsString() @Length(1, 256) reservationId!: string;
 }
+
+/**
+ * Asks `limiter/<tenant>` for a lease: a share of the tenant's buckets (`limiter.leaseShare` of
+ * their capacity) that one process then hands out to its own turns without a round trip per turn.
+ * Granted only while the tenant is far from its limits (both buckets at least half full after the
+ * lease, nobody queued, no per-user limits, the budgets not reached) and when the share covers at
+ * least `minTokens` and `minRequests`; otherwise the answer is `{ granted: false }` and the asker
+ * acquires per request as before. The lease is charged to the buckets and budgets when granted;
+ * what is left of it comes back with `LimiterLeaseReturn`.
+ */
+@Message('warren.limiter.lease')
+export class LimiterLease {
+  /** Names the lease in its return (the asker draws a random one). */
+  @IsString() @Length(1, 256) leaseId!: string;
+  /** Fewest tokens worth leasing (the asker's reservation times the turns a lease should cover). */
+  @IsInt() @Min(1) @Max(1_000_000_000_000) minTokens!: number;
+  /** Fewest requests worth leasing. */
+  @IsInt() @Min(1) @Max(1_000_000_000_000) minRequests!: number;
+}
+
+/** The answer to a `LimiterLease`: the share granted and how long the asker may keep it, or a refusal. */
+export type LimiterLeaseAnswer = { granted: true; tokens: number; requests: number; ttlMs: number } | { granted: false };
+
+/**
+ * Gives a lease back to `limiter/<tenant>`: its unused tokens and requests are refunded. `tokens`
+ * is negative when the turns that drew from it used more than it held (the difference is
+ * charged). A return of a lease the limiter does not hold (returned already, or granted before
+ * the limiter restarted) changes nothing.
+ */
+@Message('warren.limiter.lease-return')
+export class LimiterLeaseReturn {
+  @IsString() @Length(1, 256) leaseId!: string;
+  @IsInt() @Min(-1_000_000_000_000) @Max(1_000_000_000_000) tokens!: number;
+  @IsInt() @Min(0) @Max(1_000_000_000_000) requests!: number;
+}

@@ -15,6 +15,9 @@ describe('resolveLimiterOptions()', () => {
       userRequestsPerMinute: 0,
       userTokensPerMinute: 0,
       budgetFlushMs: 1000,
+      leaseShare: 0.05,
+      leaseMinTurns: 50,
+      leaseTtlMs: 10_000,
       tenants: {},
     });
   });
@@ -82,6 +85,10 @@ describe('resolveLimiterOptions()', () => {
     expect(() => resolveLimiterOptions({ mode: 'wait' as never })).toThrow(/limiter\.mode: must be refuse or queue/);
     expect(() => resolveLimiterOptions({ maxQueued: 0 })).toThrow(/limiter\.maxQueued/);
     expect(() => resolveLimiterOptions({ budgetFlushMs: 5 })).toThrow(/limiter\.budgetFlushMs/);
+    expect(() => resolveLimiterOptions({ leaseShare: 0.6 })).toThrow(/limiter\.leaseShare/);
+    expect(() => resolveLimiterOptions({ leaseMinTurns: 0 })).toThrow(/limiter\.leaseMinTurns/);
+    expect(() => resolveLimiterOptions({ leaseTtlMs: 50 })).toThrow(/limiter\.leaseTtlMs/);
+    expect(() => resolveLimiterOptions({ tenants: { acme: { leaseShare: 0.1 } as never } })).toThrow(/limiter\.tenants\.acme\.leaseShare/);
   });
 
   it('refuses a queue timeout the asker would not wait for', () => {

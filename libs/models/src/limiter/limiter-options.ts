@@ -67,6 +67,20 @@ export interface LimiterOptions extends TenantLimits {
    * forgives at most the usage of the last `budgetFlushMs` (plus one store write). @default 1000
    */
   budgetFlushMs: number;
+  /**
+   * Share of a tenant's bucket capacities one process may lease (`LimiterLease`) and hand out to
+   * its own turns without asking `limiter/<tenant>` each time; 0 turns leases off. A lease is
+   * granted only while the tenant is far from its limits (see {@link LimiterActor}). @default 0.05
+   */
+  leaseShare: number;
+  /**
+   * A lease is asked for only when it covers at least this many turns (the turn's reservation times
+   * this, and as many requests): small tenants, whose share would hold a few turns, acquire per
+   * turn. @default 50
+   */
+  leaseMinTurns: number;
+  /** Longest a process keeps a lease before giving back what is left (unused ones go back after 1 s idle). @default 10000 */
+  leaseTtlMs: number;
   /** Per-tenant overrides of the limits above; missing keys fall back to them. @default {} */
   tenants: Record<string, Partial<TenantLimits>>;
 }
@@ -84,6 +98,9 @@ export const LIMITER_DEFAULTS: Readonly<LimiterOptions> = Object.freeze({
   userRequestsPerMinute: 0,
   userTokensPerMinute: 0,
   budgetFlushMs: 1000,
+  leaseShare: 0.05,
+  leaseMinTurns: 50,
+  leaseTtlMs: 10_000,
   tenants: Object.freeze({}) as Record<string, Partial<TenantLimits>>,
 });
 
@@ -137,6 +154,15 @@ export function resolveLimiterOptions(raw: Partial<LimiterOptions> = {}, context
   const budgetFlushMs = raw.budgetFlushMs ?? d.budgetFlushMs;
   if (!Number.isInteger(budgetFlushMs) || budgetFlushMs < 10 || budgetFlushMs > 60_000)
     throw new InvalidOptionsError('limiter.budgetFlushMs', `must be an integer from 10 to 60000 (got ${budgetFlushMs})`);
+  const leaseShare = raw.leaseShare ?? d.leaseShare;
+  if (typeof leaseShare !== 'number' || !(leaseShare >= 0 && leaseShare <= 0.5))
+    throw new InvalidOptionsError('limiter.leaseShare', `must be a number from 0 (off) to 0.5 (got ${leaseShare})`);
+  const leaseMinTurns = raw.leaseMinTurns ?? d.leaseMinTurns;
+  if (!Number.isInteger(leaseMinTurns) || leaseMinTurns < 1)
+    throw new InvalidOptionsError('limiter.leaseMinTurns', `must be a positive integer (got ${leaseMinTurns})`);
+  const leaseTtlMs = raw.leaseTtlMs ?? d.leaseTtlMs;
+  if (!Number.isInteger(leaseTtlMs) || leaseTtlMs < 100 || leaseTtlMs > 600_000)
+    throw new InvalidOptionsError('limiter.leaseTtlMs', `must be an integer from 100 to 600000 (got ${leaseTtlMs})`);
   const rawTenants = raw.tenants ?? d.tenants;
   if (rawTenants === null || typeof rawTenants !== 'object' || Array.isArray(rawTenants))
     throw new InvalidOptionsError('limiter.tenants', 'must be a map of tenant → limits');
@@ -151,7 +177,7 @@ export function resolveLimiterOptions(raw: Partial<LimiterOptions> = {}, context
     checkLimits({ ...base, ...override }, path, context);
     tenants[tenant] = { ...override };
   }
-  return { ...base, budgetFlushMs, tenants };
+  return { ...base, budgetFlushMs, leaseShare, leaseMinTurns, leaseTtlMs, tenants };
 }
 
 /** The effective limits of `tenant`: its overrides over the defaults. */

@@ -240,3 +240,56 @@ describe('LimiterActor per-user limits', () => {
     await actor.onModuleDestroy();
   });
 });
+
+describe('LimiterActor leases', () => {
+  // Capacities 1000 requests and 100,000 tokens; a 5 % lease is 50 requests and 5,000 tokens.
+  const big = { requestsPerMinute: 1000, tokensPerMinute: 100_000 };
+  const lease = (leaseId: string, minTokens = 1000, minRequests = 10) => ({ leaseId, minTokens, minRequests });
+
+  it('leases a share of the buckets, charged at once, and takes back what was not used', async () => {
+    const clock = { t: 0, now: () => clock.t };
+    const actor = new LimiterActor(resolveLimiterOptions(big), clock);
+    const { ctx } = contextFor('t1');
+    expect(await actor.lease(lease('L1'), ctx)).toEqual({ granted: true, tokens: 5000, requests: 50, ttlMs: 10_000 });
+    expect(await actor.acquire({ tokens: 1 }, ctx)).toMatchObject({ remainingRequests: 949, remainingTokens: 94_999 });
+    await actor.leaseReturn({ leaseId: 'L1', tokens: 4000, requests: 40 }, ctx);
+    expect(await actor.acquire({ tokens: 1 }, ctx)).toMatchObject({ remainingRequests: 988, remainingTokens: 98_998 });
+    // A second return of the same lease (a redelivery) changes nothing.
+    await actor.leaseReturn({ leaseId: 'L1', tokens: 4000, requests: 40 }, ctx);
+    expect(await actor.acquire({ tokens: 1 }, ctx)).toMatchObject({ remainingRequests: 987, remainingTokens: 98_997 });
+  });
+
+  it('charges a negative rest and never refunds more than was leased', async () => {
+    const clock = { t: 0, now: () => clock.t };
+    const actor = new LimiterActor(resolveLimiterOptions(big), clock);
+    const { ctx } = contextFor('t1');
+    await actor.lease(lease('over'), ctx);
+    await actor.leaseReturn({ leaseId: 'over', tokens: -500, requests: 0 }, ctx);
+    expect(await actor.acquire({ tokens: 1 }, ctx)).toMatchObject({ remainingRequests: 949, remainingTokens: 94_499 });
+    await actor.lease(lease('greedy'), ctx);
+    await actor.leaseReturn({ leaseId: 'greedy', tokens: 1_000_000, requests: 1_000_000 }, ctx);
+    expect(await actor.acquire({ tokens: 1 }, ctx)).toMatchObject({ remainingRequests: 948, remainingTokens: 94_498 });
+  });
+
+  it('refuses a lease, taking nothing, near the limits, for a share too small, with per-user limits, or when off', async () => {
+    const clock = { t: 0, now: () => clock.t };
+    const { ctx } = contextFor('t1');
+    const near = new LimiterActor(resolveLimiterOptions(big), clock);
+    await near.acquire({ tokens: 46_000 }, ctx); // 54,000 left: a 5,000 lease would leave 49,000 < half
+    expect(await near.lease(lease('L'), ctx)).toEqual({ granted: false });
+    expect(await near.acquire({ tokens: 1 }, ctx)).toMatchObject({ remainingRequests: 998, remainingTokens: 53_999 });
+    const small = new LimiterActor(resolveLimiterOptions(big), clock);
+    expect(await small.lease(lease('L', 5001), ctx)).toEqual({ granted: false });
+    expect(await small.lease(lease('L', 1000, 51), ctx)).toEqual({ granted: false });
+    const perUser = new LimiterActor(resolveLimiterOptions({ ...big, userRequestsPerMinute: 10 }), clock);
+    expect(await perUser.lease(lease('L'), ctx)).toEqual({ granted: false });
+    const off = new LimiterActor(resolveLimiterOptions({ ...big, leaseShare: 0 }), clock);
+    expect(await off.lease(lease('L'), ctx)).toEqual({ granted: false });
+  });
+
+  it('refuses a lease the daily budget cannot hold', async () => {
+    const clock = { t: 0, now: () => clock.t };
+    const actor = new LimiterActor(resolveLimiterOptions({ ...big, dailyTokens: 4000 }), clock);
+    expect(await actor.lease(lease('L'), contextFor('t1').ctx)).toEqual({ granted: false });
+  });
+});

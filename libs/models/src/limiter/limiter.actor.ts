@@ -1,6 +1,16 @@
 import { Inject, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
-import { CancelledError, LimiterAcquire, LimiterCancel, type LimiterGrant, LimiterSettle, RateLimitedError } from '@warren/contracts';
+import {
+  CancelledError,
+  LimiterAcquire,
+  LimiterCancel,
+  type LimiterGrant,
+  LimiterLease,
+  type LimiterLeaseAnswer,
+  LimiterLeaseReturn,
+  LimiterSettle,
+  RateLimitedError,
+} from '@warren/contracts';
 import { WarrenMetrics } from '@warren/telemetry';
 import { TenantBudgetBook } from './budget-book';
 import { type BudgetStore, LIMITER_BUDGET_STORE } from './budget-store';
@@ -17,6 +27,12 @@ const SWEEP_EVERY = 1000;
 
 /** Named grants kept per tenant for a late `LimiterCancel` (oldest forgotten first). */
 export const GRANTS_KEPT = 10_000;
+
+/** Leases kept per tenant for their return (oldest forgotten first: a return then changes nothing). */
+export const LEASES_KEPT = 1000;
+
+/** A lease is granted only while both buckets hold at least this share of their capacity after it. */
+export const LEASE_MIN_FREE = 0.5;
 
 /** How a queued request is answered later (its deferred reply). */
 interface Answer {
@@ -36,6 +52,8 @@ interface TenantLimiter {
   queue: WaitQueue<Answer>;
   /** Named grants not settled yet (reservation id → tokens and user), for a cancel that crossed its grant. */
   granted: Map<string, { tokens: number; userId?: string }>;
+  /** Leases not returned yet (lease id → what was leased, and when). */
+  leases: Map<string, { tokens: number; requests: number; at: number }>;
   /** Per-user limits of this tenant, or undefined when it has none. */
   userLimits?: BucketLimits;
   /** Each user's buckets (per-user limits only), forgotten when full again. */
@@ -67,6 +85,13 @@ interface TenantLimiter {
  * settled is granted again without a second charge, so a turn that runs again (after a crash, or
  * a retry in place) reserves once; otherwise a redelivered message is applied again (no
  * processed ids), which only over-charges (or, for a settle's refund, forgives one turn).
+ *
+ * **Leases** (`LimiterLease`, `limiter.leaseShare` of the capacities, default 5 %): a process
+ * running many turns of a tenant far from its limits takes a share of the buckets at once and
+ * admits its turns itself, giving back what is left after `leaseTtlMs` or 1 s idle
+ * (`LimiterLeaseReturn`). The share is charged when leased, so the tenant is never admitted
+ * beyond its limits; a process that dies with a lease leaves it charged. Near the limits, with a
+ * queue or per-user limits, leases are refused and every turn acquires here.
  *
  * A turn that gives up its ask (interrupted, timed out) tells `LimiterCancel` with its
  * reservation id: a waiting reservation leaves the queue, a granted one not yet settled (the last
@@ -166,6 +191,49 @@ export class LimiterActor implements OnModuleDestroy {
     t.buckets.settle(-grant.tokens);
     this.userBuckets(t, grant.userId)?.settle(-grant.tokens);
     t.book.charge(-grant.tokens);
+    if (t.queue.length > 0) this.drain(t);
+  }
+
+  /**
+   * Leases `leaseShare` of the tenant's capacities to one process (see `LimiterLease`), charged
+   * now to the buckets and the budgets; refused (`{ granted: false }`, nothing taken) unless the
+   * tenant is far from its limits: both buckets at least {@link LEASE_MIN_FREE} full after it,
+   * nobody queued, no per-user limits (a lease cannot hold a user's buckets), the budgets not
+   * reached, and the share at least what the asker needs.
+   */
+  @Handle(LimiterLease)
+  async lease(msg: LimiterLease, ctx: ActorContext): Promise<LimiterLeaseAnswer> {
+    const t = await this.tenantOf(ctx.key, ctx.self);
+    const share = this.options.leaseShare;
+    if (share === 0 || t.userLimits || t.queue.length > 0) return { granted: false };
+    const capacity = t.buckets.capacity();
+    const tokens = Math.floor(capacity.tokens * share);
+    const requests = Math.floor(capacity.requests * share);
+    if (tokens < msg.minTokens || requests < msg.minRequests) return { granted: false };
+    const left = t.buckets.remaining();
+    const free = (held: number, taken: number, cap: number) => held - taken >= cap * LEASE_MIN_FREE;
+    if (!free(left.tokens, tokens, capacity.tokens) || !free(left.requests, requests, capacity.requests)) return { granted: false };
+    if (t.book.budget.check(tokens)) return { granted: false };
+    this.admit(t, tokens, requests);
+    if (!t.leases.has(msg.leaseId)) {
+      t.leases.set(msg.leaseId, { tokens, requests, at: this.clock.now() });
+      if (t.leases.size > LEASES_KEPT) t.leases.delete(t.leases.keys().next().value as string);
+    }
+    return { granted: true, tokens, requests, ttlMs: this.options.leaseTtlMs };
+  }
+
+  /** Takes a lease back: what it did not use is refunded (a negative rest is charged); an unknown lease changes nothing. */
+  @Handle(LimiterLeaseReturn)
+  async leaseReturn(msg: LimiterLeaseReturn, ctx: ActorContext): Promise<void> {
+    const t = await this.tenantOf(ctx.key, ctx.self);
+    const lease = t.leases.get(msg.leaseId);
+    if (!lease) return;
+    t.leases.delete(msg.leaseId);
+    // Never more back than was leased.
+    const tokens = Math.min(msg.tokens, lease.tokens);
+    const requests = Math.min(msg.requests, lease.requests);
+    t.buckets.returnLease(tokens, requests);
+    t.book.charge(-tokens);
     if (t.queue.length > 0) this.drain(t);
   }
 
@@ -269,7 +337,18 @@ export class LimiterActor implements OnModuleDestroy {
     });
     const buckets = new TenantBuckets(scope, limits, this.clock);
     const userLimits = userLimitsOf(limits);
-    return { tenant, scope, limits, buckets, book, queue: new WaitQueue(), granted: new Map(), userLimits, users: new Map() };
+    return {
+      tenant,
+      scope,
+      limits,
+      buckets,
+      book,
+      queue: new WaitQueue(),
+      granted: new Map(),
+      leases: new Map(),
+      userLimits,
+      users: new Map(),
+    };
   }
 
   /** The buckets of `userId` in tenant `t` (scope `limiter/<tenant>~<userId>`); undefined without per-user limits or user. */
@@ -288,7 +367,10 @@ export class LimiterActor implements OnModuleDestroy {
       const t = await p.catch(() => undefined);
       if (!t) continue;
       for (const [userId, b] of t.users) if (b.isIdle()) t.users.delete(userId);
-      if (t.queue.length === 0 && t.buckets.isIdle() && t.users.size === 0 && !t.book.dirty) {
+      // A lease not back long after its time went with its process (crash): it stays charged.
+      const lost = this.clock.now() - 2 * this.options.leaseTtlMs - 60_000;
+      for (const [id, lease] of t.leases) if (lease.at < lost) t.leases.delete(id);
+      if (t.queue.length === 0 && t.buckets.isIdle() && t.users.size === 0 && t.leases.size === 0 && !t.book.dirty) {
         t.book.close();
         this.tenants.delete(tenant);
       }

@@ -56,6 +56,20 @@ export class TenantBuckets {
     else if (delta < 0) this.tokens.refund(-delta);
   }
 
+  /**
+   * Takes back what a returned lease did not use: `tokens` refunded (or charged when negative:
+   * its turns used more than it held) and `requests` refunded.
+   */
+  returnLease(tokens: number, requests: number): void {
+    this.settle(-tokens);
+    if (requests > 0) this.requests.refund(requests);
+  }
+
+  /** The buckets' capacities (whole requests and tokens). */
+  capacity(): { requests: number; tokens: number } {
+    return { requests: Math.floor(this.requests.capacity), tokens: Math.floor(this.tokens.capacity) };
+  }
+
   /** What both buckets hold now (whole requests and tokens), taking nothing. */
   remaining(): { requests: number; tokens: number } {
     return { requests: Math.floor(this.requests.available()), tokens: Math.floor(this.tokens.available()) };
