@@ -25,6 +25,7 @@ import { INGRESS_ROUTER_OPTIONS, resolveIngressRouterOptions } from './ingress/i
 import { IntentActor, PROACTIVE_METRICS } from './intents/intent.actor';
 import { INTENT_CLASSIFIER, RuleIntentClassifier } from './intents/intent-classifier';
 import { PROACTIVE_OPTIONS, resolveProactiveOptions } from './intents/proactive.options';
+import { LimiterLeases } from './session/limiter-leases';
 import { CACHE_DEFAULTS, SESSION_CACHE, SemanticCache } from './session/semantic-cache';
 import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
@@ -97,6 +98,7 @@ export class RuntimeModule implements OnModuleInit {
           inject: [WARREN_STORE],
         },
         { provide: MODEL_ENDPOINTS, useValue: servedModels(config) },
+        LimiterLeases,
         IngressRouterActor,
         SessionActor,
         IntentActor,

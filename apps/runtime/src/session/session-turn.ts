@@ -135,7 +135,9 @@ export class SessionTurn extends TurnScope {
         const reserved = cache?.hit ? (this.deps.cache?.options.hitTokens ?? 0) : promptTokens + options.maxOutputTokens;
         // A refusal (RateLimitedError, BudgetExceededError) fails the turn; the limiter counts it. In queue
         // mode this waits (the ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
-        await reserveTokens(this.ctx, this.reservation(), reserved);
+        const leases = this.deps.leases;
+        if (leases) await leases.reserve(this.ctx, this.reservation(), reserved);
+        else await reserveTokens(this.ctx, this.reservation(), reserved);
         return { promptTokens, reserved };
       });
     } else {

@@ -11,6 +11,7 @@ import {
 import { Moderator } from '@warren/moderation';
 import { WARREN_STORE, type WarrenStore } from '@warren/store';
 import { PROACTIVE_METRICS, type ProactiveMetrics } from '../intents/intent.actor';
+import { LimiterLeases } from './limiter-leases';
 import { deliverProactive, probeReply } from './proactive-delivery';
 import { SESSION_CACHE, type SemanticCache } from './semantic-cache';
 import { SESSION_OPTIONS, type SessionOptions } from './session.options';
@@ -40,6 +41,7 @@ export class SessionActor {
     @Optional() @Inject(PROACTIVE_METRICS) private readonly proactiveMetrics?: ProactiveMetrics,
     @Optional() @Inject(SESSION_ROUTING) private readonly routing?: SessionRouting,
     @Optional() @Inject(SESSION_CACHE) private readonly cache?: SemanticCache,
+    @Optional() @Inject(LimiterLeases) private readonly leases?: LimiterLeases,
   ) {}
 
   @Handle(SessionMessage)
@@ -51,6 +53,7 @@ export class SessionActor {
       metrics: this.metrics,
       routing: this.routing,
       cache: this.cache,
+      leases: this.leases,
     };
     await new SessionTurn(deps, msg, ctx).run();
   }

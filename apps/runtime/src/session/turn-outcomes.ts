@@ -144,7 +144,11 @@ export async function settle(turn: TurnScope, prepared: Prepared | undefined, an
   const partial = answer?.text ?? turn.streamed;
   // A cached answer costs what was reserved for it (cache.hitTokens), whatever its length.
   const used = answer?.cached ? r.reserved : reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
-  await settleTokens(turn.ctx, turn.reservation(), r.reserved, used).catch(() => undefined);
+  const leases = turn.deps.leases;
+  const settled = leases
+    ? leases.settle(turn.ctx, turn.reservation(), r.reserved, used)
+    : settleTokens(turn.ctx, turn.reservation(), r.reserved, used);
+  await settled.catch(() => undefined);
 }
 
 /** The intent actor hears of every ended turn (proactive messages); off with `proactive.enabled: false`. */
