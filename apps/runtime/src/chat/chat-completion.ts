@@ -14,7 +14,7 @@ import { countChatTokens, countTokens } from '@warren/models';
 import type { ModerationDecision, Moderator } from '@warren/moderation';
 import type { WarrenStore } from '@warren/store';
 import { languageOf } from '../session/language';
-import { type LimiterReservation, reserveTokens, settleTokens } from '../session/limiter-reservation';
+import { type LimiterReservation, PER_REQUEST, type TokenReserver } from '../session/limiter-reservation';
 import { ModeratedOutput } from '../session/moderated-output';
 import { type RoutingJournal, routedCall, routingJournalOf } from '../session/routed-call';
 import type { SessionOptions } from '../session/session.options';
@@ -33,6 +33,8 @@ export interface ChatDeps {
   endpoints: ReadonlySet<string>;
   routing?: SessionRouting;
   metrics?: TurnMetrics;
+  /** How the request reserves tokens (`LimiterLeases`); absent: per request with `limiter/<tenant>`. */
+  limiter?: TokenReserver;
 }
 
 /**
@@ -93,7 +95,7 @@ export class ChatCompletion {
       const maxTokens = this.msg.maxTokens ?? this.deps.options.maxOutputTokens;
       this.promptTokens = countChatTokens(checked.prompt);
       if (this.deps.options.rateLimit) {
-        await this.steps.run('limiter', () => reserveTokens(this.ctx, this.reservation, this.promptTokens + maxTokens));
+        await this.steps.run('limiter', () => this.limiter().reserve(this.ctx, this.reservation, this.promptTokens + maxTokens));
         this.reserved = this.promptTokens + maxTokens;
         granted = true;
       } else this.steps.skip('limiter');
@@ -136,6 +138,10 @@ export class ChatCompletion {
       await this.failed(error);
       throw error;
     }
+  }
+
+  private limiter(): TokenReserver {
+    return this.deps.limiter ?? PER_REQUEST;
   }
 
   private routing(): SessionRouting {
@@ -242,7 +248,9 @@ export class ChatCompletion {
   /** A lost settle only keeps the reservation charged (the tenant pays the estimate): it does not fail the request. */
   private async settle(used: number): Promise<void> {
     if (this.reserved === 0) return;
-    await settleTokens(this.ctx, this.reservation, this.reserved, used).catch(() => undefined);
+    await this.limiter()
+      .settle(this.ctx, this.reservation, this.reserved, used)
+      .catch(() => undefined);
   }
 
   private async completed(end: ChatCompletionEnd, routing: Record<string, unknown>): Promise<void> {

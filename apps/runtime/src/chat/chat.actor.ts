@@ -4,6 +4,7 @@ import { ChatComplete, type ChatCompletionDelta, type ChatCompletionEnd } from '
 import { MODEL_ENDPOINTS, type ModelEndpointRegistry } from '@warren/models';
 import { Moderator } from '@warren/moderation';
 import { WARREN_STORE, type WarrenStore } from '@warren/store';
+import { LimiterLeases } from '../session/limiter-leases';
 import { SESSION_OPTIONS, type SessionOptions } from '../session/session.options';
 import { SESSION_ROUTING, type SessionRouting } from '../session/session-routing';
 import { SESSION_METRICS, type TurnMetrics } from '../session/session-turn.types';
@@ -26,6 +27,7 @@ export class ChatActor {
     @Inject(MODEL_ENDPOINTS) endpoints: ModelEndpointRegistry,
     @Optional() @Inject(SESSION_ROUTING) private readonly routing?: SessionRouting,
     @Optional() @Inject(SESSION_METRICS) private readonly metrics?: TurnMetrics,
+    @Optional() @Inject(LimiterLeases) private readonly leases?: LimiterLeases,
   ) {
     this.endpoints = new Set(endpoints.keys());
   }
@@ -39,6 +41,7 @@ export class ChatActor {
       endpoints: this.endpoints,
       ...(this.routing ? { routing: this.routing } : {}),
       ...(this.metrics ? { metrics: this.metrics } : {}),
+      ...(this.leases ? { limiter: this.leases } : {}),
     };
     return yield* new ChatCompletion(deps, msg, ctx).run();
   }

@@ -65,14 +65,22 @@ describe('LimiterLeases', () => {
     expect(f.tells[0]).toBeInstanceOf(LimiterSettle);
   });
 
-  it('acquires per turn when the lease ask fails, for a user (per-user buckets), and when leases are off', async () => {
+  it('acquires per turn when the lease ask fails', async () => {
     const failing = fakes(new Error('no handler'));
     await new LimiterLeases(options, failing.runtime).reserve(failing.ctx, turn(1), 600);
     expect(failing.asks.map((m) => m.constructor.name)).toEqual(['LimiterLease', 'LimiterAcquire']);
+  });
+
+  it('never asks a lease for a tenant with per-user limits, one whose share holds too few turns, or with leases off', async () => {
     const f = fakes({ granted: true, tokens: 10_000, requests: 100, ttlMs: 60_000 });
-    await new LimiterLeases(options, f.runtime).reserve(f.ctx, { ...turn(1), userId: 'u1' }, 600);
-    await new LimiterLeases(resolveLimiterOptions({ leaseShare: 0 }), f.runtime).reserve(f.ctx, turn(2), 600);
-    expect(f.asks.map((m) => m.constructor.name)).toEqual(['LimiterAcquire', 'LimiterAcquire']);
+    const perUser = resolveLimiterOptions({ leaseMinTurns: 10, tenants: { acme: { userRequestsPerMinute: 5 } } });
+    await new LimiterLeases(perUser, f.runtime).reserve(f.ctx, { ...turn(1), userId: 'u1' }, 600);
+    // 5 % of 200,000 tokens is 10,000: 10 turns of 600 fit, 10 turns of 1,001 do not.
+    await new LimiterLeases(options, f.runtime).reserve(f.ctx, turn(2), 1001);
+    const fewRequests = resolveLimiterOptions({ leaseMinTurns: 10, requestsPerMinute: 100 });
+    await new LimiterLeases(fewRequests, f.runtime).reserve(f.ctx, turn(3), 600);
+    await new LimiterLeases(resolveLimiterOptions({ leaseShare: 0 }), f.runtime).reserve(f.ctx, turn(4), 600);
+    expect(f.asks.map((m) => m.constructor.name)).toEqual(['LimiterAcquire', 'LimiterAcquire', 'LimiterAcquire', 'LimiterAcquire']);
   });
 
   it('asks a new lease when the one held cannot cover the turn, giving the old one back', async () => {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { type ActorContext, ActorRuntime } from '@warren/actors';
 import { LimiterLease, type LimiterLeaseAnswer, LimiterLeaseReturn } from '@warren/contracts';
-import { LIMITER_OPTIONS, type LimiterOptions } from '@warren/models';
-import { type LimiterReservation, reserveTokens, settleTokens } from './limiter-reservation';
+import { capacitiesOf, LIMITER_OPTIONS, type LimiterOptions, limitsOf, userLimitsOf } from '@warren/models';
+import { type LimiterReservation, reserveTokens, settleTokens, type TokenReserver } from './limiter-reservation';
 
 /** An unused lease goes back after this long without a turn drawing from it. */
 export const LEASE_IDLE_MS = 1000;
@@ -49,7 +49,7 @@ interface TenantLease {
  * and a turn run again after a crash reserves again on its new node.
  */
 @Injectable()
-export class LimiterLeases implements BeforeApplicationShutdown {
+export class LimiterLeases implements TokenReserver, BeforeApplicationShutdown {
   private readonly logger = new Logger('LimiterLeases');
   private readonly tenants = new Map<string, TenantLease>();
   /** Reservations taken from a lease held now (reservation id → the lease), until settled or the lease goes back. */
@@ -66,7 +66,7 @@ export class LimiterLeases implements BeforeApplicationShutdown {
    * enough (asking for one first when worth it), else with `limiter/<tenant>` as `reserveTokens` does.
    */
   async reserve(ctx: ActorContext, r: LimiterReservation, tokens: number): Promise<void> {
-    if (this.leasable(r)) {
+    if (this.leasable(r, tokens)) {
       // Drawn already from the lease held now (the turn runs again after a retry in place): not twice.
       if (this.drawn.has(r.reservationId)) return;
       const t = this.tenant(r.tenant);
@@ -102,9 +102,18 @@ export class LimiterLeases implements BeforeApplicationShutdown {
     await Promise.all([...this.tenants.keys()].map((tenant) => this.giveBack(tenant)));
   }
 
-  /** Leases are on, and the request is the tenant's (a lease cannot hold a user's own buckets). */
-  private leasable(r: LimiterReservation): boolean {
-    return this.options.leaseShare > 0 && r.userId === undefined;
+  /**
+   * Whether a lease could ever cover this request, from the configuration alone: leases on, no
+   * per-user limits for the tenant (a lease cannot hold a user's buckets), and a share that holds
+   * `leaseMinTurns` such requests. Small tenants never ask (the limiter would refuse each time).
+   */
+  private leasable(r: LimiterReservation, tokens: number): boolean {
+    const { leaseShare, leaseMinTurns } = this.options;
+    if (leaseShare === 0) return false;
+    const limits = limitsOf(this.options, r.tenant);
+    if (userLimitsOf(limits)) return false;
+    const capacity = capacitiesOf(limits);
+    return capacity.tokens * leaseShare >= tokens * leaseMinTurns && capacity.requests * leaseShare >= leaseMinTurns;
   }
 
   private tenant(tenant: string): TenantLease {

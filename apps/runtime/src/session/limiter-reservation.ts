@@ -40,6 +40,19 @@ export async function settleTokens(ctx: ActorContext, r: LimiterReservation, res
   );
 }
 
+/**
+ * How a turn reserves and settles its tokens: per request with `limiter/<tenant>`
+ * ({@link PER_REQUEST}), or from this process's lease of the tenant's buckets when it holds one
+ * (`LimiterLeases`, which falls back to per request).
+ */
+export interface TokenReserver {
+  reserve(ctx: ActorContext, r: LimiterReservation, tokens: number): Promise<void>;
+  settle(ctx: ActorContext, r: LimiterReservation, reserved: number, used: number): Promise<void>;
+}
+
+/** Every request asks `limiter/<tenant>` and tells it the usage. */
+export const PER_REQUEST: TokenReserver = { reserve: reserveTokens, settle: settleTokens };
+
 /** True for the limiter's own answers (a refusal, a budget, a capacity): nothing is left reserved to withdraw. */
 export function isLimiterAnswer(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;

@@ -7,7 +7,7 @@
 import { ModelComplete, type ModelCompletionEnd, SESSION_EVENT_TYPES } from '@warren/contracts';
 import { countChatTokens } from '@warren/models';
 import { languageOf } from './language';
-import { reserveTokens } from './limiter-reservation';
+import { PER_REQUEST } from './limiter-reservation';
 import { ModeratedOutput } from './moderated-output';
 import { buildPrompt } from './prompt-builder';
 import { type RoutingJournal, routedCall, routingJournalOf } from './routed-call';
@@ -135,9 +135,7 @@ export class SessionTurn extends TurnScope {
         const reserved = cache?.hit ? (this.deps.cache?.options.hitTokens ?? 0) : promptTokens + options.maxOutputTokens;
         // A refusal (RateLimitedError, BudgetExceededError) fails the turn; the limiter counts it. In queue
         // mode this waits (the ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
-        const leases = this.deps.leases;
-        if (leases) await leases.reserve(this.ctx, this.reservation(), reserved);
-        else await reserveTokens(this.ctx, this.reservation(), reserved);
+        await (this.deps.limiter ?? PER_REQUEST).reserve(this.ctx, this.reservation(), reserved);
         return { promptTokens, reserved };
       });
     } else {

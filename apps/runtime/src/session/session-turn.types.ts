@@ -5,7 +5,7 @@
 
 import type { Moderator } from '@warren/moderation';
 import type { TaskStatus, WarrenStore } from '@warren/store';
-import type { LimiterLeases } from './limiter-leases';
+import type { TokenReserver } from './limiter-reservation';
 import type { SemanticCache } from './semantic-cache';
 import type { SessionOptions } from './session.options';
 import type { SessionRouting } from './session-routing';
@@ -36,8 +36,8 @@ export interface TurnDeps {
   routing?: SessionRouting;
   /** The semantic cache (`cache:`); absent or disabled: every turn calls a model. */
   cache?: SemanticCache;
-  /** Admits turns from a lease of the tenant's limiter when it can; absent: every turn acquires with `limiter/<tenant>`. */
-  leases?: LimiterLeases;
+  /** How turns reserve tokens (`LimiterLeases`: from a lease when it can); absent: per request with `limiter/<tenant>`. */
+  limiter?: TokenReserver;
 }
 
 /** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */

@@ -53,7 +53,7 @@ export class SessionActor {
       metrics: this.metrics,
       routing: this.routing,
       cache: this.cache,
-      leases: this.leases,
+      limiter: this.leases,
     };
     await new SessionTurn(deps, msg, ctx).run();
   }

@@ -9,7 +9,7 @@ import { SESSION_EVENT_TYPES, toWireError, WARREN_ERROR_CODES } from '@warren/co
 import { countTokens } from '@warren/models';
 import type { NewTurnPart } from '@warren/store';
 import { failedEventExtras, userMessageFor } from './failure-messages';
-import { settleTokens } from './limiter-reservation';
+import { PER_REQUEST } from './limiter-reservation';
 import { isFinal } from './session-turn.types';
 import { normalizeText } from './text-normalizer';
 import { type TurnEnd, tellTurnEnded } from './turn-event';
@@ -144,11 +144,7 @@ export async function settle(turn: TurnScope, prepared: Prepared | undefined, an
   const partial = answer?.text ?? turn.streamed;
   // A cached answer costs what was reserved for it (cache.hitTokens), whatever its length.
   const used = answer?.cached ? r.reserved : reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
-  const leases = turn.deps.leases;
-  const settled = leases
-    ? leases.settle(turn.ctx, turn.reservation(), r.reserved, used)
-    : settleTokens(turn.ctx, turn.reservation(), r.reserved, used);
-  await settled.catch(() => undefined);
+  await (turn.deps.limiter ?? PER_REQUEST).settle(turn.ctx, turn.reservation(), r.reserved, used).catch(() => undefined);
 }
 
 /** The intent actor hears of every ended turn (proactive messages); off with `proactive.enabled: false`. */
