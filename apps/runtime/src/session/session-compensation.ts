@@ -10,7 +10,7 @@ const TURN_TYPE = messageTypeOf(SessionMessage);
 /**
  * A session's compensation for one of its turns that was dead-lettered (`DeadLettered` from the
  * keeper). A turn that failed for good has already marked its task `failed` and told the user
- * before it was dead-lettered (`SessionTurn.fail`): nothing more happens, so the user gets
+ * before it was dead-lettered (`fail` in turn-outcomes.ts): nothing more happens, so the user gets
  * exactly one `failed` event. A turn that never got that far (a crash loop killed it mid-turn,
  * its state could not be loaded) still has a task that is not final: the user is told
  * (`session.<id>.failed`, a presentable message for the error code) and the task is marked
