@@ -82,7 +82,11 @@ describe('the keeper with in-process actors', () => {
     expect(letter.lastFailureAt.getTime()).toBe(letter.attempts[2]?.at.getTime());
     expect(letter.lastFailureAt.getTime()).toBeGreaterThan(letter.firstFailureAt.getTime()); // 2 × 20 ms backoff between
     expect((letter.envelope as { data: unknown }).data).toEqual({ note: 'always' });
-    const told = await eventually(async () => (await notices()).filter((n) => n.notice.deadLetterId === 'poison-1'), 'the notice');
+    const toldOfPoison = async () => (await notices()).filter((n) => n.notice.deadLetterId === 'poison-1');
+    // An empty list is truthy: wait for a length, then give a second notice time to show up.
+    await eventually(async () => (await toldOfPoison()).length > 0, 'the notice');
+    await new Promise((r) => setTimeout(r, 300));
+    const told = await toldOfPoison();
     expect(told).toHaveLength(1);
     expect(told[0]).toMatchObject({
       messageId: 'dl:poison-1',
