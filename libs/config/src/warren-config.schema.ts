@@ -134,26 +134,8 @@ type DeepPartial<T> = T extends (infer E)[] ? readonly E[] : T extends object ? 
 
 type Plain<T> = { [K in keyof T]: T[K] };
 
-/** Resolved, validated and frozen configuration: what apps and libs receive. */
-export type WarrenConfig = DeepReadonly<{
-  amqp: Plain<AmqpConfig>;
-  runtime: Plain<RuntimeConfig> & { nodeId: string };
-  store: Plain<StoreConfig>;
-  gateway: Plain<GatewayConfig>;
-  ingress: Plain<IngressConfig>;
-  session: Plain<SessionConfig>;
-  models: { local: Plain<LocalModelConfig> };
-  moderation: Plain<ModerationConfig>;
-  limiter: Plain<LimiterConfig>;
-  log: Plain<LogConfig>;
-  proactive: Plain<ProactiveConfig>;
-  scheduler: Plain<SchedulerConfig>;
-  routing: Plain<RoutingConfig>;
-  cache: Plain<CacheConfig>;
-}>;
-
-/** Raw configuration before defaults and validation: every key optional (a file's content). */
-export type WarrenConfigInput = DeepPartial<{
+/** The sections of the configuration, as plain data. */
+interface WarrenConfigSections {
   amqp: Plain<AmqpConfig>;
   runtime: Plain<RuntimeConfig>;
   store: Plain<StoreConfig>;
@@ -168,4 +150,10 @@ export type WarrenConfigInput = DeepPartial<{
   scheduler: Plain<SchedulerConfig>;
   routing: Plain<RoutingConfig>;
   cache: Plain<CacheConfig>;
-}>;
+}
+
+/** Resolved, validated and frozen configuration: what apps and libs receive. */
+export type WarrenConfig = DeepReadonly<Omit<WarrenConfigSections, 'runtime'> & { runtime: Plain<RuntimeConfig> & { nodeId: string } }>;
+
+/** Raw configuration before defaults and validation: every key optional (a file's content). */
+export type WarrenConfigInput = DeepPartial<WarrenConfigSections>;
