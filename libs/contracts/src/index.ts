@@ -22,6 +22,8 @@ export type { MessageClass } from './messages/message.decorator';
 export { Message, messageClassOf, messageTypeOf } from './messages/message.decorator';
 export type { ModelCompletionEnd, ModelDelta, ModelUsage } from './messages/model.messages';
 export { ChatMessage, ModelComplete } from './messages/model.messages';
+export type { PlainCheck } from './messages/plain-check';
+export { compilePlainCheck } from './messages/plain-check';
 export type {
   ProactiveProbeReply,
   ProactiveReminderPayload,

@@ -1,10 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { INestApplication } from '@nestjs/common';
+import { compilePlainCheck } from '@warren/contracts';
 import { WarrenMetrics } from '@warren/telemetry';
 import { TenantKeys } from '../auth/tenant-keys';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
-import { compileDtoCheck } from '../http/dto-check';
 import { headerValue } from '../http/gateway-request';
 import { postMessage } from './post-message';
 import { SessionMessagesService } from './session-messages.service';
@@ -50,8 +50,8 @@ export function useFastPostMessage(app: INestApplication): void {
   if (adapter.getType() !== 'express') return;
   // An app created with `bodyParser: false` parses bodies its own way: leave it alone.
   if ((app as unknown as { appOptions?: { bodyParser?: boolean } }).appOptions?.bodyParser === false) return;
-  const checkBody = compileDtoCheck(PostMessageBody);
-  const checkParams = compileDtoCheck(SessionParams);
+  const checkBody = compilePlainCheck(PostMessageBody);
+  const checkParams = compilePlainCheck(SessionParams);
   if (!checkBody || !checkParams) return;
   const server = app.getHttpServer() as Server;
   const listeners = server.listeners('request');

@@ -1,7 +1,10 @@
 import { getMetadataStorage, type ValidationArguments } from 'class-validator';
 
-/** True when a plain value would pass `gatewayValidationPipe()` for the DTO unchanged; false when it might not. */
-export type DtoCheck = (value: unknown) => boolean;
+/**
+ * True when a plain value would pass class-validator for the class unchanged (`whitelist` and
+ * `forbidNonWhitelisted`, as the gateway's pipe and actor message validation use it); false when it might not.
+ */
+export type PlainCheck = (value: unknown) => boolean;
 
 interface PropertyRules {
   property: string;
@@ -11,15 +14,15 @@ interface PropertyRules {
 }
 
 /**
- * A synchronous check of a plain JSON object against a DTO class, built from the DTO's own
+ * A synchronous check of a plain JSON object against a class, built from the class's own
  * class-validator metadata and calling the same constraint functions (`isString`, `minLength`,
- * `matches`, `isIn`, …) the pipe calls. It answers true only when the pipe would accept the object
- * as it is: no property the DTO does not declare (`forbidNonWhitelisted`), every rule passed. Anything
- * else, or a DTO with rules it does not know how to run the same way (nested, `each`, groups,
- * `validateIf`, async constraints, `@IsDefined`), gives false, and the caller takes the full pipe.
- * Undefined when the DTO has such rules: the fast path is then never taken.
+ * `matches`, `isIn`, …) class-validator calls. It answers true only when class-validator would accept
+ * the object as it is: no property the class does not declare (`forbidNonWhitelisted`), every rule
+ * passed. Anything else, or a class with rules it does not know how to run the same way (nested,
+ * `each`, groups, `validateIf`, async constraints, `@IsDefined`), gives false, and the caller takes
+ * the full path. Undefined when the class has such rules: the fast path is then never taken.
  */
-export function compileDtoCheck(dto: new () => object): DtoCheck | undefined {
+export function compilePlainCheck(dto: abstract new (...args: never[]) => object): PlainCheck | undefined {
   const storage = getMetadataStorage();
   const metadatas = storage.getTargetValidationMetadatas(dto, '', false, false);
   if (metadatas.length === 0) return undefined;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
+import { compilePlainCheck } from '@warren/contracts';
 import { gatewayValidationPipe } from '../errors/validation.pipe';
 import { PostMessageBody, SessionParams } from '../sessions/session-requests.dto';
-import { compileDtoCheck } from './dto-check';
 
 const pipe = gatewayValidationPipe();
 
@@ -38,9 +38,9 @@ const bodies: [string, unknown, boolean, boolean][] = [
   ['null', null, false, false],
 ];
 
-describe('compileDtoCheck', () => {
-  const checkBody = compileDtoCheck(PostMessageBody);
-  const checkParams = compileDtoCheck(SessionParams);
+describe('compilePlainCheck', () => {
+  const checkBody = compilePlainCheck(PostMessageBody);
+  const checkParams = compilePlainCheck(SessionParams);
 
   it('compiles the DTOs of POST /v1/sessions/:sessionId/messages', () => {
     expect(checkBody).toBeDefined();
@@ -66,6 +66,6 @@ describe('compileDtoCheck', () => {
 
   it('is undefined for a DTO whose rules it cannot run the same way', () => {
     class NoRules {}
-    expect(compileDtoCheck(NoRules)).toBeUndefined();
+    expect(compilePlainCheck(NoRules)).toBeUndefined();
   });
 });
