@@ -16,7 +16,7 @@ import type {
   RestoreBody,
 } from './dead-letter-requests.dto';
 import { selectRecords, toStoreFilter } from './dead-letter-selection';
-import { buildReplay, newReplayId } from './replay-message';
+import { buildReplay, replayIdFor } from './replay-message';
 
 /** A record with its replays and whether each of them failed again. */
 export type DeadLetterDetail = DeadLetterRecord & { replays: { id: string; deadLettered: boolean; status?: string }[] };
@@ -125,7 +125,7 @@ export class DeadLetterAdminService {
       const fields = error.violations.map((v) => ({ field: `data.${v.field}`, constraints: v.constraints }));
       throw new InvalidMessageError(`the edited data is not a valid ${type}: ${error.message}`, fields);
     }
-    const message = buildReplay(record, newReplayId(), body.data);
+    const message = buildReplay(record, replayIdFor(record, body.data), body.data);
     if (!message) throw new InvalidOptionsError('id', `dead letter ${id} cannot be replayed: no envelope or no destination recorded`);
     const where = { id, exchange: message.exchange, routingKey: message.routingKey };
     if (body.dryRun) return { dryRun: true, ...where };

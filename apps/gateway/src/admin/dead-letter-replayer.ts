@@ -1,6 +1,6 @@
 import type { DeadLetterRecord, DeadLetterStore } from '@warren/store';
 import { orderedFanOut } from './ordered-fan-out';
-import { buildReplay, newReplayId, type ReplayMessage } from './replay-message';
+import { buildReplay, type ReplayMessage, replayIdFor } from './replay-message';
 
 /** Publishes a replay: persistent, mandatory, confirmed (`AmqpTransport#republish`). */
 export interface Republisher {
@@ -38,7 +38,7 @@ export interface ReplayOutcome {
 export const REPLAY_LANES = 64;
 
 /**
- * Replays dead letters: the stored message with a new id, the same task id and
+ * Replays dead letters: the stored message with a new id ({@link replayIdFor}), the same task id and
  * `x-warren-replay-of`, to where it was going; then the record is marked `replayed` with the new
  * id. Records go in the order given (the caller passes them in dead-lettering order): one at a
  * time and confirmed per target address, addresses in parallel ({@link REPLAY_LANES}); when one
@@ -62,8 +62,8 @@ export class DeadLetterReplayer {
         skipped.push({ id: record.messageId, reason: refusal });
         continue;
       }
-      // The id is drawn now so a dry run can show where it would go; it is used only when sent.
-      const message = buildReplay(record, newReplayId());
+      // The id comes from the record (replay count, data): a retry after a crash repeats it.
+      const message = buildReplay(record, replayIdFor(record));
       if (!message) skipped.push({ id: record.messageId, reason: unreplayableReason(record) });
       else ready.push({ record, message });
     }

@@ -1,6 +1,6 @@
 import { WARREN_HEADERS } from '@warren/contracts';
 import type { DeadLetterRecord } from '@warren/store';
-import { buildReplay, isFailureHeader, replayDestination, replayHeaders } from './replay-message';
+import { buildReplay, isFailureHeader, replayDestination, replayHeaders, replayIdFor } from './replay-message';
 
 const base = {
   messageId: 'm1',
@@ -105,5 +105,28 @@ describe('buildReplay()', () => {
   it('is undefined without an envelope or a destination', () => {
     expect(buildReplay({ ...base, envelope: 'not json' }, 'x')).toBeUndefined();
     expect(buildReplay({ messageId: 'm', envelope: base.envelope, headers: {} }, 'x')).toBeUndefined();
+  });
+});
+
+describe('replayIdFor()', () => {
+  const record = { messageId: 'm1', replayedAs: [] as string[], envelope: base.envelope };
+
+  it('is the same for the same record, replay number and data (a repeated replay is the same message)', () => {
+    const id = replayIdFor(record);
+    expect(id).toMatch(/^replay-1-[A-Za-z0-9_-]{22}$/);
+    expect(replayIdFor({ ...record })).toBe(id);
+    expect(replayIdFor(record, { text: 'hi' })).toBe(id); // the stored data, given as an edit
+  });
+
+  it('changes with the replay number, the data and the dead message', () => {
+    const id = replayIdFor(record);
+    expect(replayIdFor({ ...record, replayedAs: [id] })).toMatch(/^replay-2-/);
+    expect(replayIdFor(record, { text: 'hello' })).not.toBe(id);
+    expect(replayIdFor({ ...record, messageId: 'm2' })).not.toBe(id);
+  });
+
+  it('fits an AMQP message-id whatever the dead message id', () => {
+    expect(Buffer.byteLength(replayIdFor({ ...record, messageId: 'x'.repeat(512) }))).toBeLessThanOrEqual(255);
+    expect(replayIdFor({ messageId: 'm1', replayedAs: [], envelope: null })).toMatch(/^replay-1-/);
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { actorExchange, EXCHANGES, ORIGIN_HEADERS, workerRoutingKey } from '@warren/amqp';
 import { parseAddress, WARREN_HEADERS } from '@warren/contracts';
 import type { DeadLetterRecord } from '@warren/store';
@@ -82,9 +82,22 @@ export function replayDestination(
   return { exchange: actorExchange(parsed.type), routingKey: parsed.key };
 }
 
-/** A fresh message id for a replay. */
-export function newReplayId(): string {
-  return randomUUID();
+/**
+ * The message id of a record's next replay: `replay-<n>-<digest>`, where n counts the record's
+ * replays (this one included) and the digest covers the dead message's id, n and the data sent.
+ * The same record, replay number and data give the same id, so a replay sent again after a crash
+ * between its publish and its mark, or by two operators at once, repeats the first copy's id and an
+ * entity actor (which keeps the ids it processed) applies it once. A forced replay after a marked
+ * one, or an edit with other data, gets a new id. Short enough for AMQP's `message-id` (255 bytes).
+ */
+export function replayIdFor(record: Pick<DeadLetterRecord, 'messageId' | 'replayedAs' | 'envelope'>, data?: object): string {
+  const n = record.replayedAs.length + 1;
+  const sent = data !== undefined ? data : ((record.envelope as { data?: unknown } | null)?.data ?? null);
+  const digest = createHash('sha256')
+    .update(`${record.messageId}\u0000${n}\u0000${JSON.stringify(sent) ?? ''}`)
+    .digest('base64url')
+    .slice(0, 22);
+  return `replay-${n}-${digest}`;
 }
 
 /**
