@@ -195,6 +195,15 @@ describe('proactive messages', () => {
 
     expect((await http('DELETE', `/v1/sessions/p-list/reminders/${encodeURIComponent(reminderId)}`)).status).toBe(204);
     expect(await store.reminders.get('intent/dev~u:u-list', reminderId)).toBeUndefined();
+    // The intent actor forgot it too: it no longer counts against maxPending, a later turn does not cancel it again.
+    const forgotten = await eventually(
+      async () => (await decisionsOf('intent/dev~u:u-list')).find((d) => d.reminderId === reminderId && d.decision === 'cancelled'),
+      'the intent actor to forget the deleted reminder',
+    );
+    expect(forgotten).toMatchObject({ reason: 'deleted' });
+    expect((await store.actors.load<IntentState & { pending?: object }>('intent/dev~u:u-list')).state?.pending ?? {}).not.toHaveProperty([
+      reminderId,
+    ]);
     const after = (await (await http('GET', '/v1/sessions/p-list/reminders')).json()) as { items: { reminderId: string }[] };
     expect(after.items.map((i) => i.reminderId)).not.toContain(reminderId);
     expect((await http('DELETE', `/v1/sessions/p-list/reminders/${encodeURIComponent(reminderId)}`)).status).toBe(404);

@@ -31,8 +31,9 @@ export class GatewayAppModule {
     return {
       module: GatewayAppModule,
       imports: [
-        // It sends to session actors and hosts none.
-        ...warrenAppImports(config, store, { types: { kinds: { session: 'entity' } } }),
+        // It sends to session actors (and to intent actors, when a pending proactive message is
+        // deleted) and hosts none. Declaring them declares their shards, so a tell waits there for a runtime.
+        ...warrenAppImports(config, store, { types: { kinds: { session: 'entity', intent: 'entity' } } }),
         GatewayModule.register(gatewayOptionsFromConfig(config)),
       ],
     };

@@ -36,6 +36,7 @@ export {
   isProactiveReminderPayload,
   PROACTIVE_REMINDER_PREFIX,
   ProactiveDeliver,
+  ProactiveForget,
   ProactiveProbe,
   TURN_OUTCOMES,
   TurnEvent,

@@ -4,6 +4,7 @@ import {
   isProactiveReminderPayload,
   NotFoundError,
   PROACTIVE_REMINDER_PREFIX,
+  ProactiveForget,
   type ProactiveReminderPayload,
 } from '@warren/contracts';
 import type { ReminderRecord, WarrenStore } from '@warren/store';
@@ -38,7 +39,11 @@ export interface PendingReminderView {
  * tenant is part of every address, so a tenant never reaches another's reminders.
  */
 export class SessionReminders {
-  constructor(private readonly store: WarrenStore) {}
+  /** `tell` sends to an actor (persistent, confirmed): the intent actor is told what was cancelled. */
+  constructor(
+    private readonly store: WarrenStore,
+    private readonly tell: (address: string, message: object, options: { messageId: string }) => Promise<void>,
+  ) {}
 
   /** The pending messages, by due time; `NotFoundError` when the tenant has no such session. */
   async list(target: SessionTarget): Promise<PendingReminderView[]> {
@@ -47,11 +52,20 @@ export class SessionReminders {
     return found.items.map(({ record, payload }) => view(record, payload)).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
 
-  /** Cancels one; `NotFoundError` when the session has no such pending message. */
+  /**
+   * Cancels one: tells its intent actor to forget the pending entry (persistent, confirmed; the
+   * actor's shard keeps it when no runtime is up), then deletes the reminder. In this order a failure
+   * halfway leaves nothing that could still speak: a reminder whose entry is forgotten fires into a
+   * `not-pending` suppression, and a retried DELETE repeats both steps (the tell under the same id).
+   * `NotFoundError` when the session has no such pending message.
+   */
   async cancel(target: SessionTarget, reminderId: string): Promise<void> {
     const { items } = await this.find(target);
     const item = items.find((i) => i.record.name === reminderId);
-    if (!item || !(await this.store.reminders.delete(item.record.actor, item.record.name))) throw new NotFoundError('reminder', reminderId);
+    if (!item) throw new NotFoundError('reminder', reminderId);
+    await this.tell(item.record.actor, Object.assign(new ProactiveForget(), { reminderId }), { messageId: `forget:${reminderId}` });
+    // The actor may have deleted it already (it does on forgetting): gone either way.
+    await this.store.reminders.delete(item.record.actor, item.record.name);
   }
 
   private async find(

@@ -29,6 +29,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { WarrenClient } from '@warren/amqp';
 import { type Page, type TurnPart, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
@@ -61,8 +62,9 @@ export class SessionsController {
     @Inject(SessionEventHub) private readonly hub: SessionEventHub,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     @Inject(WARREN_STORE) store: WarrenStore,
+    @Inject(WarrenClient) warren: WarrenClient,
   ) {
-    this.reminders = new SessionReminders(store);
+    this.reminders = new SessionReminders(store, (address, message, options) => warren.ref(address, 'gateway').tell(message, options));
   }
 
   private readonly reminders: SessionReminders;

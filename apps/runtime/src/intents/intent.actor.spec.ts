@@ -1,6 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { ActorContext } from '@warren/actors';
-import { ProactiveDeliver, type ProactiveReminderPayload, ReminderDue, type ReminderSchedule, TurnEvent } from '@warren/contracts';
+import {
+  ProactiveDeliver,
+  ProactiveForget,
+  type ProactiveReminderPayload,
+  ReminderDue,
+  type ReminderSchedule,
+  TurnEvent,
+} from '@warren/contracts';
 import type { ProfileRecord, WarrenStore } from '@warren/store';
 import { IntentActor } from './intent.actor';
 import { RuleIntentClassifier } from './intent-classifier';
@@ -143,5 +150,19 @@ describe('IntentActor', () => {
     await a.turn(turn('t2', 'ok, go on'), f.ctx);
     expect(f.cancelled).toEqual(['proactive:unfinishedTask:t1']);
     expect(Object.keys(f.ctx.state?.pending ?? {})).toEqual(['proactive:reminder:t1']);
+  });
+
+  it('forgets a pending message deleted from outside (and its reminder), and ignores one it does not hold', async () => {
+    const a = actor();
+    const f = fakeCtx(undefined);
+    await a.turn(turn('t1', "I'll do it later, remind me at 3 to call"), f.ctx);
+    await a.forgetCancelled(Object.assign(new ProactiveForget(), { reminderId: 'proactive:reminder:t1' }), f.ctx);
+    expect(Object.keys(f.ctx.state?.pending ?? {})).toEqual(['proactive:unfinishedTask:t1']);
+    expect(f.cancelled).toEqual(['proactive:reminder:t1']);
+    expect(f.ctx.state?.decisions?.at(-1)).toMatchObject({ reminderId: 'proactive:reminder:t1', decision: 'cancelled', reason: 'deleted' });
+    const decisions = f.ctx.state?.decisions?.length;
+    await a.forgetCancelled(Object.assign(new ProactiveForget(), { reminderId: 'proactive:reminder:t1' }), f.ctx);
+    expect(f.cancelled).toHaveLength(1);
+    expect(f.ctx.state?.decisions).toHaveLength(decisions as number);
   });
 });

@@ -4,6 +4,7 @@ import {
   isProactiveReminderPayload,
   PROACTIVE_REMINDER_PREFIX,
   ProactiveDeliver,
+  ProactiveForget,
   ProactiveProbe,
   type ProactiveProbeReply,
   type ProactiveReminderPayload,
@@ -136,6 +137,23 @@ export class IntentActor {
           reason: 'superseded',
         });
     }
+  }
+
+  /** A pending message cancelled from outside (the gateway's DELETE): forget it and delete its reminder. */
+  @Handle(ProactiveForget)
+  async forgetCancelled(msg: ProactiveForget, ctx: ActorContext<IntentState>): Promise<void> {
+    const state = this.stateOf(ctx);
+    const p = state.pending?.[msg.reminderId];
+    if (!p) return;
+    await ctx.cancelReminder(msg.reminderId);
+    this.forget(state, msg.reminderId);
+    this.decide(ctx, state, {
+      reminderId: msg.reminderId,
+      intent: p.intent,
+      sessionId: p.sessionId,
+      decision: 'cancelled',
+      reason: 'deleted',
+    });
   }
 
   @Handle(ReminderDue)

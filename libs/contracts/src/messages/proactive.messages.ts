@@ -73,6 +73,18 @@ export class ProactiveDeliver {
   @IsOptional() @IsObject() decision?: Record<string, unknown>;
 }
 
+/**
+ * Told to an intent actor when one of its pending proactive messages is cancelled from outside
+ * (the gateway's `DELETE /v1/sessions/:sessionId/reminders/:reminderId` tells this, then deletes the
+ * reminder): the actor forgets it and deletes the reminder too, so it no longer counts against
+ * `maxPending`, is not cancelled again by a later turn, and cannot be sent. Forgetting one it does
+ * not hold does nothing.
+ */
+@Message('warren.intent.forget-proactive')
+export class ProactiveForget {
+  @IsString() @MinLength(1) @MaxLength(256) reminderId!: string;
+}
+
 /** `session.<id>.proactive`: Warren speaks first. */
 export interface SessionProactiveData {
   /** What Warren says. */
