@@ -44,8 +44,8 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; const
 
 /**
  * Per message class: a check that says when `data` is valid as it is, so the message can be built
- * without class-transformer and class-validator's executor (~15–40 µs a message, the biggest single
- * cost of an ask in Warren's own code). Only for classes where that gives the same instance
+ * without class-transformer and class-validator's executor (~13–37 µs a message on the turn path,
+ * under 1 µs this way). Only for classes where that gives the same instance
  * `plainToInstance` would: no class-transformer decorators (`@Type`, `@Transform`, `@Expose`,
  * `@Exclude`) and no accessor or method named like a property. Null when the class does not qualify.
  */

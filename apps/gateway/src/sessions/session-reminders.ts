@@ -64,7 +64,7 @@ export class SessionReminders {
     const item = items.find((i) => i.record.name === reminderId);
     if (!item) throw new NotFoundError('reminder', reminderId);
     await this.tell(item.record.actor, Object.assign(new ProactiveForget(), { reminderId }), { messageId: `forget:${reminderId}` });
-    // The actor may have deleted it already (it does on forgetting): gone either way.
+    // So GET shows it gone at once, runtime up or not; the actor may have deleted it already.
     await this.store.reminders.delete(item.record.actor, item.record.name);
   }
 
