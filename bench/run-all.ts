@@ -8,24 +8,22 @@
  * (`BENCH_SYSTEM_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles that app).
  */
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ASK_IN_FLIGHT, ASK_THROUGHPUT_COUNT, askLatencyRows, runAskBench } from './ask.bench';
 import { bestFloor, type FloorResult, type FloorRun, floorRows, runFloorBench, runFloorOnce } from './floor.bench';
 import { type GatewayBenchResult, gatewayRows, runGatewayBench } from './gateway.bench';
 import type { MemoryResult } from './memory.bench';
+import { textTable, writeResults } from './results-file';
 import { runStoreBench } from './store.bench';
-import { type BenchRow, benchResult, QUICK, ROUNDS, rabbitmqctl, repoRoot, runNode, withVhost } from './support';
+import { type BenchRow, benchResult, QUICK, ROUNDS, repoRoot, runNode, withVhost } from './support';
 import { cpuPerTurn } from './system';
 import { runTellBench } from './tell.bench';
 import { runTurnBench, type TurnBenchResult, turnRows } from './turn.bench';
 
 const ROOT = repoRoot();
 const DIST_BENCH = __dirname;
-const NOTES_MARKER = '<!-- Everything below this line is kept by run-all when it rewrites this file. -->';
 
 /** Node module path for children: the caller's NODE_PATH (e.g. where amqp-connection-manager lives), then the repo's. */
 function childNodePath(): string {
@@ -233,105 +231,6 @@ async function storeRows(): Promise<BenchRow[]> {
   }));
 }
 
-function fmt(value: number | undefined, unit: string): string {
-  if (value === undefined || Number.isNaN(value)) return '—';
-  const digits = unit === 'ms' || unit === 'µs' ? 2 : unit.startsWith('MB') || unit === 's' ? 1 : 0;
-  const n = value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return `${n} ${unit}`;
-}
-
-interface Line {
-  name: string;
-  warren: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  met: string;
-}
-
-function toLine(r: BenchRow): Line {
-  return {
-    name: r.name,
-    warren: fmt(r.warren, r.unit),
-    baseline: fmt(r.baseline, r.unit),
-    ratio: r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`,
-    target: r.target ?? '—',
-    met: r.met === undefined ? '—' : r.met ? 'yes' : 'NO',
-  };
-}
-
-const HEADERS: Line = { name: 'name', warren: 'Warren', baseline: 'baseline', ratio: 'ratio', target: 'target', met: 'met?' };
-const COLUMNS = Object.keys(HEADERS) as (keyof Line)[];
-
-function textTable(lines: Line[]): string {
-  const width = (c: keyof Line) => Math.max(...[HEADERS, ...lines].map((l) => l[c].length));
-  const row = (l: Line) => COLUMNS.map((c) => l[c].padEnd(width(c))).join('  ');
-  return [row(HEADERS), COLUMNS.map((c) => '-'.repeat(width(c))).join('  '), ...lines.map(row)].join('\n');
-}
-
-function markdownTable(lines: Line[]): string {
-  const row = (l: Line) => `| ${COLUMNS.map((c) => l[c].replace(/\|/g, '\\|')).join(' | ')} |`;
-  return [row(HEADERS), `|${COLUMNS.map(() => '---').join('|')}|`, ...lines.map(row)].join('\n');
-}
-
-function machine(): { cpus: string; model: string; node: string; rabbitmq: string } {
-  let nproc = String(cpus().length);
-  try {
-    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  } catch {
-    // os.cpus() then
-  }
-  let model = cpus()[0]?.model ?? 'unknown';
-  try {
-    model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? model;
-  } catch {
-    // not Linux
-  }
-  let rabbitmq = 'unknown';
-  try {
-    rabbitmq = rabbitmqctl('version').trim();
-  } catch {
-    // rabbitmqctl missing
-  }
-  return { cpus: nproc, model, node: process.version, rabbitmq };
-}
-
-function writeResults(rows: BenchRow[], seconds: number, load: string): string {
-  const file = join(ROOT, 'bench', 'RESULTS.md');
-  const m = machine();
-  let kept = '';
-  if (existsSync(file)) {
-    const old = readFileSync(file, 'utf8');
-    const at = old.indexOf(NOTES_MARKER);
-    if (at >= 0) kept = old.slice(at + NOTES_MARKER.length).trimStart();
-  }
-  const how = rows.map((r) => `- **${r.name}**: ${r.how}`).join('\n');
-  const text = [
-    '# Benchmark results',
-    '',
-    `Written by \`npm run bench\` (bench/run-all.ts) on ${new Date().toISOString()}, ${seconds.toFixed(0)} s in all.`,
-    '',
-    `Machine: ${m.cpus} CPUs (\`nproc\`), ${m.model}; Node ${m.node}; RabbitMQ ${m.rabbitmq} on the same machine ` +
-      '(client, runtime and broker share the CPUs). Warren runs on the embedded store (SQLite WAL) in a temp dir. ' +
-      `Load average (1 min) ${load}: other work on the machine shows here.`,
-    '',
-    markdownTable(rows.map(toLine)),
-    '',
-    'Ratio is Warren ÷ baseline (higher is better for throughput, lower for latency).',
-    '',
-    turnsSection(),
-    '## How measured',
-    '',
-    how,
-    '',
-    NOTES_MARKER,
-    '',
-    kept || '## Notes\n',
-  ].join('\n');
-  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
-  return file;
-}
-
 /** Every bench, in run order: [BENCH_ONLY name, label, run]. The floor runs before the turns, which compare with it. */
 const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['tell', 'tell throughput', runTellBench],
@@ -386,13 +285,13 @@ async function main(): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   const load = `${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`;
-  console.log(`\n${textTable(rows.map(toLine))}\n`);
+  console.log(`\n${textTable(rows)}\n`);
   const section = turnsSection();
   if (section) console.log(`${section}\n`);
   if (QUICK) console.log(`quick run (BENCH_QUICK=1) in ${seconds.toFixed(0)} s: bench/RESULTS.md left as it was`);
   else if (process.env.BENCH_ONLY)
     console.log(`partial run (BENCH_ONLY=${process.env.BENCH_ONLY}) in ${seconds.toFixed(0)} s: bench/RESULTS.md left as it was`);
-  else console.log(`${seconds.toFixed(0)} s; written to ${writeResults(rows, seconds, load)}`);
+  else console.log(`${seconds.toFixed(0)} s; written to ${writeResults(rows, seconds, load, turnsSection())}`);
   if (failed) process.exitCode = 1;
 }
 
