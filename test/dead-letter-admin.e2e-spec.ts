@@ -1,72 +1,25 @@
 // The admin API for dead letters on the all-in-one app against the real broker: admin keys (401 /
 // 403), list, filters, stats, show; replay (dry run, new id + same task id + x-warren-replay-of,
 // failure headers dropped, force, per-actor order for 10,000 records over 100 actors); edits
-// validated against the message class; discard, restore, purge; the audit log; and a failed turn
-// replayed after the fault is fixed completes its task exactly once.
+// validated against the message class; discard, restore, purge; the audit log. A failed turn
+// replayed after its fault is fixed: dead-letter-turn-replay.e2e-spec.ts.
 import { randomUUID } from 'node:crypto';
-import { Actor, type ActorContext, Handle } from '@warren/actors';
-import { Message, WARREN_HEADERS } from '@warren/contracts';
+import { WARREN_HEADERS } from '@warren/contracts';
 import type { NewDeadLetter, WarrenStore } from '@warren/store';
 import { type Channel, type ConsumeMessage, connect } from 'amqplib';
-import { IsInt, IsString } from 'class-validator';
-import { AppProcess } from './support/app-process';
 import { autoTeardown, eventually, useVhost } from './support/broker';
-import type { EventTap } from './support/event-tap';
+import { BulkRecorder, deadLetter, Recorder, seen, T0 } from './support/recorder-dead-letters';
 import { startRuntime } from './support/runtime';
-import { startSystem, type TestSystem } from './support/system';
+import { startSystem } from './support/system';
 
 jest.setTimeout(180_000);
 
 const vhost = useVhost('dl-admin');
 
-@Message('test.dl-admin.record')
-class RecordValue {
-  @IsString() value!: string;
-  @IsInt() seq!: number;
-}
-
-interface Seen {
-  address: string;
-  seq: number;
-  value: string;
-  messageId: string;
-  taskId: string | undefined;
-  replayOf: string | undefined;
-}
-const seen: Seen[] = [];
-function record(msg: RecordValue, ctx: ActorContext): void {
-  seen.push({ address: ctx.self, seq: msg.seq, value: msg.value, messageId: ctx.messageId, taskId: ctx.taskId, replayOf: ctx.replayOf });
-}
-
-/** Records what it receives, in the order it handles it (one message at a time per address). */
-@Actor('recorder')
-class Recorder {
-  @Handle(RecordValue)
-  handle(msg: RecordValue, ctx: ActorContext): void {
-    record(msg, ctx);
-  }
-}
-
-/** The same, for the bulk replay (its own actor type, so filters keep the two apart). */
-@Actor('bulkrec')
-class BulkRecorder {
-  @Handle(RecordValue)
-  handle(msg: RecordValue, ctx: ActorContext): void {
-    record(msg, ctx);
-  }
-}
-
 const ADMIN = 'Bearer dev-admin-key';
 const TENANT = 'Bearer dev-key';
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-let sys: TestSystem;
 let store: WarrenStore;
-let tap: EventTap;
 let base: string;
-const APP_ENV = {
-  WARREN__MODELS__LOCAL__FAILURE_RATE: '1',
-  WARREN__RUNTIME__ENTITY_BACKOFF_MS: '[20,20]',
-};
 
 /** An HTTP call to the app; `auth` null sends no Authorization header. */
 async function call(method: string, path: string, body?: unknown, auth: string | null = ADMIN) {
@@ -80,66 +33,12 @@ async function call(method: string, path: string, body?: unknown, auth: string |
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
 }
 
-/** A dead letter for `address` as the keeper would record it (message sent at T0 + n ms). */
-function deadLetter(n: number, over: Partial<NewDeadLetter> & { address: string; value?: string; seq?: number }): NewDeadLetter {
-  const id = over.messageId ?? `dl-${randomUUID()}`;
-  const taskId = over.taskId ?? `task-${id}`;
-  const at = new Date(T0 + n);
-  const [actorType] = over.address.split('/');
-  const { value, seq, ...rest } = over;
-  return {
-    messageId: id,
-    actorType: actorType as string,
-    taskId,
-    tenant: 'dev',
-    errorCode: 'WARREN_HANDLER_FAILED',
-    errorClass: 'Error',
-    errorMessage: `boom ${n}`,
-    handler: 'handle',
-    node: 'node-1',
-    sender: 'rtc://edge-1',
-    firstFailureAt: at,
-    lastFailureAt: at,
-    envelope: {
-      specversion: '1.0',
-      id,
-      source: 'test/dl-admin',
-      type: 'test.dl-admin.record',
-      data: { value: value ?? `v${n}`, seq: seq ?? n },
-    },
-    headers: {
-      [WARREN_HEADERS.TASK_ID]: taskId,
-      [WARREN_HEADERS.SENDER]: 'rtc://edge-1',
-      [WARREN_HEADERS.TARGET]: over.address,
-      [WARREN_HEADERS.ERROR]: { code: 'WARREN_HANDLER_FAILED', class: 'Error', message: `boom ${n}` },
-      'x-warren-attempts': [{ code: 'WARREN_HANDLER_FAILED' }],
-      'x-death': [{ count: 1, reason: 'rejected' }],
-      'x-first-death-queue': 'warren.recorder.shard.0',
-      'x-delivery-count': 3,
-      'x-keep-me': 'yes',
-    },
-    attempts: [
-      {
-        at,
-        code: 'WARREN_HANDLER_FAILED',
-        errorClass: 'Error',
-        message: `boom ${n}`,
-        stackHead: 'Error: boom\n    at handle',
-        handler: 'handle',
-      },
-      { at, code: 'WARREN_HANDLER_FAILED', errorClass: 'Error', message: `boom ${n}`, handler: 'handle' },
-    ],
-    at,
-    ...rest,
-  };
-}
-
 let raw: Channel;
 const rawReceived: ConsumeMessage[] = [];
 
 beforeAll(async () => {
-  sys = await startSystem('warren', vhost.url, APP_ENV);
-  ({ store, tap } = sys);
+  const sys = await startSystem('warren', vhost.url);
+  store = sys.store;
   base = sys.app.url;
   await startRuntime(vhost.url, [{ instance: new Recorder() }, { instance: new BulkRecorder() }]);
   // A destination of our own, to see exactly what a replay publishes.
@@ -449,43 +348,5 @@ describe('audit log', () => {
     expect(discard).toMatchObject({ count: 2, details: { reason: 'test data' } });
     // Dry runs change nothing and are not audited; refused calls neither.
     expect(r.body.items.filter((e: { action: string }) => e.action === 'dlq.edit')).toHaveLength(1);
-  });
-});
-
-describe('a failed turn replayed after the fault is fixed', () => {
-  it('completes its task exactly once', async () => {
-    const taskId = await tap.say('fix1', 'hello');
-    await tap.waitFor(taskId, 'failed');
-    const dl = await eventually(
-      async () => (await store.deadLetters.list({ address: 'session/dev~fix1' })).items[0],
-      'the dead letter of the turn',
-      20_000,
-    );
-    expect(dl).toMatchObject({ taskId, errorCode: 'WARREN_MODEL_UNAVAILABLE' });
-    expect((await store.tasks.get(taskId))?.status).toBe('failed');
-
-    // The fault is fixed: the same installation again, without the failing model.
-    await sys.app.stop();
-    const fixed = autoTeardown(
-      new AppProcess('warren', {
-        AMQP_URL: vhost.url,
-        WARREN_DATA_DIR: sys.dataDir,
-        WARREN__AMQP__SHARD_COUNT: '4',
-        WARREN__MODELS__LOCAL__LATENCY_MS: '2',
-        WARREN__MODELS__LOCAL__PER_DELTA_MS: '1',
-      }),
-    );
-    await fixed.whenReady();
-    base = fixed.url;
-    const r = await call('POST', '/v1/admin/dead-letters/replay', { ids: [dl.messageId] });
-    expect(r.body.replayed).toHaveLength(1);
-    const reply = await tap.waitFor(taskId, 'reply', 20_000);
-    expect(reply.event.data).toMatchObject({ taskId });
-    await eventually(async () => (await store.tasks.get(taskId))?.status === 'completed', 'task completed');
-    await new Promise((res) => setTimeout(res, 1000));
-    expect(tap.events.filter((e) => e.kind === 'reply' && (e.event.data as { taskId?: string }).taskId === taskId)).toHaveLength(1);
-    const parts = (await store.history.page({ tenant: 'dev', sessionId: 'fix1' })).items;
-    expect(parts.filter((p) => p.role === 'assistant')).toHaveLength(1);
-    expect((await store.deadLetters.get(dl.messageId))?.status).toBe('replayed');
   });
 });
