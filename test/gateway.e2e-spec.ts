@@ -3,56 +3,20 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { Actor, type ActorContext, Handle } from '@warren/actors';
-import { AmqpTransport, WarrenModule, WarrenStoreModule } from '@warren/amqp';
-import { Message, SessionMessage } from '@warren/contracts';
+import { AmqpTransport } from '@warren/amqp';
 import { createStore, type WarrenStore } from '@warren/store';
-import { installContextManager, MetricsModule, traceIdOf } from '@warren/telemetry';
+import { installContextManager } from '@warren/telemetry';
 import { type ConfirmChannel, connect } from 'amqplib';
-import { configureGatewayHttp } from '../apps/gateway/src/configure-gateway-http';
 import { SessionEventHub } from '../apps/gateway/src/events/session-event-hub';
-import { GatewayModule } from '../apps/gateway/src/gateway.module';
-import { hashApiKey } from '../apps/gateway/src/gateway.options';
 import { autoTeardown, closeVhostConnections, eventually, useVhost } from './support/broker';
+import { DEV, OTHER, ReadReceived, type Received, ReceivingSession, startGatewayApp } from './support/gateway-in-process';
 import { type InProcessRuntime, startRuntime, tempDir } from './support/runtime';
 import { openSse } from './support/sse-client';
 
 const vhost = useVhost('gateway');
 
-@Message('test.gateway.read')
-class ReadReceived {}
-
-interface Received {
-  text: string;
-  messageId: string;
-  taskId: string | undefined;
-  traceId: string | undefined;
-  locale: string | undefined;
-}
-
-/** Stands in for the session actor: records what the gateway sent, with ids and trace. */
-@Actor('session')
-class ReceivingSession {
-  @Handle(SessionMessage)
-  message(msg: SessionMessage, ctx: ActorContext<Received[]>): void {
-    ctx.state = [
-      ...(ctx.state ?? []),
-      { text: msg.text, messageId: ctx.messageId, taskId: ctx.taskId, traceId: traceIdOf(ctx.trace), locale: msg.locale },
-    ];
-  }
-
-  @Handle(ReadReceived, { interleave: true })
-  read(_msg: ReadReceived, ctx: ActorContext<Received[]>): Received[] {
-    return ctx.state ?? [];
-  }
-}
-
-const DEV = 'dev-key';
-const OTHER = 'other-key-0123456789';
 let base: string;
 let app: INestApplication;
 let store: WarrenStore;
@@ -69,26 +33,7 @@ beforeAll(async () => {
   await store.init();
   autoTeardown({ close: () => store.close() });
 
-  @Module({
-    imports: [
-      WarrenModule.forRoot({
-        amqp: { url: vhost.url, shardCount: 4, nodeId: 'gateway-e2e', publishTimeoutMs: 1500 },
-        types: { kinds: { session: 'entity' } },
-      }),
-      WarrenStoreModule.forRoot(store),
-      MetricsModule.forRoot({ defaultMetrics: false }),
-      GatewayModule.register({
-        tenants: { dev: { apiKeys: [hashApiKey(DEV)] }, other: { apiKeys: [hashApiKey(OTHER)] } },
-        maxTextLength: 50,
-        sseHeartbeatMs: 100,
-        historyMaxPageSize: 20,
-      }),
-    ],
-  })
-  class GatewayTestApp {}
-  app = await NestFactory.create(GatewayTestApp, { logger: ['error', 'warn'] });
-  configureGatewayHttp(app);
-  await app.listen(0, '127.0.0.1');
+  app = await startGatewayApp(vhost.url, store);
   autoTeardown({ close: () => app.close() });
   base = await app.getUrl();
 

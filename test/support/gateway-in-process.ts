@@ -1,0 +1,70 @@
+// The HTTP gateway in process for its e2e: a Nest app with the gateway's module on a vhost and a
+// store of the test's, two tenants with keys, small limits; and a stand-in session actor that
+// records what the gateway sent.
+import type { INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Actor, type ActorContext, Handle } from '@warren/actors';
+import { WarrenModule, WarrenStoreModule } from '@warren/amqp';
+import { Message, SessionMessage } from '@warren/contracts';
+import type { WarrenStore } from '@warren/store';
+import { MetricsModule, traceIdOf } from '@warren/telemetry';
+import { configureGatewayHttp } from '../../apps/gateway/src/configure-gateway-http';
+import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { hashApiKey } from '../../apps/gateway/src/gateway.options';
+
+export const DEV = 'dev-key';
+export const OTHER = 'other-key-0123456789';
+
+@Message('test.gateway.read')
+export class ReadReceived {}
+
+export interface Received {
+  text: string;
+  messageId: string;
+  taskId: string | undefined;
+  traceId: string | undefined;
+  locale: string | undefined;
+}
+
+/** Stands in for the session actor: records what the gateway sent, with ids and trace. */
+@Actor('session')
+export class ReceivingSession {
+  @Handle(SessionMessage)
+  message(msg: SessionMessage, ctx: ActorContext<Received[]>): void {
+    ctx.state = [
+      ...(ctx.state ?? []),
+      { text: msg.text, messageId: ctx.messageId, taskId: ctx.taskId, traceId: traceIdOf(ctx.trace), locale: msg.locale },
+    ];
+  }
+
+  @Handle(ReadReceived, { interleave: true })
+  read(_msg: ReadReceived, ctx: ActorContext<Received[]>): Received[] {
+    return ctx.state ?? [];
+  }
+}
+
+/** The gateway listening on a free port of 127.0.0.1: tenants `dev` and `other`, text limit 50, history pages of 20. */
+export async function startGatewayApp(amqpUrl: string, store: WarrenStore): Promise<INestApplication> {
+  @Module({
+    imports: [
+      WarrenModule.forRoot({
+        amqp: { url: amqpUrl, shardCount: 4, nodeId: 'gateway-e2e', publishTimeoutMs: 1500 },
+        types: { kinds: { session: 'entity' } },
+      }),
+      WarrenStoreModule.forRoot(store),
+      MetricsModule.forRoot({ defaultMetrics: false }),
+      GatewayModule.register({
+        tenants: { dev: { apiKeys: [hashApiKey(DEV)] }, other: { apiKeys: [hashApiKey(OTHER)] } },
+        maxTextLength: 50,
+        sseHeartbeatMs: 100,
+        historyMaxPageSize: 20,
+      }),
+    ],
+  })
+  class GatewayTestApp {}
+  const app = await NestFactory.create(GatewayTestApp, { logger: ['error', 'warn'] });
+  configureGatewayHttp(app);
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
