@@ -1,7 +1,15 @@
 export { createStore } from './create-store';
 export { DEAD_LETTER_TRANSITIONS } from './domain/dead-letter-transitions';
 export { TASK_TRANSITIONS } from './domain/task-transitions';
-export type { ActorRecord, ActorSave, ActorStateStore, ProcessedMessage } from './ports/actor-state.port';
+export type {
+  ActorRecord,
+  ActorSave,
+  ActorStateStore,
+  CommitWrites,
+  OutboxEntry,
+  ProcessedMessage,
+  TaskCommit,
+} from './ports/actor-state.port';
 export type { AuditEntry, AuditStore, NewAuditEntry } from './ports/audit.port';
 export type {
   DeadLetterAttempt,

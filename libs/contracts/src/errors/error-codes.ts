@@ -23,6 +23,8 @@ export const WARREN_ERROR_CODES = Object.freeze({
   RATE_LIMITED: 'WARREN_RATE_LIMITED',
   BUDGET_EXCEEDED: 'WARREN_BUDGET_EXCEEDED',
   SHUTTING_DOWN: 'WARREN_SHUTTING_DOWN',
+  /** This node no longer hosts the actor (its shard moved, its connection was lost): the new owner does the work. */
+  ACTIVATION_LOST: 'WARREN_ACTIVATION_LOST',
   UNAUTHORIZED: 'WARREN_UNAUTHORIZED',
   FORBIDDEN: 'WARREN_FORBIDDEN',
   /** The broker gave up after `x-delivery-limit` deliveries: the consumer crashed or never settled the message. */

@@ -35,6 +35,7 @@ const ARGS: Record<string, unknown[]> = {
   ActorOverloadedError: ['counter/c1', 64],
   BrokerUnavailableError: ['no broker at amqp://localhost'],
   ConnectionLostError: [],
+  ActivationLostError: ['session/t~s1'],
   PublishRejectedError: ['warren.actors.counter', 'c1'],
   NoRouteError: ['warren.workers', 'model.gpt'],
   StateConflictError: ['counter/c1', 3],

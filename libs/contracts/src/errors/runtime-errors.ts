@@ -127,6 +127,19 @@ export class ShuttingDownError extends WarrenRuntimeError {
   }
 }
 
+/**
+ * This node no longer hosts `address`: its shard moved to another node or the connection that fed
+ * it was lost. Nothing more is saved or published for it here (fencing); the message goes back to
+ * the queue and the actor's new owner handles it.
+ */
+export class ActivationLostError extends WarrenRuntimeError {
+  constructor(readonly address: string) {
+    super(`${address} is no longer hosted on this node; its new owner takes the work`, WARREN_ERROR_CODES.ACTIVATION_LOST, {
+      retryable: true,
+    });
+  }
+}
+
 /** A rate limit refused the work; `retryAfterMs` says when capacity is expected back. */
 export class RateLimitedError extends WarrenRuntimeError {
   constructor(

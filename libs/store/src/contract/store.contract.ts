@@ -1,6 +1,7 @@
 import type { WarrenStore } from '../warren-store';
 import { actorStateContract } from './actor-state.contract';
 import { auditContract } from './audit.contract';
+import { commitContract } from './commit.contract';
 import type { ContractContext, StoreContractFactory } from './contract-kit.contract';
 import { deadLetterContract } from './dead-letter.contract';
 import { historyContract } from './history.contract';
@@ -37,6 +38,7 @@ export function runStoreContract(name: string, factory: StoreContractFactory): v
     });
 
     actorStateContract(ctx);
+    commitContract(ctx);
     historyContract(ctx);
     taskContract(ctx);
     deadLetterContract(ctx);

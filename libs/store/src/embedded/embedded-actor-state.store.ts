@@ -1,9 +1,12 @@
 import { InvalidOptionsError, StateConflictError } from '@warren/contracts';
 import type { Statement, Transaction } from 'better-sqlite3';
 import { assertActorAddress } from '../domain/address';
+import { type ResolvedCommitWrites, resolveCommitWrites, resolveOutbox } from '../domain/commit-writes';
 import { assertDocumentSize, fromJson, jsonBytes, toJson } from '../domain/document-size';
 import { requireId } from '../domain/input-checks';
-import type { ActorRecord, ActorSave, ActorStateStore, ProcessedMessage } from '../ports/actor-state.port';
+import type { ActorRecord, ActorSave, ActorStateStore, OutboxEntry, ProcessedMessage } from '../ports/actor-state.port';
+import type { EmbeddedHistoryStore } from './embedded-history.store';
+import type { EmbeddedTaskStore } from './embedded-task.store';
 import type { GroupCommit } from './group-commit';
 import { guard, type SqliteDatabase } from './sqlite-database';
 
@@ -30,6 +33,15 @@ interface SaveJson {
   state: string | null;
   steps: string | null;
   reply: string | null;
+  /** `[entry id, entry JSON]` of the outbox entries to insert. */
+  outbox: [string, string][];
+  writes: ResolvedCommitWrites | undefined;
+}
+
+/** The stores a commit writes to besides the actor's own rows. */
+export interface CommitTargets {
+  tasks: Pick<EmbeddedTaskStore, 'writeCommitted'>;
+  history: Pick<EmbeddedHistoryStore, 'writeCommitted'>;
 }
 
 /**
@@ -49,6 +61,10 @@ export class EmbeddedActorStateStore implements ActorStateStore {
   private readonly upsertProcessed: Statement;
   private readonly deleteActor: Statement<[string], number>;
   private readonly deleteProcessed: Statement<[number]>;
+  private readonly selectOutbox: Statement<[number], string>;
+  private readonly insertOutbox: Statement;
+  private readonly deleteOutboxEntry: Statement<[string, string]>;
+  private readonly deleteOutbox: Statement<[number]>;
   private readonly loadTx: Transaction<(address: string) => ActorRecord>;
   private readonly saveTx: Transaction<(save: ActorSave, json: SaveJson) => number>;
   private readonly deleteTx: Transaction<(address: string) => void>;
@@ -57,6 +73,7 @@ export class EmbeddedActorStateStore implements ActorStateStore {
     db: SqliteDatabase,
     private readonly options: EmbeddedActorStateOptions,
     private readonly commit: GroupCommit,
+    private readonly targets: CommitTargets,
   ) {
     this.selectActor = db.prepare('SELECT id, version, state_json, steps_json, processed_seq, updated_at FROM actors WHERE address = ?');
     this.selectProcessed = db
@@ -89,13 +106,24 @@ export class EmbeddedActorStateStore implements ActorStateStore {
     );
     this.deleteActor = db.prepare<[string], number>('DELETE FROM actors WHERE address = ? RETURNING id').pluck();
     this.deleteProcessed = db.prepare('DELETE FROM actor_processed WHERE actor_id = ?');
+    this.selectOutbox = db.prepare<[number], string>('SELECT entry_json FROM actor_outbox WHERE actor_id = ? ORDER BY seq').pluck();
+    this.insertOutbox = db.prepare(
+      'INSERT INTO actor_outbox (actor_id, entry_id, seq, entry_json) VALUES (?, ?, ?, ?) ON CONFLICT (actor_id, entry_id) DO NOTHING',
+    );
+    this.deleteOutboxEntry = db.prepare(
+      'DELETE FROM actor_outbox WHERE actor_id = (SELECT id FROM actors WHERE address = ?) AND entry_id = ?',
+    );
+    this.deleteOutbox = db.prepare('DELETE FROM actor_outbox WHERE actor_id = ?');
     // A deferred read transaction gives load one snapshot of the row and its processed ids.
     this.loadTx = db.transaction((address: string) => this.readRecord(address));
     // One save in a savepoint of the group commit (`GroupCommit`): a version conflict rolls back and fails only it.
     this.saveTx = db.transaction((save: ActorSave, json: SaveJson) => this.write(save, json));
     this.deleteTx = db.transaction((address: string) => {
       const id = this.deleteActor.get(address);
-      if (id !== undefined) this.deleteProcessed.run(id);
+      if (id !== undefined) {
+        this.deleteProcessed.run(id);
+        this.deleteOutbox.run(id);
+      }
     });
   }
 
@@ -115,9 +143,19 @@ export class EmbeddedActorStateStore implements ActorStateStore {
       state: toJson(save.state),
       steps: save.steps === undefined || save.steps === null ? null : JSON.stringify(save.steps),
       reply: save.processed === undefined ? null : toJson(save.processed.reply),
+      outbox: resolveOutbox(save.outbox).map((e) => [e.id, JSON.stringify(e)]),
+      writes: resolveCommitWrites(save.writes),
     };
     assertDocumentSize('actors', jsonBytes(json.state, json.steps, json.reply), this.options.maxDocumentBytes);
     return this.commit.run('save', () => this.saveTx(save, json));
+  }
+
+  async markSent(address: string, ids: string[]): Promise<void> {
+    assertActorAddress(address);
+    if (ids.length === 0) return;
+    this.commit.defer('mark sent', () => {
+      for (const id of ids) this.deleteOutboxEntry.run(address, id);
+    });
   }
 
   async hasProcessed(address: string, messageId: string): Promise<boolean> {
@@ -133,7 +171,7 @@ export class EmbeddedActorStateStore implements ActorStateStore {
   private readRecord(address: string): ActorRecord {
     const row = this.selectActor.get(address);
     if (row === undefined) {
-      return { address, state: undefined, version: 0, processed: [], steps: undefined, updatedAt: undefined };
+      return { address, state: undefined, version: 0, processed: [], steps: undefined, outbox: [], updatedAt: undefined };
     }
     return {
       address,
@@ -141,6 +179,7 @@ export class EmbeddedActorStateStore implements ActorStateStore {
       version: row.version,
       processed: this.selectProcessed.all(row.id, row.processed_seq - this.options.processedWindow).map(toProcessed),
       steps: fromJson<Record<string, unknown>>(row.steps_json),
+      outbox: this.selectOutbox.all(row.id).map((j) => JSON.parse(j) as OutboxEntry),
       updatedAt: new Date(row.updated_at),
     };
   }
@@ -163,6 +202,11 @@ export class EmbeddedActorStateStore implements ActorStateStore {
     if (processed !== undefined) {
       this.upsertProcessed.run(actorId, seq % this.options.processedWindow, seq, processed.id, json.reply, processed.at ?? now);
     }
+    // Outbox rows ordered by commit (the new version) then by position in the commit.
+    for (const [i, [entryId, entryJson]] of json.outbox.entries())
+      this.insertOutbox.run(actorId, entryId, (expected + 1) * 1024 + i, entryJson);
+    if (json.writes?.task) this.targets.tasks.writeCommitted(json.writes.task);
+    if (json.writes?.history) this.targets.history.writeCommitted(json.writes.history);
     return expected + 1;
   }
 }

@@ -84,6 +84,12 @@ export class EmbeddedHistoryStore implements HistoryStore {
     });
   }
 
+  /** Appends validated parts inside the caller's transaction (an actor's commit). @internal */
+  writeCommitted(parts: TurnPart[]): void {
+    for (const part of parts) assertDocumentSize('messages', jsonBytes(part.content, toJson(part.tokens)), this.maxDocumentBytes);
+    this.appendTx(parts);
+  }
+
   async append(parts: NewTurnPart[]): Promise<TurnPart[]> {
     const stored = normaliseTurnParts(parts);
     for (const part of stored) assertDocumentSize('messages', jsonBytes(part.content, toJson(part.tokens)), this.maxDocumentBytes);

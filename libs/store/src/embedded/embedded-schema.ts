@@ -139,6 +139,17 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE reminders ADD COLUMN ttl_ms INTEGER;
   ALTER TABLE reminders ADD COLUMN missed_fire TEXT;
   `,
+  // 4 (issue 15/17): the transactional outbox. A commit inserts what its message publishes; the
+  // runtime deletes the rows once the broker confirmed them (unsent rows are published again).
+  `
+  CREATE TABLE actor_outbox (
+    actor_id INTEGER NOT NULL,
+    entry_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    entry_json TEXT NOT NULL,
+    PRIMARY KEY (actor_id, entry_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

@@ -40,9 +40,12 @@ export class EmbeddedStore implements WarrenStore {
     }
     const max = options.maxDocumentBytes;
     this.commit = new GroupCommit(this.db);
-    this.actors = new EmbeddedActorStateStore(this.db, { processedWindow: options.processedWindow, maxDocumentBytes: max }, this.commit);
     this.history = new EmbeddedHistoryStore(this.db, max, this.commit);
     this.tasks = new EmbeddedTaskStore(this.db, max, this.commit);
+    this.actors = new EmbeddedActorStateStore(this.db, { processedWindow: options.processedWindow, maxDocumentBytes: max }, this.commit, {
+      tasks: this.tasks,
+      history: this.history,
+    });
     this.deadLetters = new EmbeddedDeadLetterStore(this.db, max);
     this.reminders = new EmbeddedReminderStore(this.db, max, this.commit);
     this.profiles = new EmbeddedProfileStore(this.db, max);

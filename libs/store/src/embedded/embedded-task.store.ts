@@ -1,5 +1,6 @@
 import { NotFoundError } from '@warren/contracts';
 import type { Statement, Transaction } from 'better-sqlite3';
+import { committedTask, type ResolvedTaskCommit } from '../domain/commit-writes';
 import { assertDocumentSize, jsonBytes } from '../domain/document-size';
 import { requireUser } from '../domain/history-records';
 import { requireId } from '../domain/input-checks';
@@ -82,6 +83,32 @@ export class EmbeddedTaskStore implements TaskStore {
   async eraseUser(tenant: string, userId: string, sessionIds: string[]): Promise<number> {
     requireUser(tenant, userId);
     return guard('erase tasks', () => this.eraseTx.immediate(tenant, userId, sessionIds));
+  }
+
+  /**
+   * Writes a commit's task inside the caller's transaction (an actor's commit, see
+   * `EmbeddedActorStateStore`): created or moved, or left as it is when it has already ended.
+   * @internal
+   */
+  writeCommitted(commit: ResolvedTaskCommit): void {
+    const json = this.select.get(commit.id);
+    const stored = json === undefined ? undefined : taskFromJson(json);
+    const next = committedTask(stored, commit);
+    if (next === undefined) return;
+    const doc = taskToJson(next);
+    assertDocumentSize('tasks', jsonBytes(doc), this.maxDocumentBytes);
+    if (stored === undefined) {
+      this.insert.run({
+        id: next.id,
+        tenant: next.tenant,
+        sessionId: next.sessionId ?? null,
+        userId: next.userId ?? null,
+        status: next.status,
+        json: doc,
+        at: next.createdAt.getTime(),
+      });
+    }
+    this.update.run({ id: next.id, status: next.status, json: doc, at: next.updatedAt.getTime() });
   }
 
   private read(id: string): TaskRecord {

@@ -1,6 +1,9 @@
 import type { Transaction } from 'better-sqlite3';
 import { guard, type SqliteDatabase } from './sqlite-database';
 
+/** How long a deferred write waits for another commit to ride along with. */
+const LAZY_MAX_DELAY_MS = 200;
+
 /** A write waiting for the next group commit. */
 interface PendingWrite {
   operation: string;
@@ -24,6 +27,8 @@ interface PendingWrite {
 export class GroupCommit {
   private queue: PendingWrite[] = [];
   private scheduled = false;
+  private lazy: { operation: string; write: () => unknown }[] = [];
+  private lazyTimer: NodeJS.Timeout | undefined;
   private readonly commitAll: Transaction<(batch: PendingWrite[]) => void>;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -51,9 +56,29 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Queues a write that may wait: it rides along with the next group commit (no commit of its
+   * own under load), or commits alone after `maxDelayMs`. Its failure is only counted (the
+   * caller does not wait): for bookkeeping whose loss a crash would cause anyway (outbox marks).
+   */
+  defer(operation: string, write: () => unknown, maxDelayMs = LAZY_MAX_DELAY_MS): void {
+    this.lazy.push({ operation, write });
+    if (this.lazyTimer === undefined) {
+      this.lazyTimer = setTimeout(() => this.flush(), maxDelayMs);
+      this.lazyTimer.unref();
+    }
+  }
+
   /** Commits what is queued now (the store flushes before it closes). */
   flush(): void {
     this.scheduled = false;
+    if (this.lazy.length > 0) {
+      clearTimeout(this.lazyTimer);
+      this.lazyTimer = undefined;
+      for (const { operation, write } of this.lazy.splice(0)) {
+        this.queue.push({ operation, write, resolve: () => undefined, reject: () => undefined });
+      }
+    }
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];

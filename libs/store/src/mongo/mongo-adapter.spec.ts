@@ -20,12 +20,59 @@ function fakeActors(overrides: Partial<Record<'insertOne' | 'updateOne' | 'findO
   } as unknown as Collection<ActorDocument> & Record<'insertOne' | 'updateOne' | 'findOne', jest.Mock>;
 }
 
+/** Task and history stores that record what a commit writes to them. */
+function targets() {
+  return { tasks: { writeCommitted: jest.fn().mockResolvedValue(undefined) }, history: { append: jest.fn().mockResolvedValue([]) } };
+}
+
 describe('mongo adapter without a server', () => {
   const options = { processedWindow: 256, maxDocumentBytes: 1024 };
 
+  it('MongoActorStateStore#save() commits writes and outbox in the one version-guarded update, then writes the task and history', async () => {
+    const actors = fakeActors({});
+    const t = targets();
+    const store = new MongoActorStateStore(actors, options, t);
+    const outbox = [{ id: 'e1', kind: 'event' as const, to: 'session.s.reply', envelope: { id: 'e1' }, headers: {} }];
+    await store.save({
+      address: 'session/t~s',
+      expectedVersion: 2,
+      state: { n: 1 },
+      processed: { id: 'm1', at: 1 },
+      outbox,
+      writes: {
+        task: { create: { id: 'task-1', tenant: 't', sessionId: 's' }, update: { status: 'completed' } },
+        history: [{ tenant: 't', sessionId: 's', id: 'task-1:user', role: 'user', content: 'hi' }],
+      },
+    });
+    const [filter, update] = actors.updateOne.mock.calls[0];
+    expect(filter).toEqual({ _id: 'session/t~s', version: 2 });
+    expect(update.$push.outbox).toEqual({ $each: outbox });
+    expect(update.$set.pendingWrites).toMatchObject({ version: 3, writes: { task: { id: 'task-1' } } });
+    expect(t.tasks.writeCommitted).toHaveBeenCalledWith(expect.objectContaining({ id: 'task-1' }));
+    expect(t.history.append.mock.calls[0][0]).toEqual([expect.objectContaining({ id: 'task-1:user' })]);
+    // Then the pending writes leave the document, unless a later commit replaced them.
+    expect(actors.updateOne.mock.calls[1]).toEqual([{ _id: 'session/t~s', 'pendingWrites.version': 3 }, { $unset: { pendingWrites: '' } }]);
+  });
+
+  it('MongoActorStateStore#load() writes a commit that a crash left pending before it returns the record', async () => {
+    const pending = {
+      version: 4,
+      writes: { history: [{ id: 'p', tenant: 't', sessionId: 's', role: 'user', content: 'x', status: 'complete', at: new Date(0) }] },
+    };
+    const actors = fakeActors({
+      findOne: jest
+        .fn()
+        .mockResolvedValue({ _id: 'session/t~s', version: 4, processed: [], pendingWrites: pending, updatedAt: new Date() }),
+    });
+    const t = targets();
+    const record = await new MongoActorStateStore(actors, options, t).load('session/t~s');
+    expect(t.history.append).toHaveBeenCalledWith(pending.writes.history);
+    expect(record).toMatchObject({ version: 4, outbox: [] });
+  });
+
   it('MongoActorStateStore#save() turns a duplicate key on the first insert into StateConflictError', async () => {
     const actors = fakeActors({ insertOne: jest.fn().mockRejectedValue(duplicateKey()) });
-    const store = new MongoActorStateStore(actors, options);
+    const store = new MongoActorStateStore(actors, options, targets());
     await expect(store.save({ address: 'session/a', expectedVersion: 0, state: 1 })).rejects.toMatchObject({
       constructor: StateConflictError,
       address: 'session/a',
@@ -35,14 +82,14 @@ describe('mongo adapter without a server', () => {
 
   it('MongoActorStateStore#save() turns an update that matched nothing into StateConflictError', async () => {
     const actors = fakeActors({ updateOne: jest.fn().mockResolvedValue({ matchedCount: 0 }) });
-    const store = new MongoActorStateStore(actors, options);
+    const store = new MongoActorStateStore(actors, options, targets());
     await expect(store.save({ address: 'session/a', expectedVersion: 3, state: 1 })).rejects.toBeInstanceOf(StateConflictError);
     expect(actors.updateOne.mock.calls[0][0]).toEqual({ _id: 'session/a', version: 3 });
   });
 
   it('MongoActorStateStore#save() refuses an oversized document before any round trip', async () => {
     const actors = fakeActors({});
-    const store = new MongoActorStateStore(actors, options);
+    const store = new MongoActorStateStore(actors, options, targets());
     await expect(store.save({ address: 'session/a', expectedVersion: 1, state: 'x'.repeat(2000) })).rejects.toBeInstanceOf(
       DocumentTooLargeError,
     );
@@ -52,7 +99,7 @@ describe('mongo adapter without a server', () => {
   it('MongoActorStateStore maps driver failures to StoreUnavailableError', async () => {
     const network = new MongoNetworkError('connection reset');
     const actors = fakeActors({ findOne: jest.fn().mockRejectedValue(network) });
-    await expect(new MongoActorStateStore(actors, options).load('session/a')).rejects.toMatchObject({
+    await expect(new MongoActorStateStore(actors, options, targets()).load('session/a')).rejects.toMatchObject({
       constructor: StoreUnavailableError,
       retryable: true,
       cause: network,

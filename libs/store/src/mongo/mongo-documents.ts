@@ -1,4 +1,5 @@
-import type { ProcessedMessage } from '../ports/actor-state.port';
+import type { ResolvedCommitWrites } from '../domain/commit-writes';
+import type { OutboxEntry, ProcessedMessage } from '../ports/actor-state.port';
 import type { AuditEntry } from '../ports/audit.port';
 import type { DeadLetterRecord } from '../ports/dead-letter.port';
 import type { TurnPart } from '../ports/history.port';
@@ -25,6 +26,10 @@ export interface ActorDocument {
   steps?: Record<string, unknown>;
   /** Recent processed ids, oldest first, capped with `$push … $slice`. */
   processed: ProcessedMessage[];
+  /** Committed outbox entries not yet marked sent, in commit order. */
+  outbox?: OutboxEntry[];
+  /** The last commit's task and history, until they are written to their collections (see `MongoActorStateStore`). */
+  pendingWrites?: { version: number; writes: ResolvedCommitWrites };
   updatedAt: Date;
 }
 

@@ -65,6 +65,7 @@ describe('mongo query builders', () => {
       version: 0,
       processed: [],
       steps: undefined,
+      outbox: [],
       updatedAt: undefined,
     });
   });

@@ -1,4 +1,5 @@
 import type { Document, Filter, Sort, UpdateFilter } from 'mongodb';
+import type { ResolvedCommitWrites } from '../domain/commit-writes';
 import type { CursorPosition } from '../domain/cursor';
 import { escapeRegExp } from '../domain/dead-letter-queries';
 import { DEAD_LETTER_TRANSITIONS } from '../domain/dead-letter-transitions';
@@ -32,7 +33,7 @@ export function processedEntry(processed: ProcessedMessage, now: Date): Processe
 }
 
 /** First save (`expectedVersion` 0): an insert; a duplicate key means another writer won (a conflict). */
-export function actorInsertDocument(save: ActorSave, now: Date): ActorDocument {
+export function actorInsertDocument(save: ActorSave, now: Date, writes?: ResolvedCommitWrites): ActorDocument {
   const doc: ActorDocument = {
     _id: save.address,
     version: 1,
@@ -41,6 +42,8 @@ export function actorInsertDocument(save: ActorSave, now: Date): ActorDocument {
   };
   if (save.state !== undefined) doc.state = save.state;
   if (save.steps !== undefined && save.steps !== null) doc.steps = save.steps;
+  if (save.outbox !== undefined && save.outbox.length > 0) doc.outbox = save.outbox;
+  if (writes !== undefined) doc.pendingWrites = { version: 1, writes };
   return doc;
 }
 
@@ -52,6 +55,7 @@ export function actorUpdate(
   save: ActorSave,
   window: number,
   now: Date,
+  writes?: ResolvedCommitWrites,
 ): { filter: Filter<ActorDocument>; update: UpdateFilter<ActorDocument> } {
   const set: Document = { updatedAt: now };
   const unset: Document = {};
@@ -59,23 +63,27 @@ export function actorUpdate(
   else set.state = save.state;
   if (save.steps === null) unset.steps = '';
   else if (save.steps !== undefined) set.steps = save.steps;
+  // A commit's task and history ride in the actor document until written to their collections.
+  if (writes !== undefined) set.pendingWrites = { version: save.expectedVersion + 1, writes };
   const update: Document = { $set: set, $inc: { version: 1 } };
   if (Object.keys(unset).length > 0) update.$unset = unset;
-  if (save.processed !== undefined) {
-    update.$push = { processed: { $each: [processedEntry(save.processed, now)], $slice: -window } };
-  }
+  const push: Document = {};
+  if (save.processed !== undefined) push.processed = { $each: [processedEntry(save.processed, now)], $slice: -window };
+  if (save.outbox !== undefined && save.outbox.length > 0) push.outbox = { $each: save.outbox };
+  if (Object.keys(push).length > 0) update.$push = push;
   return { filter: { _id: save.address, version: save.expectedVersion }, update: update as UpdateFilter<ActorDocument> };
 }
 
 /** An actor document as the port's record (version 0 when there is none). */
 export function actorRecordOf<S>(address: string, doc: ActorDocument | null): ActorRecord<S> {
-  if (doc === null) return { address, state: undefined, version: 0, processed: [], steps: undefined, updatedAt: undefined };
+  if (doc === null) return { address, state: undefined, version: 0, processed: [], steps: undefined, outbox: [], updatedAt: undefined };
   return {
     address,
     state: doc.state as S | undefined,
     version: doc.version,
     processed: doc.processed ?? [],
     steps: doc.steps,
+    outbox: doc.outbox ?? [],
     updatedAt: doc.updatedAt,
   };
 }

@@ -47,12 +47,13 @@ export class MongoStore implements WarrenStore {
     this.db = this.client.db(options.mongoDatabase);
     const majority = { writeConcern: majorityWriteConcern(options) };
     const max = options.maxDocumentBytes;
-    this.actors = new MongoActorStateStore(this.db.collection<ActorDocument>(COLLECTIONS.actors, majority), {
-      processedWindow: options.processedWindow,
-      maxDocumentBytes: max,
-    });
     this.history = new MongoHistoryStore(this.db.collection<MessageDocument>(COLLECTIONS.messages), max);
     this.tasks = new MongoTaskStore(this.db.collection<TaskDocument>(COLLECTIONS.tasks, majority), max);
+    this.actors = new MongoActorStateStore(
+      this.db.collection<ActorDocument>(COLLECTIONS.actors, majority),
+      { processedWindow: options.processedWindow, maxDocumentBytes: max },
+      { tasks: this.tasks, history: this.history },
+    );
     this.deadLetters = new MongoDeadLetterStore(this.db.collection<DeadLetterDocument>(COLLECTIONS.deadLetters), max);
     this.reminders = new MongoReminderStore(this.db.collection<ReminderDocument>(COLLECTIONS.reminders), max);
     this.profiles = new MongoProfileStore(this.db.collection<ProfileDocument>(COLLECTIONS.profiles), max);

@@ -1,5 +1,6 @@
 import { InvalidTransitionError, NotFoundError } from '@warren/contracts';
 import type { Collection } from 'mongodb';
+import { committedTask, type ResolvedTaskCommit } from '../domain/commit-writes';
 import { assertDocumentSize, jsonBytes } from '../domain/document-size';
 import { requireUser } from '../domain/history-records';
 import { requireId } from '../domain/input-checks';
@@ -42,6 +43,35 @@ export class MongoTaskStore implements TaskStore {
     const current = await this.get(id);
     if (current === undefined) throw new NotFoundError('task', id);
     throw new InvalidTransitionError('task', current.status, resolved.status);
+  }
+
+  /**
+   * Writes a commit's task (see `MongoActorStateStore`): created or moved, or left as it is when it
+   * has already ended. A compare-and-set on the stored status and time; a racing writer makes it read again.
+   * @internal
+   */
+  async writeCommitted(commit: ResolvedTaskCommit): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.get(commit.id);
+      const next = committedTask(stored, commit);
+      if (next === undefined) return;
+      const { id, ...task } = next;
+      assertDocumentSize(NAME, jsonBytes(JSON.stringify(task)), this.maxDocumentBytes);
+      if (stored === undefined) {
+        try {
+          await this.tasks.insertOne({ _id: id, ...task });
+          return;
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw toStoreError('writeCommitted', NAME, error);
+          continue;
+        }
+      }
+      const result = await mongoCall('writeCommitted', NAME, () =>
+        this.tasks.replaceOne({ _id: id, status: stored.status, updatedAt: stored.updatedAt }, task),
+      );
+      if (result.matchedCount === 1) return;
+    }
+    throw toStoreError('writeCommitted', NAME, new Error(`task ${commit.id} kept changing under the commit`));
   }
 
   async get(id: string): Promise<TaskRecord | undefined> {
