@@ -22,6 +22,7 @@ export type {
   HostingCallbacks,
   HostingTransport,
   OutboundMessage,
+  PublishOptions,
   ReplyAddress,
   StreamPart,
 } from './ports/transport.port';

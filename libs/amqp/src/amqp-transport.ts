@@ -7,6 +7,7 @@ import type {
   HostingCallbacks,
   HostingTransport,
   OutboundMessage,
+  PublishOptions,
   ReplyAddress,
   StreamPart,
 } from '@warren/actors';
@@ -122,17 +123,23 @@ export class AmqpTransport implements HostingTransport {
     throw new UnknownActorTypeError(target.type);
   }
 
-  async tell(target: ActorAddress, message: OutboundMessage): Promise<void> {
+  async tell(target: ActorAddress, message: OutboundMessage, options: PublishOptions = {}): Promise<void> {
     const { exchange, routingKey } = this.route(target);
-    await this.publisher.publish(exchange, routingKey, Buffer.from(JSON.stringify(message.envelope)), {
-      persistent: true,
-      mandatory: true,
-      messageId: message.envelope.id,
-      type: message.envelope.type,
-      contentType: CLOUDEVENTS_CONTENT_TYPE,
-      timestamp: Math.floor(Date.now() / 1000),
-      headers: message.headers,
-    });
+    await this.publisher.publish(
+      exchange,
+      routingKey,
+      Buffer.from(JSON.stringify(message.envelope)),
+      {
+        persistent: true,
+        mandatory: true,
+        messageId: message.envelope.id,
+        type: message.envelope.type,
+        contentType: CLOUDEVENTS_CONTENT_TYPE,
+        timestamp: Math.floor(Date.now() / 1000),
+        headers: message.headers,
+      },
+      options.immediate,
+    );
   }
 
   /**
@@ -278,15 +285,26 @@ export class AmqpTransport implements HostingTransport {
   }
 
   /** Publishes a notification (CloudEvent) on `warren.events`; confirmed. */
-  async publishEvent(routingKey: string, event: CloudEvent, headers: Record<string, string | number> = {}): Promise<void> {
-    await this.publisher.publish(EXCHANGES.EVENTS, routingKey, Buffer.from(JSON.stringify(event)), {
-      persistent: true,
-      messageId: event.id,
-      type: event.type,
-      contentType: CLOUDEVENTS_CONTENT_TYPE,
-      timestamp: Math.floor(Date.now() / 1000),
-      headers,
-    });
+  async publishEvent(
+    routingKey: string,
+    event: CloudEvent,
+    headers: Record<string, string | number> = {},
+    options: PublishOptions = {},
+  ): Promise<void> {
+    await this.publisher.publish(
+      EXCHANGES.EVENTS,
+      routingKey,
+      Buffer.from(JSON.stringify(event)),
+      {
+        persistent: true,
+        messageId: event.id,
+        type: event.type,
+        contentType: CLOUDEVENTS_CONTENT_TYPE,
+        timestamp: Math.floor(Date.now() / 1000),
+        headers,
+      },
+      options.immediate,
+    );
   }
 
   /**

@@ -53,7 +53,11 @@ export class ConfirmPublisher {
    * Publishes and waits for the confirm. `mandatory` publishes need a `messageId` so a
    * broker return can be matched to them (then: `NoRouteError`).
    */
-  async publish(exchange: string, routingKey: string, body: Buffer, options: Options.Publish): Promise<void> {
+  async publish(exchange: string, routingKey: string, body: Buffer, options: Options.Publish, immediate = false): Promise<void> {
+    // `immediate`: no waiting for a new connection (an actor's outbox is fenced to the connection that fed it).
+    if (immediate && !this.connection.connected) {
+      throw new ConnectionLostError(`not connected: a publish to ${exchange || '(default)'}/${routingKey} was not sent`);
+    }
     const ch = await this.channelFor();
     const id = options.messageId;
     await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,17 @@ export interface ReplyAddress {
   correlationId: string;
 }
 
+/** Options of one publish (tell or event). */
+export interface PublishOptions {
+  /**
+   * Fail at once with `ConnectionLostError` when the broker connection is down, instead of
+   * waiting for the next one. The runtime publishes an actor's outbox this way: a node whose
+   * connection (and with it its shards) was lost must not publish for those actors on a new
+   * connection, where the actors' new owner publishes their outbox.
+   */
+  immediate?: boolean;
+}
+
 /** Options of one ask. */
 export interface AskOptions {
   timeoutMs: number;
@@ -42,7 +53,7 @@ export interface ControlCommand {
 export interface ActorTransport {
   readonly nodeId: string;
   /** Persistent, publisher-confirmed; resolves when the broker has the message. */
-  tell(target: ActorAddress, message: OutboundMessage): Promise<void>;
+  tell(target: ActorAddress, message: OutboundMessage, options?: PublishOptions): Promise<void>;
   /** One reply or a typed error (`AskTimeoutError`, the remote handler's error, …). */
   ask(target: ActorAddress, message: OutboundMessage, options: AskOptions): Promise<ReplyBody>;
   /** Parts of a streamed reply under one correlation id, ending with the end marker. */
@@ -52,7 +63,7 @@ export interface ActorTransport {
   /** Publishes a command to every node. */
   control(command: ControlCommand): Promise<void>;
   /** Publishes a notification on the events exchange (`warren.events`), confirmed. */
-  publishEvent(routingKey: string, event: CloudEvent, headers: Record<string, string | number>): Promise<void>;
+  publishEvent(routingKey: string, event: CloudEvent, headers: Record<string, string | number>, options?: PublishOptions): Promise<void>;
 }
 
 /** An actor type this node hosts: entity shards, or worker pools (one queue per key). */

@@ -1,3 +1,4 @@
+import type { OutboxEntry } from '@warren/store';
 import type { Delivery } from '../ports/delivery.port';
 import { Mailbox } from './mailbox';
 
@@ -21,8 +22,12 @@ export class Activation {
   /** Resolves when the state is loaded; rejects when the store failed. */
   loaded: Promise<void> | undefined;
   lastActive = Date.now();
+  /** Committed outbox entries not yet confirmed by the broker, in commit order. */
+  unsent: OutboxEntry[] = [];
   /** Saves run one at a time per activation, in order. */
   private saveTail: Promise<unknown> = Promise.resolve();
+  /** Outbox publishes run one flush at a time per activation, in order. */
+  private flushTail: Promise<unknown> = Promise.resolve();
   readonly timers = new Map<string, NodeJS.Timeout>();
   /** Set when evicted: late results of its handlers are not acked on its behalf. */
   evicted = false;
@@ -53,6 +58,13 @@ export class Activation {
   serialSave<T>(save: () => Promise<T>): Promise<T> {
     const next = this.saveTail.then(save, save);
     this.saveTail = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Runs `flush` after the flushes queued before it (an outbox entry is never published twice at once). */
+  serialFlush<T>(flush: () => Promise<T>): Promise<T> {
+    const next = this.flushTail.then(flush, flush);
+    this.flushTail = next.catch(() => undefined);
     return next;
   }
 

@@ -1,4 +1,5 @@
 import type { CloudEvent, ReminderSchedule } from '@warren/contracts';
+import type { CommitWrites } from '@warren/store';
 import type { TraceContext } from '@warren/telemetry';
 import type { PendingReminder } from '../ports/reminder-registry.port';
 import type { ReplyAddress } from '../ports/transport.port';
@@ -89,8 +90,26 @@ export interface ActorContext<S = unknown> {
   /**
    * Publishes a notification on `warren.events` (e.g. `session.<id>.reply`): a CloudEvent of
    * `type` with `data`, an id derived from the handled message, the trace continued. Confirmed.
+   * With `afterCommit` (entity actors that keep state) it goes to the message's outbox: published
+   * once the commit is durable, again after a crash until confirmed (the same id each time).
    */
-  emit(routingKey: string, type: string, data: unknown, options?: { subject?: string; id?: string }): Promise<void>;
+  emit(routingKey: string, type: string, data: unknown, options?: { subject?: string; id?: string; afterCommit?: boolean }): Promise<void>;
+
+  /**
+   * Entity actors that keep state: records this message writes besides its state (its task, history
+   * parts), committed in ONE atomic save with the state, the processed id and the outbox. Calls
+   * add up (history appended, the last task wins). Nothing is written if the handler throws,
+   * unless `commit()` was called first.
+   */
+  commitWith(writes: CommitWrites): void;
+
+  /**
+   * Commits now what is staged (state, `commitWith` writes, `afterCommit` sends; not the processed
+   * id, which only the end of the handler records) and publishes the outbox. For a handler that
+   * must make its failure durable and visible (a `failed` event, the task failed) before it throws
+   * for the dead-letter queue. Rejects when this node no longer owns the actor.
+   */
+  commit(): Promise<void>;
   /** Cancels a task on whichever node runs it (`cancel` on `warren.control`). */
   cancelTask(taskId: string, reason?: string): Promise<void>;
 }

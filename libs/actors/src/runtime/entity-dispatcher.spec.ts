@@ -1,4 +1,4 @@
-import { Message, StateConflictError, StoreUnavailableError } from '@warren/contracts';
+import { ConnectionLostError, Message, StateConflictError, StoreUnavailableError } from '@warren/contracts';
 import type { ActorRecord, ActorSave, ActorStateStore } from '@warren/store';
 import { IsInt } from 'class-validator';
 import { defineActor } from '../actor-definition';
@@ -22,29 +22,34 @@ class SpecCounter {
   @Handle(Add)
   add(msg: Add, ctx: ActorContext<{ n: number }>): number {
     handled++;
+    if (msg.by === 7) {
+      // A message whose end is durable: its task and an event, in the one commit with the state.
+      ctx.commitWith({ task: { create: { id: ctx.messageId, tenant: 't' }, update: { status: 'completed' } } });
+      void ctx.emit('spec.c1.added', 'spec.added', { by: msg.by }, { afterCommit: true });
+    }
     ctx.state = { n: (ctx.state?.n ?? 0) + msg.by };
     return ctx.state.n;
   }
 }
 
-/** An in-memory store whose loads fail `failLoads` times first. */
+/** An in-memory store whose loads fail `failLoads` times first; it records each save. */
 class FlakyStore implements ActorStateStore {
   records = new Map<string, ActorRecord>();
+  saves: ActorSave[] = [];
   constructor(public failLoads: number) {}
   async load<S>(address: string): Promise<ActorRecord<S>> {
     if (this.failLoads-- > 0) throw new StoreUnavailableError('store down (test)');
-    return (this.records.get(address) ?? {
-      address,
-      state: undefined,
-      version: 0,
-      processed: [],
-      steps: undefined,
-      updatedAt: undefined,
-    }) as ActorRecord<S>;
+    const r = this.records.get(address);
+    return (
+      r
+        ? { ...r, outbox: [...r.outbox] }
+        : { address, state: undefined, version: 0, processed: [], steps: undefined, outbox: [], updatedAt: undefined }
+    ) as ActorRecord<S>;
   }
   async save<S>(save: ActorSave<S>): Promise<number> {
     const current = this.records.get(save.address);
     if ((current?.version ?? 0) !== save.expectedVersion) throw new StateConflictError(save.address, save.expectedVersion);
+    this.saves.push(save);
     const processed = [...(current?.processed ?? []), ...(save.processed ? [save.processed] : [])];
     this.records.set(save.address, {
       address: save.address,
@@ -52,15 +57,23 @@ class FlakyStore implements ActorStateStore {
       version: save.expectedVersion + 1,
       processed,
       steps: undefined,
+      outbox: [...(current?.outbox ?? []), ...(save.outbox ?? [])],
       updatedAt: new Date(),
     });
     return save.expectedVersion + 1;
+  }
+  async markSent(address: string, ids: string[]): Promise<void> {
+    const r = this.records.get(address);
+    if (r) r.outbox = r.outbox.filter((e) => !ids.includes(e.id));
   }
   async hasProcessed(): Promise<boolean> {
     return false;
   }
   async delete(): Promise<void> {}
 }
+
+/** What the fake broker saw, in order; `failEvents` publishes fail first. */
+const wire = { log: [] as string[], failEvents: 0 };
 
 const transport: ActorTransport = {
   nodeId: 'spec',
@@ -69,7 +82,10 @@ const transport: ActorTransport = {
   askStream: () => (async function* () {})(),
   reply: async () => undefined,
   control: async () => undefined,
-  publishEvent: async () => undefined,
+  publishEvent: async (routingKey, event) => {
+    if (wire.failEvents-- > 0) throw new ConnectionLostError('broker gone (test)');
+    wire.log.push(`event ${routingKey} ${event.id}`);
+  },
 };
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -86,6 +102,7 @@ function delivery(id: string, by: number) {
     queue: 'warren.spec-counter.shard.0',
     ack() {
       d.acked = true;
+      wire.log.push(`ack ${id}`);
     },
     async deadLetter(report: FailureReport) {
       d.report = report;
@@ -126,6 +143,71 @@ const settled = (d: { acked: boolean; deadLettered: unknown }) =>
 describe('EntityDispatcher', () => {
   beforeEach(() => {
     handled = 0;
+    wire.log = [];
+    wire.failEvents = 0;
+  });
+
+  test('#dispatch() commits the staged task and outbox with the state in one save, then publishes the outbox, then acks', async () => {
+    const store = new FlakyStore(0);
+    const d = dispatcherWith(store);
+    const msg = delivery('m7', 7);
+    d.dispatch(defineActor(new SpecCounter()), msg as unknown as Delivery);
+    await settled(msg);
+    expect(store.saves).toHaveLength(1);
+    expect(store.saves[0]).toMatchObject({
+      processed: { id: 'm7' },
+      writes: { task: { create: { id: 'm7' }, update: { status: 'completed' } } },
+      outbox: [{ kind: 'event', to: 'spec.c1.added', id: 'm7:1' }],
+    });
+    expect(wire.log).toEqual(['event spec.c1.added m7:1', 'ack m7']);
+    expect(store.records.get('spec-counter/c1')?.outbox).toEqual([]);
+    d.close();
+  });
+
+  test('#dispatch() leaves a committed message unacked when its outbox cannot go out; its redelivery publishes it and acks without running again', async () => {
+    const store = new FlakyStore(0);
+    wire.failEvents = 1;
+    const def = defineActor(new SpecCounter());
+    const first = dispatcherWith(store);
+    const msg = delivery('m8', 7);
+    first.dispatch(def, msg as unknown as Delivery);
+    // The in-place retry finds the message applied, publishes the outbox and acks.
+    await settled(msg);
+    expect(handled).toBe(1);
+    expect(wire.log).toEqual(['event spec.c1.added m8:1', 'ack m8']);
+    first.close();
+  });
+
+  test('#dispatch() publishes the outbox an earlier owner committed and never saw confirmed before it handles anything', async () => {
+    const store = new FlakyStore(0);
+    const def = defineActor(new SpecCounter());
+    // The earlier owner committed m9 and died before the broker confirmed its event.
+    await store.save({
+      address: 'spec-counter/c1',
+      expectedVersion: 0,
+      state: { n: 7 },
+      processed: { id: 'm9', at: 1 },
+      outbox: [
+        {
+          id: 'm9:1',
+          kind: 'event',
+          to: 'spec.c1.added',
+          envelope: { specversion: '1.0', id: 'm9:1', source: 's', type: 't' },
+          headers: {},
+        },
+      ],
+    });
+    const d = dispatcherWith(store);
+    const redelivered = delivery('m9', 7);
+    const next = delivery('m10', 1);
+    d.dispatch(def, redelivered as unknown as Delivery);
+    d.dispatch(def, next as unknown as Delivery);
+    await settled(redelivered);
+    await settled(next);
+    expect(handled).toBe(1);
+    expect(wire.log).toEqual(['event spec.c1.added m9:1', 'ack m9', 'ack m10']);
+    expect(store.records.get('spec-counter/c1')).toMatchObject({ state: { n: 8 }, outbox: [] });
+    d.close();
   });
 
   test('#dispatch() retries a state load that fails (store down) and applies the message once the store is back', async () => {

@@ -1,5 +1,5 @@
-import { ActorOverloadedError, parseAddress, WARREN_HEADERS } from '@warren/contracts';
-import type { ActorStateStore } from '@warren/store';
+import { ActivationLostError, ActorOverloadedError, parseAddress, WARREN_HEADERS } from '@warren/contracts';
+import type { ActorStateStore, OutboxEntry } from '@warren/store';
 import { otelContext } from '@warren/telemetry';
 import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
 import { messageFor } from '../message-validator';
@@ -9,7 +9,7 @@ import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
 import { ActivationTable } from './activation-table';
 import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType, Sleeper } from './dispatch-support';
-import { type ContextHost, HandlerContext } from './handler-context';
+import { type ContextHost, HandlerContext, type StagedCommit } from './handler-context';
 import { sendReply } from './handler-result';
 import type { MessageSender } from './message-sender';
 import { decideRetry, type RetryPolicyOptions } from './retry-policy';
@@ -32,8 +32,12 @@ interface StepRecord {
 
 /**
  * Runs entity actors: one activation per address, its ordinary messages one at a time in
- * arrival order, interleaved handlers alongside, state saved with the processed id after
- * each message, then the reply, then the ack.
+ * arrival order, interleaved handlers alongside. After each message ONE commit saves the state
+ * with the processed id, what the handler staged (`ctx.commitWith`: its task, its history) and
+ * its outbox (`afterCommit` sends); then the outbox is published, then the reply, then the ack.
+ * Outbox entries are marked sent once confirmed; a new activation publishes what its record still
+ * holds before it handles anything, so a crash between commit and confirm never loses a message
+ * (it may repeat one, with the same id).
  */
 export class EntityDispatcher implements ContextHost {
   private readonly activations: ActivationTable;
@@ -114,12 +118,52 @@ export class EntityDispatcher implements ContextHost {
     act.loaded.catch(() => undefined);
   }
 
+  /** Loads the record, then publishes the outbox a previous owner committed and did not see confirmed. */
   private async load(act: Activation): Promise<void> {
     const record = await this.store.load(act.address);
     act.state = record.state;
     act.version = record.version;
     act.steps = record.steps;
+    act.unsent = [...record.outbox];
     for (const p of [...record.processed].sort((a, b) => a.at - b.at)) act.remember(p.id);
+    if (act.unsent.length > 0) {
+      this.log.info({ address: act.address, entries: act.unsent.length }, 'publishing the outbox left by an earlier activation');
+      await this.flushOutbox(act);
+    }
+  }
+
+  /**
+   * Publishes the activation's unsent outbox entries in order and marks the confirmed ones sent.
+   * Fenced: an evicted activation (its shard moved, its connection lost) publishes nothing, and
+   * a publish fails at once rather than wait for a new connection, where the new owner publishes.
+   */
+  private flushOutbox(act: Activation): Promise<void> {
+    return act.serialFlush(async () => {
+      if (act.unsent.length === 0) return;
+      if (act.evicted) throw new ActivationLostError(act.address);
+      const batch = [...act.unsent];
+      const results = await Promise.allSettled(batch.map((e) => this.publishEntry(e)));
+      const sent: string[] = [];
+      let failure: unknown;
+      for (const [i, r] of results.entries()) {
+        if (r.status === 'fulfilled') sent.push(batch[i].id);
+        else failure ??= r.reason;
+      }
+      const done = new Set(sent);
+      act.unsent = act.unsent.filter((e) => !done.has(e.id));
+      if (sent.length > 0) {
+        this.store.markSent(act.address, sent).catch((err: unknown) => {
+          this.log.warn({ err, address: act.address }, 'could not mark outbox entries sent; they will be published again');
+        });
+      }
+      if (failure !== undefined) throw failure;
+    });
+  }
+
+  private publishEntry(entry: OutboxEntry): Promise<void> {
+    const message = { envelope: entry.envelope as never, headers: entry.headers };
+    if (entry.kind === 'event') return this.transport.publishEvent(entry.to, message.envelope, entry.headers, { immediate: true });
+    return this.transport.tell(parseAddress(entry.to), message, { immediate: true });
   }
 
   private pump(def: ActorDefinition, act: Activation): void {
@@ -236,8 +280,11 @@ export class EntityDispatcher implements ContextHost {
       if (!outcome.ok) return outcome.error;
       if (act.evicted) return undefined; // this node lost the actor: leave the message to the new owner
       const answer = delivery.replyTo && !ctx.deferred;
-      if (!act.stateless) await this.saveAfter(act, delivery, answer ? outcome.body : undefined, interleaved);
+      if (!act.stateless) await this.saveAfter(act, delivery, answer ? outcome.body : undefined, interleaved, ctx.takeStaged());
       if (!interleaved) act.steps = undefined;
+      // Committed: the outbox goes out before the ack. If it cannot, the message stays unacked
+      // and its next delivery (a duplicate now) publishes it again first.
+      await this.flushOutbox(act);
       if (answer) await sendReply(this.transport, delivery, outcome.body, outcome.streamed);
       delivery.ack();
       return undefined;
@@ -249,8 +296,8 @@ export class EntityDispatcher implements ContextHost {
     }
   }
 
-  /** State, version, the processed id and an ask's reply in one atomic save. */
-  private async saveAfter(act: Activation, delivery: Delivery, reply: unknown, interleaved: boolean): Promise<void> {
+  /** State, version, the processed id, an ask's reply, the staged writes and the outbox in one atomic save. */
+  private async saveAfter(act: Activation, delivery: Delivery, reply: unknown, interleaved: boolean, staged: StagedCommit): Promise<void> {
     await act.serialSave(async () => {
       act.version = await this.store.save({
         address: act.address,
@@ -258,13 +305,35 @@ export class EntityDispatcher implements ContextHost {
         state: act.state,
         processed: { id: delivery.envelope.id, reply, at: Date.now() },
         steps: interleaved ? undefined : null,
+        ...(staged.writes ? { writes: staged.writes } : {}),
+        ...(staged.outbox.length > 0 ? { outbox: staged.outbox } : {}),
       });
+      act.unsent.push(...staged.outbox);
     });
     act.remember(delivery.envelope.id);
   }
 
-  /** A message already applied (redelivered or sent again): ack, and answer an ask with the stored reply. */
+  /** `ctx.commit()`: what is staged now, without the processed id, then the outbox published. */
+  async commitNow(act: Activation, ctx: HandlerContext): Promise<void> {
+    if (act.evicted) throw new ActivationLostError(act.address);
+    const staged = ctx.takeStaged();
+    await act.serialSave(async () => {
+      if (act.evicted) throw new ActivationLostError(act.address);
+      act.version = await this.store.save({
+        address: act.address,
+        expectedVersion: act.version,
+        state: act.state,
+        ...(staged.writes ? { writes: staged.writes } : {}),
+        ...(staged.outbox.length > 0 ? { outbox: staged.outbox } : {}),
+      });
+      act.unsent.push(...staged.outbox);
+    });
+    await this.flushOutbox(act);
+  }
+
+  /** A message already applied (redelivered or sent again): its outbox out, ack, and an ask answered with the stored reply. */
   private async replyDuplicate(act: Activation, delivery: Delivery): Promise<void> {
+    await this.flushOutbox(act);
     if (delivery.replyTo) {
       const record = await this.store.load(act.address);
       const stored = record.processed.find((p) => p.id === delivery.envelope.id)?.reply;

@@ -2,10 +2,12 @@ import {
   type CloudEvent,
   createCloudEvent,
   InvalidOptionsError,
+  parseAddress,
   type ReminderSchedule,
   toWireError,
   WARREN_HEADERS,
 } from '@warren/contracts';
+import type { CommitWrites, OutboxEntry } from '@warren/store';
 import { injectTraceHeaders, type TraceContext } from '@warren/telemetry';
 import type { Delivery } from '../ports/delivery.port';
 import type { PendingReminder, ReminderRegistry } from '../ports/reminder-registry.port';
@@ -26,6 +28,14 @@ export interface ContextHost {
   fireTimer(activation: Activation, message: object): void;
   /** Where `ctx.remind` keeps reminders; absent when the runtime was given none. */
   readonly reminders?: ReminderRegistry;
+  /** Commits what the context staged now (state, writes, outbox; no processed id) and publishes the outbox. */
+  commitNow?(activation: Activation, ctx: HandlerContext): Promise<void>;
+}
+
+/** What a handler staged for its message's commit. */
+export interface StagedCommit {
+  writes: CommitWrites | undefined;
+  outbox: OutboxEntry[];
 }
 
 /** The `ActorContext` of one handler invocation. */
@@ -38,6 +48,7 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
   private sends = 0;
   private readonly origin: SendOrigin;
   private workerState: S | undefined;
+  private staged: StagedCommit = { writes: undefined, outbox: [] };
 
   constructor(
     private readonly host: ContextHost,
@@ -86,7 +97,40 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
   }
 
   tell(address: string, message: object, options?: SendOptions): Promise<void> {
+    if (options?.afterCommit && this.commits) {
+      const target = parseAddress(address);
+      const out = this.host.sender.build(target, message, this.origin, this.derive(options));
+      this.staged.outbox.push({ id: out.envelope.id, kind: 'tell', to: address, envelope: out.envelope, headers: out.headers });
+      return Promise.resolve();
+    }
     return this.host.sender.tell(address, message, this.origin, this.derive(options));
+  }
+
+  /** Entity actors that keep state commit; workers and stateless entities send at once. */
+  private get commits(): boolean {
+    return this.activation !== undefined && !this.activation.stateless;
+  }
+
+  commitWith(writes: CommitWrites): void {
+    if (!this.commits) throw new InvalidOptionsError('commitWith()', 'is for entity actors that keep state');
+    const current = this.staged.writes ?? {};
+    this.staged.writes = {
+      ...((writes.task ?? current.task) ? { task: writes.task ?? current.task } : {}),
+      ...(current.history || writes.history ? { history: [...(current.history ?? []), ...(writes.history ?? [])] } : {}),
+    };
+  }
+
+  async commit(): Promise<void> {
+    const act = this.activation;
+    if (!act || !this.commits || !this.host.commitNow) throw new InvalidOptionsError('commit()', 'is for entity actors that keep state');
+    await this.host.commitNow(act, this);
+  }
+
+  /** What was staged since the last call (the runtime commits it with the state). @internal */
+  takeStaged(): StagedCommit {
+    const staged = this.staged;
+    this.staged = { writes: undefined, outbox: [] };
+    return staged;
   }
 
   ask<R = unknown>(address: string, message: object, options?: AskCallOptions): Promise<R> {
@@ -176,12 +220,21 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
     return true;
   }
 
-  async emit(routingKey: string, type: string, data: unknown, options: { subject?: string; id?: string } = {}): Promise<void> {
+  async emit(
+    routingKey: string,
+    type: string,
+    data: unknown,
+    options: { subject?: string; id?: string; afterCommit?: boolean } = {},
+  ): Promise<void> {
     const id = this.derive({ messageId: options.id }).messageId as string;
     const event = createCloudEvent({ id, source: this.origin.source, type, data, subject: options.subject });
     const headers: Record<string, string | number> = { [WARREN_HEADERS.SENDER]: this.self };
     if (this.taskId !== undefined) headers[WARREN_HEADERS.TASK_ID] = this.taskId;
     injectTraceHeaders(headers, this.trace);
+    if (options.afterCommit && this.commits) {
+      this.staged.outbox.push({ id, kind: 'event', to: routingKey, envelope: event, headers });
+      return;
+    }
     await this.host.transport.publishEvent(routingKey, event, headers);
   }
 

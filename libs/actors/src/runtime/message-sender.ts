@@ -21,6 +21,12 @@ export interface SendOptions {
   taskId?: string;
   /** Extra headers (`x-warren-replay-of` …). */
   headers?: Record<string, string | number>;
+  /**
+   * Entity handlers: send once this message's commit is durable (the outbox), not now. The
+   * promise resolves at once; the runtime publishes after the save and before the ack, and again
+   * after a crash until the broker confirmed it. Workers and stateless entities send at once.
+   */
+  afterCommit?: boolean;
 }
 
 /** Options of an ask. */

@@ -56,5 +56,5 @@ function missingStore(): ActorStateStore {
   const fail = (): never => {
     throw new InvalidOptionsError('store', 'hosting entity actors needs a state store (WarrenModule.forRoot({ store }))');
   };
-  return { load: fail, save: fail, hasProcessed: fail, delete: fail };
+  return { load: fail, save: fail, hasProcessed: fail, markSent: fail, delete: fail };
 }
