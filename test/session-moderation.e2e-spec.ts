@@ -36,7 +36,6 @@ describe('moderation of a turn', () => {
       ['moderation-in', 'ok'],
       ['limiter', 'skipped'],
       ['model', 'skipped'],
-      ['write-back', 'ok'],
     ]);
     expect(task?.routing).toMatchObject({ model: 'moderation', moderation: { blocked: ['threats'] } });
   });

@@ -39,7 +39,7 @@ describe('a turn over the raw-AMQP contract', () => {
     expect(parts[1]).toMatchObject({ taskId, userId: 'u1', model: 'local', status: 'complete' });
     const task = await store.tasks.get(taskId);
     expect(task).toMatchObject({ status: 'completed', tenant: 'dev', sessionId: 's1', actor: 'session/dev~s1' });
-    expect(task?.steps.map((s) => s.name)).toEqual(['preprocess', 'moderation-in', 'limiter', 'model', 'moderation-out', 'write-back']);
+    expect(task?.steps.map((s) => s.name)).toEqual(['preprocess', 'moderation-in', 'limiter', 'model', 'moderation-out']);
     expect(task?.steps.every((s) => s.outcome === 'ok' && typeof s.durationMs === 'number')).toBe(true);
     expect(task?.transitions.map((t) => t.status)).toEqual(['accepted', 'running', 'completed']);
     expect(task?.usage?.totalTokens).toBeGreaterThan(0);

@@ -27,7 +27,11 @@ export async function reserveTokens(ctx: ActorContext, r: LimiterReservation, to
   }
 }
 
-/** Tells `limiter/<tenant>` what a granted reservation really used (the difference is refunded or charged). */
+/**
+ * Tells `limiter/<tenant>` what a granted reservation really used (the difference is refunded or
+ * charged). From an entity (a session turn) it goes in the message's outbox, sent once the turn's
+ * end is committed; from a worker (a chat completion) at once.
+ */
 export async function settleTokens(ctx: ActorContext, r: LimiterReservation, reserved: number, used: number): Promise<void> {
   await ctx.tell(
     `limiter/${r.tenant}`,
@@ -37,6 +41,7 @@ export async function settleTokens(ctx: ActorContext, r: LimiterReservation, res
       reservationId: r.reservationId,
       ...(r.userId ? { userId: r.userId } : {}),
     }),
+    { afterCommit: true },
   );
 }
 

@@ -37,9 +37,9 @@ export function probeReply(state: SessionState | undefined): ProactiveProbeReply
  * Composes a proactive message the policy let through and says it: the rule's template filled
  * in, or its prompt through the session's model (`model/<name>`, saved as a step so a redelivery
  * does not call the model again); moderated like a reply (blocked: not sent, counted as
- * `suppressed`/`moderation`; personal data masked). Then the history (an assistant part with id
- * `<delivery id>:assistant`, so a redelivery does not add it twice) and `session.<id>.proactive`
- * (event id `<delivery id>:event`: a redelivery publishes the same id, a duplicate a listener can drop).
+ * `suppressed`/`moderation`; personal data masked). Then, in the message's one commit, the history
+ * (an assistant part with id `<delivery id>:assistant`) and, in its outbox, `session.<id>.proactive`
+ * (event id `<delivery id>:event`: published once the part is committed, again until confirmed).
  */
 export async function deliverProactive(msg: ProactiveDeliver, ctx: ActorContext<SessionState>, deps: ProactiveDeliveryDeps): Promise<void> {
   const sep = ctx.key.indexOf('~');
@@ -57,17 +57,19 @@ export async function deliverProactive(msg: ProactiveDeliver, ctx: ActorContext<
     log.log(`${ctx.self}: proactive ${msg.reminderId} suppressed (${why})`);
     return;
   }
-  await deps.store.history.append([
-    {
-      tenant,
-      sessionId,
-      ...(msg.userId ? { userId: msg.userId } : {}),
-      id: `${ctx.messageId}:assistant`,
-      role: 'assistant',
-      content: checked.text,
-      model: composed.model,
-    },
-  ]);
+  ctx.commitWith({
+    history: [
+      {
+        tenant,
+        sessionId,
+        ...(msg.userId ? { userId: msg.userId } : {}),
+        id: `${ctx.messageId}:assistant`,
+        role: 'assistant',
+        content: checked.text,
+        model: composed.model,
+      },
+    ],
+  });
   const data: SessionProactiveData = {
     text: checked.text,
     intent: msg.intent,
@@ -78,6 +80,7 @@ export async function deliverProactive(msg: ProactiveDeliver, ctx: ActorContext<
   await ctx.emit(sessionEventKey(sessionId, 'proactive'), SESSION_EVENT_TYPES.PROACTIVE, data, {
     subject: sessionId,
     id: `${ctx.messageId}:event`,
+    afterCommit: true,
   });
   deps.metrics?.proactiveDecision(msg.intent, 'delivered');
   log.log(

@@ -26,20 +26,23 @@ export async function compensateTurn(
   const sep = ctx.key.indexOf('~');
   const tenant = ctx.key.slice(0, sep);
   const sessionId = ctx.key.slice(sep + 1);
-  const { tasks } = deps.store;
-  // The task exists unless the turn died before it started; create it then, so it can end failed.
-  const task = await tasks.create({ id: notice.taskId, tenant, sessionId, actor: ctx.self });
-  if (task.tenant !== tenant || (task.sessionId !== undefined && task.sessionId !== sessionId)) return;
-  if (isFinal(task.status)) return;
-  // Tell first, then mark: a crash in between tells again with the same event id (a duplicate a
-  // listener can drop) instead of never telling.
+  const task = await deps.store.tasks.get(notice.taskId);
+  if (task && (task.tenant !== tenant || (task.sessionId !== undefined && task.sessionId !== sessionId))) return;
+  if (task && isFinal(task.status)) return;
+  // One commit: the task failed (created when the turn died before it started) and the event in
+  // the outbox, published once both are durable and again until confirmed.
+  ctx.commitWith({
+    task: {
+      create: { id: notice.taskId, tenant, sessionId, actor: ctx.self },
+      update: { status: 'failed', error: { code: notice.error.code, message: notice.error.message } },
+    },
+  });
   await ctx.emit(
     sessionEventKey(sessionId, 'failed'),
     SESSION_EVENT_TYPES.FAILED,
     { taskId: notice.taskId, code: notice.error.code, message: userMessageFor(notice.error.code, undefined) },
-    { subject: sessionId },
+    { subject: sessionId, afterCommit: true },
   );
-  await tasks.updateStatus(notice.taskId, { status: 'failed', error: { code: notice.error.code, message: notice.error.message } });
   if (ctx.state?.current === notice.taskId) ctx.state.current = undefined;
   deps.metrics?.turnEnded('failed');
 }

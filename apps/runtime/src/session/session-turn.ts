@@ -4,7 +4,7 @@
  * public types and tokens in `session-turn.types.ts`.
  */
 
-import { ModelComplete, type ModelCompletionEnd, SESSION_EVENT_TYPES } from '@warren/contracts';
+import { ActivationLostError, ModelComplete, type ModelCompletionEnd, RemoteError, SESSION_EVENT_TYPES } from '@warren/contracts';
 import { countChatTokens } from '@warren/models';
 import { languageOf } from './language';
 import { PER_REQUEST } from './limiter-reservation';
@@ -23,13 +23,12 @@ import { TurnScope } from './turn-scope';
 
 /**
  * One turn of a session: preprocess → moderation in → limiter → model (streamed deltas,
- * moderation out) → write-back → notify. The model step's answer is saved with the actor's state
- * (`ctx.step`), so a redelivered turn does not call the model again. An interrupt fires
- * `ctx.signal`: the part already streamed goes to history marked `interrupted`.
- *
- * The limiter's reservation is settled after the task's final status is written: a turn run
- * again after that finds its task ended and stops, so nothing settles twice without a saved step
- * (a crash in between loses the settle, which leaves the estimate charged).
+ * moderation out) → write-back → notify. The turn's end is ONE commit with the session's state
+ * and processed id: the task's final state, the history parts and the outbox of its events (see
+ * turn-outcomes.ts). A turn cut before that commit (a crash, a lost connection, a shutdown past
+ * its drain) commits nothing and runs again from the start where its message is delivered next:
+ * the model call is safe to repeat, and an earlier run's deltas are a preview the reply replaces.
+ * An interrupt fires `ctx.signal`: the part already streamed goes to history marked `interrupted`.
  */
 export class SessionTurn extends TurnScope {
   async run(): Promise<void> {
@@ -40,30 +39,29 @@ export class SessionTurn extends TurnScope {
       if (await this.start()) await endInterrupted(this, normalizeText(this.msg.text));
       return;
     }
+    // Outside the try: a turn that must not run, or only be dead-lettered again, ends here.
+    if (!(await this.start())) return;
     state.current = this.taskId;
     let prepared: Prepared | undefined;
     try {
-      if (!(await this.start())) return;
       prepared = await this.prepare();
       const answer = prepared.blocked
         ? this.blockedAnswer(prepared)
-        : await this.ctx.step('model', () =>
-            prepared?.cache?.hit ? cachedAnswer(this, prepared.cache.hit) : this.callModel(prepared as Prepared),
-          );
+        : prepared.cache?.hit
+          ? await cachedAnswer(this, prepared.cache.hit)
+          : await this.callModel(prepared);
       this.steps.restore(answer.timings);
       rememberAnswer(this, prepared, answer);
-      if (answer.interrupted) {
-        await endInterrupted(this, prepared.text, answer.text);
-        await settle(this, prepared, answer);
-      } else {
-        await complete(this, prepared, answer);
-      }
+      if (answer.interrupted) await endInterrupted(this, prepared.text, answer.text, prepared);
+      else await complete(this, prepared, answer);
     } catch (error) {
       if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
-        await endInterrupted(this, prepared?.text ?? normalizeText(this.msg.text), this.streamed);
-        await settle(this, prepared);
+        await endInterrupted(this, prepared?.text ?? normalizeText(this.msg.text), this.streamed, prepared);
         return;
       }
+      // Cut by a shutdown past its drain or by a lost shard: nothing is committed here, the
+      // message goes back to its queue and the turn runs again where it is delivered next.
+      if (this.ctx.signal.aborted || error instanceof ActivationLostError) throw error;
       await fail(this, error, prepared);
     } finally {
       await this.deltas;
@@ -72,21 +70,19 @@ export class SessionTurn extends TurnScope {
   }
 
   /**
-   * Creates the task as running (one write; the gateway may have created it already, then it is
-   * marked running); false when it already ended. An operator's replay of a dead turn
-   * (`ctx.replayOf`, same task id) runs a `failed` or `compensated` task again.
+   * Marks the task running (one write: created running on the AMQP path, moved from `accepted`
+   * when the gateway created it); false when it already ended. An operator's replay of a dead
+   * turn (`ctx.replayOf`, same task id) runs a `failed` or `compensated` task again. A turn whose
+   * failure was committed but whose message was never dead-lettered (the process died between
+   * the two) is dead-lettered now with the recorded error.
    */
   private async start(): Promise<boolean> {
     const { tasks } = this.deps.store;
-    const task = await tasks.create({
-      id: this.taskId,
-      tenant: this.tenant,
-      sessionId: this.sessionId,
-      userId: this.msg.userId,
-      actor: this.ctx.self,
-      status: 'running',
-    });
+    const task = await tasks.create(this.newTask());
     const replayable = this.ctx.replayOf !== undefined && (task.status === 'failed' || task.status === 'compensated');
+    if (task.status === 'failed' && !replayable && task.error && task.sessionId === this.sessionId && task.tenant === this.tenant) {
+      throw new RemoteError('TurnFailed', task.error.message, task.error.code, false);
+    }
     if (isFinal(task.status) && !replayable) return false;
     if (task.status !== 'running') await tasks.updateStatus(this.taskId, { status: 'running' });
     return true;

@@ -19,19 +19,16 @@ export interface TurnEnd {
 
 /**
  * Tells the intent actor of the turn's user (or session, see `intentAddress`) that the turn
- * ended, with message id `<taskId>:turn-event`, so a redelivered turn is counted once. A failure
- * to tell is logged and does not fail the turn (the user already has the reply): the intent
- * actor misses that turn.
+ * ended, with message id `<taskId>:turn-event`, so a redelivered turn is counted once. It goes in
+ * the turn's outbox: sent once the turn's end is committed, and again until confirmed.
  */
-export async function tellTurnEnded(ctx: ActorContext<unknown>, end: TurnEnd): Promise<void> {
+export function tellTurnEnded(ctx: ActorContext<unknown>, end: TurnEnd): void {
   const event = Object.assign(new TurnEvent(), {
     ...end,
     at: new Date().toISOString(),
   });
   const address = intentAddress(end.tenant, { userId: end.userId, sessionId: end.sessionId });
-  try {
-    await ctx.tell(address, event, { messageId: `${end.taskId}:turn-event`, taskId: end.taskId });
-  } catch (error) {
+  ctx.tell(address, event, { messageId: `${end.taskId}:turn-event`, taskId: end.taskId, afterCommit: true }).catch((error: unknown) => {
     log.warn(`${ctx.self}: could not tell ${address} about turn ${end.taskId}: ${(error as Error).message}`);
-  }
+  });
 }

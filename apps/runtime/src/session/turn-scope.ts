@@ -6,7 +6,7 @@
 
 import type { ActorContext } from '@warren/actors';
 import { type SessionEventKind, type SessionMessage, sessionEventKey } from '@warren/contracts';
-import type { NewTurnPart } from '@warren/store';
+import type { NewTask, NewTurnPart } from '@warren/store';
 import type { LimiterReservation } from './limiter-reservation';
 import type { RoutingJournal } from './routed-call';
 import { lastEndpointOf } from './session-affinity';
@@ -89,7 +89,26 @@ export abstract class TurnScope {
     return { ...this.ref(), id: `${this.taskId}:user`, role: 'user', content, taskId: this.taskId, at: this.arrivedAt };
   }
 
+  /** The task as this turn creates it when nobody did (the AMQP path; the gateway creates its own). */
+  newTask(): NewTask {
+    return {
+      id: this.taskId,
+      tenant: this.tenant,
+      sessionId: this.sessionId,
+      ...(this.msg.userId ? { userId: this.msg.userId } : {}),
+      actor: this.ctx.self,
+      status: 'running',
+      at: this.arrivedAt,
+    };
+  }
+
+  /** Publishes a session event now (deltas, `switched`: a preview, not part of the commit). */
   emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
     return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId });
+  }
+
+  /** Stages a session event in the turn's outbox: published once the turn's end is committed. */
+  emitAfterCommit(kind: SessionEventKind, type: string, data: object): void {
+    this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId, afterCommit: true }).catch(() => undefined);
   }
 }

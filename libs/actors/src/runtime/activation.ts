@@ -24,6 +24,11 @@ export class Activation {
   lastActive = Date.now();
   /** Committed outbox entries not yet confirmed by the broker, in commit order. */
   unsent: OutboxEntry[] = [];
+  /**
+   * Outbox ids this activation saw confirmed, newest last (bounded): a reload while their marks
+   * still wait in the store's batch must not publish them again.
+   */
+  readonly confirmed = new Set<string>();
   /** Saves run one at a time per activation, in order. */
   private saveTail: Promise<unknown> = Promise.resolve();
   /** Outbox publishes run one flush at a time per activation, in order. */
@@ -59,6 +64,12 @@ export class Activation {
     const next = this.saveTail.then(save, save);
     this.saveTail = next.catch(() => undefined);
     return next;
+  }
+
+  /** Remembers confirmed outbox ids (the last 256). */
+  rememberConfirmed(ids: string[]): void {
+    for (const id of ids) this.confirmed.add(id);
+    while (this.confirmed.size > 256) this.confirmed.delete(this.confirmed.values().next().value as string);
   }
 
   /** Runs `flush` after the flushes queued before it (an outbox entry is never published twice at once). */

@@ -9,6 +9,7 @@ import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
 import { ActivationTable } from './activation-table';
 import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType, Sleeper } from './dispatch-support';
+import { DrainGate } from './drain-gate';
 import { type ContextHost, HandlerContext, type StagedCommit } from './handler-context';
 import { sendReply } from './handler-result';
 import type { MessageSender } from './message-sender';
@@ -43,9 +44,8 @@ export class EntityDispatcher implements ContextHost {
   private readonly activations: ActivationTable;
   private readonly definitions = new Map<string, ActorDefinition>();
   private readonly sleeper = new Sleeper();
-  private stopping = false;
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
+  /** Types that take deliveries and handlers in flight per type (drained in phases at shutdown). */
+  readonly gate = new DrainGate();
 
   constructor(
     readonly transport: ActorTransport,
@@ -71,7 +71,7 @@ export class EntityDispatcher implements ContextHost {
   }
 
   dispatch(def: ActorDefinition, delivery: Delivery): void {
-    if (this.stopping) return; // left unacked: requeued when the channel closes
+    if (!this.gate.isOpen(def.type)) return; // left unacked: requeued when the channel closes
     if (!this.definitions.has(def.type)) this.definitions.set(def.type, def);
     const address = `${def.type}/${delivery.key}`;
     const handler = def.handlers.get(delivery.envelope.type);
@@ -124,7 +124,7 @@ export class EntityDispatcher implements ContextHost {
     act.state = record.state;
     act.version = record.version;
     act.steps = record.steps;
-    act.unsent = [...record.outbox];
+    act.unsent = record.outbox.filter((e) => !act.confirmed.has(e.id));
     for (const p of [...record.processed].sort((a, b) => a.at - b.at)) act.remember(p.id);
     if (act.unsent.length > 0) {
       this.log.info({ address: act.address, entries: act.unsent.length }, 'publishing the outbox left by an earlier activation');
@@ -151,6 +151,7 @@ export class EntityDispatcher implements ContextHost {
       }
       const done = new Set(sent);
       act.unsent = act.unsent.filter((e) => !done.has(e.id));
+      act.rememberConfirmed(sent);
       if (sent.length > 0) {
         this.store.markSent(act.address, sent).catch((err: unknown) => {
           this.log.warn({ err, address: act.address }, 'could not mark outbox entries sent; they will be published again');
@@ -167,7 +168,7 @@ export class EntityDispatcher implements ContextHost {
   }
 
   private pump(def: ActorDefinition, act: Activation): void {
-    if (act.busy || this.stopping || act.evicted) return;
+    if (act.busy || !this.gate.isOpen(def.type) || act.evicted) return;
     const next = act.mailbox.take();
     if (!next) return;
     const handler = def.handlers.get(next.envelope.type) as HandlerDefinition;
@@ -187,15 +188,14 @@ export class EntityDispatcher implements ContextHost {
     interleaved: boolean,
   ): Promise<void> {
     act.inFlight++;
-    this.inFlight++;
+    this.gate.enter(def.type);
     try {
       await this.processOnce(def, act, handler, delivery, interleaved);
     } catch (err) {
       this.log.error({ err, address: act.address, messageId: delivery.envelope.id }, 'entity dispatch failed; the message stays unacked');
     } finally {
       act.inFlight--;
-      this.inFlight--;
-      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      this.gate.leave(def.type);
     }
   }
 
@@ -222,7 +222,7 @@ export class EntityDispatcher implements ContextHost {
         await act.loaded;
       } catch (error) {
         // The store is down or refused: retry like a failed handler (the mailbox waits), then dead-letter.
-        if (this.stopping || act.evicted) return;
+        if (!this.gate.isOpen(def.type) || act.evicted) return;
         const decision = decideRetry(this.options.retry, 'entity', attempt, error);
         if (decision.action === 'dead-letter') {
           this.evict(act, 'state could not be loaded');
@@ -234,13 +234,13 @@ export class EntityDispatcher implements ContextHost {
         this.reload(act);
         continue;
       }
-      if (act.evicted || this.stopping) return;
+      if (act.evicted || !this.gate.isOpen(def.type)) return;
       if (act.processed.has(delivery.envelope.id)) {
         await this.replyDuplicate(act, delivery);
         return;
       }
       const error = await this.runOnce(def, act, handler, delivery, message, interleaved, attempt);
-      if (error === undefined || act.evicted || this.stopping) return;
+      if (error === undefined || act.evicted || !this.gate.isOpen(def.type)) return;
       const decision = decideRetry(this.options.retry, 'entity', attempt, error);
       if (decision.action === 'dead-letter') {
         this.log.warn({ err: error, address: target, messageId: delivery.envelope.id, attempt, reason: decision.reason }, 'handler failed');
@@ -359,7 +359,7 @@ export class EntityDispatcher implements ContextHost {
   /** A timer's message enters the activation's mailbox like any other (but is never acked to a broker). */
   fireTimer(act: Activation, message: object): void {
     const def = this.definitions.get(act.address.slice(0, act.address.indexOf('/')));
-    if (!def || act.evicted || this.stopping) return;
+    if (!def || act.evicted || !this.gate.isOpen(def.type)) return;
     const out = this.sender.build(parseAddress(act.address), message, {
       sender: act.address,
       source: `warren://node/${this.transport.nodeId}`,
@@ -390,15 +390,18 @@ export class EntityDispatcher implements ContextHost {
     this.activations.evictQueue(queue);
   }
 
-  /** Stops taking messages and waits for the handlers in flight (their acks included). */
-  async drain(timeoutMs: number): Promise<void> {
-    this.stopping = true;
+  /** Stops `types` (every type when omitted) from taking messages; handlers waiting to retry give up (their messages are requeued). */
+  closeTypes(types?: Iterable<string>): void {
+    this.gate.close(types);
     this.sleeper.wakeAll();
-    if (this.inFlight > 0) {
-      const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-      const timer = setTimeout(() => this.tasks.cancelAll('shutdown'), timeoutMs);
-      await idle;
-      clearTimeout(timer);
+  }
+
+  /** Stops taking messages and waits for the handlers in flight (their acks included); aborts them after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.closeTypes();
+    if (!(await this.gate.whenIdle(undefined, timeoutMs))) {
+      this.tasks.cancelAll('shutdown');
+      await this.gate.whenIdle(undefined, timeoutMs);
     }
   }
 
