@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { ActorRuntime } from '@warren/actors';
+import { ActorRuntime, type HostOptions } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
 import {
   ActorStateBudgetStore,
@@ -44,8 +44,15 @@ export function servedModels(config?: Pick<WarrenConfig, 'models'>): ModelEndpoi
  * Hosting options of the runtime's actor types (pass them to `WarrenModule.forRoot({ hosting })`):
  * the `model` pools are the names of {@link servedModels}. Without `config`, only `model/local`.
  */
-export function runtimeHosting(config?: Pick<WarrenConfig, 'models'>): Record<string, { source?: 'ingress'; keys?: string[] }> {
-  return { ingress: { source: 'ingress' }, model: { keys: [...servedModels(config).keys()] }, chat: { keys: ['default'] } };
+export function runtimeHosting(config?: Pick<WarrenConfig, 'models'>): Record<string, HostOptions> {
+  // Shutdown drains the types that ask others first (phase 0), while the workers and the
+  // limiter they wait on keep answering (phase 1, the default).
+  return {
+    ingress: { source: 'ingress', drainPhase: 0 },
+    session: { drainPhase: 0 },
+    chat: { keys: ['default'], drainPhase: 0 },
+    model: { keys: [...servedModels(config).keys()] },
+  };
 }
 
 /**

@@ -19,7 +19,20 @@ export interface HostOptions {
   prefetch?: number;
   /** Consume the ingress shards instead of the type's own (the ingress router). */
   source?: 'ingress';
+  /**
+   * Shutdown order: types of phase 0 stop taking messages and finish first, while the types they
+   * wait on (asks to model workers, the limiter) keep answering; then phase 1, and so on. Give a
+   * type that asks other actors in its handlers (sessions, the ingress router) a lower phase than
+   * the types it asks. @default 1
+   */
+  drainPhase?: number;
 }
+
+/** How long handlers get to unwind after the drain limit aborted their signals. */
+const ABORT_GRACE_MS = 5_000;
+
+/** How often shutdown logs its progress. */
+const DRAIN_LOG_EVERY_MS = 1_000;
 
 /** What the runtime may be given besides its transport and state store. */
 export interface RuntimeServices {
@@ -37,6 +50,7 @@ export class ActorRuntime {
   readonly entities: EntityDispatcher;
   readonly workers: WorkerDispatcher;
   private readonly definitions = new Map<string, ActorDefinition>();
+  private readonly drainPhases = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -81,6 +95,7 @@ export class ActorRuntime {
     if (this.definitions.has(def.type))
       throw new InvalidOptionsError(def.instance.constructor.name, `actor type "${def.type}" is already hosted`);
     this.definitions.set(def.type, def);
+    this.drainPhases.set(def.type, options.drainPhase ?? 1);
     const dispatcher = def.kind === 'entity' ? this.entities : this.workers;
     await this.transport.host(
       { type: def.type, kind: def.kind, keys: options.keys, prefetch: options.prefetch, source: options.source },
@@ -100,17 +115,52 @@ export class ActorRuntime {
   }
 
   /**
-   * Graceful stop: take no new deliveries, let handlers in flight finish and ack (aborting
-   * them after `drainTimeoutMs`), then close the consumer channels so the broker hands the
-   * remaining messages and the shards to another node. A SAC consumer is never cancelled
-   * while it holds unacked messages it is working on.
+   * Graceful stop, in dependency order: the types of the lowest `drainPhase` take no new
+   * deliveries and finish what they hold (saves, outbox, acks) while the types they wait on keep
+   * answering; then the next phase. Past `drainTimeoutMs` in all, the handlers still running are
+   * aborted (nothing of theirs is committed: their messages go back to the queues) and get
+   * {@link ABORT_GRACE_MS} to unwind. Then the consumer channels close, so the broker hands the
+   * remaining messages and the shards to another node. A SAC consumer is never cancelled while
+   * it holds unacked messages it is working on. Progress is logged every second.
    */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await Promise.all([this.entities.drain(this.options.drainTimeoutMs), this.workers.drain(this.options.drainTimeoutMs)]);
+    const started = Date.now();
+    const deadline = started + this.options.drainTimeoutMs;
+    const inFlight = () => ({ ...this.entities.gate.byType(), ...this.workers.gate.byType() });
+    this.log.info({ node: this.transport.nodeId, inFlight: inFlight(), limitMs: this.options.drainTimeoutMs }, 'draining');
+    const progress = setInterval(() => this.log.info({ inFlight: inFlight() }, 'draining: handlers in flight'), DRAIN_LOG_EVERY_MS);
+    progress.unref();
+    try {
+      let drained = true;
+      for (const phase of [...new Set(this.drainPhases.values())].sort((a, b) => a - b)) {
+        const types = new Set([...this.drainPhases].filter(([, p]) => p === phase).map(([t]) => t));
+        this.entities.closeTypes(types);
+        this.workers.closeTypes(types);
+        drained &&= await this.whenIdle(types, deadline - Date.now());
+      }
+      this.entities.closeTypes();
+      this.workers.closeTypes();
+      if (!drained || !(await this.whenIdle(undefined, deadline - Date.now()))) {
+        this.log.warn(
+          { inFlight: inFlight(), limitMs: this.options.drainTimeoutMs },
+          'drain limit reached: aborting the handlers still running',
+        );
+        this.tasks.cancelAll('shutdown');
+        if (!(await this.whenIdle(undefined, ABORT_GRACE_MS)))
+          this.log.warn({ inFlight: inFlight() }, 'handlers did not unwind; closing anyway');
+      }
+    } finally {
+      clearInterval(progress);
+    }
     await this.transport.closeConsumers();
     this.entities.close();
-    this.log.info({ node: this.transport.nodeId }, 'actor runtime stopped');
+    this.log.info({ node: this.transport.nodeId, ms: Date.now() - started }, 'actor runtime stopped');
+  }
+
+  private async whenIdle(types: ReadonlySet<string> | undefined, timeoutMs: number): Promise<boolean> {
+    const [a, b] = await Promise.all([this.entities.gate.whenIdle(types, timeoutMs), this.workers.gate.whenIdle(types, timeoutMs)]);
+    return a && b;
   }
 }

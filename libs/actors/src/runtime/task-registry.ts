@@ -4,10 +4,15 @@
  */
 export class TaskRegistry {
   private readonly byTask = new Map<string, Set<AbortController>>();
+  /** Work without a task id: only a shutdown (`cancelAll`) reaches it. */
+  private readonly untracked = new Set<AbortController>();
 
   /** Registers a controller; returns the function that unregisters it. */
   register(taskId: string | undefined, controller: AbortController): () => void {
-    if (taskId === undefined) return () => undefined;
+    if (taskId === undefined) {
+      this.untracked.add(controller);
+      return () => void this.untracked.delete(controller);
+    }
     let set = this.byTask.get(taskId);
     if (!set) {
       set = new Set();
@@ -31,5 +36,6 @@ export class TaskRegistry {
   /** Aborts everything (shutdown). */
   cancelAll(reason: string): void {
     for (const set of this.byTask.values()) for (const c of set) c.abort(reason);
+    for (const c of this.untracked) c.abort(reason);
   }
 }

@@ -6,6 +6,7 @@ import type { Delivery } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
 import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType } from './dispatch-support';
+import { DrainGate } from './drain-gate';
 import { type ContextHost, HandlerContext } from './handler-context';
 import { sendReply } from './handler-result';
 import type { MessageSender } from './message-sender';
@@ -18,9 +19,8 @@ import type { TaskRegistry } from './task-registry';
  * a failed ask answers with the error (the asker decides: fallback, retry, give up).
  */
 export class WorkerDispatcher implements ContextHost {
-  private stopping = false;
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
+  /** Types that take deliveries and handlers in flight per type (drained in phases at shutdown). */
+  readonly gate = new DrainGate();
 
   constructor(
     readonly transport: ActorTransport,
@@ -31,18 +31,15 @@ export class WorkerDispatcher implements ContextHost {
   ) {}
 
   get busy(): number {
-    return this.inFlight;
+    return this.gate.count();
   }
 
   dispatch(def: ActorDefinition, delivery: Delivery): void {
-    if (this.stopping) return;
-    this.inFlight++;
+    if (!this.gate.isOpen(def.type)) return; // left unacked: requeued when the channel closes
+    this.gate.enter(def.type);
     void this.process(def, delivery)
       .catch((err) => this.log.error({ err, messageId: delivery.envelope.id }, 'worker dispatch failed; the message stays unacked'))
-      .finally(() => {
-        this.inFlight--;
-        if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
-      });
+      .finally(() => this.gate.leave(def.type));
   }
 
   private async process(def: ActorDefinition, delivery: Delivery): Promise<void> {
@@ -70,7 +67,7 @@ export class WorkerDispatcher implements ContextHost {
         delivery.ack();
         return;
       }
-      if (this.stopping) return; // requeued on close; another node takes it
+      if (!this.gate.isOpen(def.type)) return; // requeued on close; another node takes it
       const report = { error: outcome.error, target: address, handler: handler.name, attempt: delivery.attempt };
       if (delivery.replyTo) {
         await refuse(this.transport, delivery, report, this.log);
@@ -95,13 +92,17 @@ export class WorkerDispatcher implements ContextHost {
 
   fireTimer(): void {}
 
+  /** Stops `types` (every type when omitted) from taking messages. */
+  closeTypes(types?: Iterable<string>): void {
+    this.gate.close(types);
+  }
+
   /** Stops taking messages and waits for the handlers in flight; aborts them after `timeoutMs`. */
   async drain(timeoutMs: number): Promise<void> {
-    this.stopping = true;
-    if (this.inFlight === 0) return;
-    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    const timer = setTimeout(() => this.tasks.cancelAll('shutdown'), timeoutMs);
-    await idle;
-    clearTimeout(timer);
+    this.closeTypes();
+    if (!(await this.gate.whenIdle(undefined, timeoutMs))) {
+      this.tasks.cancelAll('shutdown');
+      await this.gate.whenIdle(undefined, timeoutMs);
+    }
   }
 }
