@@ -4,6 +4,8 @@ export interface SessionState {
   current?: string;
   /** Tasks cancelled by interrupts, newest last: a redelivered or queued turn among them stays cancelled. */
   cancelled?: string[];
+  /** Until when (epoch ms) a proactive message of this session may be pending: its turns tell the intent actor until then. */
+  proactiveUntil?: number;
 }
 
 /** Cancelled task ids kept per session. */

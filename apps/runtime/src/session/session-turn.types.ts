@@ -5,6 +5,7 @@
 
 import type { Moderator } from '@warren/moderation';
 import type { TaskStatus, WarrenStore } from '@warren/store';
+import type { SessionIntents } from './intent-gate';
 import type { TokenReserver } from './limiter-reservation';
 import type { SemanticCache } from './semantic-cache';
 import type { SessionOptions } from './session.options';
@@ -38,6 +39,8 @@ export interface TurnDeps {
   cache?: SemanticCache;
   /** How turns reserve tokens (`LimiterLeases`: from a lease when it can); absent: per request with `limiter/<tenant>`. */
   limiter?: TokenReserver;
+  /** The proactive rules and classifier: a turn tells its intent actor only when they concern it; absent: every turn tells it. */
+  intents?: SessionIntents;
 }
 
 /** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */

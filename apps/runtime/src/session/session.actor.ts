@@ -11,6 +11,9 @@ import {
 import { Moderator } from '@warren/moderation';
 import { WARREN_STORE, type WarrenStore } from '@warren/store';
 import { PROACTIVE_METRICS, type ProactiveMetrics } from '../intents/intent.actor';
+import { INTENT_CLASSIFIER, type IntentClassifier } from '../intents/intent-classifier';
+import { PROACTIVE_OPTIONS, type ProactiveOptions } from '../intents/proactive.options';
+import type { SessionIntents } from './intent-gate';
 import { LimiterLeases } from './limiter-leases';
 import { deliverProactive, probeReply } from './proactive-delivery';
 import { SESSION_CACHE, type SemanticCache } from './semantic-cache';
@@ -42,7 +45,13 @@ export class SessionActor {
     @Optional() @Inject(SESSION_ROUTING) private readonly routing?: SessionRouting,
     @Optional() @Inject(SESSION_CACHE) private readonly cache?: SemanticCache,
     @Optional() @Inject(LimiterLeases) private readonly leases?: LimiterLeases,
-  ) {}
+    @Optional() @Inject(PROACTIVE_OPTIONS) private readonly proactiveOptions?: ProactiveOptions,
+    @Optional() @Inject(INTENT_CLASSIFIER) private readonly classifier?: IntentClassifier,
+  ) {
+    this.intents = proactiveOptions && classifier ? { options: proactiveOptions, classifier } : undefined;
+  }
+
+  private readonly intents: SessionIntents | undefined;
 
   @Handle(SessionMessage)
   async message(msg: SessionMessage, ctx: ActorContext<SessionState>): Promise<void> {
@@ -54,6 +63,7 @@ export class SessionActor {
       routing: this.routing,
       cache: this.cache,
       limiter: this.leases,
+      intents: this.intents,
     };
     await new SessionTurn(deps, msg, ctx).run();
   }
