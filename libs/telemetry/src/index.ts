@@ -1,4 +1,6 @@
 export { installContextManager } from './context-manager';
+export type { FailpointName } from './failpoints';
+export { FAILPOINTS, failpoint } from './failpoints';
 export { DURATION_BUCKETS_SECONDS } from './metrics/metric-buckets';
 export { MetricsController } from './metrics/metrics.controller';
 export { MetricsModule } from './metrics/metrics.module';

@@ -6,6 +6,7 @@
 
 import { ActivationLostError, ModelComplete, type ModelCompletionEnd, RemoteError, SESSION_EVENT_TYPES } from '@warren/contracts';
 import { countChatTokens } from '@warren/models';
+import { FAILPOINTS, failpoint } from '@warren/telemetry';
 import { languageOf } from './language';
 import { PER_REQUEST } from './limiter-reservation';
 import { ModeratedOutput } from './moderated-output';
@@ -157,11 +158,13 @@ export class SessionTurn extends TurnScope {
     const output = new ModeratedOutput(moderator);
     const emits: Promise<void>[] = [];
     let seq = 0;
+    let midStream: Promise<void> | undefined;
     const stream = (text: string | undefined): void => {
       if (text === undefined || this.ctx.signal.aborted) return;
       const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.taskId, seq: seq++, text });
       p.catch(() => undefined); // settled below; this only keeps it from counting as unhandled meanwhile
       emits.push(p);
+      if (seq === 1) midStream = p.then(() => failpoint(FAILPOINTS.TURN_MID_STREAM, this.taskId));
       this.streamed = output.sent;
     };
     const request = Object.assign(new ModelComplete(), {
@@ -173,6 +176,7 @@ export class SessionTurn extends TurnScope {
     let end: ModelCompletionEnd | undefined;
     const routing = this.deps.routing ?? SessionRouting.fromConfig({}, options.model);
     const modelStep = this.steps.run('model', async () => {
+      await failpoint(FAILPOINTS.TURN_BEFORE_MODEL, this.taskId);
       const plan = routing.router.route(await this.routeInput(prepared, routing));
       const sink = {
         push: (text: string) => {
@@ -189,6 +193,7 @@ export class SessionTurn extends TurnScope {
         continueStreams: routing.options.continueStreams,
         continueInstruction: routing.options.continueInstruction,
       });
+      await midStream;
       end = result.end;
       this.routingJournal = result.journal;
       const arm = result.journal.arm;

@@ -1,6 +1,6 @@
 import { ActivationLostError, ActorOverloadedError, parseAddress, WARREN_HEADERS } from '@warren/contracts';
 import type { ActorStateStore, OutboxEntry } from '@warren/store';
-import { otelContext } from '@warren/telemetry';
+import { FAILPOINTS, failpoint, otelContext } from '@warren/telemetry';
 import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
 import { messageFor } from '../message-validator';
 import type { Delivery, FailedAttempt } from '../ports/delivery.port';
@@ -282,6 +282,7 @@ export class EntityDispatcher implements ContextHost {
       const answer = delivery.replyTo && !ctx.deferred;
       if (!act.stateless) await this.saveAfter(act, delivery, answer ? outcome.body : undefined, interleaved, ctx.takeStaged());
       if (!interleaved) act.steps = undefined;
+      await failpoint(FAILPOINTS.ENTITY_AFTER_COMMIT, delivery.envelope.id);
       // Committed: the outbox goes out before the ack. If it cannot, the message stays unacked
       // and its next delivery (a duplicate now) publishes it again first.
       await this.flushOutbox(act);
