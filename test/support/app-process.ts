@@ -66,6 +66,40 @@ export class AppProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The child's pid. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** True once the process has exited. */
+  get exitedAlready(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** Sends a signal (SIGKILL, SIGSTOP, SIGCONT …) without waiting. */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.exitedAlready) this.child.kill(signal);
+  }
+
+  /** Resolves with the exit code (null after a signal) once the process ends. */
+  whenExited(): Promise<number | null> {
+    return this.exited;
+  }
+
+  /** Waits for an output line matching `pattern` (printed already or later); resolves with its match. */
+  async waitForLine(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const line of this.output) {
+        const m = pattern.exec(line);
+        if (m) return m;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${this.app}: no line matching ${pattern} after ${timeoutMs} ms:\n${this.output.slice(-20).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Graceful: SIGTERM (drain), then the exit code. */
   async stop(): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
