@@ -48,6 +48,8 @@ const ARGS: Record<string, unknown[]> = {
   BudgetExceededError: ['limiter/dev', 'daily', 1000, 990, '2026-12-02T00:00:00.000Z'],
   UnauthorizedError: [],
   ForbiddenError: [],
+  PayloadTooLargeError: [102_400],
+  UnsupportedMediaTypeError: ['content-encoding', 'gzip', 'send the body uncompressed'],
 };
 
 const isErrorClass = (value: unknown): value is ErrorClass =>
@@ -89,7 +91,15 @@ describe('Warren error classes', () => {
   );
 
   it('WarrenApiError / WarrenRuntimeError split: misuse is API, run-time failures are runtime', () => {
-    const api = ['InvalidOptionsError', 'InvalidAddressError', 'InvalidMessageError', 'UnknownActorTypeError', 'UnknownMessageTypeError'];
+    const api = [
+      'InvalidOptionsError',
+      'InvalidAddressError',
+      'InvalidMessageError',
+      'UnknownActorTypeError',
+      'UnknownMessageTypeError',
+      'PayloadTooLargeError',
+      'UnsupportedMediaTypeError',
+    ];
     const runtime = [
       'AskTimeoutError',
       'ActorOverloadedError',
