@@ -6,10 +6,10 @@ import { PostMessageBody } from '../sessions/session-requests.dto';
 import {
   bodyLimitOf,
   hasBody,
+  jsonBodyProblem,
   MAX_BODY_BYTES,
   MAX_CHAT_BODY_BYTES,
   MAX_JSON_DEPTH,
-  nestedDeeperThan,
   parseJsonBody,
   unreadableBody,
 } from './json-body';
@@ -45,6 +45,7 @@ describe('unreadableBody()', () => {
     ['content-type', { 'content-type': 'application/x-www-form-urlencoded' }],
     ['content-type', { 'content-type': 'application/jsonx' }],
     ['content-type', {}],
+    ['content-type', { 'content-length': '5' }],
     ['charset', { 'content-type': 'application/json; charset=latin1' }],
     ['charset', { 'content-type': 'application/json; charset=utf-16' }],
     ['content-encoding', { 'content-type': 'application/json', 'content-encoding': 'gzip' }],
@@ -53,6 +54,13 @@ describe('unreadableBody()', () => {
     const err = unreadableBody(request(headers));
     expect(err).toBeInstanceOf(UnsupportedMediaTypeError);
     expect(err).toMatchObject({ header, code: 'WARREN_UNSUPPORTED_MEDIA_TYPE' });
+  });
+
+  it('leaves a chunked body without a Content-Type to be judged once read (an empty one is no body)', () => {
+    expect(unreadableBody(request({ 'transfer-encoding': 'chunked' }))).toBeUndefined();
+    expect(unreadableBody(request({ 'transfer-encoding': 'chunked', 'content-encoding': 'gzip' }))).toBeInstanceOf(
+      UnsupportedMediaTypeError,
+    );
   });
 });
 
@@ -71,6 +79,8 @@ describe('parseJsonBody()', () => {
     ['null', 'null', 'not a JSON object'],
     ['JSON nested 5,000 deep', nested(5000), `deeper than ${MAX_JSON_DEPTH} levels`],
     ['a deep field', `{"text":"hi","x":${nested(MAX_JSON_DEPTH)}}`, 'deeper than'],
+    ['a __proto__ field', '{"text":"hi","__proto__":{"admin":true}}', 'a field named "__proto__"'],
+    ['a nested constructor field', '{"text":"hi","meta":[{"constructor":{"prototype":1}}]}', 'a field named "constructor"'],
   ])('refuses %s with InvalidMessageError (400) saying why', (_what, text, message) => {
     let thrown: unknown;
     try {
@@ -91,13 +101,25 @@ describe('parseJsonBody()', () => {
   });
 });
 
-describe('nestedDeeperThan()', () => {
+describe('jsonBodyProblem()', () => {
   it('counts the top level as 1 and walks objects and arrays alike, without recursion', () => {
-    expect(nestedDeeperThan({ a: 1 }, 1)).toBe(false);
-    expect(nestedDeeperThan({ a: [1] }, 1)).toBe(true);
-    expect(nestedDeeperThan({ a: { b: [{}] } }, 4)).toBe(false);
-    expect(nestedDeeperThan({ a: { b: [{}] } }, 3)).toBe(true);
-    expect(nestedDeeperThan(JSON.parse(nested(100_000)), 64)).toBe(true);
+    expect(jsonBodyProblem({ a: 1 }, 1)).toBeUndefined();
+    expect(jsonBodyProblem({ a: [1] }, 1)).toBe('is nested deeper than 1 levels');
+    expect(jsonBodyProblem({ a: { b: [{}] } }, 4)).toBeUndefined();
+    expect(jsonBodyProblem({ a: { b: [{}] } }, 3)).toBeDefined();
+    expect(jsonBodyProblem(JSON.parse(nested(100_000)), 64)).toBe('is nested deeper than 64 levels');
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__'])(
+    'refuses a field named %s at any depth (the validation pipe would drop it silently)',
+    (key) => {
+      expect(jsonBodyProblem(JSON.parse(`{${JSON.stringify(key)}:1}`), 64)).toContain(JSON.stringify(key));
+      expect(jsonBodyProblem(JSON.parse(`{"a":[{"b":{${JSON.stringify(key)}:1}}]}`), 64)).toContain(JSON.stringify(key));
+    },
+  );
+
+  it('lets ordinary names and values through, strings such as "__proto__" too', () => {
+    expect(jsonBodyProblem({ text: '__proto__', proto: 1, Constructor: 2, to_string: ['constructor'] }, 64)).toBeUndefined();
   });
 });
 

@@ -29,13 +29,16 @@ export function hasBody(req: IncomingMessage): boolean {
 
 /**
  * Why the body of a request cannot be read, from its headers alone: a Content-Encoding other than
- * identity, a Content-Type other than `application/json`, a charset other than UTF-8. Undefined when it can.
+ * identity, a Content-Type other than `application/json`, a charset other than UTF-8, no Content-Type
+ * for a body of a known length. Undefined when it can, or when only the body can tell (a chunked
+ * body without a Content-Type is refused once read, unless it is empty).
  */
 export function unreadableBody(req: IncomingMessage): UnsupportedMediaTypeError | undefined {
   const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
   if (encoding !== '' && encoding !== 'identity') return new UnsupportedMediaTypeError('content-encoding', encoding, SEND_IDENTITY);
   const type = req.headers['content-type'];
-  if (type === undefined) return new UnsupportedMediaTypeError('content-type', '', SEND_JSON);
+  if (type === undefined)
+    return req.headers['transfer-encoding'] === undefined ? new UnsupportedMediaTypeError('content-type', '', SEND_JSON) : undefined;
   const [media = '', ...params] = type.split(';');
   if (media.trim().toLowerCase() !== 'application/json') return new UnsupportedMediaTypeError('content-type', type, SEND_JSON);
   for (const param of params) {
@@ -51,22 +54,34 @@ export function unreadableBody(req: IncomingMessage): UnsupportedMediaTypeError 
   return undefined;
 }
 
-/** True when `value` nests objects or arrays deeper than `max` levels (walked without recursion: the depth may be huge). */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
+/**
+ * What is wrong with a parsed JSON body, or undefined: nesting deeper than `maxDepth` levels (the
+ * top level is 1), or a field named like a member of `Object.prototype` (`__proto__`,
+ * `constructor`, `toString`, …) or `prototype`. The validation pipe drops such fields silently
+ * instead of refusing them as unknown, and `__proto__` is the prototype-pollution key (Fastify
+ * refuses it too). Walked without recursion: the depth may be huge.
+ */
+export function jsonBodyProblem(value: unknown, maxDepth: number): string | undefined {
   const stack: [unknown, number][] = [[value, 1]];
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     const [v, depth] = top;
-    if (depth > max) return true;
+    if (depth > maxDepth) return `is nested deeper than ${maxDepth} levels`;
+    if (!Array.isArray(v))
+      for (const key of Object.keys(v as object))
+        if (RESERVED_KEY(key)) return `has a field named ${JSON.stringify(key)}, which is not allowed`;
     for (const child of Array.isArray(v) ? v : Object.values(v as object))
       if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
-  return false;
+  return undefined;
 }
+
+const RESERVED_KEY = (key: string): boolean => key === 'prototype' || Object.hasOwn(Object.prototype, key);
 
 /**
  * A JSON body as the gateway reads it: UTF-8 (a byte order mark dropped), an object or an array
- * at the top (as Express's strict JSON parser), at most {@link MAX_JSON_DEPTH} levels deep. An
- * empty body is `{}`. Throws `InvalidMessageError` (400) saying what is wrong.
+ * at the top (as Express's strict JSON parser), at most {@link MAX_JSON_DEPTH} levels deep, no
+ * reserved field names (see {@link jsonBodyProblem}). An empty body is `{}`. Throws
+ * `InvalidMessageError` (400) saying what is wrong.
  */
 export function parseJsonBody(raw: Buffer): unknown {
   let text = raw.toString('utf8');
@@ -80,8 +95,8 @@ export function parseJsonBody(raw: Buffer): unknown {
   } catch (err) {
     throw new InvalidMessageError(`the request body is not valid JSON: ${(err as Error).message}`);
   }
-  if (nestedDeeperThan(body, MAX_JSON_DEPTH))
-    throw new InvalidMessageError(`the request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  const problem = jsonBodyProblem(body, MAX_JSON_DEPTH);
+  if (problem) throw new InvalidMessageError(`the request body ${problem}`);
   return body;
 }
 
@@ -170,6 +185,11 @@ export function useJsonBodies(app: INestApplication): void {
     readBody(req, bodyLimitOf(req.url), (err, raw) => {
       if (err || raw === undefined) {
         next(err);
+        return;
+      }
+      if (req.headers['content-type'] === undefined) {
+        // Chunked without a type: nothing to read is no body (a POST without one); anything else is not JSON.
+        next(raw.length === 0 ? undefined : new UnsupportedMediaTypeError('content-type', '', SEND_JSON));
         return;
       }
       try {
