@@ -18,6 +18,9 @@ export function setupGatewayDocs(app: INestApplication): void {
         '(`gateway.admins`; a tenant key gets 403 `WARREN_FORBIDDEN`); every admin action goes to the audit log ' +
         '(`GET /v1/admin/audit`). The ops CLI (`npm run ops -- dlq …`) is a client of these routes. Errors are ' +
         '`{ "error": { "code": "WARREN_*", "message": "…", "fields"?: [...] } }`. ' +
+        'Request bodies are JSON (`Content-Type: application/json`, UTF-8, not compressed), at most 100 kB (4 MiB for ' +
+        '`/v1/chat/completions`) and 64 levels deep: otherwise 413 `WARREN_PAYLOAD_TOO_LARGE`, 415 `WARREN_UNSUPPORTED_MEDIA_TYPE` ' +
+        'or 400 `WARREN_INVALID_MESSAGE`, on every route. ' +
         '`POST /v1/chat/completions` is OpenAI-compatible (any OpenAI SDK with `baseURL` `<gateway>/v1` and the tenant key): ' +
         'the same router, limiter and moderation as a session turn, no history kept, the task id in `x-warren-task-id`; ' +
         'its errors use OpenAI\'s shape `{ "error": { "message", "type", "param", "code": "WARREN_*" } }`.',
