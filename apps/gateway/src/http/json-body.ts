@@ -161,10 +161,11 @@ function readBody(req: IncomingMessage, limit: number, done: (err: Error | undef
 
 /**
  * The gateway reads request bodies itself, in front of Nest's parsers (which then find them read):
- * JSON in UTF-8, uncompressed, within the route's limit, not nested too deep. Every other body is a
- * client error with a `WARREN_*` code, never a 500: 415 `WARREN_UNSUPPORTED_MEDIA_TYPE` for another
- * content type, charset or content coding, 413 `WARREN_PAYLOAD_TOO_LARGE` over the limit, 400
- * `WARREN_INVALID_MESSAGE` for a body that is not JSON or too deep. A request without a body is left as it is.
+ * JSON in UTF-8, uncompressed, within the route's limit, not nested too deep, no reserved field
+ * names. Every other body is a client error with a `WARREN_*` code, never a 500: 415
+ * `WARREN_UNSUPPORTED_MEDIA_TYPE` for another (or no) content type, charset or content coding, 413
+ * `WARREN_PAYLOAD_TOO_LARGE` over the limit, 400 `WARREN_INVALID_MESSAGE` for a body that is not JSON,
+ * too deep or with a reserved name (`parseJsonBody`). A request without a body is left as it is.
  *
  * Express only. Call it before `app.init()`, so it comes before the body parsers Nest adds there.
  * Requests answered by the fast path (`useFastPostMessage`) never reach it: that path takes only

@@ -78,7 +78,7 @@ export class PayloadTooLargeError extends WarrenApiError {
 
 /**
  * A request body the receiver cannot read (HTTP 415): `header` (`content-type`, `charset`,
- * `content-encoding`) has `value`; `expected` says what is read instead.
+ * `content-encoding`) has `value` (empty: it is missing); `expected` says what is read instead.
  */
 export class UnsupportedMediaTypeError extends WarrenApiError {
   constructor(
@@ -86,6 +86,7 @@ export class UnsupportedMediaTypeError extends WarrenApiError {
     readonly value: string,
     readonly expected: string,
   ) {
-    super(`${header} ${JSON.stringify(value)} is not supported: ${expected}`, WARREN_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE);
+    const what = value === '' ? `a request body without a ${header} is not read` : `${header} ${JSON.stringify(value)} is not supported`;
+    super(`${what}: ${expected}`, WARREN_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE);
   }
 }

@@ -126,6 +126,16 @@ describe('Warren error classes', () => {
     expect(new WarrenError('x').retryable).toBe(false);
   });
 
+  it('UnsupportedMediaTypeError names the header and its value, or says it is missing', () => {
+    expect(new contracts.UnsupportedMediaTypeError('charset', 'latin1', 'UTF-8 only').message).toBe(
+      'charset "latin1" is not supported: UTF-8 only',
+    );
+    expect(new contracts.UnsupportedMediaTypeError('content-type', '', 'send JSON').message).toBe(
+      'a request body without a content-type is not read: send JSON',
+    );
+    expect(new contracts.PayloadTooLargeError(1024)).toMatchObject({ limitBytes: 1024, code: 'WARREN_PAYLOAD_TOO_LARGE' });
+  });
+
   it('InvalidOptionsError names the key in its message and accepts WARREN_INVALID_CONFIG', () => {
     const err = new InvalidOptionsError('amqp.shardCount', 'must not be less than 1', WARREN_ERROR_CODES.INVALID_CONFIG);
     expect(err.message).toBe('amqp.shardCount: must not be less than 1');
