@@ -1,20 +1,22 @@
 // The HTTP gateway in process for its e2e: a Nest app with the gateway's module on a vhost and a
-// store of the test's, two tenants with keys, small limits; and a stand-in session actor that
-// records what the gateway sent.
+// store of the test's, two tenants and an admin with keys, small limits; a stand-in session actor
+// that records what the gateway sent, and a stand-in chat worker pool that answers every completion.
 import type { INestApplication } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
 import { WarrenModule, WarrenStoreModule } from '@warren/amqp';
-import { Message, SessionMessage } from '@warren/contracts';
+import { ChatComplete, type ChatCompletionDelta, type ChatCompletionEnd, Message, SessionMessage } from '@warren/contracts';
 import type { WarrenStore } from '@warren/store';
 import { MetricsModule, traceIdOf } from '@warren/telemetry';
 import { configureGatewayHttp } from '../../apps/gateway/src/configure-gateway-http';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { hashApiKey } from '../../apps/gateway/src/gateway.options';
+import { gatewayTypes } from '../../apps/gateway/src/gateway-app.module';
 
 export const DEV = 'dev-key';
 export const OTHER = 'other-key-0123456789';
+export const ADMIN = 'admin-key-0123456789';
 
 @Message('test.gateway.read')
 export class ReadReceived {}
@@ -44,18 +46,32 @@ export class ReceivingSession {
   }
 }
 
-/** The gateway listening on a free port of 127.0.0.1: tenants `dev` and `other`, text limit 50, history pages of 20. */
+/** Stands in for the `chat/default` worker pool (host it with `keys: ['default']`): one delta, then the end. */
+@Actor('chat', { kind: 'worker' })
+export class AnsweringChat {
+  @Handle(ChatComplete)
+  async *complete(msg: ChatComplete): AsyncGenerator<ChatCompletionDelta, ChatCompletionEnd, undefined> {
+    yield { text: 'answer' };
+    return { model: msg.model, usage: { promptTokens: msg.messages.length, completionTokens: 1 }, finishReason: 'stop' };
+  }
+}
+
+/**
+ * The gateway listening on a free port of 127.0.0.1, with the actor types of the standalone gateway:
+ * tenants `dev` and `other`, admin `ops`, text limit 50, history pages of 20.
+ */
 export async function startGatewayApp(amqpUrl: string, store: WarrenStore): Promise<INestApplication> {
   @Module({
     imports: [
       WarrenModule.forRoot({
         amqp: { url: amqpUrl, shardCount: 4, nodeId: 'gateway-e2e', publishTimeoutMs: 1500 },
-        types: { kinds: { session: 'entity' } },
+        types: gatewayTypes(),
       }),
       WarrenStoreModule.forRoot(store),
       MetricsModule.forRoot({ defaultMetrics: false }),
       GatewayModule.register({
         tenants: { dev: { apiKeys: [hashApiKey(DEV)] }, other: { apiKeys: [hashApiKey(OTHER)] } },
+        admins: { ops: { apiKeys: [hashApiKey(ADMIN)] } },
         maxTextLength: 50,
         sseHeartbeatMs: 100,
         historyMaxPageSize: 20,

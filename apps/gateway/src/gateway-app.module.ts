@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { warrenAppImports } from '@warren/amqp';
+import { type ActorTypeTable, warrenAppImports } from '@warren/amqp';
 import type { WarrenConfig } from '@warren/config';
+import { CHAT_ADDRESS, parseAddress } from '@warren/contracts';
 import type { WarrenStore } from '@warren/store';
 import { GatewayModule } from './gateway.module';
 import type { GatewayOptions } from './gateway.options';
@@ -21,21 +22,30 @@ export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayO
 }
 
 /**
+ * The actor types the gateway sends to, none of which it hosts: session actors (messages), intent
+ * actors (a pending proactive message deleted) and the `chat/default` worker pool (the
+ * OpenAI-compatible endpoint asks it). Declaring them declares their queues, so what is sent
+ * waits there for a runtime instead of being refused as unknown or unroutable.
+ */
+export function gatewayTypes(): ActorTypeTable {
+  const chat = parseAddress(CHAT_ADDRESS);
+  return {
+    kinds: { session: 'entity', intent: 'entity', [chat.type]: 'worker' },
+    workerPools: [{ type: chat.type, key: chat.key }],
+  };
+}
+
+/**
  * Root module of the standalone gateway process: configuration, the store under `WARREN_STORE`
- * (with `/health` and `/ready`), metrics (`/metrics`), the broker (it sends to session actors,
- * hosts none) and the gateway's routes.
+ * (with `/health` and `/ready`), metrics (`/metrics`), the broker (it sends to the actors of
+ * {@link gatewayTypes}, hosts none) and the gateway's routes.
  */
 @Module({})
 export class GatewayAppModule {
   static register(config: WarrenConfig, store: WarrenStore): DynamicModule {
     return {
       module: GatewayAppModule,
-      imports: [
-        // It sends to session actors (and to intent actors, when a pending proactive message is
-        // deleted) and hosts none. Declaring them declares their shards, so a tell waits there for a runtime.
-        ...warrenAppImports(config, store, { types: { kinds: { session: 'entity', intent: 'entity' } } }),
-        GatewayModule.register(gatewayOptionsFromConfig(config)),
-      ],
+      imports: [...warrenAppImports(config, store, { types: gatewayTypes() }), GatewayModule.register(gatewayOptionsFromConfig(config))],
     };
   }
 }

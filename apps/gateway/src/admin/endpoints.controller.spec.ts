@@ -1,6 +1,6 @@
 import type { ModuleRef } from '@nestjs/core';
 import { ENDPOINT_HEALTH, EndpointHealth, MODEL_ENDPOINTS } from '@warren/models';
-import { EndpointsController } from './endpoints.controller';
+import { EndpointsController, NO_HEALTH_HERE } from './endpoints.controller';
 
 function moduleRef(providers: Map<symbol, unknown>): ModuleRef {
   return {
@@ -29,6 +29,7 @@ describe('EndpointsController', () => {
       ),
     ).list();
     expect(view.scope).toBe('node');
+    expect(view.note).toBeUndefined();
     expect(view.endpoints).toEqual([
       {
         name: 'down',
@@ -49,7 +50,12 @@ describe('EndpointsController', () => {
     });
   });
 
-  it('says so when this process runs no runtime (a standalone gateway)', () => {
-    expect(new EndpointsController(moduleRef(new Map())).list()).toMatchObject({ scope: 'unavailable', endpoints: [] });
+  it('says so when this process runs no runtime (a standalone gateway), and where health lives instead', () => {
+    expect(new EndpointsController(moduleRef(new Map())).list()).toMatchObject({
+      scope: 'unavailable',
+      note: NO_HEALTH_HERE,
+      endpoints: [],
+    });
+    expect(NO_HEALTH_HERE).toContain('/metrics');
   });
 });

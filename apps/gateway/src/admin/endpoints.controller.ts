@@ -8,12 +8,18 @@ import { AdminGuard } from './admin.guard';
 import type { EndpointHealthView, EndpointsView } from './endpoints.view';
 import { EndpointsView as EndpointsViewDto } from './endpoints.view';
 
+/** What a gateway without a runtime in its process says instead of a view (health is not shared between nodes yet). */
+export const NO_HEALTH_HERE =
+  'endpoint health is measured by each runtime node, from the model calls made on that node, and is not shared between nodes; ' +
+  'this gateway runs without a runtime, so it has no view. The all-in-one app (npm start) answers with its node’s view; ' +
+  'every runtime node serves its own call latencies per endpoint on its /metrics (warren_model_latency_seconds).';
+
 /**
  * Model endpoint health: healthy or in cooldown (until when), recent latency, calls in flight.
  * Health lives where model calls are made: the runtime's sessions record each call's outcome in
  * their node's tracker (`ENDPOINT_HEALTH`). This route shows the tracker of the process it runs in
  * (the all-in-one app: the gateway and a runtime node share it); a standalone gateway has none and
- * says so (`scope: unavailable`). Admin keys only.
+ * says so (`scope: unavailable`, with a `note` saying where health lives). Admin keys only.
  */
 @ApiTags('admin: endpoints')
 @ApiBearerAuth()
@@ -30,7 +36,7 @@ export class EndpointsController {
   list(): EndpointsView {
     const node = `${hostname()}-${process.pid}`;
     const health = this.find<EndpointHealth>(ENDPOINT_HEALTH);
-    if (!health) return { scope: 'unavailable', node, endpoints: [] };
+    if (!health) return { scope: 'unavailable', node, note: NO_HEALTH_HERE, endpoints: [] };
     const served = new Set(this.find<ModelEndpointRegistry>(MODEL_ENDPOINTS)?.keys() ?? []);
     const endpoints: EndpointHealthView[] = Object.entries(health.snapshot(served)).map(([name, s]) => ({
       name,

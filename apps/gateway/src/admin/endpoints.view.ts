@@ -42,6 +42,9 @@ export class EndpointsView {
   @ApiProperty({ description: 'The node whose view this is (`<hostname>-<pid>`).' })
   node!: string;
 
+  @ApiPropertyOptional({ description: 'With `unavailable`: where endpoint health lives instead and how to read it.' })
+  note?: string;
+
   @ApiProperty({ type: [EndpointHealthView] })
   endpoints!: EndpointHealthView[];
 }

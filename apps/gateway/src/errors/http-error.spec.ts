@@ -8,14 +8,16 @@ import {
   InvalidMessageError,
   InvalidOptionsError,
   NotFoundError,
+  PayloadTooLargeError,
   RateLimitedError,
   RemoteError,
   StoreUnavailableError,
   toWireError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   WarrenError,
 } from '@warren/contracts';
-import { isGatewayPath } from './gateway-exception.filter';
+import { isChatCompletionsPath, isGatewayPath } from '../http/gateway-paths';
 import { httpStatusOf, toHttpError } from './http-error';
 import { invalidRequest, toFieldViolations } from './validation.pipe';
 
@@ -26,6 +28,8 @@ describe('toHttpError()', () => {
     [new UnauthorizedError(), 401],
     [new ForbiddenError(), 403],
     [new NotFoundError('task', 't1'), 404],
+    [new PayloadTooLargeError(102_400), 413],
+    [new UnsupportedMediaTypeError('charset', 'latin1', 'UTF-8 only'), 415],
     [new RateLimitedError('limiter/dev', 1500), 429],
     [new BrokerUnavailableError('RabbitMQ is unreachable'), 503],
     [new ConnectionLostError(), 503],
@@ -76,7 +80,25 @@ describe('toHttpError()', () => {
       code: 'WARREN_INVALID_MESSAGE',
       message: 'Unexpected token } in JSON',
     });
-    expect(toHttpError(new PayloadTooLargeException()).status).toBe(413);
+    expect(toHttpError(new PayloadTooLargeException())).toMatchObject({
+      status: 413,
+      body: { error: { code: 'WARREN_PAYLOAD_TOO_LARGE' } },
+    });
+  });
+
+  it('answers an exposed HTTP client error of Express or a parser (http-errors) with its 4xx, never 500', () => {
+    const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, expose: true, type: 'entity.too.large' });
+    expect(toHttpError(tooLarge)).toMatchObject({ status: 413, body: { error: { code: 'WARREN_PAYLOAD_TOO_LARGE' } } });
+    const charset = Object.assign(new Error('unsupported charset "LATIN1"'), { status: 415, expose: true });
+    expect(toHttpError(charset)).toMatchObject({ status: 415, body: { error: { code: 'WARREN_UNSUPPORTED_MEDIA_TYPE' } } });
+    const aborted = Object.assign(new Error('request aborted'), { status: 400, expose: true });
+    expect(toHttpError(aborted)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'WARREN_INVALID_MESSAGE', message: 'request aborted' } },
+    });
+    // Not exposed, or not a client error: a bug, answered as one.
+    expect(toHttpError(Object.assign(new Error('x'), { status: 400, expose: false })).status).toBe(500);
+    expect(toHttpError(Object.assign(new Error('x'), { status: 502, expose: true })).status).toBe(500);
   });
 
   it('hides the message of an unexpected error behind WARREN_INTERNAL', () => {
@@ -114,11 +136,25 @@ describe('isGatewayPath()', () => {
     ['/v1/sessions/s1/messages', true],
     ['/v1', true],
     ['/v1?x=1', true],
+    ['/V1/tasks/t1', true],
     ['/v10/x', false],
     ['/health', false],
     ['/docs-json', false],
     [undefined, false],
   ])('%p → %p', (url, expected) => {
     expect(isGatewayPath(url)).toBe(expected);
+  });
+});
+
+describe('isChatCompletionsPath()', () => {
+  it.each([
+    ['/v1/chat/completions', true],
+    ['/v1/chat/completions/', true],
+    ['/V1/CHAT/completions?x=1', true],
+    ['/v1/chat/completions/x', false],
+    ['/v1/chat', false],
+    [undefined, false],
+  ])('%p → %p', (url, expected) => {
+    expect(isChatCompletionsPath(url)).toBe(expected);
   });
 });

@@ -37,6 +37,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   [C.FORBIDDEN]: 403,
   [C.NOT_FOUND]: 404,
   [C.DOCUMENT_TOO_LARGE]: 413,
+  [C.PAYLOAD_TOO_LARGE]: 413,
+  [C.UNSUPPORTED_MEDIA_TYPE]: 415,
   [C.RATE_LIMITED]: 429,
   [C.BROKER_UNAVAILABLE]: 503,
   [C.CONNECTION_LOST]: 503,
@@ -52,11 +54,13 @@ export function httpStatusOf(code: string): number {
   return STATUS_BY_CODE[code] ?? 500;
 }
 
-/** Code of a Nest `HttpException` that did not come from Warren (body-parser errors, payload too large). */
+/** Code of a Nest `HttpException` or an HTTP client error that did not come from Warren (payload too large, …). */
 function codeOfStatus(status: number): string {
   if (status === 401) return C.UNAUTHORIZED;
   if (status === 403) return C.FORBIDDEN;
   if (status === 404) return C.NOT_FOUND;
+  if (status === 413) return C.PAYLOAD_TOO_LARGE;
+  if (status === 415) return C.UNSUPPORTED_MEDIA_TYPE;
   if (status === 429) return C.RATE_LIMITED;
   return status < 500 ? C.INVALID_MESSAGE : C.INTERNAL;
 }
@@ -83,7 +87,21 @@ export function toHttpError(err: unknown): HttpError {
     const status = err.getStatus();
     return { status, body: { error: { code: codeOfStatus(status), message: err.message } }, headers };
   }
+  const client = clientErrorOf(err);
+  if (client) return { status: client.status, body: { error: { code: codeOfStatus(client.status), message: client.message } }, headers };
   return { status: 500, body: { error: { code: C.INTERNAL, message: 'internal error' } }, headers };
+}
+
+/**
+ * A client error of Express or one of its parsers (an `http-errors` error: `status` 4xx, `expose`
+ * true, its message meant for the caller), so that one missed by the gateway's own checks is still
+ * answered with its 4xx instead of 500.
+ */
+function clientErrorOf(err: unknown): { status: number; message: string } | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const { status, expose } = err as Error & { status?: unknown; expose?: unknown };
+  if (expose !== true || typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 499) return undefined;
+  return { status, message: err.message };
 }
 
 function fieldsOf(err: WarrenError): FieldViolation[] | undefined {

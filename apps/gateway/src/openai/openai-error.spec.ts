@@ -1,5 +1,13 @@
 import { UnauthorizedException } from '@nestjs/common';
-import { BudgetExceededError, InvalidMessageError, NotFoundError, RateLimitedError, RemoteError } from '@warren/contracts';
+import {
+  BudgetExceededError,
+  InvalidMessageError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  RemoteError,
+  UnsupportedMediaTypeError,
+} from '@warren/contracts';
 import { toOpenAiError } from './openai-error';
 
 describe('toOpenAiError', () => {
@@ -37,6 +45,17 @@ describe('toOpenAiError', () => {
     });
     const unknown = toOpenAiError(new NotFoundError('model', 'gpt-x'));
     expect(unknown).toMatchObject({ status: 404, body: { error: { param: 'model', code: 'WARREN_NOT_FOUND' } } });
+  });
+
+  it('answers a refused body with 413 or 415, invalid_request_error, no param', () => {
+    expect(toOpenAiError(new PayloadTooLargeError(4_194_304))).toMatchObject({
+      status: 413,
+      body: { error: { type: 'invalid_request_error', param: null, code: 'WARREN_PAYLOAD_TOO_LARGE' } },
+    });
+    expect(toOpenAiError(new UnsupportedMediaTypeError('content-encoding', 'gzip', 'uncompressed'))).toMatchObject({
+      status: 415,
+      body: { error: { type: 'invalid_request_error', param: null, code: 'WARREN_UNSUPPORTED_MEDIA_TYPE' } },
+    });
   });
 
   it('keeps 401 and hides the message of an unexpected error', () => {

@@ -6,6 +6,7 @@ import { WarrenMetrics } from '@warren/telemetry';
 import { TenantKeys } from '../auth/tenant-keys';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { headerValue } from '../http/gateway-request';
+import { parseJsonBody } from '../http/json-body';
 import { postMessage } from './post-message';
 import { SessionMessagesService } from './session-messages.service';
 import { PostMessageBody, SessionParams } from './session-requests.dto';
@@ -14,9 +15,9 @@ import { PostMessageBody, SessionParams } from './session-requests.dto';
 const ROUTE = '/v1/sessions/:sessionId/messages';
 /** Only the plain spelling of the path (no trailing slash, no other case, no query, no escapes): anything else takes the full pipeline. */
 const PATH = /^\/v1\/sessions\/([^/?#%]+)\/messages$/;
-/** Larger bodies go the long way (Express's JSON parser allows 100 kB). */
-const MAX_BODY_BYTES = 64 * 1024;
-/** The content types whose bodies Express's JSON parser reads as plain UTF-8. */
+/** Larger bodies go the long way (the gateway's body reader allows 100 kB, `MAX_BODY_BYTES`). */
+const MAX_FAST_BODY_BYTES = 64 * 1024;
+/** Content types the gateway's body reader takes as JSON in UTF-8 (the plain spellings only; it takes others too). */
 const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
 /** Where an error of the shortcut waits for Express to hand it to the exception filter. */
 const HANDED_OVER_ERROR = Symbol('warren:fast-post-message-error');
@@ -30,11 +31,11 @@ interface HandedOver extends IncomingMessage {
  * A shortcut for the gateway's busiest route, `POST /v1/sessions/:sessionId/messages`, in front of
  * Express: for a request that surely passes, it does what the controller does (the same tenant
  * lookup, the same DTO rules, `postMessage`, the same 202 with the same headers, the same request
- * metric) without Express's router and body parser and Nest's guard, pipe and response handling.
+ * metric) without Express's router, the body reader and Nest's guard, pipe and response handling.
  *
  * Every other request goes to Express untouched. A request it is not sure of goes there too, with
- * its body when it had read it (put back with `unshift`, so Express's JSON parser reads it as it
- * would have): no or unknown API key, a content type other than plain JSON, no `Content-Length` or
+ * its body when it had read it (put back with `unshift`, so the gateway's body reader, `useJsonBodies`,
+ * reads it as it would have): no or unknown API key, a content type other than plain JSON, no `Content-Length` or
  * one over 64 kB, a compressed body, a body that is not JSON or that the DTO refuses, a path the
  * DTO refuses or spelled unusually. Nest answers all of these as before. An error while accepting
  * (503 when the broker is down, 400 for a text over `maxTextLength` or a bad `Idempotency-Key`) is
@@ -86,7 +87,7 @@ export function useFastPostMessage(app: INestApplication): void {
     if (h['transfer-encoding'] !== undefined || (h['content-encoding'] !== undefined && h['content-encoding'] !== 'identity'))
       return undefined;
     const length = Number(h['content-length']);
-    if (!Number.isInteger(length) || length <= 0 || length > MAX_BODY_BYTES) return undefined;
+    if (!Number.isInteger(length) || length <= 0 || length > MAX_FAST_BODY_BYTES) return undefined;
     try {
       return { tenant: keys.tenantOf(headerValue(req, 'authorization')), sessionId, length };
     } catch {
@@ -168,12 +169,10 @@ function readBody(req: IncomingMessage, length: number, done: (raw: Buffer) => v
   req.on('close', cleanup);
 }
 
-/** The body as Express's JSON parser reads it (UTF-8, BOM dropped); undefined when it is not JSON (a value that is not an object fails the DTO check). */
+/** The body as the gateway's body reader reads it (`parseJsonBody`); undefined when that refuses it (it answers 400 then). */
 function parseJson(raw: Buffer): unknown {
-  let text = raw.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
-    return JSON.parse(text);
+    return parseJsonBody(raw);
   } catch {
     return undefined;
   }

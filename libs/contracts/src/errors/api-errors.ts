@@ -68,3 +68,25 @@ export class ForbiddenError extends WarrenApiError {
     super(message, WARREN_ERROR_CODES.FORBIDDEN);
   }
 }
+
+/** A request body larger than the receiver reads (HTTP 413); `limitBytes` is the limit. */
+export class PayloadTooLargeError extends WarrenApiError {
+  constructor(readonly limitBytes: number) {
+    super(`the request body is larger than the limit of ${limitBytes} bytes`, WARREN_ERROR_CODES.PAYLOAD_TOO_LARGE);
+  }
+}
+
+/**
+ * A request body the receiver cannot read (HTTP 415): `header` (`content-type`, `charset`,
+ * `content-encoding`) has `value` (empty: it is missing); `expected` says what is read instead.
+ */
+export class UnsupportedMediaTypeError extends WarrenApiError {
+  constructor(
+    readonly header: string,
+    readonly value: string,
+    readonly expected: string,
+  ) {
+    const what = value === '' ? `a request body without a ${header} is not read` : `${header} ${JSON.stringify(value)} is not supported`;
+    super(`${what}: ${expected}`, WARREN_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE);
+  }
+}

@@ -29,6 +29,10 @@ export const WARREN_ERROR_CODES = Object.freeze({
   FORBIDDEN: 'WARREN_FORBIDDEN',
   /** The broker gave up after `x-delivery-limit` deliveries: the consumer crashed or never settled the message. */
   DELIVERY_LIMIT: 'WARREN_DELIVERY_LIMIT',
+  /** A request body over the size limit (HTTP 413). */
+  PAYLOAD_TOO_LARGE: 'WARREN_PAYLOAD_TOO_LARGE',
+  /** A request body in a media type, charset or content coding that is not read (HTTP 415). */
+  UNSUPPORTED_MEDIA_TYPE: 'WARREN_UNSUPPORTED_MEDIA_TYPE',
 } as const);
 
 export type WarrenErrorCode = (typeof WARREN_ERROR_CODES)[keyof typeof WARREN_ERROR_CODES];

@@ -49,6 +49,8 @@ const ARGS: Record<string, unknown[]> = {
   BudgetExceededError: ['limiter/dev', 'daily', 1000, 990, '2026-12-02T00:00:00.000Z'],
   UnauthorizedError: [],
   ForbiddenError: [],
+  PayloadTooLargeError: [102_400],
+  UnsupportedMediaTypeError: ['content-encoding', 'gzip', 'send the body uncompressed'],
 };
 
 const isErrorClass = (value: unknown): value is ErrorClass =>
@@ -90,7 +92,15 @@ describe('Warren error classes', () => {
   );
 
   it('WarrenApiError / WarrenRuntimeError split: misuse is API, run-time failures are runtime', () => {
-    const api = ['InvalidOptionsError', 'InvalidAddressError', 'InvalidMessageError', 'UnknownActorTypeError', 'UnknownMessageTypeError'];
+    const api = [
+      'InvalidOptionsError',
+      'InvalidAddressError',
+      'InvalidMessageError',
+      'UnknownActorTypeError',
+      'UnknownMessageTypeError',
+      'PayloadTooLargeError',
+      'UnsupportedMediaTypeError',
+    ];
     const runtime = [
       'AskTimeoutError',
       'ActorOverloadedError',
@@ -115,6 +125,16 @@ describe('Warren error classes', () => {
     expect(err.code).toBe('WARREN_INTERNAL');
     expect(err.retryable).toBe(true);
     expect(new WarrenError('x').retryable).toBe(false);
+  });
+
+  it('UnsupportedMediaTypeError names the header and its value, or says it is missing', () => {
+    expect(new contracts.UnsupportedMediaTypeError('charset', 'latin1', 'UTF-8 only').message).toBe(
+      'charset "latin1" is not supported: UTF-8 only',
+    );
+    expect(new contracts.UnsupportedMediaTypeError('content-type', '', 'send JSON').message).toBe(
+      'a request body without a content-type is not read: send JSON',
+    );
+    expect(new contracts.PayloadTooLargeError(1024)).toMatchObject({ limitBytes: 1024, code: 'WARREN_PAYLOAD_TOO_LARGE' });
   });
 
   it('InvalidOptionsError names the key in its message and accepts WARREN_INVALID_CONFIG', () => {
