@@ -40,7 +40,7 @@ export async function compensateTurn(
   await ctx.emit(
     sessionEventKey(sessionId, 'failed'),
     SESSION_EVENT_TYPES.FAILED,
-    { taskId: notice.taskId, code: notice.error.code, message: userMessageFor(notice.error.code, undefined) },
+    { taskId: task?.clientTaskId ?? notice.taskId, code: notice.error.code, message: userMessageFor(notice.error.code, undefined) },
     { subject: sessionId, afterCommit: true },
   );
   if (ctx.state?.current === notice.taskId) ctx.state.current = undefined;

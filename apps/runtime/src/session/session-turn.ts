@@ -161,7 +161,7 @@ export class SessionTurn extends TurnScope {
     let midStream: Promise<void> | undefined;
     const stream = (text: string | undefined): void => {
       if (text === undefined || this.ctx.signal.aborted) return;
-      const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.taskId, seq: seq++, text });
+      const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.clientTaskId, seq: seq++, text });
       p.catch(() => undefined); // settled below; this only keeps it from counting as unhandled meanwhile
       emits.push(p);
       if (seq === 1) midStream = p.then(() => failpoint(FAILPOINTS.TURN_MID_STREAM, this.taskId));
@@ -184,7 +184,7 @@ export class SessionTurn extends TurnScope {
           return !output.blocked;
         },
         sentChars: () => output.sent.length,
-        switched: (data: object) => this.emit('switched', SESSION_EVENT_TYPES.SWITCHED, { taskId: this.taskId, ...data }),
+        switched: (data: object) => this.emit('switched', SESSION_EVENT_TYPES.SWITCHED, { taskId: this.clientTaskId, ...data }),
       };
       const result = await routedCall(this.ctx, plan, request, sink, {
         timeoutMs: options.modelTimeoutMs,

@@ -55,7 +55,7 @@ export async function cachedAnswer(turn: TurnScope, hit: CachedAnswer): Promise<
     let seq = 0;
     for (const text of cachedDeltas(hit.text)) {
       if (turn.ctx.signal.aborted) break;
-      await turn.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: turn.taskId, seq: seq++, text });
+      await turn.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: turn.clientTaskId, seq: seq++, text });
       sent += text;
       turn.streamed = sent;
     }

@@ -57,7 +57,7 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
     },
   );
   turn.emitAfterCommit('reply', SESSION_EVENT_TYPES.REPLY, {
-    taskId: turn.taskId,
+    taskId: turn.clientTaskId,
     text: answer.text,
     model: answer.model,
     usage: answer.usage,
@@ -90,7 +90,7 @@ export async function endInterrupted(turn: TurnScope, userText: string, partial 
     });
   }
   endTurn(turn, parts, failedUpdate(turn, 'interrupted', { code: WARREN_ERROR_CODES.CANCELLED, message: 'interrupted by the user' }));
-  turn.emitAfterCommit('interrupted', SESSION_EVENT_TYPES.INTERRUPTED, { taskId: turn.taskId, partialText: partial });
+  turn.emitAfterCommit('interrupted', SESSION_EVENT_TYPES.INTERRUPTED, { taskId: turn.clientTaskId, partialText: partial });
   settle(turn, prepared);
   await tellIntent(turn, { text: userText, ...(partial ? { reply: partial } : {}), outcome: 'interrupted' });
   turn.deps.metrics?.turnEnded('interrupted');
@@ -110,7 +110,7 @@ export async function fail(turn: TurnScope, error: unknown, prepared: Prepared |
   const text = prepared?.text ?? normalizeText(turn.msg.text);
   endTurn(turn, [turn.userPart(text)], failedUpdate(turn, 'failed', { code: wire.code, message: wire.message }));
   turn.emitAfterCommit('failed', SESSION_EVENT_TYPES.FAILED, {
-    taskId: turn.taskId,
+    taskId: turn.clientTaskId,
     code: wire.code,
     message: userMessageFor(wire.code, error),
     ...failedEventExtras(wire.code, error),

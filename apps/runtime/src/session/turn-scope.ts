@@ -5,7 +5,7 @@
  */
 
 import type { ActorContext } from '@warren/actors';
-import { type SessionEventKind, type SessionMessage, sessionEventKey } from '@warren/contracts';
+import { type SessionEventKind, type SessionMessage, sessionEventKey, WARREN_HEADERS } from '@warren/contracts';
 import type { NewTask, NewTurnPart } from '@warren/store';
 import type { LimiterReservation } from './limiter-reservation';
 import type { RoutingJournal } from './routed-call';
@@ -21,6 +21,11 @@ export abstract class TurnScope {
   readonly tenant: string;
   readonly sessionId: string;
   readonly taskId: string;
+  /**
+   * The task id the client knows: what events carry as `data.taskId`. The ingress CloudEvent id of
+   * a raw producer's turn, whose `taskId` is scoped to the tenant and session; else `taskId`.
+   */
+  readonly clientTaskId: string;
   readonly steps: TurnSteps;
   readonly startedAt = performance.now();
   /** When the user's part happened: the turn's start, so history orders it before the reply. */
@@ -46,6 +51,7 @@ export abstract class TurnScope {
     this.tenant = ctx.key.slice(0, sep);
     this.sessionId = ctx.key.slice(sep + 1);
     this.taskId = ctx.taskId ?? ctx.messageId;
+    this.clientTaskId = ctx.header(WARREN_HEADERS.CLIENT_TASK_ID) ?? this.taskId;
     this.steps = new TurnSteps((name, ms) => deps.metrics?.stepDuration(name, ms));
   }
 
@@ -93,6 +99,7 @@ export abstract class TurnScope {
   newTask(): NewTask {
     return {
       id: this.taskId,
+      ...(this.clientTaskId !== this.taskId ? { clientTaskId: this.clientTaskId } : {}),
       tenant: this.tenant,
       sessionId: this.sessionId,
       ...(this.msg.userId ? { userId: this.msg.userId } : {}),

@@ -35,6 +35,8 @@ export interface ActorContext<S = unknown> {
    * `failed` or `compensated` instead of ignoring it as finished.
    */
   readonly replayOf: string | undefined;
+  /** A header of the message as it arrived (string headers only), e.g. `x-warren-client-task-id`. */
+  header(name: string): string | undefined;
   /** 1 for the first attempt. */
   readonly attempt: number;
   /** The envelope as it arrived (CloudEvents attributes, extensions). */

@@ -70,6 +70,9 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
   get messageId(): string {
     return this.delivery.envelope.id;
   }
+  header(name: string): string | undefined {
+    return this.delivery.headers[name];
+  }
   get userId(): string | undefined {
     return this.delivery.userId;
   }

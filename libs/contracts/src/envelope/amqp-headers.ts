@@ -3,6 +3,12 @@ export const WARREN_HEADERS = Object.freeze({
   TRACEPARENT: 'traceparent',
   TRACESTATE: 'tracestate',
   TASK_ID: 'x-warren-task-id',
+  /**
+   * The task id as the client named it, when Warren scoped it: the ingress CloudEvent id of a raw
+   * producer's turn (its `x-warren-task-id` is scoped to the tenant and session, so two sessions
+   * reusing one id never collide). Events of the turn carry it as `data.taskId`.
+   */
+  CLIENT_TASK_ID: 'x-warren-client-task-id',
   SENDER: 'x-warren-sender',
   ATTEMPT: 'x-warren-attempt',
   REPLAY_OF: 'x-warren-replay-of',

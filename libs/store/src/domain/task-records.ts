@@ -19,6 +19,7 @@ export function newTaskRecord(input: NewTask, now: Date = new Date()): TaskRecor
   const at = requireDate('at', input.at, now);
   return stripUndefined({
     id: requireId('id', input.id),
+    clientTaskId: optionalId('clientTaskId', input.clientTaskId),
     tenant: requireId('tenant', input.tenant, 128),
     sessionId: optionalId('sessionId', input.sessionId),
     userId: optionalId('userId', input.userId),

@@ -35,6 +35,8 @@ export interface TaskTransition {
 export interface NewTask {
   /** The task id (`x-warren-task-id`). */
   id: string;
+  /** The id the client knows the task by, when Warren scoped it (`x-warren-client-task-id`: a raw producer's CloudEvent id). */
+  clientTaskId?: string;
   tenant: string;
   sessionId?: string;
   userId?: string;
@@ -50,6 +52,8 @@ export interface NewTask {
 /** A stored task. */
 export interface TaskRecord {
   id: string;
+  /** The id the client knows the task by (events carry it as `data.taskId`), when it differs from `id`. */
+  clientTaskId?: string;
   tenant: string;
   sessionId?: string;
   userId?: string;
