@@ -130,6 +130,10 @@ test('a runtime frozen (SIGSTOP) past the heartbeat timeout loses its shards; wo
     frozen.signal('SIGCONT');
   }
   // Awake again: whatever it was doing finds its activations gone and publishes nothing for them.
-  await eventually(() => connectionNames().includes('warren frozen') || undefined, 'the woken runtime reconnected', 30_000, 250);
+  await eventually(() => connectionNames().includes('warren frozen') || undefined, 'the woken runtime reconnected', 30_000, 250).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}\n${frozen.output.slice(-30).join('\n')}`);
+    },
+  );
   await expectEveryOutcome(load);
 });

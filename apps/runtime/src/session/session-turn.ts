@@ -164,7 +164,7 @@ export class SessionTurn extends TurnScope {
       const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.clientTaskId, seq: seq++, text });
       p.catch(() => undefined); // settled below; this only keeps it from counting as unhandled meanwhile
       emits.push(p);
-      if (seq === 1) midStream = p.then(() => failpoint(FAILPOINTS.TURN_MID_STREAM, this.taskId));
+      if (seq === 1) midStream = p.then(() => failpoint(FAILPOINTS.TURN_MID_STREAM, this.taskId), () => undefined);
       this.streamed = output.sent;
     };
     const request = Object.assign(new ModelComplete(), {
