@@ -28,7 +28,16 @@ export class AppProcess {
     env: Record<string, string>,
   ) {
     this.child = spawn(process.execPath, [appMain(app)], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', NO_COLOR: '1', ...env },
+      // Port 0 for every app's HTTP: the gateway's and the all-in-one's PORT, the runtime's and the scheduler's own.
+      env: {
+        ...process.env,
+        PORT: '0',
+        WARREN__RUNTIME__METRICS_PORT: '0',
+        WARREN__SCHEDULER__METRICS_PORT: '0',
+        LOG_LEVEL: 'info',
+        NO_COLOR: '1',
+        ...env,
+      },
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

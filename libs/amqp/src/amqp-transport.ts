@@ -8,6 +8,7 @@ import type {
   HostingTransport,
   OutboundMessage,
   ReplyAddress,
+  RuntimeLogger,
   StreamPart,
 } from '@warren/actors';
 import {
@@ -24,12 +25,13 @@ import type { AmqpTransportOptions } from './amqp-options';
 import { AskClient } from './ask-client';
 import { ConfirmPublisher } from './confirm-publisher';
 import { ConnectionManager } from './connection-manager';
+import { WARNINGS_TO_CONSOLE } from './console-logger';
 import { ControlConsumer } from './control-consumer';
 import { DeadLetterConsumer, type DeadLetterConsumerOptions, type DeadLetterHandler } from './dead-letter-consumer';
 import { type EventListener, EventSubscriber } from './event-subscriber';
 import { actorExchange, EXCHANGES, ingressShardQueue, shardQueue, workerQueue, workerRoutingKey } from './names';
 import { QueueConsumer } from './queue-consumer';
-import { declareTopology, type TopologySpec } from './topology';
+import { declareTopology, type TopologySpec, topologySize } from './topology';
 
 /** What the transport needs to know about actor types it sends to but may not host. */
 export interface ActorTypeTable {
@@ -51,10 +53,17 @@ export interface RepublishProperties {
   contentType?: string;
 }
 
+/** A queue consumer and the actor type it feeds (consumers open type by type, each type a logged set-up phase). */
+interface TypedConsumer {
+  type: string;
+  consumer: QueueConsumer;
+}
+
 /**
  * The RabbitMQ implementation of the runtime's transport: tells are persistent and
  * confirmed; asks use direct reply-to; every consumer has its own channel; topology and
- * consumers come back after every reconnection.
+ * consumers come back after every reconnection. The topology of every known type is declared
+ * before any consumer opens (`holdConsumers` / `startConsumers` when hosting several types).
  */
 export class AmqpTransport implements HostingTransport {
   readonly nodeId: string;
@@ -62,15 +71,19 @@ export class AmqpTransport implements HostingTransport {
   private readonly publisher: ConfirmPublisher;
   private readonly asks: AskClient;
   private readonly controlConsumer: ControlConsumer;
-  private readonly consumers: QueueConsumer[] = [];
+  private readonly consumers: TypedConsumer[] = [];
   private readonly deadLetterConsumers: DeadLetterConsumer[] = [];
   private readonly kinds = new Map<string, 'entity' | 'worker'>();
   private readonly topology: TopologySpec;
   private model: ChannelModel | undefined;
+  /** While true, `host()` only registers: `startConsumers()` declares everything, then consumes. */
+  private holding = false;
+  private declared: { model: ChannelModel; done: Set<string> } | undefined;
 
   constructor(
     private readonly options: AmqpTransportOptions,
     types: ActorTypeTable,
+    private readonly log: RuntimeLogger = WARNINGS_TO_CONSOLE,
   ) {
     this.nodeId = options.nodeId;
     for (const [type, kind] of Object.entries(types.kinds)) this.kinds.set(type, kind);
@@ -84,31 +97,79 @@ export class AmqpTransport implements HostingTransport {
       retryTiersMs: options.workerRetryTiersMs,
       ingress: types.ingress ?? false,
     };
-    this.connection = new ConnectionManager({
-      url: options.url,
-      connectRetries: options.connectRetries,
-      heartbeatSeconds: options.heartbeatSeconds,
-      name: `warren ${options.nodeId}`,
-    });
+    this.connection = new ConnectionManager(
+      {
+        url: options.url,
+        connectRetries: options.connectRetries,
+        heartbeatSeconds: options.heartbeatSeconds,
+        connectTimeoutMs: options.connectTimeoutMs,
+        operationTimeoutMs: options.operationTimeoutMs,
+        closeTimeoutMs: options.closeTimeoutMs,
+        setupTimeoutMs: options.setupTimeoutMs,
+        name: `warren ${options.nodeId}`,
+      },
+      log,
+    );
     // Order matters: topology first, then the ask channel, then consumers.
     this.connection.onConnect(async (model) => {
-      const ch = await model.createChannel();
-      await declareTopology(ch, this.topology);
-      await ch.close();
+      await this.declare(model);
       this.model = model;
     });
     this.publisher = new ConfirmPublisher(this.connection, options.publishTimeoutMs);
     this.asks = new AskClient(this.connection, options.publishTimeoutMs);
     this.controlConsumer = new ControlConsumer(this.connection, options.nodeId);
     this.connection.onConnect(async (model) => {
-      for (const c of this.consumers) await c.open(model);
-      for (const c of this.deadLetterConsumers) await c.open(model);
+      if (!this.holding) await this.openConsumers(model, this.consumers);
+      for (const c of this.deadLetterConsumers) await this.openDeadLetters(model, c);
     });
   }
 
-  /** Connects, declares the topology and starts the consumers registered so far. */
+  /** What was declared on `model` (a new connection declares everything again: the broker may have lost it). */
+  private declaredOn(model: ChannelModel): Set<string> {
+    if (this.declared?.model !== model) this.declared = { model, done: new Set() };
+    return this.declared.done;
+  }
+
+  /** Declares the whole topology known so far on its own channel: one logged, time-limited set-up phase. */
+  private async declare(model: ChannelModel): Promise<void> {
+    const size = topologySize(this.topology);
+    await this.connection.phase(model, 'topology', { ...size, entityTypes: [...this.topology.entityTypes] }, async () => {
+      const ch = await this.connection.op(model, model.createChannel(), 'channel.open (topology)');
+      ch.on('error', () => undefined);
+      await declareTopology(ch, this.topology, {
+        bounded: (op, what) => this.connection.op(model, op, what),
+        done: this.declaredOn(model),
+      });
+      await this.connection.closeQuietly(ch, 'channel.close (topology)');
+    });
+  }
+
+  /** Opens `consumers` type by type, each type one logged, time-limited set-up phase (one channel at a time: gentle on the broker). */
+  private async openConsumers(model: ChannelModel, consumers: TypedConsumer[]): Promise<void> {
+    const byType = new Map<string, QueueConsumer[]>();
+    for (const { type, consumer } of consumers) byType.set(type, [...(byType.get(type) ?? []), consumer]);
+    for (const [type, list] of byType)
+      await this.connection.phase(model, `consumers of ${type}`, { queues: list.length }, async () => {
+        for (const c of list) await c.open(model, this.connection);
+      });
+  }
+
+  private async openDeadLetters(model: ChannelModel, consumer: DeadLetterConsumer): Promise<void> {
+    await this.connection.op(model, consumer.open(model), 'opening the dead-letter consumer');
+  }
+
+  /**
+   * Connects (failing over between the URL's nodes), declares the topology and starts the
+   * consumers registered so far. Rejects with one clear `BrokerUnavailableError` when no node
+   * answers the handshake in time, or when a set-up phase does not finish within its limit.
+   */
   async start(): Promise<void> {
     await this.connection.start();
+  }
+
+  /** `host:port` of the broker node this process is connected to (undefined while disconnected). */
+  get brokerNode(): string | undefined {
+    return this.connection.currentNode;
   }
 
   get connected(): boolean {
@@ -202,44 +263,61 @@ export class AmqpTransport implements HostingTransport {
     this.controlConsumer.onCommand(handler);
   }
 
-  /** Declares the type's queues (now if connected) and consumes them; again after each reconnection. */
+  /**
+   * Declares the type's queues and consumes them (now if connected and not holding; again after
+   * each reconnection). Between `holdConsumers()` and `startConsumers()` it only registers.
+   */
   async host(spec: HostedType, callbacks: HostingCallbacks): Promise<void> {
     this.kinds.set(spec.type, spec.kind);
-    const added: QueueConsumer[] = [];
+    const added: TypedConsumer[] = [];
+    const add = (queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string) =>
+      added.push({ type: spec.type, consumer: this.consumer(queue, prefetch, keyOf, callbacks) });
     if (spec.kind === 'entity' && spec.source === 'ingress') {
       this.topology.ingress = true;
       for (let n = 0; n < this.options.shardCount; n++) {
         // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
-        added.push(
-          this.consumer(
-            ingressShardQueue(n),
-            spec.prefetch ?? this.options.shardPrefetch,
-            (m) => m.fields.routingKey.split('.')[1] ?? '',
-            callbacks,
-          ),
-        );
+        add(ingressShardQueue(n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey.split('.')[1] ?? '');
       }
     } else if (spec.kind === 'entity') {
       if (!this.topology.entityTypes.includes(spec.type)) this.topology.entityTypes.push(spec.type);
       for (let n = 0; n < this.options.shardCount; n++) {
-        added.push(
-          this.consumer(shardQueue(spec.type, n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey, callbacks),
-        );
+        add(shardQueue(spec.type, n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey);
       }
     } else {
       for (const key of spec.keys ?? ['default']) {
         if (!this.topology.workerPools.some((p) => p.type === spec.type && p.key === key))
           this.topology.workerPools.push({ type: spec.type, key });
-        added.push(this.consumer(workerQueue(spec.type, key), spec.prefetch ?? this.options.workerPrefetch, () => key, callbacks));
+        add(workerQueue(spec.type, key), spec.prefetch ?? this.options.workerPrefetch, () => key);
       }
     }
     this.consumers.push(...added);
-    if (this.model && this.connection.connected) {
-      const ch = await this.model.createChannel();
-      await declareTopology(ch, this.topology);
-      await ch.close();
-      for (const c of added) await c.open(this.model);
-    }
+    const model = this.model;
+    if (this.holding || !model || !this.connection.connected) return;
+    await this.declare(model);
+    await this.openConsumers(model, added);
+  }
+
+  /**
+   * From now on `host()` registers without declaring or consuming, until `startConsumers()`.
+   * An app hosting several types holds, hosts them all, then starts: every type's queues and
+   * exchanges exist before the first consumer takes a message (a turn that arrives at once can
+   * then reach the limiter, the model pool … instead of failing with `WARREN_NO_ROUTE`).
+   */
+  holdConsumers(): void {
+    this.holding = true;
+  }
+
+  /**
+   * Declares the topology of every registered type, then opens their consumers type by type
+   * (each a logged set-up phase with its limit). When disconnected, the next connection's set-up
+   * does the same.
+   */
+  async startConsumers(): Promise<void> {
+    this.holding = false;
+    const model = this.model;
+    if (!model || !this.connection.connected) return;
+    await this.declare(model);
+    await this.openConsumers(model, this.consumers);
   }
 
   private consumer(queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string, callbacks: HostingCallbacks): QueueConsumer {
@@ -259,7 +337,7 @@ export class AmqpTransport implements HostingTransport {
   async consumeDeadLetters(handler: DeadLetterHandler, options: DeadLetterConsumerOptions = {}): Promise<DeadLetterConsumer> {
     const consumer = new DeadLetterConsumer(handler, options);
     this.deadLetterConsumers.push(consumer);
-    if (this.model && this.connection.connected) await consumer.open(this.model);
+    if (this.model && this.connection.connected) await this.openDeadLetters(this.model, consumer);
     return consumer;
   }
 
@@ -297,16 +375,27 @@ export class AmqpTransport implements HostingTransport {
     return new EventSubscriber(this.connection, listener);
   }
 
+  /**
+   * Closes every consumer channel (without cancelling: the broker requeues what was not acked and
+   * hands single-active-consumer queues to the standby in one step), each within the close limit.
+   */
   async closeConsumers(): Promise<void> {
-    await Promise.all(this.consumers.map((c) => c.close()));
+    await Promise.all(this.consumers.map(({ consumer }) => consumer.close(this.connection)));
   }
 
+  /**
+   * Closes the consumers, the dead-letter consumers, the ask, publish and control channels and
+   * the connection, each wait limited by `closeTimeoutMs`. When the broker has stopped answering
+   * (a close ran out of time) the rest is not closed politely: the socket is dropped.
+   */
   async close(): Promise<void> {
+    const started = Date.now();
     await this.closeConsumers();
-    await Promise.all(this.deadLetterConsumers.map((c) => c.close()));
-    await this.asks.close();
-    await this.publisher.close();
-    await this.controlConsumer.close();
+    await Promise.all(this.deadLetterConsumers.map((c) => this.connection.closeQuietly(c, 'closing the dead-letter consumer')));
+    if (this.connection.connected && !this.connection.unresponsive)
+      await Promise.all([this.asks.close(), this.publisher.close(), this.controlConsumer.close()]);
+    const unresponsive = this.connection.unresponsive;
     await this.connection.close();
+    this.log.info({ ms: Date.now() - started, ...(unresponsive ? { unresponsive } : {}) }, 'broker connection closed');
   }
 }

@@ -39,7 +39,12 @@ class FakeConfirmChannel extends EventEmitter {
 
 function publisherWith(ch: FakeConfirmChannel): ConfirmPublisher {
   const model = { createConfirmChannel: async () => ch } as unknown as ChannelModel;
-  const connection = { onDisconnect: () => undefined, whenConnected: async () => model } as unknown as ConnectionManager;
+  const connection = {
+    onDisconnect: () => undefined,
+    whenConnected: async () => model,
+    op: <T>(_model: ChannelModel, operation: Promise<T>) => operation,
+    closeQuietly: async (c?: { close(): Promise<unknown> }) => void (await c?.close()),
+  } as unknown as ConnectionManager;
   return new ConfirmPublisher(connection, 1_000);
 }
 

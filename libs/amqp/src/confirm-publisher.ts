@@ -24,7 +24,7 @@ export class ConfirmPublisher {
   }
 
   private open(model: ChannelModel): Promise<ConfirmChannel> {
-    const opening = model.createConfirmChannel().then((ch) => {
+    const opening = this.connection.op(model, model.createConfirmChannel(), 'channel.open + confirm.select (publishes)').then((ch) => {
       ch.on('error', (err: Error) => this.closeReasons.set(ch, err)); // emitted before 'close'
       ch.on('close', () => {
         if (this.channel === opening) this.channel = undefined;
@@ -90,10 +90,11 @@ export class ConfirmPublisher {
     return new ConnectionLostError(reason ? `${what} (${reason.message})` : what, { cause: reason ?? err });
   }
 
+  /** Closes the confirm channel (unconfirmed publishes fail with `ConnectionLostError`), waiting at most the close limit. */
   async close(): Promise<void> {
     const ch = await this.channel?.catch(() => undefined);
     this.channel = undefined;
-    await ch?.close().catch(() => undefined);
+    await this.connection.closeQuietly(ch, 'channel.close (publishes)');
   }
 }
 
