@@ -71,6 +71,16 @@ export class AppProcess {
     return this;
   }
 
+  /** Resolves with the exit code when the process ends (by itself or after `stop()`). */
+  whenExited(): Promise<number | null> {
+    return this.exited;
+  }
+
+  /** The child's pid. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

@@ -336,6 +336,10 @@ export class AmqpTransport implements HostingTransport {
    */
   async consumeDeadLetters(handler: DeadLetterHandler, options: DeadLetterConsumerOptions = {}): Promise<DeadLetterConsumer> {
     const consumer = new DeadLetterConsumer(handler, options);
+    // Its own close waits up to 5 s for the broker: held to this transport's close limit instead
+    // (the keeper closes it first thing at shutdown).
+    const close = consumer.close.bind(consumer);
+    consumer.close = () => this.connection.closeQuietly({ close }, 'closing the dead-letter consumer');
     this.deadLetterConsumers.push(consumer);
     if (this.model && this.connection.connected) await this.openDeadLetters(this.model, consumer);
     return consumer;

@@ -308,16 +308,21 @@ export class ConnectionManager {
 
   /**
    * Closes a channel (or anything with `close()`), waiting at most `closeTimeoutMs`; never rejects.
-   * A close that runs out of time marks the broker `unresponsive` (until the next connection).
+   * A close that runs out of time marks the broker `unresponsive` (until the next connection);
+   * from then on closes are sent without waiting for the broker's answer (a shutdown facing a
+   * frozen broker pays the close limit once, not once per channel).
    */
   async closeQuietly(closable: { close(): Promise<unknown> } | undefined, what = 'channel.close'): Promise<void> {
     if (!closable) return;
-    await withTimeout(
-      Promise.resolve().then(() => closable.close()),
-      this.options.closeTimeoutMs,
-      what,
-      () => (this.stalled = true),
-    ).catch(() => undefined);
+    const closing = Promise.resolve().then(() => closable.close());
+    if (this.stalled) {
+      closing.catch(() => undefined);
+      return;
+    }
+    await withTimeout(closing, this.options.closeTimeoutMs, what, () => {
+      this.stalled = true;
+      if (!this.closing) this.log.warn({ what, timeoutMs: this.options.closeTimeoutMs }, 'RabbitMQ did not confirm a close in time');
+    }).catch(() => undefined);
   }
 
   /** True when a close or an operation ran out of time on the current connection: skip further graceful closes. */
@@ -366,6 +371,8 @@ export class ConnectionManager {
     this.model = undefined;
     const recovering = this.recovering;
     if (!recovering) return;
+    // A broker that already failed to answer a close gets no chance to hold this one up.
+    if (this.stalled) this.drop(model, new BrokerTimeoutError('connection.close', 0));
     try {
       await withTimeout(recovering.close(), this.options.closeTimeoutMs, 'connection.close');
     } catch (err) {
