@@ -134,9 +134,13 @@ export class ConnectionManager {
     // peer that trickles bytes would never trip. Set-up phases have their own limits.
     const hardLimitMs = attempts * (this.options.connectTimeoutMs + RECONNECT_MAX_DELAY_MS);
     let timer: NodeJS.Timeout | undefined;
+    let setupFailed = false;
     try {
       await new Promise<void>((resolve, reject) => {
-        this.onStartSetupFailure = reject;
+        this.onStartSetupFailure = (err) => {
+          setupFailed = true;
+          reject(err);
+        };
         this.onSetupBegins = () => clearTimeout(timer);
         timer = setTimeout(
           () => reject(new BrokerTimeoutError(`the connection handshake (${attempts} attempts)`, hardLimitMs)),
@@ -147,6 +151,10 @@ export class ConnectionManager {
     } catch (err) {
       await this.abandon();
       if (err instanceof WarrenError) throw err; // a set-up's own diagnosis (a missing plugin, a phase past its limit)
+      if (setupFailed)
+        throw new BrokerUnavailableError(`setting up the connection to RabbitMQ at ${this.maskedUrl} failed: ${this.describe(err)}`, {
+          cause: err,
+        });
       throw new BrokerUnavailableError(
         `cannot reach RabbitMQ at ${this.maskedUrl} (${this.describe(err)}). Start it (e.g. "rabbitmq-server -detached" or "docker compose up -d rabbitmq") or set AMQP_URL.`,
         { cause: err },
