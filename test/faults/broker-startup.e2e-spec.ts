@@ -120,6 +120,16 @@ describe('a broker channel that never answers', () => {
     expect(output).not.toMatch(/ready on port/);
   });
 
+  test('a consumer the broker acknowledged but never registered (3.10 sends consume-ok first) is caught by the next answer on its channel', async () => {
+    proxy.swallowAnswersAfter('basic.consume', 'warren.intent.shard.');
+    const { code, output } = await failedStart('runtime', { AMQP_URL: proxy.url(vhost.name), WARREN__AMQP__OPERATION_TIMEOUT_MS: '1500' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/consumers of session ready/);
+    expect(output).toContain(
+      "warren: RabbitMQ did not answer basic.qos after basic.consume warren.intent.shard.0 (the consumer's registration) within 1500 ms",
+    );
+  });
+
   test('a set-up phase past setupTimeoutMs fails the start even when every single answer comes in time', async () => {
     // 10 ms per queue.declare is far inside the operation limit; the topology phase as a whole is not.
     const slow = await AmqpProxy.start(BROKER);

@@ -60,12 +60,14 @@ interface Pair {
   broker: Socket;
   /** Channels whose broker frames are swallowed. */
   muted: Set<number>;
+  /** Channels muted once the broker's next method frame on them has passed. */
+  mutedAfterAnswer: Set<number>;
 }
 
 /** A frame-aware TCP proxy in front of a broker. */
 export class AmqpProxy {
   private readonly pairs = new Set<Pair>();
-  private trigger: { id: readonly [number, number]; queuePrefix?: string } | undefined;
+  private trigger: { id: readonly [number, number]; queuePrefix?: string; afterAnswer: boolean } | undefined;
   private frozen = false;
   private delayMs = 0;
   /** Methods the clients sent, as `class.method` names where known (for assertions). */
@@ -99,7 +101,16 @@ export class AmqpProxy {
    * never comes, while the connection and its heartbeats live on.
    */
   swallowAnswersTo(method: AmqpMethodName, queuePrefix?: string): void {
-    this.trigger = { id: AMQP_METHODS[method], queuePrefix };
+    this.trigger = { id: AMQP_METHODS[method], queuePrefix, afterAnswer: false };
+  }
+
+  /**
+   * Like `swallowAnswersTo`, but the broker's answer to `method` itself still passes; everything
+   * after it on that channel does not (RabbitMQ 3.10 answers basic.consume on a quorum queue, then
+   * registers the consumer: a registration that never finishes looks like this).
+   */
+  swallowAnswersAfter(method: AmqpMethodName, queuePrefix?: string): void {
+    this.trigger = { id: AMQP_METHODS[method], queuePrefix, afterAnswer: true };
   }
 
   /** Every answer of the broker reaches the client `ms` later (a slow broker; order kept). */
@@ -124,7 +135,7 @@ export class AmqpProxy {
 
   private accept(client: Socket, target: { host: string; port: number }): void {
     const broker = tcpConnect(target.port, target.host);
-    const pair: Pair = { client, broker, muted: new Set() };
+    const pair: Pair = { client, broker, muted: new Set(), mutedAfterAnswer: new Set() };
     this.pairs.add(pair);
     const fromClient = new FrameReader(true);
     const fromBroker = new FrameReader(false);
@@ -143,7 +154,7 @@ export class AmqpProxy {
           this.seen.push(methodName(id));
           const t = this.trigger;
           if (t && id[0] === t.id[0] && id[1] === t.id[1] && (!t.queuePrefix || queueOf(f.payload).startsWith(t.queuePrefix))) {
-            pair.muted.add(f.channel);
+            (t.afterAnswer ? pair.mutedAfterAnswer : pair.muted).add(f.channel);
             this.trigger = undefined;
           }
         }
@@ -152,7 +163,11 @@ export class AmqpProxy {
     });
     broker.on('data', (chunk: Buffer) => {
       if (this.frozen) return;
-      const frames = fromBroker.push(chunk).filter((f) => !pair.muted.has(f.channel));
+      const frames = fromBroker.push(chunk).filter((f) => {
+        if (pair.muted.has(f.channel)) return false;
+        if (f.type === FRAME_METHOD && pair.mutedAfterAnswer.delete(f.channel)) pair.muted.add(f.channel);
+        return true;
+      });
       const pass = () => {
         for (const f of frames) if (!this.frozen && !client.destroyed) client.write(f.raw);
       };

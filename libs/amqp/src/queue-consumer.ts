@@ -58,6 +58,12 @@ export class QueueConsumer {
       ch.consume(q, (msg) => msg && this.receive(ch, msg), { noAck: false }),
       `basic.consume ${q}`,
     );
+    // RabbitMQ 3.10 sends consume-ok for a quorum queue before the Raft command that registers
+    // the consumer (and, with single active consumer, a query of the leader); the channel answers
+    // nothing else until both are done. One more answer on this channel proves the consumer is in
+    // place: a stuck registration becomes a timeout here instead of a shard that silently gets
+    // no messages.
+    await ops.op(model, ch.prefetch(this.spec.prefetch), `basic.qos after basic.consume ${q} (the consumer's registration)`);
   }
 
   private receive(ch: Channel, msg: ConsumeMessage): void {
