@@ -66,6 +66,20 @@ test('past drainTimeoutMs + shutdownGraceMs the process exits 1 by itself, sayin
   expect(app.output.join('\n')).toMatch(/shutdown did not finish within 500 ms; exiting now/);
 });
 
+test('a second SIGTERM during the shutdown exits 1 at once', async () => {
+  const proxy = await AmqpProxy.start(BROKER);
+  autoTeardown({ close: () => proxy.close() });
+  const app = await runtimeBehind(proxy, { WARREN__AMQP__CLOSE_TIMEOUT_MS: '20000' });
+  proxy.freeze(); // the first close now waits up to 20 s
+  process.kill(app.pid as number, 'SIGTERM');
+  await eventually(() => app.output.some((l) => /SIGTERM received: shutting down/.test(l)), 'the first SIGTERM to be taken');
+  const again = Date.now();
+  process.kill(app.pid as number, 'SIGTERM');
+  expect(await app.whenExited()).toBe(1);
+  expect(Date.now() - again).toBeLessThan(3000);
+  expect(app.output.join('\n')).toMatch(/SIGTERM received again during the shutdown; exiting now/);
+});
+
 test('npm start forwards SIGTERM to node and waits for it: npm exits 0 and no node process is left', async () => {
   const npm = spawn('npm', ['start', '--ignore-scripts'], {
     cwd: ROOT,

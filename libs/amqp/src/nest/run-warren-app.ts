@@ -96,7 +96,8 @@ async function start(spec: WarrenAppSpec): Promise<void> {
  * On the first SIGTERM/SIGINT: logs the shutdown, lets Nest drain (actors, then the broker
  * connection), cuts HTTP connections still open after `amqp.closeTimeoutMs` (an SSE stream never
  * ends by itself, and Nest closes HTTP before it drains the actors), and exits with code 1 if the
- * whole shutdown has not finished within `runtime.drainTimeoutMs + runtime.shutdownGraceMs`.
+ * whole shutdown has not finished within `runtime.drainTimeoutMs + runtime.shutdownGraceMs`, or at
+ * once on a second signal.
  */
 function armShutdownLimit(config: WarrenConfig, server: Server, log: Logger): void {
   const hardLimitMs = config.runtime.drainTimeoutMs + config.runtime.shutdownGraceMs;
@@ -111,6 +112,12 @@ function armShutdownLimit(config: WarrenConfig, server: Server, log: Logger): vo
       process.exit(1);
     }, hardLimitMs).unref();
     process.once('exit', (code) => log.log(`shutdown finished in ${Date.now() - started} ms (exit code ${code})`));
+    // Nest ignores a repeated signal; an operator who sends a second one (Ctrl-C twice) means now.
+    const again = (second: NodeJS.Signals): void => {
+      log.warn(`${second} received again during the shutdown; exiting now`);
+      process.exit(1);
+    };
+    for (const s of SHUTDOWN_SIGNALS) process.once(s, again);
   };
   for (const s of SHUTDOWN_SIGNALS) process.on(s, onSignal);
 }
