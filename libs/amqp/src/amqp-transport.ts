@@ -29,9 +29,10 @@ import { WARNINGS_TO_CONSOLE } from './console-logger';
 import { ControlConsumer } from './control-consumer';
 import { DeadLetterConsumer, type DeadLetterConsumerOptions, type DeadLetterHandler } from './dead-letter-consumer';
 import { type EventListener, EventSubscriber } from './event-subscriber';
+import { HostedQueues } from './hosted-queues';
 import { actorExchange, EXCHANGES, ingressShardQueue, shardQueue, workerQueue, workerRoutingKey } from './names';
 import { QueueConsumer } from './queue-consumer';
-import { declareTopology, type TopologySpec, topologySize } from './topology';
+import type { TopologySpec } from './topology';
 
 /** What the transport needs to know about actor types it sends to but may not host. */
 export interface ActorTypeTable {
@@ -53,12 +54,6 @@ export interface RepublishProperties {
   contentType?: string;
 }
 
-/** A queue consumer and the actor type it feeds (consumers open type by type, each type a logged set-up phase). */
-interface TypedConsumer {
-  type: string;
-  consumer: QueueConsumer;
-}
-
 /**
  * The RabbitMQ implementation of the runtime's transport: tells are persistent and
  * confirmed; asks use direct reply-to; every consumer has its own channel; topology and
@@ -71,14 +66,10 @@ export class AmqpTransport implements HostingTransport {
   private readonly publisher: ConfirmPublisher;
   private readonly asks: AskClient;
   private readonly controlConsumer: ControlConsumer;
-  private readonly consumers: TypedConsumer[] = [];
+  private readonly hosted: HostedQueues;
   private readonly deadLetterConsumers: DeadLetterConsumer[] = [];
   private readonly kinds = new Map<string, 'entity' | 'worker'>();
-  private readonly topology: TopologySpec;
   private model: ChannelModel | undefined;
-  /** While true, `host()` only registers: `startConsumers()` declares everything, then consumes. */
-  private holding = false;
-  private declared: { model: ChannelModel; done: Set<string> } | undefined;
 
   constructor(
     private readonly options: AmqpTransportOptions,
@@ -87,7 +78,7 @@ export class AmqpTransport implements HostingTransport {
   ) {
     this.nodeId = options.nodeId;
     for (const [type, kind] of Object.entries(types.kinds)) this.kinds.set(type, kind);
-    this.topology = {
+    const topology: TopologySpec = {
       shardCount: options.shardCount,
       deliveryLimit: options.deliveryLimit,
       entityTypes: Object.entries(types.kinds)
@@ -110,48 +101,19 @@ export class AmqpTransport implements HostingTransport {
       },
       log,
     );
+    this.hosted = new HostedQueues(this.connection, topology);
     // Order matters: topology first, then the ask channel, then consumers.
     this.connection.onConnect(async (model) => {
-      await this.declare(model);
+      await this.hosted.declare(model);
       this.model = model;
     });
     this.publisher = new ConfirmPublisher(this.connection, options.publishTimeoutMs);
     this.asks = new AskClient(this.connection, options.publishTimeoutMs);
     this.controlConsumer = new ControlConsumer(this.connection, options.nodeId);
     this.connection.onConnect(async (model) => {
-      if (!this.holding) await this.openConsumers(model, this.consumers);
+      if (!this.hosted.holding) await this.hosted.open(model);
       for (const c of this.deadLetterConsumers) await this.openDeadLetters(model, c);
     });
-  }
-
-  /** What was declared on `model` (a new connection declares everything again: the broker may have lost it). */
-  private declaredOn(model: ChannelModel): Set<string> {
-    if (this.declared?.model !== model) this.declared = { model, done: new Set() };
-    return this.declared.done;
-  }
-
-  /** Declares the whole topology known so far on its own channel: one logged, time-limited set-up phase. */
-  private async declare(model: ChannelModel): Promise<void> {
-    const size = topologySize(this.topology);
-    await this.connection.phase(model, 'topology', { ...size, entityTypes: [...this.topology.entityTypes] }, async () => {
-      const ch = await this.connection.op(model, model.createChannel(), 'channel.open (topology)');
-      ch.on('error', () => undefined);
-      await declareTopology(ch, this.topology, {
-        bounded: (op, what) => this.connection.op(model, op, what),
-        done: this.declaredOn(model),
-      });
-      await this.connection.closeQuietly(ch, 'channel.close (topology)');
-    });
-  }
-
-  /** Opens `consumers` type by type, each type one logged, time-limited set-up phase (one channel at a time: gentle on the broker). */
-  private async openConsumers(model: ChannelModel, consumers: TypedConsumer[]): Promise<void> {
-    const byType = new Map<string, QueueConsumer[]>();
-    for (const { type, consumer } of consumers) byType.set(type, [...(byType.get(type) ?? []), consumer]);
-    for (const [type, list] of byType)
-      await this.connection.phase(model, `consumers of ${type}`, { queues: list.length }, async () => {
-        for (const c of list) await c.open(model, this.connection);
-      });
   }
 
   private async openDeadLetters(model: ChannelModel, consumer: DeadLetterConsumer): Promise<void> {
@@ -269,32 +231,32 @@ export class AmqpTransport implements HostingTransport {
    */
   async host(spec: HostedType, callbacks: HostingCallbacks): Promise<void> {
     this.kinds.set(spec.type, spec.kind);
-    const added: TypedConsumer[] = [];
+    const topology = this.hosted.topology;
+    const consumers: QueueConsumer[] = [];
     const add = (queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string) =>
-      added.push({ type: spec.type, consumer: this.consumer(queue, prefetch, keyOf, callbacks) });
+      consumers.push(this.consumer(queue, prefetch, keyOf, callbacks));
     if (spec.kind === 'entity' && spec.source === 'ingress') {
-      this.topology.ingress = true;
+      topology.ingress = true;
       for (let n = 0; n < this.options.shardCount; n++) {
         // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
         add(ingressShardQueue(n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey.split('.')[1] ?? '');
       }
     } else if (spec.kind === 'entity') {
-      if (!this.topology.entityTypes.includes(spec.type)) this.topology.entityTypes.push(spec.type);
+      if (!topology.entityTypes.includes(spec.type)) topology.entityTypes.push(spec.type);
       for (let n = 0; n < this.options.shardCount; n++) {
         add(shardQueue(spec.type, n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey);
       }
     } else {
       for (const key of spec.keys ?? ['default']) {
-        if (!this.topology.workerPools.some((p) => p.type === spec.type && p.key === key))
-          this.topology.workerPools.push({ type: spec.type, key });
+        if (!topology.workerPools.some((p) => p.type === spec.type && p.key === key)) topology.workerPools.push({ type: spec.type, key });
         add(workerQueue(spec.type, key), spec.prefetch ?? this.options.workerPrefetch, () => key);
       }
     }
-    this.consumers.push(...added);
+    const added = this.hosted.add(spec.type, consumers);
     const model = this.model;
-    if (this.holding || !model || !this.connection.connected) return;
-    await this.declare(model);
-    await this.openConsumers(model, added);
+    if (this.hosted.holding || !model || !this.connection.connected) return;
+    await this.hosted.declare(model);
+    await this.hosted.open(model, added);
   }
 
   /**
@@ -304,7 +266,7 @@ export class AmqpTransport implements HostingTransport {
    * then reach the limiter, the model pool … instead of failing with `WARREN_NO_ROUTE`).
    */
   holdConsumers(): void {
-    this.holding = true;
+    this.hosted.holding = true;
   }
 
   /**
@@ -313,11 +275,11 @@ export class AmqpTransport implements HostingTransport {
    * does the same.
    */
   async startConsumers(): Promise<void> {
-    this.holding = false;
+    this.hosted.holding = false;
     const model = this.model;
     if (!model || !this.connection.connected) return;
-    await this.declare(model);
-    await this.openConsumers(model, this.consumers);
+    await this.hosted.declare(model);
+    await this.hosted.open(model);
   }
 
   private consumer(queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string, callbacks: HostingCallbacks): QueueConsumer {
@@ -384,7 +346,7 @@ export class AmqpTransport implements HostingTransport {
    * hands single-active-consumer queues to the standby in one step), each within the close limit.
    */
   async closeConsumers(): Promise<void> {
-    await Promise.all(this.consumers.map(({ consumer }) => consumer.close(this.connection)));
+    await this.hosted.closeAll();
   }
 
   /**

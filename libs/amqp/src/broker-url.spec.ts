@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from '@warren/contracts';
-import { maskUrl, nodeLabel, parseBrokerUrl } from './broker-url';
+import { describeConnectionError, maskUrl, nodeLabel, parseBrokerUrl, rotatingTarget } from './broker-url';
 
 describe('parseBrokerUrl()', () => {
   it('parseBrokerUrl() reads one node with the default port, guest credentials and the default vhost', () => {
@@ -73,5 +73,35 @@ describe('maskUrl()', () => {
 
   it('maskUrl() hides a password with an unencoded "/" or "?" too (not a valid URL, still a secret)', () => {
     expect(maskUrl('amqp://u:pa/ss?x@h/v')).not.toContain('pa/ss');
+  });
+});
+
+describe('rotatingTarget()', () => {
+  it('rotatingTarget() reads host and port from the current node at each read, the rest from the URL', () => {
+    const broker = parseBrokerUrl('amqp://u:p%40ss@h1,h2:5673/prod?frameMax=8192');
+    let i = 0;
+    const target = rotatingTarget(broker, 5, () => broker.nodes[i]);
+    expect([target.hostname, target.port]).toEqual(['h1', 5672]);
+    i = 1;
+    expect([target.hostname, target.port]).toEqual(['h2', 5673]);
+    expect(target).toMatchObject({ protocol: 'amqp', username: 'u', password: 'p@ss', vhost: 'prod', heartbeat: 5, frameMax: 8192 });
+  });
+});
+
+describe('describeConnectionError()', () => {
+  it('describeConnectionError() copes with the numeric AMQP reply code of a broker close (it once broke the reconnection)', () => {
+    const close = Object.assign(new Error('Connection closed: 320 (CONNECTION-FORCED) with message "CONNECTION_FORCED - shutdown"'), {
+      code: 320,
+    });
+    expect(describeConnectionError(close, 1000)).toBe(close.message);
+  });
+
+  it('describeConnectionError() names the handshake timeout, keeps a string code and masks URLs', () => {
+    expect(describeConnectionError(new Error('connect ETIMEDOUT'), 1500)).toBe('no AMQP handshake within 1500 ms (connect ETIMEDOUT)');
+    expect(describeConnectionError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5672'), { code: 'ECONNREFUSED' }), 1)).toBe(
+      'connect ECONNREFUSED 127.0.0.1:5672',
+    );
+    expect(describeConnectionError(new Error('bad amqp://u:s3cret@h/v'), 1)).toBe('bad amqp://u:***@h/v');
+    expect(describeConnectionError(new AggregateError([new Error('first')]), 1)).toBe('first');
   });
 });

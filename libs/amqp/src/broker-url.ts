@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from '@warren/contracts';
+import type { Options } from 'amqplib';
 
 /** One broker node of a (possibly multi-host) AMQP URL. */
 export interface BrokerNode {
@@ -112,4 +113,43 @@ export function maskUrl(text: string): string {
       return `${scheme[0]}${userinfo.slice(0, colon)}:***${rest.slice(at)}`;
     })
     .join('');
+}
+
+/**
+ * What amqplib connects to: the URL's fields, with host and port read at each attempt from the
+ * node `current()` names (amqplib's recovery reconnects to the object it was given, so rotating
+ * `current()` makes its next attempt go to another node).
+ */
+export function rotatingTarget(broker: BrokerUrl, heartbeatSeconds: number, current: () => BrokerNode): Options.Connect {
+  const q = broker.query;
+  return {
+    protocol: broker.protocol,
+    get hostname() {
+      return current().host;
+    },
+    get port() {
+      return current().port;
+    },
+    username: broker.username,
+    password: broker.password,
+    vhost: broker.vhost,
+    heartbeat: heartbeatSeconds,
+    ...(q.frameMax !== undefined ? { frameMax: Number(q.frameMax) } : {}),
+    ...(q.channelMax !== undefined ? { channelMax: Number(q.channelMax) } : {}),
+    ...(q.locale !== undefined ? { locale: q.locale } : {}),
+  } as Options.Connect;
+}
+
+/**
+ * One line about a connection error: its AMQP reply text when the broker closed the connection,
+ * "no AMQP handshake" for amqplib's socket timeout; passwords masked.
+ */
+export function describeConnectionError(err: unknown, connectTimeoutMs: number): string {
+  if (err instanceof AggregateError && err.errors.length > 0) return describeConnectionError(err.errors[0], connectTimeoutMs);
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  if (message === 'connect ETIMEDOUT') return `no AMQP handshake within ${connectTimeoutMs} ms (connect ETIMEDOUT)`;
+  // amqplib's close errors carry the AMQP reply code as a number (not a string) and the text in the message.
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  return maskUrl(code && !message.includes(code) ? `${code}: ${message}` : message);
 }

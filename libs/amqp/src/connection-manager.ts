@@ -1,10 +1,10 @@
 import type { Duplex } from 'node:stream';
 import type { RuntimeLogger } from '@warren/actors';
 import { BrokerUnavailableError, ConnectionLostError, WarrenError } from '@warren/contracts';
-import { type ChannelModel, connect, type Options, type RecoveringChannelModel } from 'amqplib';
+import { type ChannelModel, connect, type RecoveringChannelModel } from 'amqplib';
 import { AMQP_DEFAULTS } from './amqp-options';
 import { BrokerTimeoutError, withTimeout } from './broker-timeout';
-import { type BrokerNode, type BrokerUrl, maskUrl, nodeLabel, parseBrokerUrl } from './broker-url';
+import { type BrokerNode, type BrokerUrl, describeConnectionError, maskUrl, nodeLabel, parseBrokerUrl, rotatingTarget } from './broker-url';
 import { WARNINGS_TO_CONSOLE } from './console-logger';
 import { coalesceWrites } from './write-coalescing';
 
@@ -115,18 +115,22 @@ export class ConnectionManager {
     const nodes = this.broker.nodes.map(nodeLabel).join(', ');
     this.log.info({ url: this.maskedUrl, nodes, attempts, timeoutMs: this.options.connectTimeoutMs }, 'connecting to RabbitMQ');
     const started = Date.now();
-    const recovering = await connect(this.connectTarget(), {
-      noDelay: true, // without it Nagle's algorithm adds ~40 ms to every ask
-      timeout: this.options.connectTimeoutMs, // a silent peer fails the attempt (amqplib clears it once open)
-      clientProperties: { connection_name: this.options.name },
-      recovery: {
-        initialDelay: RECONNECT_INITIAL_DELAY_MS,
-        maxDelay: RECONNECT_MAX_DELAY_MS,
-        initialMaxRetries: attempts - 1,
-        waitForConnect: false,
-        setup: (model: ChannelModel) => this.setup(model),
+    const heartbeat = this.broker.query.heartbeat !== undefined ? Number(this.broker.query.heartbeat) : this.options.heartbeatSeconds;
+    const recovering = await connect(
+      rotatingTarget(this.broker, heartbeat, () => this.broker.nodes[this.nodeIndex]),
+      {
+        noDelay: true, // without it Nagle's algorithm adds ~40 ms to every ask
+        timeout: this.options.connectTimeoutMs, // a silent peer fails the attempt (amqplib clears it once open)
+        clientProperties: { connection_name: this.options.name },
+        recovery: {
+          initialDelay: RECONNECT_INITIAL_DELAY_MS,
+          maxDelay: RECONNECT_MAX_DELAY_MS,
+          initialMaxRetries: attempts - 1,
+          waitForConnect: false,
+          setup: (model: ChannelModel) => this.setup(model),
+        },
       },
-    });
+    );
     this.recovering = recovering;
     this.watch(recovering);
 
@@ -165,32 +169,6 @@ export class ConnectionManager {
       this.onSetupBegins = undefined;
     }
     this.log.info({ node: this.currentNode, ms: Date.now() - started }, 'connected to RabbitMQ');
-  }
-
-  /**
-   * What amqplib connects to: the URL's fields, with host and port read at each attempt from the
-   * node the rotation points at (amqplib's recovery reconnects to the object it was given).
-   */
-  private connectTarget(): Options.Connect {
-    const b = this.broker;
-    const self = this;
-    const heartbeat = b.query.heartbeat !== undefined ? Number(b.query.heartbeat) : this.options.heartbeatSeconds;
-    return {
-      protocol: b.protocol,
-      get hostname() {
-        return self.broker.nodes[self.nodeIndex].host;
-      },
-      get port() {
-        return self.broker.nodes[self.nodeIndex].port;
-      },
-      username: b.username,
-      password: b.password,
-      vhost: b.vhost,
-      heartbeat,
-      ...(b.query.frameMax !== undefined ? { frameMax: Number(b.query.frameMax) } : {}),
-      ...(b.query.channelMax !== undefined ? { channelMax: Number(b.query.channelMax) } : {}),
-      ...(b.query.locale !== undefined ? { locale: b.query.locale } : {}),
-    } as Options.Connect;
   }
 
   private watch(recovering: RecoveringChannelModel): void {
@@ -388,15 +366,8 @@ export class ConnectionManager {
     }
   }
 
-  /** One line about a connection error (its AMQP reply code and text when the broker closed it); passwords masked. */
   private describe(err: unknown): string {
-    if (err instanceof AggregateError && err.errors.length > 0) return this.describe(err.errors[0]);
-    const e = err as { code?: unknown; message?: unknown } | undefined;
-    const message = typeof e?.message === 'string' ? e.message : String(err);
-    if (message === 'connect ETIMEDOUT') return `no AMQP handshake within ${this.options.connectTimeoutMs} ms (connect ETIMEDOUT)`;
-    // amqplib's close errors carry the AMQP reply code as a number and the broker's text in the message.
-    const code = typeof e?.code === 'string' ? e.code : undefined;
-    return maskUrl(code && !message.includes(code) ? `${code}: ${message}` : message);
+    return describeConnectionError(err, this.options.connectTimeoutMs);
   }
 }
 
