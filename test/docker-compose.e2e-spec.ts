@@ -78,7 +78,9 @@ describe('docker-compose.yml', () => {
     expect(mongoCheck).toContain("_id: 'rs0'");
     expect(mongoCheck).toMatch(/ping/);
     expect(words(services.gateway.healthcheck?.test)).toContain('http://localhost:3000/health');
-    expect(words(services.runtime.healthcheck?.test)).toContain('http://localhost:3000/ready');
+    // Each app's HTTP on its own port: the gateway's PORT, runtime.metricsPort, scheduler.metricsPort.
+    expect(words(services.runtime.healthcheck?.test)).toContain('http://localhost:9464/ready');
+    expect(words(services.scheduler.healthcheck?.test)).toContain('http://localhost:9465/ready');
   });
 
   it.each(WARREN_APPS)('starts %s from a main.js that the build produces', (app) => {

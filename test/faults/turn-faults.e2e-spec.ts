@@ -94,6 +94,11 @@ test('connections cut mid-load: in-flight turns run again after the reconnection
   await eventually(() => tap.events.some((e) => e.sessionId.startsWith('cut-') && e.kind === 'delta') || undefined, 'a turn streaming');
   expect(closeConnectionsNamed(vhost.name)).toBeGreaterThan(0);
   await expectEveryOutcome(load);
+  // Each Warren process said so, both ways.
+  for (const app of [...runtimes, gateway]) {
+    await app.waitForLine(/connection to RabbitMQ lost/);
+    await app.waitForLine(/connection to RabbitMQ restored/);
+  }
 });
 
 test('SIGTERM mid-turn: the runtime drains (sessions first, then the workers they wait on) and exits 0; nothing is lost', async () => {
@@ -103,7 +108,7 @@ test('SIGTERM mid-turn: the runtime drains (sessions first, then the workers the
   load.start('term', { sessions: 3, turns: 6, everyMs: 25 });
   await eventually(() => tap.events.some((e) => e.sessionId.startsWith('term-') && e.kind === 'delta') || undefined, 'a turn streaming');
   leaving.signal('SIGTERM');
-  await leaving.whenExited();
+  expect(await leaving.whenExited()).toBe(0);
   expect(leaving.output.some((l) => /draining/.test(l))).toBe(true);
   expect(leaving.output.some((l) => /actor runtime stopped/.test(l))).toBe(true);
   await expectEveryOutcome(load);

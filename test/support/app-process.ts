@@ -28,7 +28,16 @@ export class AppProcess {
     env: Record<string, string>,
   ) {
     this.child = spawn(process.execPath, [appMain(app)], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', NO_COLOR: '1', ...env },
+      // Port 0 for every app's HTTP: the gateway's and the all-in-one's PORT, the runtime's and the scheduler's own.
+      env: {
+        ...process.env,
+        PORT: '0',
+        WARREN__RUNTIME__METRICS_PORT: '0',
+        WARREN__SCHEDULER__METRICS_PORT: '0',
+        LOG_LEVEL: 'info',
+        NO_COLOR: '1',
+        ...env,
+      },
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -62,13 +71,18 @@ export class AppProcess {
     return this;
   }
 
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+  /** Resolves with the exit code when the process ends (by itself or after `stop()`). */
+  whenExited(): Promise<number | null> {
+    return this.exited;
   }
 
   /** The child's pid. */
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   /** True once the process has exited. */
@@ -79,11 +93,6 @@ export class AppProcess {
   /** Sends a signal (SIGKILL, SIGSTOP, SIGCONT …) without waiting. */
   signal(signal: NodeJS.Signals): void {
     if (!this.exitedAlready) this.child.kill(signal);
-  }
-
-  /** Resolves with the exit code (null after a signal) once the process ends. */
-  whenExited(): Promise<number | null> {
-    return this.exited;
   }
 
   /** Waits for an output line matching `pattern` (printed already or later); resolves with its match. */

@@ -59,6 +59,11 @@ export class NodeProcess {
     return this.exited;
   }
 
+  /** Sends `signal` (e.g. SIGSTOP / SIGCONT to freeze and thaw the node). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   /** A crash: SIGKILL, no drain. */
   async kill(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;

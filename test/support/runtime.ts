@@ -42,9 +42,11 @@ export async function startRuntime(
   const dataDir = opts.dataDir ?? tempDir('rt');
   const store = createStore({ dataDir });
   await store.init();
-  const transport = new AmqpTransport(resolveAmqpOptions({ url, shardCount: 4, workerRetryTiersMs: [200, 400], ...opts.amqp }), {
-    kinds: opts.kinds ?? {},
-  });
+  const transport = new AmqpTransport(
+    resolveAmqpOptions({ url, shardCount: 4, workerRetryTiersMs: [200, 400], ...opts.amqp }),
+    { kinds: opts.kinds ?? {} },
+    opts.logger ?? testLogger,
+  );
   const runtime = new ActorRuntime(
     transport,
     store.actors,

@@ -19,7 +19,8 @@ export function schedulerSender(instanceId: string): string {
 
 /** The scheduler's options from config/ (`scheduler:`; the instance id defaults to the node id). */
 export function schedulerOptionsFromConfig(config: WarrenConfig): SchedulerOptions {
-  const { actorTypes: _types, instanceId, ...rest } = config.scheduler;
+  // metricsPort is the app's HTTP port (apps/scheduler/src/main.ts), not a scheduler option.
+  const { actorTypes: _types, instanceId, metricsPort: _port, ...rest } = config.scheduler;
   return resolveSchedulerOptions({ ...rest, instanceId: instanceId ?? config.runtime.nodeId });
 }
 

@@ -23,8 +23,12 @@ describe('resolveAmqpOptions()', () => {
       deliveryLimit: 20,
       workerRetryTiersMs: [1000, 5000, 30000],
       connectRetries: 3,
-      heartbeatSeconds: 15,
+      heartbeatSeconds: 5,
       publishTimeoutMs: 10_000,
+      connectTimeoutMs: 10_000,
+      operationTimeoutMs: 30_000,
+      closeTimeoutMs: 5_000,
+      setupTimeoutMs: 60_000,
     });
   });
 

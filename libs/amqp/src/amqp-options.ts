@@ -1,9 +1,16 @@
 import { hostname } from 'node:os';
 import { InvalidOptionsError } from '@warren/contracts';
+import { maskUrl, parseBrokerUrl } from './broker-url';
+
+export { maskUrl } from './broker-url';
 
 /** Options of the RabbitMQ transport. Every field is documented with its default. */
 export interface AmqpTransportOptions {
-  /** Broker URL; the vhost in it scopes every Warren name. @default 'amqp://localhost' */
+  /**
+   * Broker URL; the vhost in it scopes every Warren name. Several nodes of a cluster go in one URL,
+   * `amqp://user:password@host1,host2:5673,host3/vhost`: Warren connects to one and fails over to
+   * the next when it loses it. @default 'amqp://localhost'
+   */
   url: string;
   /** Identifies this node in control messages and dead-letter reports. @default `<hostname>-<pid>` */
   nodeId: string;
@@ -17,12 +24,34 @@ export interface AmqpTransportOptions {
   deliveryLimit: number;
   /** Delays of the worker retry tiers. @default [1000, 5000, 30000] */
   workerRetryTiersMs: number[];
-  /** Connection attempts at start-up before giving up with a clear error. @default 3 */
+  /** Connection attempts at start-up (at least one per node of `url`) before giving up with a clear error. @default 3 */
   connectRetries: number;
-  /** @default 15 */
+  /**
+   * AMQP heartbeat asked of the broker (0: off). RabbitMQ closes the connection of a process that
+   * sent nothing for two to three times this (its consumers, and so its shards, go to another
+   * node); the process detects a silent broker after twice this. @default 5
+   */
   heartbeatSeconds: number;
   /** How long a publish waits for the broker during an outage before failing. @default 10000 */
   publishTimeoutMs: number;
+  /**
+   * One connection attempt: TCP connect plus the AMQP handshake. A broker that accepts the TCP
+   * connection and then says nothing fails the attempt after this. @default 10000
+   */
+  connectTimeoutMs: number;
+  /**
+   * How long one channel operation (open, declare, bind, qos, consume, cancel) may wait for the
+   * broker's answer. Past it the connection is treated as lost: dropped and set up again. @default 30000
+   */
+  operationTimeoutMs: number;
+  /** How long a channel or connection close waits for the broker before the socket is dropped. @default 5000 */
+  closeTimeoutMs: number;
+  /**
+   * How long one set-up phase of a (re)connection may take: declaring the topology, or opening the
+   * consumers of one actor type. At start-up a phase past it fails the start; after a reconnection
+   * the connection is dropped and tried again. @default 60000
+   */
+  setupTimeoutMs: number;
 }
 
 export const AMQP_DEFAULTS: Omit<AmqpTransportOptions, 'nodeId'> = Object.freeze({
@@ -33,8 +62,12 @@ export const AMQP_DEFAULTS: Omit<AmqpTransportOptions, 'nodeId'> = Object.freeze
   deliveryLimit: 20,
   workerRetryTiersMs: Object.freeze([1000, 5000, 30000]) as number[],
   connectRetries: 3,
-  heartbeatSeconds: 15,
+  heartbeatSeconds: 5,
   publishTimeoutMs: 10_000,
+  connectTimeoutMs: 10_000,
+  operationTimeoutMs: 30_000,
+  closeTimeoutMs: 5_000,
+  setupTimeoutMs: 60_000,
 });
 
 const KNOWN = new Set<string>([...Object.keys(AMQP_DEFAULTS), 'nodeId']);
@@ -50,7 +83,9 @@ export function resolveAmqpOptions(raw: Partial<AmqpTransportOptions> = {}): Amq
   for (const key of Object.keys(raw)) if (!KNOWN.has(key)) throw new InvalidOptionsError(key, 'is not an AMQP transport option');
   const o: AmqpTransportOptions = { ...AMQP_DEFAULTS, nodeId: `${hostname()}-${process.pid}`, ...stripUndefined(raw) };
   o.workerRetryTiersMs = [...o.workerRetryTiersMs];
-  if (!/^amqps?:\/\//.test(o.url)) throw new InvalidOptionsError('url', `must start with amqp:// or amqps:// (got ${maskUrl(o.url)})`);
+  if (typeof o.url !== 'string' || !/^amqps?:\/\//.test(o.url))
+    throw new InvalidOptionsError('url', `must start with amqp:// or amqps:// (got ${maskUrl(String(o.url))})`);
+  parseBrokerUrl(o.url); // a bad node list fails here, masked, not at the first connection
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(o.nodeId)) throw new InvalidOptionsError('nodeId', 'must be 1-100 of [A-Za-z0-9_.-]');
   positiveInt('shardCount', o.shardCount, 1024);
   positiveInt('shardPrefetch', o.shardPrefetch, 65535);
@@ -58,23 +93,16 @@ export function resolveAmqpOptions(raw: Partial<AmqpTransportOptions> = {}): Amq
   positiveInt('deliveryLimit', o.deliveryLimit, 1000);
   positiveInt('connectRetries', o.connectRetries, 1000);
   positiveInt('publishTimeoutMs', o.publishTimeoutMs);
-  if (!Number.isInteger(o.heartbeatSeconds) || o.heartbeatSeconds < 0)
-    throw new InvalidOptionsError('heartbeatSeconds', 'must be an integer ≥ 0');
+  positiveInt('connectTimeoutMs', o.connectTimeoutMs, 600_000);
+  positiveInt('operationTimeoutMs', o.operationTimeoutMs, 600_000);
+  positiveInt('closeTimeoutMs', o.closeTimeoutMs, 600_000);
+  positiveInt('setupTimeoutMs', o.setupTimeoutMs, 3_600_000);
+  if (!Number.isInteger(o.heartbeatSeconds) || o.heartbeatSeconds < 0 || o.heartbeatSeconds > 3600)
+    throw new InvalidOptionsError('heartbeatSeconds', `must be an integer in 0..3600 (got ${o.heartbeatSeconds})`);
   for (const [i, d] of o.workerRetryTiersMs.entries()) positiveInt(`workerRetryTiersMs[${i}]`, d);
   return o;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** The URL with its password hidden, for logs and errors (parsed as amqplib parses it). */
-export function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/.*@/, '//***@');
-  }
 }

@@ -9,6 +9,7 @@ import type {
   OutboundMessage,
   PublishOptions,
   ReplyAddress,
+  RuntimeLogger,
   StreamPart,
 } from '@warren/actors';
 import {
@@ -25,12 +26,14 @@ import type { AmqpTransportOptions } from './amqp-options';
 import { AskClient } from './ask-client';
 import { ConfirmPublisher } from './confirm-publisher';
 import { ConnectionManager } from './connection-manager';
+import { WARNINGS_TO_CONSOLE } from './console-logger';
 import { ControlConsumer } from './control-consumer';
 import { DeadLetterConsumer, type DeadLetterConsumerOptions, type DeadLetterHandler } from './dead-letter-consumer';
 import { type EventListener, EventSubscriber } from './event-subscriber';
+import { HostedQueues } from './hosted-queues';
 import { actorExchange, EXCHANGES, ingressShardQueue, shardQueue, workerQueue, workerRoutingKey } from './names';
 import { QueueConsumer } from './queue-consumer';
-import { declareTopology, type TopologySpec } from './topology';
+import type { TopologySpec } from './topology';
 
 /** What the transport needs to know about actor types it sends to but may not host. */
 export interface ActorTypeTable {
@@ -55,7 +58,8 @@ export interface RepublishProperties {
 /**
  * The RabbitMQ implementation of the runtime's transport: tells are persistent and
  * confirmed; asks use direct reply-to; every consumer has its own channel; topology and
- * consumers come back after every reconnection.
+ * consumers come back after every reconnection. The topology of every known type is declared
+ * before any consumer opens (`holdConsumers` / `startConsumers` when hosting several types).
  */
 export class AmqpTransport implements HostingTransport {
   readonly nodeId: string;
@@ -63,19 +67,19 @@ export class AmqpTransport implements HostingTransport {
   private readonly publisher: ConfirmPublisher;
   private readonly asks: AskClient;
   private readonly controlConsumer: ControlConsumer;
-  private readonly consumers: QueueConsumer[] = [];
+  private readonly hosted: HostedQueues;
   private readonly deadLetterConsumers: DeadLetterConsumer[] = [];
   private readonly kinds = new Map<string, 'entity' | 'worker'>();
-  private readonly topology: TopologySpec;
   private model: ChannelModel | undefined;
 
   constructor(
     private readonly options: AmqpTransportOptions,
     types: ActorTypeTable,
+    private readonly log: RuntimeLogger = WARNINGS_TO_CONSOLE,
   ) {
     this.nodeId = options.nodeId;
     for (const [type, kind] of Object.entries(types.kinds)) this.kinds.set(type, kind);
-    this.topology = {
+    const topology: TopologySpec = {
       shardCount: options.shardCount,
       deliveryLimit: options.deliveryLimit,
       entityTypes: Object.entries(types.kinds)
@@ -85,31 +89,50 @@ export class AmqpTransport implements HostingTransport {
       retryTiersMs: options.workerRetryTiersMs,
       ingress: types.ingress ?? false,
     };
-    this.connection = new ConnectionManager({
-      url: options.url,
-      connectRetries: options.connectRetries,
-      heartbeatSeconds: options.heartbeatSeconds,
-      name: `warren ${options.nodeId}`,
-    });
+    this.connection = new ConnectionManager(
+      {
+        url: options.url,
+        connectRetries: options.connectRetries,
+        heartbeatSeconds: options.heartbeatSeconds,
+        connectTimeoutMs: options.connectTimeoutMs,
+        operationTimeoutMs: options.operationTimeoutMs,
+        closeTimeoutMs: options.closeTimeoutMs,
+        setupTimeoutMs: options.setupTimeoutMs,
+        name: `warren ${options.nodeId}`,
+      },
+      log,
+    );
+    this.hosted = new HostedQueues(this.connection, topology);
     // Order matters: topology first, then the ask channel, then consumers.
     this.connection.onConnect(async (model) => {
-      const ch = await model.createChannel();
-      await declareTopology(ch, this.topology);
-      await ch.close();
+      await this.hosted.declare(model);
       this.model = model;
     });
     this.publisher = new ConfirmPublisher(this.connection, options.publishTimeoutMs);
     this.asks = new AskClient(this.connection, options.publishTimeoutMs);
     this.controlConsumer = new ControlConsumer(this.connection, options.nodeId);
     this.connection.onConnect(async (model) => {
-      for (const c of this.consumers) await c.open(model);
-      for (const c of this.deadLetterConsumers) await c.open(model);
+      if (!this.hosted.holding) await this.hosted.open(model);
+      for (const c of this.deadLetterConsumers) await this.openDeadLetters(model, c);
     });
   }
 
-  /** Connects, declares the topology and starts the consumers registered so far. */
+  private async openDeadLetters(model: ChannelModel, consumer: DeadLetterConsumer): Promise<void> {
+    await this.connection.op(model, consumer.open(model), 'opening the dead-letter consumer');
+  }
+
+  /**
+   * Connects (failing over between the URL's nodes), declares the topology and starts the
+   * consumers registered so far. Rejects with one clear `BrokerUnavailableError` when no node
+   * answers the handshake in time, or when a set-up phase does not finish within its limit.
+   */
   async start(): Promise<void> {
     await this.connection.start();
+  }
+
+  /** `host:port` of the broker node this process is connected to (undefined while disconnected). */
+  get brokerNode(): string | undefined {
+    return this.connection.currentNode;
   }
 
   get connected(): boolean {
@@ -209,44 +232,61 @@ export class AmqpTransport implements HostingTransport {
     this.controlConsumer.onCommand(handler);
   }
 
-  /** Declares the type's queues (now if connected) and consumes them; again after each reconnection. */
+  /**
+   * Declares the type's queues and consumes them (now if connected and not holding; again after
+   * each reconnection). Between `holdConsumers()` and `startConsumers()` it only registers.
+   */
   async host(spec: HostedType, callbacks: HostingCallbacks): Promise<void> {
     this.kinds.set(spec.type, spec.kind);
-    const added: QueueConsumer[] = [];
+    const topology = this.hosted.topology;
+    const consumers: QueueConsumer[] = [];
+    const add = (queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string) =>
+      consumers.push(this.consumer(queue, prefetch, keyOf, callbacks));
     if (spec.kind === 'entity' && spec.source === 'ingress') {
-      this.topology.ingress = true;
+      topology.ingress = true;
       for (let n = 0; n < this.options.shardCount; n++) {
         // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
-        added.push(
-          this.consumer(
-            ingressShardQueue(n),
-            spec.prefetch ?? this.options.shardPrefetch,
-            (m) => m.fields.routingKey.split('.')[1] ?? '',
-            callbacks,
-          ),
-        );
+        add(ingressShardQueue(n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey.split('.')[1] ?? '');
       }
     } else if (spec.kind === 'entity') {
-      if (!this.topology.entityTypes.includes(spec.type)) this.topology.entityTypes.push(spec.type);
+      if (!topology.entityTypes.includes(spec.type)) topology.entityTypes.push(spec.type);
       for (let n = 0; n < this.options.shardCount; n++) {
-        added.push(
-          this.consumer(shardQueue(spec.type, n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey, callbacks),
-        );
+        add(shardQueue(spec.type, n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey);
       }
     } else {
       for (const key of spec.keys ?? ['default']) {
-        if (!this.topology.workerPools.some((p) => p.type === spec.type && p.key === key))
-          this.topology.workerPools.push({ type: spec.type, key });
-        added.push(this.consumer(workerQueue(spec.type, key), spec.prefetch ?? this.options.workerPrefetch, () => key, callbacks));
+        if (!topology.workerPools.some((p) => p.type === spec.type && p.key === key)) topology.workerPools.push({ type: spec.type, key });
+        add(workerQueue(spec.type, key), spec.prefetch ?? this.options.workerPrefetch, () => key);
       }
     }
-    this.consumers.push(...added);
-    if (this.model && this.connection.connected) {
-      const ch = await this.model.createChannel();
-      await declareTopology(ch, this.topology);
-      await ch.close();
-      for (const c of added) await c.open(this.model);
-    }
+    const added = this.hosted.add(spec.type, consumers);
+    const model = this.model;
+    if (this.hosted.holding || !model || !this.connection.connected) return;
+    await this.hosted.declare(model);
+    await this.hosted.open(model, added);
+  }
+
+  /**
+   * From now on `host()` registers without declaring or consuming, until `startConsumers()`.
+   * An app hosting several types holds, hosts them all, then starts: every type's queues and
+   * exchanges exist before the first consumer takes a message (a turn that arrives at once can
+   * then reach the limiter, the model pool … instead of failing with `WARREN_NO_ROUTE`).
+   */
+  holdConsumers(): void {
+    this.hosted.holding = true;
+  }
+
+  /**
+   * Declares the topology of every registered type, then opens their consumers type by type
+   * (each a logged set-up phase with its limit). When disconnected, the next connection's set-up
+   * does the same.
+   */
+  async startConsumers(): Promise<void> {
+    this.hosted.holding = false;
+    const model = this.model;
+    if (!model || !this.connection.connected) return;
+    await this.hosted.declare(model);
+    await this.hosted.open(model);
   }
 
   private consumer(queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string, callbacks: HostingCallbacks): QueueConsumer {
@@ -265,8 +305,12 @@ export class AmqpTransport implements HostingTransport {
    */
   async consumeDeadLetters(handler: DeadLetterHandler, options: DeadLetterConsumerOptions = {}): Promise<DeadLetterConsumer> {
     const consumer = new DeadLetterConsumer(handler, options);
+    // Its own close waits up to 5 s for the broker: held to this transport's close limit instead
+    // (the keeper closes it first thing at shutdown).
+    const close = consumer.close.bind(consumer);
+    consumer.close = () => this.connection.closeQuietly({ close }, 'closing the dead-letter consumer');
     this.deadLetterConsumers.push(consumer);
-    if (this.model && this.connection.connected) await consumer.open(this.model);
+    if (this.model && this.connection.connected) await this.openDeadLetters(this.model, consumer);
     return consumer;
   }
 
@@ -315,16 +359,27 @@ export class AmqpTransport implements HostingTransport {
     return new EventSubscriber(this.connection, listener);
   }
 
+  /**
+   * Closes every consumer channel (without cancelling: the broker requeues what was not acked and
+   * hands single-active-consumer queues to the standby in one step), each within the close limit.
+   */
   async closeConsumers(): Promise<void> {
-    await Promise.all(this.consumers.map((c) => c.close()));
+    await this.hosted.closeAll();
   }
 
+  /**
+   * Closes the consumers, the dead-letter consumers, the ask, publish and control channels and
+   * the connection, each wait limited by `closeTimeoutMs`. When the broker has stopped answering
+   * (a close ran out of time) the rest is not closed politely: the socket is dropped.
+   */
   async close(): Promise<void> {
+    const started = Date.now();
     await this.closeConsumers();
-    await Promise.all(this.deadLetterConsumers.map((c) => c.close()));
-    await this.asks.close();
-    await this.publisher.close();
-    await this.controlConsumer.close();
+    await Promise.all(this.deadLetterConsumers.map((c) => this.connection.closeQuietly(c, 'closing the dead-letter consumer')));
+    if (this.connection.connected && !this.connection.unresponsive)
+      await Promise.all([this.asks.close(), this.publisher.close(), this.controlConsumer.close()]);
+    const unresponsive = this.connection.unresponsive;
     await this.connection.close();
+    this.log.info({ ms: Date.now() - started, ...(unresponsive ? { unresponsive } : {}) }, 'broker connection closed');
   }
 }

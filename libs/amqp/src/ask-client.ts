@@ -37,7 +37,7 @@ export class AskClient {
   }
 
   private async open(model: ChannelModel): Promise<void> {
-    const ch = await model.createChannel();
+    const ch = await this.connection.op(model, model.createChannel(), 'channel.open (asks)');
     ch.on('error', () => undefined);
     ch.on('close', () => {
       if (this.channel !== ch) return;
@@ -54,7 +54,11 @@ export class AskClient {
         p.onError(new NoRouteError(msg.fields.exchange, msg.fields.routingKey));
       }
     });
-    await ch.consume(DIRECT_REPLY_TO, (msg) => msg && this.onReply(msg), { noAck: true });
+    await this.connection.op(
+      model,
+      ch.consume(DIRECT_REPLY_TO, (msg) => msg && this.onReply(msg), { noAck: true }),
+      `basic.consume ${DIRECT_REPLY_TO}`,
+    );
     this.channel = ch;
   }
 
@@ -234,9 +238,10 @@ export class AskClient {
     return this.pending.size;
   }
 
+  /** Closes the ask channel, waiting for the broker at most the close limit. */
   async close(): Promise<void> {
     const ch = this.channel;
     this.channel = undefined;
-    await ch?.close().catch(() => undefined);
+    await this.connection.closeQuietly(ch, 'channel.close (asks)');
   }
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ConnectionLostError, NoRouteError, PublishRejectedError } from '@warren/contracts';
 import type { ChannelModel, Message } from 'amqplib';
+import { BrokerTimeoutError } from './broker-timeout';
 import { ConfirmPublisher } from './confirm-publisher';
 import type { ConnectionManager } from './connection-manager';
 
@@ -37,10 +38,15 @@ class FakeConfirmChannel extends EventEmitter {
   }
 }
 
-function publisherWith(ch: FakeConfirmChannel): ConfirmPublisher {
+function publisherWith(ch: FakeConfirmChannel, publishTimeoutMs = 1_000): ConfirmPublisher {
   const model = { createConfirmChannel: async () => ch } as unknown as ChannelModel;
-  const connection = { onDisconnect: () => undefined, whenConnected: async () => model } as unknown as ConnectionManager;
-  return new ConfirmPublisher(connection, 1_000);
+  const connection = {
+    onDisconnect: () => undefined,
+    whenConnected: async () => model,
+    op: <T>(_model: ChannelModel, operation: Promise<T>) => operation,
+    closeQuietly: async (c?: { close(): Promise<unknown> }) => void (await c?.close()),
+  } as unknown as ConnectionManager;
+  return new ConfirmPublisher(connection, publishTimeoutMs);
 }
 
 /** Starts a publish and waits until it reached the channel (its confirm is pending); wrapped, so awaiting this does not await the publish. */
@@ -64,6 +70,16 @@ describe('ConfirmPublisher', () => {
     const { publishing } = await inFlight(ch, publisherWith(ch), 'warren.workers', 'echo.a');
     ch.ack();
     await expect(publishing).resolves.toBeUndefined();
+  });
+
+  test('a confirm that never comes rejects with BrokerTimeoutError after publishTimeoutMs', async () => {
+    const ch = new FakeConfirmChannel();
+    const { publishing } = await inFlight(ch, publisherWith(ch, 30), 'warren.actors.counter', 'c-1');
+    const err = await publishing.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BrokerTimeoutError);
+    expect(err).toMatchObject({ code: 'WARREN_BROKER_UNAVAILABLE', retryable: true, timeoutMs: 30 });
+    expect((err as Error).message).toBe('RabbitMQ did not answer the confirm of a publish to warren.actors.counter/c-1 within 30 ms');
+    ch.ack(); // a late confirm changes nothing
   });
 
   test('a broker nack rejects with PublishRejectedError', async () => {

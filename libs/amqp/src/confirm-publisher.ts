@@ -1,11 +1,13 @@
 import { ConnectionLostError, NoRouteError, PublishRejectedError } from '@warren/contracts';
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
+import { BrokerTimeoutError } from './broker-timeout';
 import type { ConnectionManager } from './connection-manager';
 
 /**
  * Publishes with publisher confirms on one confirm channel per connection. A publish
  * resolves when the broker has the message; during an outage it waits for the connection
- * (up to `publishTimeoutMs`) and then fails with a typed error: it never vanishes.
+ * (up to `publishTimeoutMs`), and for the confirm (up to `publishTimeoutMs` again), then fails
+ * with a typed error: it never vanishes and never waits forever.
  */
 export class ConfirmPublisher {
   private channel: Promise<ConfirmChannel> | undefined;
@@ -24,7 +26,7 @@ export class ConfirmPublisher {
   }
 
   private open(model: ChannelModel): Promise<ConfirmChannel> {
-    const opening = model.createConfirmChannel().then((ch) => {
+    const opening = this.connection.op(model, model.createConfirmChannel(), 'channel.open + confirm.select (publishes)').then((ch) => {
       ch.on('error', (err: Error) => this.closeReasons.set(ch, err)); // emitted before 'close'
       ch.on('close', () => {
         if (this.channel === opening) this.channel = undefined;
@@ -50,8 +52,10 @@ export class ConfirmPublisher {
   }
 
   /**
-   * Publishes and waits for the confirm. `mandatory` publishes need a `messageId` so a
-   * broker return can be matched to them (then: `NoRouteError`).
+   * Publishes and waits for the confirm, at most `publishTimeoutMs` (then `BrokerTimeoutError`:
+   * the message may or may not have arrived; a retry with the same message id is safe).
+   * `mandatory` publishes need a `messageId` so a broker return can be matched to them (then:
+   * `NoRouteError`).
    */
   async publish(exchange: string, routingKey: string, body: Buffer, options: Options.Publish, immediate = false): Promise<void> {
     // `immediate`: no waiting for a new connection (an actor's outbox is fenced to the connection that fed it).
@@ -64,9 +68,14 @@ export class ConfirmPublisher {
       // amqplib calls every pending confirm callback with an error when the channel closes:
       // that is a lost connection (ConnectionLostError), not a broker nack (PublishRejectedError).
       let settled = false;
+      const timer = setTimeout(() => {
+        if (options.mandatory && id !== undefined) this.returned.delete(id);
+        finish(new BrokerTimeoutError(`the confirm of a publish to ${exchange || '(default)'}/${routingKey}`, this.publishTimeoutMs));
+      }, this.publishTimeoutMs);
       const finish = (err: unknown) => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
         const wasReturned = options.mandatory && id !== undefined && this.returned.delete(id);
         if (err) reject(err instanceof Error ? err : new PublishRejectedError(exchange, routingKey));
         else if (wasReturned) reject(new NoRouteError(exchange, routingKey));
@@ -94,10 +103,11 @@ export class ConfirmPublisher {
     return new ConnectionLostError(reason ? `${what} (${reason.message})` : what, { cause: reason ?? err });
   }
 
+  /** Closes the confirm channel (unconfirmed publishes fail with `ConnectionLostError`), waiting at most the close limit. */
   async close(): Promise<void> {
     const ch = await this.channel?.catch(() => undefined);
     this.channel = undefined;
-    await ch?.close().catch(() => undefined);
+    await this.connection.closeQuietly(ch, 'channel.close (publishes)');
   }
 }
 

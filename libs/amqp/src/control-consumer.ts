@@ -1,5 +1,5 @@
 import type { ControlCommand } from '@warren/actors';
-import type { ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import type { ConnectionManager } from './connection-manager';
 import { controlQueue, EXCHANGES } from './names';
 
@@ -9,10 +9,10 @@ import { controlQueue, EXCHANGES } from './names';
  */
 export class ControlConsumer {
   private readonly handlers: ((command: ControlCommand) => void)[] = [];
-  private closeChannel: (() => Promise<void>) | undefined;
+  private channel: Channel | undefined;
 
   constructor(
-    connection: ConnectionManager,
+    private readonly connection: ConnectionManager,
     private readonly nodeId: string,
   ) {
     connection.onConnect((model) => this.open(model));
@@ -23,12 +23,13 @@ export class ControlConsumer {
   }
 
   private async open(model: ChannelModel): Promise<void> {
-    const ch = await model.createChannel();
+    const op = <T>(p: Promise<T>, what: string) => this.connection.op(model, p, what);
+    const ch = await op(model.createChannel(), 'channel.open (control)');
     ch.on('error', () => undefined);
     const q = controlQueue(this.nodeId);
-    await ch.assertQueue(q, { exclusive: true, autoDelete: true, durable: false });
-    await ch.bindQueue(q, EXCHANGES.CONTROL, '');
-    await ch.consume(
+    await op(ch.assertQueue(q, { exclusive: true, autoDelete: true, durable: false }), `queue.declare ${q}`);
+    await op(ch.bindQueue(q, EXCHANGES.CONTROL, ''), `queue.bind ${q}`);
+    const consuming = ch.consume(
       q,
       (msg) => {
         if (!msg) return;
@@ -41,10 +42,14 @@ export class ControlConsumer {
       },
       { noAck: true },
     );
-    this.closeChannel = () => ch.close();
+    await op(consuming, `basic.consume ${q}`);
+    this.channel = ch;
   }
 
+  /** Closes the control channel (the broker deletes the exclusive queue), waiting at most the close limit. */
   async close(): Promise<void> {
-    await this.closeChannel?.().catch(() => undefined);
+    const ch = this.channel;
+    this.channel = undefined;
+    await this.connection.closeQuietly(ch, 'channel.close (control)');
   }
 }

@@ -42,6 +42,12 @@ class FakeConnection implements EventConnection {
   onConnect(hook: (model: ChannelModel) => Promise<void>) {
     this.hooks.push(hook);
   }
+  op<T>(_model: ChannelModel, operation: Promise<T>): Promise<T> {
+    return operation;
+  }
+  async closeQuietly(closable: { close(): Promise<unknown> } | undefined) {
+    await closable?.close();
+  }
   async whenConnected(): Promise<ChannelModel> {
     return this.model();
   }

@@ -2,18 +2,16 @@ import { type CloudEvent, parseCloudEvent } from '@warren/contracts';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConnectionManager } from './connection-manager';
 import { EXCHANGES } from './names';
-import { closeWithin } from './queue-consumer';
 import { stringHeaders } from './string-headers';
 
 /** Receives every event of the subscription's bindings: the routing key, the parsed CloudEvent and the string headers. */
 export type EventListener = (routingKey: string, event: CloudEvent, headers: Record<string, string>) => void;
 
-/** What the subscriber needs of the transport's recovering connection. */
-export type EventConnection = Pick<ConnectionManager, 'onConnect' | 'connected' | 'whenConnected'>;
+/** What the subscriber needs of the transport's recovering connection (with its bounded operations). */
+export type EventConnection = Pick<ConnectionManager, 'onConnect' | 'connected' | 'whenConnected' | 'op' | 'closeQuietly'>;
 
 /** A channel closed by a channel error (not a lost connection) is opened again after this delay. */
 const REOPEN_DELAY_MS = 1_000;
-const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
  * One exclusive, auto-delete, server-named queue of this process on `warren.events`, consumed
@@ -25,6 +23,8 @@ const CLOSE_TIMEOUT_MS = 5_000;
 export class EventSubscriber {
   private readonly counts = new Map<string, number>();
   private channel: Channel | undefined;
+  /** The connection `channel` belongs to (dropped when one of its operations gets no answer). */
+  private model: ChannelModel | undefined;
   private queue: string | undefined;
   /** Patterns bound on the current channel's queue. */
   private bound = new Set<string>();
@@ -68,7 +68,7 @@ export class EventSubscriber {
     await this.serial(async () => {
       const ch = this.channel;
       this.detach();
-      await closeWithin(ch, CLOSE_TIMEOUT_MS);
+      await this.connection.closeQuietly(ch, 'channel.close (events)');
     });
   }
 
@@ -87,7 +87,8 @@ export class EventSubscriber {
 
   private async open(model: ChannelModel): Promise<void> {
     if (this.closed) return;
-    const ch = await model.createChannel();
+    const op = <T>(p: Promise<T>, what: string) => this.connection.op(model, p, what);
+    const ch = await op(model.createChannel(), 'channel.open (events)');
     ch.on('error', () => undefined);
     ch.on('close', () => {
       if (this.channel !== ch) return;
@@ -95,9 +96,13 @@ export class EventSubscriber {
       // A lost connection brings the channel back through the connect hook; a channel error does not.
       if (!this.closed) setTimeout(() => void this.reopen().catch(() => undefined), REOPEN_DELAY_MS).unref();
     });
-    const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-    await ch.consume(queue, (msg) => msg && this.receive(msg), { noAck: true });
+    const { queue } = await op(ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false }), 'queue.declare (events)');
+    await op(
+      ch.consume(queue, (msg) => msg && this.receive(msg), { noAck: true }),
+      `basic.consume ${queue}`,
+    );
     this.channel = ch;
+    this.model = model;
     this.queue = queue;
     this.bound = new Set();
     for (const pattern of this.counts.keys()) await this.sync(pattern);
@@ -105,6 +110,7 @@ export class EventSubscriber {
 
   private detach(): void {
     this.channel = undefined;
+    this.model = undefined;
     this.queue = undefined;
     this.bound = new Set();
   }
@@ -113,14 +119,15 @@ export class EventSubscriber {
   private async sync(pattern: string): Promise<void> {
     const ch = this.channel;
     const queue = this.queue;
-    if (!ch || !queue) return; // bound by `open` on the next connection
+    const model = this.model;
+    if (!ch || !queue || !model) return; // bound by `open` on the next connection
     const wanted = this.counts.has(pattern);
     try {
       if (wanted && !this.bound.has(pattern)) {
-        await ch.bindQueue(queue, this.exchange, pattern);
+        await this.connection.op(model, ch.bindQueue(queue, this.exchange, pattern), `queue.bind ${queue} ${pattern}`);
         this.bound.add(pattern);
       } else if (!wanted && this.bound.has(pattern)) {
-        await ch.unbindQueue(queue, this.exchange, pattern);
+        await this.connection.op(model, ch.unbindQueue(queue, this.exchange, pattern), `queue.unbind ${queue} ${pattern}`);
         this.bound.delete(pattern);
       }
     } catch (err) {

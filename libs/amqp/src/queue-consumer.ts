@@ -2,6 +2,7 @@ import type { Delivery, FailureReport, ReplyAddress } from '@warren/actors';
 import { type CloudEvent, parseCloudEvent, WARREN_HEADERS } from '@warren/contracts';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConfirmPublisher } from './confirm-publisher';
+import type { BrokerOps } from './connection-manager';
 import { ATTEMPTS_HEADER, attemptsHeader, failureHeader, ORIGIN_HEADERS } from './failure-headers';
 import { DEAD_LETTER_QUEUE, retryTier } from './names';
 import { stringHeaders } from './string-headers';
@@ -24,6 +25,8 @@ export interface QueueConsumerSpec {
  */
 export class QueueConsumer {
   private channel: Channel | undefined;
+  /** The connection `channel` belongs to. */
+  private openedOn: ChannelModel | undefined;
   private closing = false;
 
   constructor(
@@ -32,18 +35,35 @@ export class QueueConsumer {
     private readonly nodeId: string,
   ) {}
 
-  async open(model: ChannelModel): Promise<void> {
-    if (this.closing) return;
-    const ch = await model.createChannel();
+  /**
+   * Opens the channel, sets the prefetch and consumes, each within the operation limit of `ops`.
+   * A second call on the same connection does nothing (set-up after a reconnection and a late
+   * `startConsumers` may both ask).
+   */
+  async open(model: ChannelModel, ops: BrokerOps): Promise<void> {
+    if (this.closing || (this.channel && this.openedOn === model)) return;
+    const q = this.spec.queue;
+    const ch = await ops.op(model, model.createChannel(), `channel.open (consumer of ${q})`);
     ch.on('error', () => undefined);
     ch.on('close', () => {
       if (this.channel !== ch) return;
       this.channel = undefined;
       this.spec.onLost(this.spec.queue);
     });
-    await ch.prefetch(this.spec.prefetch);
+    await ops.op(model, ch.prefetch(this.spec.prefetch), `basic.qos on the channel of ${q}`);
     this.channel = ch;
-    await ch.consume(this.spec.queue, (msg) => msg && this.receive(ch, msg), { noAck: false });
+    this.openedOn = model;
+    await ops.op(
+      model,
+      ch.consume(q, (msg) => msg && this.receive(ch, msg), { noAck: false }),
+      `basic.consume ${q}`,
+    );
+    // RabbitMQ 3.10 sends consume-ok for a quorum queue before the Raft command that registers
+    // the consumer (and, with single active consumer, a query of the leader); the channel answers
+    // nothing else until both are done. One more answer on this channel proves the consumer is in
+    // place: a stuck registration becomes a timeout here instead of a shard that silently gets
+    // no messages.
+    await ops.op(model, ch.prefetch(this.spec.prefetch), `basic.qos after basic.consume ${q} (the consumer's registration)`);
   }
 
   private receive(ch: Channel, msg: ConsumeMessage): void {
@@ -138,13 +158,14 @@ export class QueueConsumer {
 
   /**
    * Closes the channel without cancelling first: the broker requeues the unacked messages and
-   * moves a single-active-consumer queue to the next consumer in one step.
+   * moves a single-active-consumer queue to the next consumer in one step. Waits for the broker
+   * at most the close limit of `ops` (default 5 s).
    */
-  async close(): Promise<void> {
+  async close(ops?: BrokerOps): Promise<void> {
     this.closing = true;
     const ch = this.channel;
     this.channel = undefined;
-    await closeWithin(ch, CLOSE_TIMEOUT_MS);
+    await (ops ? ops.closeQuietly(ch) : closeWithin(ch, CLOSE_TIMEOUT_MS));
   }
 }
 

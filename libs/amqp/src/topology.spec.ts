@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib';
-import { declareTopology, type TopologySpec, workQueueArguments } from './topology';
+import { declareTopology, type TopologySpec, topologySize, workQueueArguments } from './topology';
 
 type Call = { method: string; args: unknown[] };
 
@@ -167,6 +167,51 @@ describe('declareTopology()', () => {
       throw new Error('PRECONDITION_FAILED - inequivalent arg');
     };
     await expect(declareTopology(ch, spec())).rejects.toThrow(/PRECONDITION_FAILED/);
+  });
+});
+
+describe('declareTopology() with options', () => {
+  it('declareTopology() skips what `done` holds and records what it declares, so a second call on one connection declares only the new type', async () => {
+    const done = new Set<string>();
+    const first = fakeChannel();
+    await declareTopology(first.ch, spec(), { done });
+    expect(done.has('queue.declare warren.session.shard.2')).toBe(true);
+    const second = fakeChannel();
+    await declareTopology(second.ch, spec({ entityTypes: ['session', 'limiter'] }), { done });
+    expect(second.calls.map((c) => `${c.method} ${String(c.args[0])}`)).toEqual([
+      'assertExchange warren.actors.limiter',
+      'assertQueue warren.limiter.shard.0',
+      'bindQueue warren.limiter.shard.0',
+      'assertQueue warren.limiter.shard.1',
+      'bindQueue warren.limiter.shard.1',
+      'assertQueue warren.limiter.shard.2',
+      'bindQueue warren.limiter.shard.2',
+    ]);
+  });
+
+  it('declareTopology() waits for every answer through `bounded`, named after the operation', async () => {
+    const waited: string[] = [];
+    await declareTopology(fakeChannel().ch, spec({ shardCount: 1 }), {
+      bounded: (op, what) => {
+        waited.push(what);
+        return op;
+      },
+    });
+    expect(waited).toEqual([
+      'exchange.declare warren.events',
+      'exchange.declare warren.workers',
+      'exchange.declare warren.control',
+      'queue.declare warren.dead',
+      'exchange.declare warren.actors.session',
+      'queue.declare warren.session.shard.0',
+      'queue.bind warren.session.shard.0',
+    ]);
+  });
+
+  it('topologySize() counts the queues and exchanges declareTopology() declares', async () => {
+    const s = spec({ workerPools: [{ type: 'model', key: 'x' }], retryTiersMs: [5, 10], ingress: true });
+    const t = await declared({ workerPools: [{ type: 'model', key: 'x' }], retryTiersMs: [5, 10], ingress: true });
+    expect(topologySize(s)).toEqual({ queues: t.queues.size, exchanges: t.exchanges.size });
   });
 });
 

@@ -40,53 +40,93 @@ export function workQueueArguments(deliveryLimit: number, singleActiveConsumer: 
   };
 }
 
-/** Declares every exchange, queue and binding of `spec`; idempotent. */
-export async function declareTopology(ch: Channel, spec: TopologySpec): Promise<void> {
-  await ch.assertExchange(EXCHANGES.EVENTS, 'topic', { durable: true });
-  await ch.assertExchange(EXCHANGES.WORKERS, 'direct', { durable: true });
-  await ch.assertExchange(EXCHANGES.CONTROL, 'fanout', { durable: true });
-  await ch.assertQueue(DEAD_LETTER_QUEUE, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+/** Waits for one broker answer within a limit (`ConnectionManager#op`); `what` names it in the error. */
+export type Bounded = <T>(op: Promise<T>, what: string) => Promise<T>;
+
+const unbounded: Bounded = (op) => op;
+
+/** Counts of what `declareTopology` declares, for the start-up log. */
+export function topologySize(spec: TopologySpec): { queues: number; exchanges: number } {
+  const entityQueues = spec.entityTypes.length * spec.shardCount + (spec.ingress ? spec.shardCount : 0);
+  return {
+    queues: 1 + entityQueues + spec.workerPools.length + spec.retryTiersMs.length,
+    exchanges: 3 + spec.entityTypes.length + spec.retryTiersMs.length + (spec.ingress ? 2 : 0),
+  };
+}
+
+/** How `declareTopology` talks to the broker. */
+export interface DeclareOptions {
+  /** Limits each wait for an answer. @default no limit */
+  bounded?: Bounded;
+  /**
+   * Declarations already done on this connection (by their description, e.g. `queue.declare
+   * warren.session.shard.0`): skipped, and added to as they succeed. Re-declaring a quorum queue
+   * is not free: the broker asks the queue's Raft leader for its counts each time.
+   */
+  done?: Set<string>;
+}
+
+/**
+ * Declares every exchange, queue and binding of `spec`; idempotent. One answer at a time, each
+ * waited for through `bounded` (a broker that stops answering fails the declaration instead of
+ * holding it forever); what `done` holds is not declared again.
+ */
+export async function declareTopology(ch: Channel, spec: TopologySpec, options: DeclareOptions = {}): Promise<void> {
+  const bounded = options.bounded ?? unbounded;
+  const step = async (what: string, run: () => Promise<unknown>): Promise<void> => {
+    if (options.done?.has(what)) return;
+    await bounded(run(), what);
+    options.done?.add(what);
+  };
+  await step(`exchange.declare ${EXCHANGES.EVENTS}`, () => ch.assertExchange(EXCHANGES.EVENTS, 'topic', { durable: true }));
+  await step(`exchange.declare ${EXCHANGES.WORKERS}`, () => ch.assertExchange(EXCHANGES.WORKERS, 'direct', { durable: true }));
+  await step(`exchange.declare ${EXCHANGES.CONTROL}`, () => ch.assertExchange(EXCHANGES.CONTROL, 'fanout', { durable: true }));
+  await step(`queue.declare ${DEAD_LETTER_QUEUE}`, () =>
+    ch.assertQueue(DEAD_LETTER_QUEUE, { durable: true, arguments: { 'x-queue-type': 'quorum' } }),
+  );
 
   for (const type of spec.entityTypes) {
     const exchange = actorExchange(type);
-    await assertHashExchange(ch, exchange);
+    await step(`exchange.declare ${exchange}`, () => assertHashExchange(ch, exchange));
     for (let n = 0; n < spec.shardCount; n++) {
       const q = shardQueue(type, n);
-      await ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, true) });
+      await step(`queue.declare ${q}`, () => ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, true) }));
       // The binding key of a consistent-hash exchange is a weight, not a shard number.
-      await ch.bindQueue(q, exchange, '1');
+      await step(`queue.bind ${q}`, () => ch.bindQueue(q, exchange, '1'));
     }
   }
   for (const pool of spec.workerPools) {
     const q = workerQueue(pool.type, pool.key);
-    await ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, false) });
-    await ch.bindQueue(q, EXCHANGES.WORKERS, workerRoutingKey(pool.type, pool.key));
+    await step(`queue.declare ${q}`, () => ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, false) }));
+    await step(`queue.bind ${q}`, () => ch.bindQueue(q, EXCHANGES.WORKERS, workerRoutingKey(pool.type, pool.key)));
   }
   for (const delay of spec.retryTiersMs) {
     const name = retryTier(delay);
-    await ch.assertExchange(name, 'fanout', { durable: true });
-    await ch.assertQueue(name, {
-      durable: true,
-      arguments: {
-        'x-queue-type': 'quorum',
-        'x-message-ttl': delay,
-        // On expiry the message goes back through the default exchange with the routing key it
-        // was published with: the name of the queue it came from.
-        'x-dead-letter-exchange': '',
-        'x-dead-letter-strategy': 'at-least-once',
-        'x-overflow': 'reject-publish',
-      },
-    });
-    await ch.bindQueue(name, name, '');
+    await step(`exchange.declare ${name}`, () => ch.assertExchange(name, 'fanout', { durable: true }));
+    await step(`queue.declare ${name}`, () =>
+      ch.assertQueue(name, {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-message-ttl': delay,
+          // On expiry the message goes back through the default exchange with the routing key it
+          // was published with: the name of the queue it came from.
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-strategy': 'at-least-once',
+          'x-overflow': 'reject-publish',
+        },
+      }),
+    );
+    await step(`queue.bind ${name}`, () => ch.bindQueue(name, name, ''));
   }
   if (spec.ingress) {
-    await ch.assertExchange(EXCHANGES.INGRESS, 'topic', { durable: true });
-    await assertHashExchange(ch, EXCHANGES.INGRESS_HASH);
-    await ch.bindExchange(EXCHANGES.INGRESS_HASH, EXCHANGES.INGRESS, 'session.*.*');
+    await step(`exchange.declare ${EXCHANGES.INGRESS}`, () => ch.assertExchange(EXCHANGES.INGRESS, 'topic', { durable: true }));
+    await step(`exchange.declare ${EXCHANGES.INGRESS_HASH}`, () => assertHashExchange(ch, EXCHANGES.INGRESS_HASH));
+    await step(`exchange.bind ${EXCHANGES.INGRESS_HASH}`, () => ch.bindExchange(EXCHANGES.INGRESS_HASH, EXCHANGES.INGRESS, 'session.*.*'));
     for (let n = 0; n < spec.shardCount; n++) {
       const q = ingressShardQueue(n);
-      await ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, true) });
-      await ch.bindQueue(q, EXCHANGES.INGRESS_HASH, '1');
+      await step(`queue.declare ${q}`, () => ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, true) }));
+      await step(`queue.bind ${q}`, () => ch.bindQueue(q, EXCHANGES.INGRESS_HASH, '1'));
     }
   }
 }

@@ -48,8 +48,12 @@ describe('loadConfig()', () => {
       url: 'amqp://localhost',
       shardCount: 16,
       connectRetries: 3,
-      heartbeatSeconds: 15,
+      heartbeatSeconds: 5,
       publishTimeoutMs: 10_000,
+      connectTimeoutMs: 10_000,
+      operationTimeoutMs: 30_000,
+      closeTimeoutMs: 5_000,
+      setupTimeoutMs: 60_000,
     });
     expect(config.runtime).toMatchObject({ shardPrefetch: 256, mailboxCapacity: 64, entityBackoffMs: [50, 250, 1000] });
     expect(config.store).toEqual({ dataDir: './.warren-data' });

@@ -22,7 +22,8 @@ import type { WarrenModuleOptions } from './warren-module-options';
     {
       provide: AmqpTransport,
       inject: [WARREN_MODULE_OPTIONS],
-      useFactory: (o: WarrenModuleOptions) => new AmqpTransport(resolveAmqpOptions(o.amqp), o.types ?? { kinds: {} }),
+      useFactory: (o: WarrenModuleOptions) =>
+        new AmqpTransport(resolveAmqpOptions(o.amqp), o.types ?? { kinds: {} }, o.logger ?? nestRuntimeLogger('Broker')),
     },
     {
       provide: ActorRuntime,
@@ -46,6 +47,7 @@ export class WarrenModule extends WarrenConfigurableModule implements OnApplicat
     await this.transport.start();
   }
 
+  /** Last in Nest's shutdown (after the actors drained): closes the broker connection, each wait bounded. */
   async onApplicationShutdown(): Promise<void> {
     await this.transport.close();
   }

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { ActorRuntime, getActorMetadata } from '@warren/actors';
+import { ActorRuntime, getActorMetadata, resolveRuntimeOptions } from '@warren/actors';
 import { AmqpTransport } from '../amqp-transport';
 import { WARREN_MODULE_OPTIONS } from './warren-module-definition';
 import type { WarrenModuleOptions } from './warren-module-options';
@@ -13,6 +13,8 @@ import type { WarrenModuleOptions } from './warren-module-options';
 @Injectable()
 export class WarrenServer extends Server implements CustomTransportStrategy {
   private hosted = false;
+  // Nest's Server has a `logger` of its own (context "Server"); this one names Warren.
+  private readonly log = new Logger('Warren');
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -36,16 +38,19 @@ export class WarrenServer extends Server implements CustomTransportStrategy {
       if (!this.hosted) {
         this.hosted = true;
         const actors = this.discoverActors();
-        // Every hosted type is routable before the first consumer starts: messages left in the
-        // queues from before a restart may be sent on at once (ingress → session → intent …).
+        // Every hosted type is routable, and its queues and exchanges declared, before the first
+        // consumer starts: messages left in the queues from before a restart, or a turn arriving
+        // in the first second, may be sent on at once (ingress → session → limiter, model …).
         for (const actor of actors) {
           const meta = getActorMetadata(actor.constructor);
           if (meta) this.transport.knowActorType(meta.type, meta.kind);
         }
+        this.transport.holdConsumers();
         for (const actor of actors) {
           const meta = getActorMetadata(actor.constructor);
           await this.runtime.host(actor, meta ? this.options.hosting?.[meta.type] : undefined);
         }
+        await this.transport.startConsumers();
       }
       callback();
     } catch (err) {
@@ -53,12 +58,20 @@ export class WarrenServer extends Server implements CustomTransportStrategy {
     }
   }
 
+  /** Drains the actors (in-flight handlers finish, bounded by `drainTimeoutMs`) and closes their consumer channels. */
   async close(): Promise<void> {
+    const started = Date.now();
+    this.log.log(`shutdown: draining actors (limit ${this.drainTimeoutMs} ms)`);
     await this.runtime.stop();
+    this.log.log(`shutdown: actors drained and consumers closed in ${Date.now() - started} ms`);
   }
 
   on(): never {
     throw new Error('WarrenServer has no events; use the runtime logger and metrics');
+  }
+
+  private get drainTimeoutMs(): number {
+    return resolveRuntimeOptions(this.options.runtime).drainTimeoutMs;
   }
 
   unwrap<T>(): T {

@@ -87,6 +87,29 @@ export class RuntimeConfig {
   drainTimeoutMs = 30_000;
 
   /**
+   * Added to `drainTimeoutMs`: the hard limit of a shutdown. A process still shutting down
+   * `drainTimeoutMs + shutdownGraceMs` after SIGTERM exits with code 1 (broker closes are bounded
+   * by `amqp.closeTimeoutMs`, so this is reached only when something else hangs).
+   * @default 10000
+   */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  shutdownGraceMs = 10_000;
+
+  /**
+   * HTTP port of the standalone runtime app (`/health`, `/ready`, `/metrics`); 0 picks a free
+   * port. The gateway and the all-in-one app use `gateway.port` (`PORT`) instead, so a runtime
+   * and a gateway on one machine do not compete for one port.
+   * Environment: `WARREN__RUNTIME__METRICS_PORT`.
+   * @default 9464
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  metricsPort = 9464;
+
+  /**
    * `x-delivery-limit` of shard and worker quorum queues. Queue arguments are immutable:
    * changing it on an existing installation needs new queues.
    * @default 20

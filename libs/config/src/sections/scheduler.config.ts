@@ -77,4 +77,15 @@ export class SchedulerConfig {
   @IsString()
   @Matches(/^[\w.:-]{1,128}$/, { message: 'must be 1 to 128 letters, digits, or . _ : -' })
   instanceId?: string;
+
+  /**
+   * HTTP port of the standalone scheduler app (`/health`, `/ready`, `/metrics`); 0 picks a free
+   * port. Its own, so that a scheduler, a runtime (`runtime.metricsPort`) and a gateway (`PORT`)
+   * run side by side on one machine. Environment: `WARREN__SCHEDULER__METRICS_PORT`.
+   * @default 9465
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  metricsPort = 9465;
 }
