@@ -52,6 +52,11 @@ export interface AmqpTransportOptions {
    * the connection is dropped and tried again. @default 60000
    */
   setupTimeoutMs: number;
+  /**
+   * Worker types whose pools carry only asks whose asker keeps the durable record (model and chat
+   * requests): classic queues `warren.rpc.<type>.<key>`, transient messages. @default ['model', 'chat']
+   */
+  requestPools: string[];
 }
 
 export const AMQP_DEFAULTS: Omit<AmqpTransportOptions, 'nodeId'> = Object.freeze({
@@ -68,6 +73,7 @@ export const AMQP_DEFAULTS: Omit<AmqpTransportOptions, 'nodeId'> = Object.freeze
   operationTimeoutMs: 30_000,
   closeTimeoutMs: 5_000,
   setupTimeoutMs: 60_000,
+  requestPools: Object.freeze(['model', 'chat']) as string[],
 });
 
 const KNOWN = new Set<string>([...Object.keys(AMQP_DEFAULTS), 'nodeId']);
@@ -83,6 +89,9 @@ export function resolveAmqpOptions(raw: Partial<AmqpTransportOptions> = {}): Amq
   for (const key of Object.keys(raw)) if (!KNOWN.has(key)) throw new InvalidOptionsError(key, 'is not an AMQP transport option');
   const o: AmqpTransportOptions = { ...AMQP_DEFAULTS, nodeId: `${hostname()}-${process.pid}`, ...stripUndefined(raw) };
   o.workerRetryTiersMs = [...o.workerRetryTiersMs];
+  o.requestPools = [...o.requestPools];
+  for (const [i, t] of o.requestPools.entries())
+    if (typeof t !== 'string' || !/^[a-z][a-z0-9-]{0,63}$/.test(t)) throw new InvalidOptionsError(`requestPools[${i}]`, 'must be an actor type name');
   if (typeof o.url !== 'string' || !/^amqps?:\/\//.test(o.url))
     throw new InvalidOptionsError('url', `must start with amqp:// or amqps:// (got ${maskUrl(String(o.url))})`);
   parseBrokerUrl(o.url); // a bad node list fails here, masked, not at the first connection

@@ -31,7 +31,16 @@ import { ControlConsumer } from './control-consumer';
 import { DeadLetterConsumer, type DeadLetterConsumerOptions, type DeadLetterHandler } from './dead-letter-consumer';
 import { type EventListener, EventSubscriber } from './event-subscriber';
 import { HostedQueues } from './hosted-queues';
-import { actorExchange, EXCHANGES, ingressShardQueue, shardQueue, workerQueue, workerRoutingKey } from './names';
+import {
+  actorExchange,
+  EXCHANGES,
+  ingressShardQueue,
+  requestQueue,
+  requestRoutingKey,
+  shardQueue,
+  workerQueue,
+  workerRoutingKey,
+} from './names';
 import { QueueConsumer } from './queue-consumer';
 import type { TopologySpec } from './topology';
 
@@ -86,6 +95,7 @@ export class AmqpTransport implements HostingTransport {
         .filter(([, k]) => k === 'entity')
         .map(([t]) => t),
       workerPools: [...(types.workerPools ?? [])],
+      requestPools: [...options.requestPools],
       retryTiersMs: options.workerRetryTiersMs,
       ingress: types.ingress ?? false,
     };
@@ -139,10 +149,14 @@ export class AmqpTransport implements HostingTransport {
     return this.connection.connected;
   }
 
-  private route(target: ActorAddress): { exchange: string; routingKey: string } {
+  private route(target: ActorAddress): { exchange: string; routingKey: string; durable: boolean } {
     const kind = this.kinds.get(target.type);
-    if (kind === 'entity') return { exchange: actorExchange(target.type), routingKey: target.key };
-    if (kind === 'worker') return { exchange: EXCHANGES.WORKERS, routingKey: workerRoutingKey(target.type, target.key) };
+    if (kind === 'entity') return { exchange: actorExchange(target.type), routingKey: target.key, durable: true };
+    if (kind === 'worker') {
+      if (this.options.requestPools.includes(target.type))
+        return { exchange: EXCHANGES.WORKERS, routingKey: requestRoutingKey(target.type, target.key), durable: false };
+      return { exchange: EXCHANGES.WORKERS, routingKey: workerRoutingKey(target.type, target.key), durable: true };
+    }
     throw new UnknownActorTypeError(target.type);
   }
 
@@ -183,7 +197,7 @@ export class AmqpTransport implements HostingTransport {
   }
 
   ask(target: ActorAddress, message: OutboundMessage, options: AskOptions) {
-    const { exchange, routingKey } = this.route(target);
+    const { exchange, routingKey, durable } = this.route(target);
     return this.asks.ask(
       exchange,
       routingKey,
@@ -192,11 +206,12 @@ export class AmqpTransport implements HostingTransport {
       message.headers,
       options.timeoutMs,
       options.signal,
+      durable,
     );
   }
 
   askStream(target: ActorAddress, message: OutboundMessage, options: AskStreamOptions): AsyncIterable<StreamPart> {
-    const { exchange, routingKey } = this.route(target);
+    const { exchange, routingKey, durable } = this.route(target);
     return this.asks.askStream(
       exchange,
       routingKey,
@@ -205,6 +220,7 @@ export class AmqpTransport implements HostingTransport {
       message.headers,
       options.idleTimeoutMs,
       options.signal,
+      durable,
     );
   }
 
@@ -256,7 +272,8 @@ export class AmqpTransport implements HostingTransport {
     } else {
       for (const key of spec.keys ?? ['default']) {
         if (!topology.workerPools.some((p) => p.type === spec.type && p.key === key)) topology.workerPools.push({ type: spec.type, key });
-        add(workerQueue(spec.type, key), spec.prefetch ?? this.options.workerPrefetch, () => key);
+        const queue = this.options.requestPools.includes(spec.type) ? requestQueue(spec.type, key) : workerQueue(spec.type, key);
+        add(queue, spec.prefetch ?? this.options.workerPrefetch, () => key);
       }
     }
     const added = this.hosted.add(spec.type, consumers);

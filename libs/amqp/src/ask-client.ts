@@ -95,6 +95,7 @@ export class AskClient {
     event: CloudEvent,
     headers: Record<string, string | number>,
     correlationId: string,
+    persistent: boolean,
   ): Promise<void> {
     if (!this.channel) await this.connection.whenConnected(this.publishTimeoutMs);
     const ch = this.channel;
@@ -107,7 +108,7 @@ export class AskClient {
       contentType: 'application/cloudevents+json',
       headers,
       mandatory: true,
-      persistent: true,
+      persistent,
       timestamp: Math.floor(Date.now() / 1000),
     };
     ch.publish(exchange, routingKey, Buffer.from(JSON.stringify(event)), options);
@@ -122,6 +123,8 @@ export class AskClient {
     headers: Record<string, string | number>,
     timeoutMs: number,
     signal?: AbortSignal,
+    /** False for a request pool: the asker keeps the durable record. @default true */
+    persistent = true,
   ): Promise<ReplyBody> {
     const correlationId = randomUUID();
     return new Promise<ReplyBody>((resolve, reject) => {
@@ -151,7 +154,7 @@ export class AskClient {
           reject(err);
         },
       });
-      this.publish(exchange, routingKey, event, { ...headers, [WARREN_HEADERS.TARGET]: target }, correlationId).catch((err: Error) => {
+      this.publish(exchange, routingKey, event, { ...headers, [WARREN_HEADERS.TARGET]: target }, correlationId, persistent).catch((err: Error) => {
         cleanup();
         reject(err);
       });
@@ -167,6 +170,8 @@ export class AskClient {
     headers: Record<string, string | number>,
     idleTimeoutMs: number,
     signal?: AbortSignal,
+    /** False for a request pool: the asker keeps the durable record. @default true */
+    persistent = true,
   ): AsyncIterable<StreamPart> {
     const correlationId = randomUUID();
     const queue: StreamPart[] = [];
@@ -193,7 +198,7 @@ export class AskClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (signal?.aborted) onAbort();
-      else await this.publish(exchange, routingKey, event, { ...headers, [WARREN_HEADERS.TARGET]: target }, correlationId);
+      else await this.publish(exchange, routingKey, event, { ...headers, [WARREN_HEADERS.TARGET]: target }, correlationId, persistent);
       for (;;) {
         if (queue.length === 0 && !failure) {
           let timer: NodeJS.Timeout | undefined;

@@ -20,6 +20,10 @@ export const ingressShardQueue = (n: number): string => `warren.ingress.shard.${
 export const workerRoutingKey = (type: string, key: string): string => `${type}.${key}`;
 /** Queue of a worker pool (`warren.worker.model.local`). */
 export const workerQueue = (type: string, key: string): string => `warren.worker.${type}.${key}`;
+/** Routing key of a request pool on `warren.workers` (`rpc.model.local`): not the quorum pool's, so the two never share a message. */
+export const requestRoutingKey = (type: string, key: string): string => `rpc.${type}.${key}`;
+/** Queue of a request pool: classic, transient messages (`warren.rpc.model.local`). */
+export const requestQueue = (type: string, key: string): string => `warren.rpc.${type}.${key}`;
 /** Retry tier: an exchange and a TTL queue of the same name. */
 export const retryTier = (delayMs: number): string => `warren.retry.${delayMs}`;
 /** This node's exclusive control queue. */

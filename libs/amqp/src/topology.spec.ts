@@ -117,6 +117,21 @@ describe('declareTopology()', () => {
     expect(t.queues.get('warren.worker.model.gpt4o')?.arguments['x-single-active-consumer']).toBeUndefined();
   });
 
+  it('declareTopology() declares a request pool as a classic queue bound with "rpc.<type>.<key>", apart from any quorum pool', async () => {
+    const t = await declared({
+      entityTypes: [],
+      requestPools: ['model'],
+      workerPools: [
+        { type: 'model', key: 'local' },
+        { type: 'echo', key: 'a' },
+      ],
+    });
+    expect(t.queues.get('warren.rpc.model.local')).toEqual({ durable: true, arguments: { 'x-queue-type': 'classic' } });
+    expect(t.queueBindings).toContainEqual(['warren.rpc.model.local', 'warren.workers', 'rpc.model.local']);
+    expect(t.queues.has('warren.worker.model.local')).toBe(false);
+    expect(t.queues.get('warren.worker.echo.a')).toEqual({ durable: true, arguments: workQueueArguments(7, false) });
+  });
+
   it('declareTopology() declares each retry tier as a fanout exchange and a TTL quorum queue that dead-letters to ""', async () => {
     const t = await declared({ entityTypes: [], retryTiersMs: [1000, 30000] });
     for (const delay of [1000, 30000]) {

@@ -7,6 +7,8 @@ import {
   ingressShardQueue,
   retryTier,
   shardQueue,
+  requestQueue,
+  requestRoutingKey,
   workerQueue,
   workerRoutingKey,
 } from './names';
@@ -17,6 +19,8 @@ export interface TopologySpec {
   deliveryLimit: number;
   entityTypes: string[];
   workerPools: { type: string; key: string }[];
+  /** Worker types whose pools are request pools (classic queues, transient messages). */
+  requestPools?: string[];
   retryTiersMs: number[];
   /** Declare the ingress exchanges and shards (nodes that host the ingress router). */
   ingress: boolean;
@@ -39,6 +43,13 @@ export function workQueueArguments(deliveryLimit: number, singleActiveConsumer: 
     'x-overflow': 'reject-publish',
   };
 }
+
+/**
+ * Arguments of a request pool's queue: classic (a quorum queue writes and replicates every message),
+ * durable (declared once; RabbitMQ 4 deprecates transient non-exclusive queues); its messages are
+ * published transient, so a broker restart drops the requests in it and their askers ask again.
+ */
+export const REQUEST_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = Object.freeze({ 'x-queue-type': 'classic' });
 
 /** Waits for one broker answer within a limit (`ConnectionManager#op`); `what` names it in the error. */
 export type Bounded = <T>(op: Promise<T>, what: string) => Promise<T>;
@@ -96,6 +107,13 @@ export async function declareTopology(ch: Channel, spec: TopologySpec, options: 
     }
   }
   for (const pool of spec.workerPools) {
+    if (spec.requestPools?.includes(pool.type)) {
+      // A request pool: the asker keeps the durable record, so no disk and no Raft for its messages.
+      const q = requestQueue(pool.type, pool.key);
+      await step(`queue.declare ${q}`, () => ch.assertQueue(q, { durable: true, arguments: REQUEST_QUEUE_ARGUMENTS }));
+      await step(`queue.bind ${q}`, () => ch.bindQueue(q, EXCHANGES.WORKERS, requestRoutingKey(pool.type, pool.key)));
+      continue;
+    }
     const q = workerQueue(pool.type, pool.key);
     await step(`queue.declare ${q}`, () => ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, false) }));
     await step(`queue.bind ${q}`, () => ch.bindQueue(q, EXCHANGES.WORKERS, workerRoutingKey(pool.type, pool.key)));

@@ -15,6 +15,7 @@ export function amqpOptionsFromConfig(config: WarrenConfig): Partial<AmqpTranspo
     operationTimeoutMs: config.amqp.operationTimeoutMs,
     closeTimeoutMs: config.amqp.closeTimeoutMs,
     setupTimeoutMs: config.amqp.setupTimeoutMs,
+    requestPools: [...config.amqp.requestPools],
     shardPrefetch: config.runtime.shardPrefetch,
     workerPrefetch: config.runtime.workerPrefetch,
     deliveryLimit: config.runtime.deliveryLimit,

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 /** RabbitMQ connection and topology settings (`amqp:` in the config file). */
 export class AmqpConfig {
@@ -95,4 +95,17 @@ export class AmqpConfig {
   @Min(1)
   @Max(3_600_000)
   setupTimeoutMs = 60_000;
+
+  /**
+   * Worker types whose messages are all asks whose asker keeps the durable record and asks again on
+   * a timeout or a redelivery (a session's model request, the gateway's chat completion): their
+   * pools are classic queues `warren.rpc.<type>.<name>` with transient messages (no disk write, no
+   * quorum replication). A request lost with a broker restart is asked again. Other pools are quorum.
+   * @default ['model', 'chat']
+   */
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @Matches(/^[a-z][a-z0-9-]{0,63}$/, { each: true, message: 'each must be an actor type name' })
+  requestPools: string[] = ['model', 'chat'];
 }
