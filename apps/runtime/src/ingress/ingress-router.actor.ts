@@ -14,6 +14,7 @@ import {
 } from '@warren/contracts';
 import { failedEventData } from './ingress-failures';
 import { INGRESS_ROUTER_OPTIONS, type IngressRouterOptions } from './ingress-router.options';
+import { MAX_DATA_DEPTH, nestedDeeperThan } from './json-depth';
 
 /**
  * The ingress router: takes raw producers' messages from the `warren.ingress` shards (one
@@ -75,7 +76,8 @@ export class IngressRouterActor implements OnRefusal {
   /**
    * The session id of the routing key, the CloudEvent id and source (the ingress limits: they
    * become the task id, ids derived from it and `x-warren-sender`), the routing key's kind against
-   * the CloudEvent type (`session.<id>.<kind>` carries `warren.session.<kind>`), then the data.
+   * the CloudEvent type (`session.<id>.<kind>` carries `warren.session.<kind>`), then the data
+   * (its depth first: the validators behind recurse).
    */
   private validate<T extends object>(cls: MessageClass<T>, kind: 'message' | 'interrupt', data: unknown, ctx: ActorContext): T {
     const key: string = ctx.key;
@@ -92,6 +94,11 @@ export class IngressRouterActor implements OnRefusal {
     if (keyKind !== undefined && keyKind !== kind) {
       throw new InvalidMessageError(`a ${ctx.envelope.type} was published with routing key ${ctx.routingKey}; its kind must be "${kind}"`, [
         { field: 'type', constraints: [`warren.session.${keyKind} for routing key session.<id>.${keyKind}`] },
+      ]);
+    }
+    if (nestedDeeperThan(data, MAX_DATA_DEPTH)) {
+      throw new InvalidMessageError(`data is nested deeper than ${MAX_DATA_DEPTH} levels`, [
+        { field: 'data', constraints: [`at most ${MAX_DATA_DEPTH} levels of nesting`] },
       ]);
     }
     return toValidMessage(cls, data);
