@@ -2,13 +2,15 @@
 // every refused message gets a dead letter with the reason and, when its routing key names a valid
 // session, a `failed` event; the keeper quarantines what the store refuses instead of retrying it.
 import { randomUUID } from 'node:crypto';
+import { WRAPPED_DEAD_LETTER_TYPE, type WrappedDeadLetterData } from '@warren/amqp';
+import { ingressEnvelopeViolations, parseCloudEvent } from '@warren/contracts';
 import { type ConfirmChannel, connect, type Options } from 'amqplib';
 import { DeadLetterKeeper } from '../apps/runtime/src/dead-letters/dead-letter-keeper';
 import { QUARANTINED_CLASS } from '../apps/runtime/src/dead-letters/quarantine';
 import { IngressRouterActor } from '../apps/runtime/src/ingress/ingress-router.actor';
 import { resolveIngressRouterOptions } from '../apps/runtime/src/ingress/ingress-router.options';
-import { WRAPPED_DEAD_LETTER_TYPE, type WrappedDeadLetterData } from '../libs/amqp/src/safe-dead-letter';
 import { ReadSession, RecordingSession } from './fixtures/test-actors';
+import { loadWireContract } from './support/asyncapi';
 import { autoTeardown, eventually, useVhost } from './support/broker';
 import { EventTap } from './support/event-tap';
 import { busyQueues } from './support/queue-states';
@@ -214,5 +216,33 @@ describe('poison input on warren.ingress', () => {
     // No failed event: such a session id would break topic routing for every listener.
     expect(tap.events.filter((e) => e.event.data && JSON.stringify(e.event.data).includes('space-key-1'))).toEqual([]);
     await eventually(settled, 'warren.dead settled');
+  });
+});
+
+describe('the wire contract states the limits the code enforces', () => {
+  test('docs/asyncapi.yaml accepts exactly the ids and sources the router accepts', async () => {
+    const { check } = await loadWireContract();
+    const body = (fields: Record<string, unknown>) => JSON.parse(cloudEvent(fields)) as Record<string, unknown>;
+    const cases: Record<string, unknown>[] = [
+      {},
+      { id: 'a'.repeat(128) },
+      { id: 'a'.repeat(129) },
+      { id: 'has space' },
+      { id: 'grüß' },
+      { id: 'urn:uuid:6f1c2a8e~!$' },
+      { source: 's'.repeat(256) },
+      { source: 's'.repeat(257) },
+      { source: 'rtc://a b' },
+    ];
+    for (const fields of cases) {
+      const event = body(fields);
+      let code: boolean;
+      try {
+        code = ingressEnvelopeViolations(parseCloudEvent(JSON.stringify(event))).length === 0;
+      } catch {
+        code = false;
+      }
+      expect({ fields, schema: check('message', event).length === 0 }).toEqual({ fields, schema: code });
+    }
   });
 });
