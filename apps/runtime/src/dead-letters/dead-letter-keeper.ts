@@ -85,18 +85,10 @@ export class DeadLetterKeeper {
         'dead letter recorded',
       );
     }
-    if (!notice) return;
-    try {
-      await this.tell(notice.to, notice);
-    } catch (error) {
-      // A broker outage is retried (the message goes back to warren.dead); a notice that can never
-      // be sent is not worth keeping the record's message forever: it is recorded, operators see it.
-      if (error instanceof WarrenError && error.retryable && !missingExchange(error)) throw error;
-      this.log.warn(
-        { err: error, messageId: stored.messageId, to: notice.to },
-        'compensation notice could not be sent; the dead letter is recorded',
-      );
-    }
+    // A failed tell is thrown (the message goes back to warren.dead after a backoff): the target
+    // type may not be hosted yet at start-up. Nothing in the notice comes from the message
+    // unchecked (its id is derived safely), so no input makes it fail for good.
+    if (notice) await this.tell(notice.to, notice);
   }
 
   /**
@@ -160,14 +152,6 @@ export class DeadLetterKeeper {
     }
     return { inserted: result.inserted, messageId: record.messageId };
   }
-}
-
-/**
- * The broker closed the channel because the notice's exchange does not exist (404): the type is
- * not hosted in this vhost, so the notice can never be delivered; retrying would loop forever.
- */
-function missingExchange(error: unknown): boolean {
-  return (error as { cause?: { code?: unknown } }).cause?.code === 404;
 }
 
 /** A store that is down (or busy) says so with a retryable error; anything else is a refusal of this record. */
