@@ -63,7 +63,13 @@ async function consumer(queue: string, publish: (p: Published) => Promise<void>)
     publisher,
     'node-1',
   );
-  await c.open({ createChannel: async () => ch } as unknown as ChannelModel);
+  // Broker operations that simply run (the consumer may take them as a second argument to bound each call).
+  const ops = { op: <T>(_model: unknown, work: Promise<T>) => work, closeQuietly: async () => undefined };
+  await (c.open as (model: ChannelModel, ops: unknown) => Promise<void>).call(
+    c,
+    { createChannel: async () => ch } as unknown as ChannelModel,
+    ops,
+  );
   return { ch, deliveries, published, feed: (msg: ConsumeMessage) => ch.onMessage?.(msg) };
 }
 
