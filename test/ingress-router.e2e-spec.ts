@@ -92,19 +92,26 @@ describe('ingress router', () => {
     const bad = await eventually(() => failed.find((e) => (e.data as { taskId: string }).taskId === 'bad-1'), 'the failed event');
     expect(bad).toMatchObject({ type: 'warren.session.failed', subject: 's4', data: { code: 'WARREN_INVALID_MESSAGE' } });
     const long = await eventually(() => failed.find((e) => (e.data as { taskId: string }).taskId === 'too-long-1'), 'the failed event');
-    expect(String((long.data as { message: string }).message)).toMatch(/longer than 50/);
+    // A presentable message for the user, the exact reason for the producer's developers.
+    expect(long.data).toMatchObject({ code: 'WARREN_INVALID_MESSAGE', message: 'The message could not be understood.' });
+    expect(String((long.data as { detail: string }).detail)).toMatch(/longer than 50/);
     await eventually(
       () => dead.some((m) => m.properties.messageId === 'bad-1') && dead.some((m) => m.properties.messageId === 'too-long-1'),
       'both dead letters',
     );
   });
 
-  test('a body that is not JSON is dead-lettered and does not block the session', async () => {
+  test('a body that is not JSON is dead-lettered with a failed event and does not block the session', async () => {
     await send('s5', 'message', null, { id: 'garbage-1', body: Buffer.from('not json at all') });
     await send('s5', 'message', { text: 'after garbage' });
     await eventually(async () => (await read('session/dev~s5')).texts.includes('after garbage'), 'the next message');
     const letter = await eventually(() => dead.find((m) => m.properties.messageId === 'garbage-1'), 'the dead letter');
     expect((letter.properties.headers?.['x-warren-error'] as { code: string } | undefined)?.code).toBe('WARREN_INVALID_MESSAGE');
+    expect(letter.content.toString()).toBe('not json at all');
+    // The session id comes from the routing key, the task id from the AMQP message-id.
+    const event = await eventually(() => failed.find((e) => (e.data as { taskId?: string }).taskId === 'garbage-1'), 'the failed event');
+    expect(event).toMatchObject({ subject: 's5', data: { code: 'WARREN_INVALID_MESSAGE' } });
+    expect((event.data as { detail: string }).detail).toMatch(/not JSON/);
   });
 
   test('a CloudEvent type that does not match the routing key is refused with a failed event', async () => {
@@ -116,7 +123,7 @@ describe('ingress router', () => {
     const letter = await eventually(() => dead.find((m) => m.properties.messageId === id), 'the dead letter');
     expect((letter.properties.headers?.['x-warren-error'] as { code: string } | undefined)?.code).toBe('WARREN_INVALID_MESSAGE');
     const event = await eventually(() => failed.find((e) => (e.data as { taskId?: string }).taskId === id), 'the failed event');
-    expect((event.data as { message: string }).message).toContain('routing key session.s6.message');
+    expect((event.data as { detail: string }).detail).toContain('routing key session.s6.message');
     expect((await read('session/dev~s6')).interrupts).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { InvalidOptionsError, type MessageClass, messageTypeOf } from '@warren/contracts';
 import { type ActorKind, getActorMetadata } from './decorators/actor.decorator';
 import { getHandlerMetadata } from './decorators/handle.decorator';
+import type { OnRefusal, Refusal, RefusalContext } from './runtime/refusals';
 
 /** A bound handler: calls the method on the actor singleton. */
 export interface HandlerDefinition {
@@ -22,6 +23,8 @@ export interface ActorDefinition {
   stateless: boolean;
   instance: object;
   handlers: ReadonlyMap<string, HandlerDefinition>;
+  /** The instance's `onRefusal` (see `OnRefusal`), bound; absent when the class has none. */
+  onRefusal?: (refusal: Refusal, ctx: RefusalContext) => Promise<void>;
 }
 
 /** Builds the definition of an `@Actor` instance; throws on a class without `@Actor` or duplicate handlers. */
@@ -47,5 +50,7 @@ export function defineActor(instance: object): ActorDefinition {
     });
   }
   if (meta.stateless && meta.kind !== 'entity') throw new InvalidOptionsError(cls.name, 'stateless applies to entity actors only');
-  return { type: meta.type, kind: meta.kind, stateless: meta.stateless, instance, handlers };
+  const hook = (instance as Partial<OnRefusal>).onRefusal;
+  const onRefusal = typeof hook === 'function' ? async (r: Refusal, c: RefusalContext) => hook.call(instance, r, c) : undefined;
+  return { type: meta.type, kind: meta.kind, stateless: meta.stateless, instance, handlers, ...(onRefusal ? { onRefusal } : {}) };
 }

@@ -7,6 +7,7 @@ import type { HostingTransport } from './ports/transport.port';
 import type { RuntimeLogger } from './runtime/dispatch-support';
 import { EntityDispatcher } from './runtime/entity-dispatcher';
 import { MessageSender, type SendOrigin } from './runtime/message-sender';
+import { admit } from './runtime/refusals';
 import { TaskRegistry } from './runtime/task-registry';
 import { WorkerDispatcher } from './runtime/worker-dispatcher';
 import type { RuntimeOptions } from './runtime-options';
@@ -100,7 +101,7 @@ export class ActorRuntime {
     await this.transport.host(
       { type: def.type, kind: def.kind, keys: options.keys, prefetch: options.prefetch, source: options.source },
       {
-        onDelivery: (delivery) => dispatcher.dispatch(def, delivery),
+        onDelivery: (delivery) => admit(def, delivery, (d) => dispatcher.dispatch(def, d), { transport: this.transport, log: this.log }),
         onQueueLost: (queue) => this.entities.onQueueLost(queue),
       },
     );

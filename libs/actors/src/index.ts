@@ -11,7 +11,8 @@ export type { HandleOptions } from './decorators/handle.decorator';
 export { Handle } from './decorators/handle.decorator';
 export { toValidMessage } from './message-validator';
 export type { Clock } from './ports/clock.port';
-export type { Delivery, FailedAttempt, FailureReport } from './ports/delivery.port';
+export type { Delivery, FailedAttempt, FailureReport, UnreadableBody } from './ports/delivery.port';
+export { UNREADABLE_TYPE } from './ports/delivery.port';
 export type { PendingReminder, ReminderRegistration, ReminderRegistry } from './ports/reminder-registry.port';
 export type {
   ActorTransport,
@@ -33,6 +34,7 @@ export type { ActorContext, DeferredReply } from './runtime/actor-context';
 export type { RuntimeLogger } from './runtime/dispatch-support';
 export { Mailbox } from './runtime/mailbox';
 export type { AskCallOptions, SendOptions } from './runtime/message-sender';
+export type { OnRefusal, Refusal, RefusalContext } from './runtime/refusals';
 export type { RetryDecision, RetryPolicyOptions } from './runtime/retry-policy';
 export { decideRetry, isRetryable } from './runtime/retry-policy';
 export type { RuntimeOptions } from './runtime-options';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { DEAD_LETTER_QUEUE } from './names';
 import { closeWithin } from './queue-consumer';
@@ -90,18 +91,16 @@ export class DeadLetterConsumer {
       this.requeueLater(ch, msg);
       return;
     }
-    if (message.properties.messageId) this.failures.delete(message.properties.messageId);
+    if (this.failures.size > 0) this.failures.delete(failureKey(msg));
     if (this.channel === ch) ch.ack(msg);
   }
 
   private requeueLater(ch: Channel, msg: ConsumeMessage): void {
-    const id = msg.properties.messageId ? String(msg.properties.messageId) : undefined;
-    const failures = id ? (this.failures.get(id) ?? 0) + 1 : 1;
-    if (id) {
-      this.failures.delete(id);
-      this.failures.set(id, failures);
-      if (this.failures.size > FAILURES_KEPT) this.failures.delete(this.failures.keys().next().value as string);
-    }
+    const id = failureKey(msg);
+    const failures = (this.failures.get(id) ?? 0) + 1;
+    this.failures.delete(id);
+    this.failures.set(id, failures);
+    if (this.failures.size > FAILURES_KEPT) this.failures.delete(this.failures.keys().next().value as string);
     const delay = Math.min(this.options.maxRetryDelayMs, this.options.retryDelayMs * 2 ** (failures - 1));
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -119,6 +118,13 @@ export class DeadLetterConsumer {
     this.channel = undefined;
     await closeWithin(ch, 5_000);
   }
+}
+
+/** What the backoff of a failing dead letter is keyed by: its message id, or (without one) a digest of its body. */
+function failureKey(msg: ConsumeMessage): string {
+  const id: unknown = msg.properties.messageId;
+  if (typeof id === 'string' && id.length > 0) return `id:${id}`;
+  return `body:${createHash('sha256').update(msg.content).digest('hex')}`;
 }
 
 function toDeadLetterMessage(msg: ConsumeMessage): DeadLetterMessage {

@@ -31,3 +31,5 @@ export { WarrenClient } from './nest/warren-client';
 export { WARREN_MODULE_OPTIONS } from './nest/warren-module-definition';
 export type { WarrenModuleOptions } from './nest/warren-module-options';
 export { WarrenStoreModule } from './nest/warren-store.module';
+export type { WrappedDeadLetterData } from './safe-dead-letter';
+export { WRAPPED_DEAD_LETTER_TYPE } from './safe-dead-letter';

@@ -1,11 +1,25 @@
 import type { Delivery, FailureReport, ReplyAddress } from '@warren/actors';
-import { type CloudEvent, parseCloudEvent, WARREN_HEADERS } from '@warren/contracts';
+import { BrokerUnavailableError, type CloudEvent, WARREN_HEADERS } from '@warren/contracts';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConfirmPublisher } from './confirm-publisher';
 import type { BrokerOps } from './connection-manager';
 import { ATTEMPTS_HEADER, attemptsHeader, failureHeader, ORIGIN_HEADERS } from './failure-headers';
-import { DEAD_LETTER_QUEUE, retryTier } from './names';
+import { DEAD_LETTER_QUEUE, ingressShardQueue, retryTier } from './names';
+import { readEnvelope, wrappedDeadLetter } from './safe-dead-letter';
 import { stringHeaders } from './string-headers';
+
+/** Delays before a dead letter whose publish failed (but may pass) is tried again. */
+const DEAD_LETTER_RETRY_MS = [250, 1_000, 4_000];
+/** `warren.ingress.shard.` */
+const INGRESS_SHARD_PREFIX = ingressShardQueue(0).slice(0, -1);
+
+/**
+ * A publish amqplib refused to encode (a property over 255 bytes, headers over its 64 KiB
+ * buffer): thrown before anything is sent, and the same publish can never work.
+ */
+function unencodable(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof RangeError;
+}
 
 /** How one queue is consumed and what its deliveries mean. */
 export interface QueueConsumerSpec {
@@ -71,26 +85,16 @@ export class QueueConsumer {
       if (this.channel === ch) fn();
     };
     const headers = stringHeaders(msg.properties.headers);
-    let envelope: CloudEvent;
-    try {
-      envelope = parseCloudEvent(msg.content);
-    } catch (error) {
-      // A poison message is dead-lettered at once and never blocks the messages behind it.
-      const fallback = {
-        specversion: '1.0',
-        id: String(msg.properties.messageId ?? `unparsed-${msg.fields.deliveryTag}`),
-        source: 'unknown',
-        type: 'unknown',
-      } as CloudEvent;
-      void this.deadLetter(ch, msg, { error, attempt: 1, target: headers[WARREN_HEADERS.TARGET] }, fallback).catch(() => undefined);
-      return;
-    }
+    // A body that is not a CloudEvent goes to the runtime too (with a placeholder envelope), so
+    // the actor it was for can say why before it is dead-lettered; it never blocks the messages behind it.
+    const { envelope, unreadable } = readEnvelope(msg);
     const replyTo: ReplyAddress | undefined =
-      msg.properties.replyTo && msg.properties.correlationId
+      this.takesAsks && msg.properties.replyTo && msg.properties.correlationId
         ? { replyTo: msg.properties.replyTo, correlationId: String(msg.properties.correlationId) }
         : undefined;
     const delivery: Delivery = {
       envelope,
+      ...(unreadable ? { unreadable } : {}),
       headers,
       key: this.spec.keyOf(msg),
       replyTo,
@@ -101,39 +105,69 @@ export class QueueConsumer {
       queue: this.spec.queue,
       ack: () => settle(() => ch.ack(msg)),
       deadLetter: (report) => this.deadLetter(ch, msg, report, envelope),
-      retryLater: (report, delayMs) => this.retryLater(ch, msg, report, delayMs),
+      retryLater: (report, delayMs) => this.retryLater(ch, msg, report, delayMs, envelope),
     };
     this.spec.onDelivery(delivery);
   }
 
-  /** Publishes to `warren.dead` with `x-warren-error`, waits for the confirm, then acks the original. */
+  /** Raw producers' ingress messages are tells by contract: a `reply-to` on them is not an ask. */
+  private get takesAsks(): boolean {
+    return !this.spec.queue.startsWith(INGRESS_SHARD_PREFIX);
+  }
+
+  /**
+   * Publishes to `warren.dead` with `x-warren-error`, waits for the confirm, then acks the original.
+   * Never leaves the message unacked on a live channel:
+   * - a dead letter amqplib cannot encode (headers over its 64 KiB buffer, a property too long)
+   *   goes in the safe form of `wrappedDeadLetter` (the body base64 in a wrapper with the reason);
+   * - if even that cannot be encoded, the message is rejected and the broker dead-letters it
+   *   itself through the queue's dead-letter exchange (`x-death`, reason `rejected`);
+   * - a failure that may pass (confirm channel lost, broker nack) is tried again after
+   *   `DEAD_LETTER_RETRY_MS`; then the message goes back to its queue, whose `x-delivery-limit`
+   *   ends the loop, and the promise rejects saying so.
+   */
   private async deadLetter(ch: Channel, msg: ConsumeMessage, report: FailureReport, envelope: CloudEvent): Promise<void> {
-    const error = failureHeader(report, this.nodeId);
+    const failure = failureHeader(report, this.nodeId);
+    const attempts = attemptsHeader(report, this.nodeId, failure, this.carriedAttempts(msg));
     const headers = {
       ...(msg.properties.headers ?? {}),
-      [WARREN_HEADERS.ERROR]: error,
-      [ATTEMPTS_HEADER]: attemptsHeader(report, this.nodeId, error, this.carriedAttempts(msg)),
+      [WARREN_HEADERS.ERROR]: failure,
+      [ATTEMPTS_HEADER]: attempts,
       [ORIGIN_HEADERS.EXCHANGE]: msg.fields.exchange,
       [ORIGIN_HEADERS.ROUTING_KEY]: msg.fields.routingKey,
       [ORIGIN_HEADERS.QUEUE]: this.spec.queue,
       ...(report.target ? { [WARREN_HEADERS.TARGET]: report.target } : {}),
     };
-    await this.publisher.publish('', DEAD_LETTER_QUEUE, msg.content, {
-      persistent: true,
-      messageId: envelope.id,
-      type: msg.properties.type,
-      contentType: msg.properties.contentType,
-      correlationId: msg.properties.correlationId,
-      timestamp: Math.floor(Date.now() / 1000),
-      headers,
+    await this.withRetries(ch, msg, async () => {
+      try {
+        await this.publisher.publish('', DEAD_LETTER_QUEUE, msg.content, {
+          persistent: true,
+          messageId: envelope.id,
+          type: msg.properties.type,
+          contentType: msg.properties.contentType,
+          correlationId: msg.properties.correlationId,
+          timestamp: Math.floor(Date.now() / 1000),
+          headers,
+        });
+      } catch (error) {
+        if (!unencodable(error)) throw error;
+        const safe = wrappedDeadLetter(msg, envelope.id, { failure, attempts, queue: this.spec.queue, nodeId: this.nodeId, cause: error });
+        try {
+          await this.publisher.publish('', DEAD_LETTER_QUEUE, safe.body, safe.options);
+        } catch (again) {
+          if (!unencodable(again)) throw again;
+          if (this.channel === ch) ch.nack(msg, false, false);
+          return;
+        }
+      }
+      if (this.channel === ch) ch.ack(msg);
     });
-    if (this.channel === ch) ch.ack(msg);
   }
 
   /** Sends a worker message to the retry tier of `delayMs`; it comes back to this queue with the next attempt number. */
-  private async retryLater(ch: Channel, msg: ConsumeMessage, report: FailureReport, delayMs: number): Promise<void> {
+  private async retryLater(ch: Channel, msg: ConsumeMessage, report: FailureReport, delayMs: number, envelope: CloudEvent): Promise<void> {
     const error = failureHeader(report, this.nodeId);
-    await this.publisher.publish(retryTier(delayMs), this.spec.queue, msg.content, {
+    const options = {
       ...msg.properties,
       persistent: true,
       headers: {
@@ -142,8 +176,38 @@ export class QueueConsumer {
         [WARREN_HEADERS.ERROR]: error,
         [ATTEMPTS_HEADER]: attemptsHeader(report, this.nodeId, error, this.carriedAttempts(msg)),
       },
-    });
+    };
+    try {
+      await this.publisher.publish(retryTier(delayMs), this.spec.queue, msg.content, options);
+    } catch (publishError) {
+      // A retry that cannot be encoded never will be: the message is dead instead (in a safe form if need be).
+      if (!unencodable(publishError)) throw publishError;
+      await this.deadLetter(ch, msg, report, envelope);
+      return;
+    }
     if (this.channel === ch) ch.ack(msg);
+  }
+
+  /** Runs `publish` again after each failure that may pass; out of tries, the message goes back to its queue. */
+  private async withRetries(ch: Channel, msg: ConsumeMessage, publish: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await publish();
+        return;
+      } catch (error) {
+        const delay = DEAD_LETTER_RETRY_MS[attempt];
+        if (this.channel !== ch) throw error; // the broker redelivers the channel's unacked messages
+        if (delay === undefined) {
+          ch.nack(msg, false, true);
+          throw new BrokerUnavailableError(
+            `could not dead-letter message ${String(msg.properties.messageId ?? '(no id)')} from ${this.spec.queue} ` +
+              `after ${DEAD_LETTER_RETRY_MS.length + 1} tries; it went back to the queue (x-delivery-limit ends a loop)`,
+            { cause: error },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   /**

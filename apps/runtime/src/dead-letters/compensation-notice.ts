@@ -1,4 +1,4 @@
-import { type DeadLetterError, DeadLettered, messageTypeOf, parseAddress, WARREN_ERROR_CODES } from '@warren/contracts';
+import { type DeadLetterError, DeadLettered, messageTypeOf, parseAddress, safeMessageId, WARREN_ERROR_CODES } from '@warren/contracts';
 import type { NewDeadLetter } from '@warren/store';
 
 /** What decides where a compensation notice may go. */
@@ -45,7 +45,7 @@ export function compensationNotice(letter: NewDeadLetter, attempts: number, rout
     firstFailureAt: letter.firstFailureAt.toISOString(),
     lastFailureAt: letter.lastFailureAt.toISOString(),
   });
-  return { to, notice, messageId: `dl:${letter.messageId}`, ...(letter.taskId ? { taskId: letter.taskId } : {}) };
+  return { to, notice, messageId: safeMessageId(`dl:${letter.messageId}`), ...(letter.taskId ? { taskId: letter.taskId } : {}) };
 }
 
 /** The address when it is a valid `<type>/<key>` of a type this installation knows. */

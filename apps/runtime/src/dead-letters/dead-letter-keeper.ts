@@ -4,6 +4,7 @@ import { WARREN_ERROR_CODES, WarrenError } from '@warren/contracts';
 import type { DeadLetterStore, NewDeadLetter } from '@warren/store';
 import { type CompensationNotice, compensationNotice, type NoticeRouting } from './compensation-notice';
 import { attemptCount, toNewDeadLetter } from './dead-letter-record';
+import { QUARANTINE_PREVIEW_BYTES, quarantinedRecord } from './quarantine';
 
 /** What the keeper needs from the broker (AmqpTransport fits). */
 export interface KeeperTransport {
@@ -63,39 +64,97 @@ export class DeadLetterKeeper {
 
   /** Records one dead letter, then tells its compensation notice. Resolves when both are done (then it is acked). */
   async keep(message: DeadLetterMessage): Promise<void> {
-    const letter = toNewDeadLetter(message);
-    const { inserted } = await this.insert(letter);
+    let letter: NewDeadLetter | undefined;
+    try {
+      letter = toNewDeadLetter(message);
+    } catch (error) {
+      // Nothing the keeper can read: keep the bytes rather than retry them forever.
+      await this.quarantine(message, undefined, error);
+      return;
+    }
+    const stored = await this.insert(message, letter);
     const routing: NoticeRouting = {
       knowsType: (type) => this.transport.knowsActorType(type),
       ...(this.options.compensates ? { compensates: this.options.compensates } : {}),
     };
     // Built from the message, not the stored record: a redelivery tells exactly the same notice.
-    const notice = compensationNotice(letter, attemptCount(message, letter), routing);
-    if (inserted) {
+    const notice = compensationNotice({ ...letter, messageId: stored.messageId }, attemptCount(message, letter), routing);
+    if (stored.inserted) {
       this.log.debug(
-        { messageId: letter.messageId, address: letter.address, code: letter.errorCode, compensatedBy: notice?.to },
+        { messageId: stored.messageId, address: letter.address, code: letter.errorCode, compensatedBy: notice?.to },
         'dead letter recorded',
       );
     }
+    // A failed tell is thrown (the message goes back to warren.dead after a backoff): the target
+    // type may not be hosted yet at start-up. Nothing in the notice comes from the message
+    // unchecked (its id is derived safely), so no input makes it fail for good.
     if (notice) await this.tell(notice.to, notice);
   }
 
-  private async insert(letter: NewDeadLetter): Promise<{ inserted: boolean }> {
+  /**
+   * Inserts the record. A store outage (a retryable error) is thrown: the message goes back to
+   * `warren.dead` after a backoff. A record too large keeps a preview of its envelope. A record the
+   * store refuses for what it is (invalid address or id, or anything not retryable) is kept as a
+   * quarantined record (`QUARANTINED_CLASS`) with the raw body and headers, never retried forever.
+   */
+  private async insert(message: DeadLetterMessage, letter: NewDeadLetter): Promise<{ inserted: boolean; messageId: string }> {
     try {
-      return await this.store.deadLetters.insertIfAbsent(letter);
+      return { inserted: (await this.store.deadLetters.insertIfAbsent(letter)).inserted, messageId: letter.messageId };
     } catch (error) {
-      if (!(error instanceof WarrenError) || error.code !== WARREN_ERROR_CODES.DOCUMENT_TOO_LARGE) throw error;
-      // Too large to keep whole: keep a preview rather than lose it (or retry it forever).
-      const text = typeof letter.envelope === 'string' ? letter.envelope : JSON.stringify(letter.envelope);
-      this.log.warn(
-        { messageId: letter.messageId, chars: text.length },
-        'dead letter too large for the store; its envelope is kept as a preview',
-      );
-      return this.store.deadLetters.insertIfAbsent({
-        ...letter,
-        envelope: { truncated: true, preview: text.slice(0, PREVIEW_CHARS) },
-        attempts: letter.attempts.map((a) => ({ ...a, stackHead: a.stackHead?.slice(0, 500) })),
-      });
+      if (isOutage(error)) throw error;
+      if (error instanceof WarrenError && error.code === WARREN_ERROR_CODES.DOCUMENT_TOO_LARGE) {
+        try {
+          return { inserted: (await this.insertPreview(letter)).inserted, messageId: letter.messageId };
+        } catch (again) {
+          if (isOutage(again)) throw again;
+          return this.quarantine(message, letter, again);
+        }
+      }
+      return this.quarantine(message, letter, error);
     }
   }
+
+  /** Too large to keep whole: keep a preview rather than lose it (or retry it forever). */
+  private insertPreview(letter: NewDeadLetter): Promise<{ inserted: boolean }> {
+    const text = typeof letter.envelope === 'string' ? letter.envelope : JSON.stringify(letter.envelope);
+    this.log.warn(
+      { messageId: letter.messageId, chars: text.length },
+      'dead letter too large for the store; its envelope is kept as a preview',
+    );
+    return this.store.deadLetters.insertIfAbsent({
+      ...letter,
+      envelope: { truncated: true, preview: text.slice(0, PREVIEW_CHARS) },
+      attempts: letter.attempts.map((a) => ({ ...a, stackHead: a.stackHead?.slice(0, 500) })),
+    });
+  }
+
+  /** Records the message as quarantined; a failure here is the store's (thrown: retried with backoff). */
+  private async quarantine(
+    message: DeadLetterMessage,
+    letter: NewDeadLetter | undefined,
+    refusal: unknown,
+  ): Promise<{ inserted: boolean; messageId: string }> {
+    const reason = refusal instanceof Error ? `${refusal.name}: ${refusal.message}` : String(refusal);
+    let record = quarantinedRecord(message, letter, reason);
+    let result: { inserted: boolean };
+    try {
+      result = await this.store.deadLetters.insertIfAbsent(record);
+    } catch (error) {
+      if (!(error instanceof WarrenError && error.code === WARREN_ERROR_CODES.DOCUMENT_TOO_LARGE)) throw error;
+      record = quarantinedRecord(message, letter, reason, QUARANTINE_PREVIEW_BYTES);
+      result = await this.store.deadLetters.insertIfAbsent(record);
+    }
+    if (result.inserted) {
+      this.log.warn(
+        { messageId: record.messageId, reason, routingKey: message.fields.routingKey },
+        'dead letter quarantined: the store refused its record; kept with its raw body and headers',
+      );
+    }
+    return { inserted: result.inserted, messageId: record.messageId };
+  }
+}
+
+/** A store that is down (or busy) says so with a retryable error; anything else is a refusal of this record. */
+function isOutage(error: unknown): boolean {
+  return error instanceof WarrenError && error.retryable;
 }

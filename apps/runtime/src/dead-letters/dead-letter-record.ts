@@ -68,6 +68,9 @@ export function toNewDeadLetter(message: DeadLetterMessage): NewDeadLetter {
       routingKey: str(h[ORIGIN_HEADERS.ROUTING_KEY]) ?? '',
       ...(str(h[ORIGIN_HEADERS.QUEUE]) ? { queue: str(h[ORIGIN_HEADERS.QUEUE]) } : {}),
     };
+  } else if (deaths[0]) {
+    // Rejected by a node that could not publish it at all: the broker's x-death says where it was going.
+    origin = { exchange: deaths[0].exchange, routingKey: deaths[0].routingKeys[0] ?? '', queue: deaths[0].queue };
   }
   if (attempts.length === 0) {
     // Published to warren.dead by hand, or by a broker for another reason: keep it, say what is known.

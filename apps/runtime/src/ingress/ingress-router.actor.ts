@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
-import { Actor, type ActorContext, Handle, toValidMessage } from '@warren/actors';
+import { Actor, type ActorContext, Handle, type OnRefusal, type Refusal, type RefusalContext, toValidMessage } from '@warren/actors';
 import {
   InvalidMessageError,
+  ingressEnvelopeViolations,
   isValidSessionId,
   type MessageClass,
   SESSION_EVENT_TYPES,
@@ -11,7 +12,9 @@ import {
   toWireError,
   WARREN_HEADERS,
 } from '@warren/contracts';
+import { failedEventData } from './ingress-failures';
 import { INGRESS_ROUTER_OPTIONS, type IngressRouterOptions } from './ingress-router.options';
+import { MAX_DATA_DEPTH, nestedDeeperThan } from './json-depth';
 
 /**
  * The ingress router: takes raw producers' messages from the `warren.ingress` shards (one
@@ -21,23 +24,23 @@ import { INGRESS_ROUTER_OPTIONS, type IngressRouterOptions } from './ingress-rou
  * before the ack; a redelivery is forwarded with the same id and dropped by the session) and
  * the CloudEvent source as `x-warren-sender`: the producer sent the turn, so when it is
  * dead-lettered the keeper sees an external sender and the session compensates.
- * Invalid input gets a `session.<id>.failed` event, then goes to `warren.dead`.
+ *
+ * Whatever is refused (a body that is not a CloudEvent, an id or source outside the ingress
+ * limits, invalid data, a full mailbox, a forward that failed for good) goes to `warren.dead`
+ * with the reason, and `onRefusal` first publishes `session.<id>.failed` when the routing key
+ * names a valid session id.
  */
 @Actor('ingress', { stateless: true })
-export class IngressRouterActor {
+export class IngressRouterActor implements OnRefusal {
   constructor(@Inject(INGRESS_ROUTER_OPTIONS) private readonly options: IngressRouterOptions) {}
 
   @Handle(SessionMessage, { raw: true })
   async message(data: unknown, ctx: ActorContext): Promise<void> {
-    await this.checkKind('message', ctx);
-    const message = await this.validate(SessionMessage, data, ctx);
+    const message = this.validate(SessionMessage, 'message', data, ctx);
     if (message.text.length > this.options.maxTextLength) {
-      await this.refuse(
-        ctx,
-        new InvalidMessageError(`text is longer than ${this.options.maxTextLength} characters`, [
-          { field: 'text', constraints: [`at most ${this.options.maxTextLength} characters`] },
-        ]),
-      );
+      throw new InvalidMessageError(`text is longer than ${this.options.maxTextLength} characters`, [
+        { field: 'text', constraints: [`at most ${this.options.maxTextLength} characters`] },
+      ]);
     }
     // The producer (its CloudEvent source) is the sender, not this router: if the turn is
     // dead-lettered, the keeper sees an external sender and the session compensates.
@@ -50,51 +53,54 @@ export class IngressRouterActor {
 
   @Handle(SessionInterrupt, { raw: true })
   async interrupt(data: unknown, ctx: ActorContext): Promise<void> {
-    await this.checkKind('interrupt', ctx);
-    const message = await this.validate(SessionInterrupt, data, ctx);
+    const message = this.validate(SessionInterrupt, 'interrupt', data, ctx);
     await ctx.tell(this.sessionAddress(ctx), message, { messageId: ctx.messageId, taskId: message.taskId });
   }
 
-  /** The routing key's kind (`session.<id>.<kind>`) must be the CloudEvent type's (`warren.session.<kind>`). */
-  private async checkKind(kind: 'message' | 'interrupt', ctx: ActorContext): Promise<void> {
-    const keyKind = ctx.routingKey?.split('.')[2];
-    if (keyKind === undefined || keyKind === kind || !isValidSessionId(ctx.key)) return;
-    await this.refuse(
-      ctx,
-      new InvalidMessageError(`a ${ctx.envelope.type} was published with routing key ${ctx.routingKey}; its kind must be "${kind}"`, [
-        { field: 'type', constraints: [`warren.session.${keyKind} for routing key session.<id>.${keyKind}`] },
-      ]),
-    );
+  /** Tells the session's listeners why one of its messages was refused; nothing for a routing key without a valid session id. */
+  async onRefusal(refusal: Refusal, ctx: RefusalContext): Promise<void> {
+    // No event for an invalid session id: it would break topic routing for every listener.
+    if (!isValidSessionId(refusal.key)) return;
+    const wire = toWireError(refusal.error);
+    await ctx.emit(`session.${refusal.key}.failed`, SESSION_EVENT_TYPES.FAILED, failedEventData(wire, refusal.claimedId), {
+      subject: refusal.key,
+    });
   }
 
   private sessionAddress(ctx: ActorContext): string {
-    const tenant = (ctx.userId !== undefined ? this.options.tenantsByUser[ctx.userId] : undefined) ?? this.options.defaultTenant;
-    return `session/${sessionKey(tenant, ctx.key)}`;
+    const user = ctx.userId;
+    const mapped = user !== undefined && Object.hasOwn(this.options.tenantsByUser, user) ? this.options.tenantsByUser[user] : undefined;
+    return `session/${sessionKey(mapped ?? this.options.defaultTenant, ctx.key)}`;
   }
 
-  private async validate<T extends object>(cls: MessageClass<T>, data: unknown, ctx: ActorContext): Promise<T> {
-    if (!isValidSessionId(ctx.key)) {
-      // No failed event: such an id would break topic routing for every listener.
-      throw new InvalidMessageError(`session id "${ctx.key}" must match [A-Za-z0-9_-]{1,128}`, [
+  /**
+   * The session id of the routing key, the CloudEvent id and source (the ingress limits: they
+   * become the task id, ids derived from it and `x-warren-sender`), the routing key's kind against
+   * the CloudEvent type (`session.<id>.<kind>` carries `warren.session.<kind>`), then the data
+   * (its depth first: the validators behind recurse).
+   */
+  private validate<T extends object>(cls: MessageClass<T>, kind: 'message' | 'interrupt', data: unknown, ctx: ActorContext): T {
+    const key: string = ctx.key;
+    if (!isValidSessionId(key)) {
+      throw new InvalidMessageError(`session id "${ctx.key.slice(0, 200)}" must match [A-Za-z0-9_-]{1,128}`, [
         { field: 'sessionId', constraints: ['[A-Za-z0-9_-]{1,128}'] },
       ]);
     }
-    try {
-      return toValidMessage(cls, data);
-    } catch (error) {
-      return this.refuse(ctx, error);
+    const violations = ingressEnvelopeViolations(ctx.envelope);
+    if (violations.length > 0) {
+      throw new InvalidMessageError(`CloudEvent ${violations.map((v) => `${v.field} must be ${v.constraints[0]}`).join(', ')}`, violations);
     }
-  }
-
-  /** Tells the session's listeners why, then refuses (the runtime dead-letters the message with the reason). */
-  private async refuse(ctx: ActorContext, error: unknown): Promise<never> {
-    const wire = toWireError(error);
-    await ctx.emit(
-      `session.${ctx.key}.failed`,
-      SESSION_EVENT_TYPES.FAILED,
-      { taskId: ctx.messageId, code: wire.code, message: wire.message },
-      { subject: ctx.key },
-    );
-    throw error;
+    const keyKind = ctx.routingKey?.split('.')[2];
+    if (keyKind !== undefined && keyKind !== kind) {
+      throw new InvalidMessageError(`a ${ctx.envelope.type} was published with routing key ${ctx.routingKey}; its kind must be "${kind}"`, [
+        { field: 'type', constraints: [`warren.session.${keyKind} for routing key session.<id>.${keyKind}`] },
+      ]);
+    }
+    if (nestedDeeperThan(data, MAX_DATA_DEPTH)) {
+      throw new InvalidMessageError(`data is nested deeper than ${MAX_DATA_DEPTH} levels`, [
+        { field: 'data', constraints: [`at most ${MAX_DATA_DEPTH} levels of nesting`] },
+      ]);
+    }
+    return toValidMessage(cls, data);
   }
 }

@@ -27,12 +27,33 @@ export interface FailureReport {
   previous?: FailedAttempt[];
 }
 
+/** CloudEvents type of the placeholder envelope of an unreadable body (no actor handles it). */
+export const UNREADABLE_TYPE = 'warren.unreadable';
+
+/**
+ * A body that is not a valid CloudEvent. The transport hands it to the runtime like any other
+ * message (with a placeholder `envelope`), so the actor it was for can say why before it is
+ * dead-lettered: a raw producer's session learns that its message was refused.
+ */
+export interface UnreadableBody {
+  /** Why it could not be read (an `InvalidMessageError` naming what is wrong). */
+  error: unknown;
+  /**
+   * The id the message claims, as sent: its CloudEvent `id` when that is a string, else the AMQP
+   * `message-id`. It may be the very problem (too long, control characters).
+   */
+  claimedId?: string;
+}
+
 /**
  * One message taken from a queue, as the runtime sees it. The transport guarantees that
  * `ack`, `deadLetter` and `retryLater` are never called on a delivery of a lost channel.
  */
 export interface Delivery {
+  /** The CloudEvent; a placeholder (usable id, type `UNREADABLE_TYPE`) when `unreadable` is set. */
   readonly envelope: CloudEvent;
+  /** Set when the body is not a valid CloudEvent: the runtime refuses the message without a handler. */
+  readonly unreadable?: UnreadableBody;
   /** Warren headers (`x-warren-*`, `traceparent`) as strings. */
   readonly headers: Readonly<Record<string, string>>;
   /** Key of the actor the message is for (the routing key of an entity message; the pool of a worker). */
@@ -50,7 +71,11 @@ export interface Delivery {
   readonly queue: string;
   /** Acknowledges: only after the effects are saved. */
   ack(): void;
-  /** Publishes to `warren.dead` with the error headers, waits for the confirm, then acks. */
+  /**
+   * Publishes to `warren.dead` with the error headers, waits for the confirm, then acks. A message
+   * that cannot be published as it is goes in a safe form; the transport never leaves it unacked
+   * on a live channel (see the transport's notes).
+   */
   deadLetter(report: FailureReport): Promise<void>;
   /** Worker messages: republishes to the retry tier for `delayMs` with the next attempt, then acks. */
   retryLater(report: FailureReport, delayMs: number): Promise<void>;

@@ -92,6 +92,12 @@ describe('reminderMessageId() and reminderBaseTime()', () => {
     expect(reminderMessageId(A, 'n', new Date(BASE))).toBe('rem:session/acme~s1:n:2026-03-28T12:00:00.000Z');
   });
 
+  it('stay within the 255 bytes of an AMQP message-id for a long key and name (a stable digest)', () => {
+    const id = reminderMessageId(`session/acme~${'s'.repeat(128)}`, `proactive:reminder:${'t'.repeat(128)}`, new Date(BASE));
+    expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(reminderMessageId(`session/acme~${'s'.repeat(128)}`, `proactive:reminder:${'t'.repeat(128)}`, new Date(BASE))).toBe(id);
+  });
+
   it('count from the message time unless it is far from the clock', () => {
     const now = BASE;
     expect(reminderBaseTime(new Date(now - 30_000).toISOString(), now)).toBe(now - 30_000);

@@ -1,4 +1,4 @@
-import { InvalidOptionsError, type MissedFirePolicy, type ReminderSchedule } from '@warren/contracts';
+import { InvalidOptionsError, type MissedFirePolicy, type ReminderSchedule, safeMessageId } from '@warren/contracts';
 import { CronExpressionParser } from 'cron-parser';
 import type { ReminderRegistration } from '../ports/reminder-registry.port';
 
@@ -85,9 +85,12 @@ export function nextFireAfter(recurrence: Recurrence, afterMs: number, fromMs?: 
   return undefined;
 }
 
-/** The id of a reminder's delivery: `rem:<actor>:<name>:<scheduledAt ISO>` (the same on every re-publish). */
+/**
+ * The id of a reminder's delivery: `rem:<actor>:<name>:<scheduledAt ISO>` (the same on every
+ * re-publish), or its digest when that is too long for an AMQP `message-id` (a long key and name).
+ */
 export function reminderMessageId(actor: string, name: string, scheduledAt: Date): string {
-  return `rem:${actor}:${name}:${scheduledAt.toISOString()}`;
+  return safeMessageId(`rem:${actor}:${name}:${scheduledAt.toISOString()}`);
 }
 
 function positiveInteger(key: string, value: unknown, min: number): void {

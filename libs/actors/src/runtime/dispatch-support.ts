@@ -56,19 +56,28 @@ export async function invokeHandler(
 
 /**
  * A message that will not be handled. An ask gets the error as its reply (the asker owns
- * the failure); a tell goes to `warren.dead` with the error headers. Never a silent drop.
+ * the failure); a tell goes to `warren.dead` with the error headers. Never a silent drop:
+ * an ask whose reply cannot be sent is dead-lettered instead, and the transport's dead letter
+ * falls back to a safe form, then hands the message back to the broker (see `Delivery#deadLetter`),
+ * so what is left here is a lost channel, whose messages the broker redelivers.
  */
 export async function refuse(transport: ActorTransport, delivery: Delivery, report: FailureReport, log: RuntimeLogger): Promise<void> {
-  try {
-    if (delivery.replyTo) {
+  if (delivery.replyTo) {
+    try {
       await transport.reply(delivery.replyTo, { kind: 'reply', body: { ok: false, error: toWireError(report.error) } });
       delivery.ack();
       return;
+    } catch (err) {
+      log.warn({ err, messageId: delivery.envelope.id, target: report.target }, 'could not answer a refused ask; dead-lettering it');
     }
+  }
+  try {
     await delivery.deadLetter(report);
   } catch (err) {
-    // The message stays unacked: the broker redelivers it when this channel closes.
-    log.error({ err, messageId: delivery.envelope.id, target: report.target }, 'could not dead-letter or answer a failed message');
+    log.error(
+      { err, messageId: delivery.envelope.id, target: report.target },
+      'could not dead-letter a refused message; it stays unacked until its channel closes and the broker redelivers it',
+    );
   }
 }
 

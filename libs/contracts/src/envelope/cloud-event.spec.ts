@@ -1,5 +1,7 @@
 import { InvalidMessageError } from '../errors/api-errors';
-import { createCloudEvent, parseCloudEvent } from './cloud-event';
+import { createCloudEvent, parseCloudEvent, textAttributeProblem } from './cloud-event';
+import { INGRESS_LIMITS, ingressEnvelopeViolations } from './ingress-envelope';
+import { digestMessageId, isUsableMessageId, safeMessageId } from './message-id';
 
 const rejection = (body: Buffer | string): InvalidMessageError => {
   try {
@@ -114,5 +116,87 @@ describe('parseCloudEvent()', () => {
     const err = rejection(JSON.stringify({ specversion: '0.3', data: {} }));
     expect(err.violations.map((v) => v.field)).toEqual(['specversion', 'id', 'type', 'source']);
     expect(err.message).toMatch(/^not a CloudEvent: specversion .*, id .*, type .*, source /);
+  });
+});
+
+describe('parseCloudEvent() limits on what becomes an AMQP property, a header or a store key', () => {
+  it('parseCloudEvent() accepts an id of exactly 255 bytes (the AMQP message-id limit) and refuses 256', () => {
+    expect(parseCloudEvent(JSON.stringify({ ...valid, id: 'a'.repeat(255) })).id).toHaveLength(255);
+    const err = rejection(JSON.stringify({ ...valid, id: 'a'.repeat(256) }));
+    expect(err.violations).toEqual([{ field: 'id', constraints: ['must be at most 255 bytes of UTF-8 (got 256)'] }]);
+  });
+
+  it('parseCloudEvent() counts the id in UTF-8 bytes, not characters', () => {
+    // 100 characters, 300 bytes: over the AMQP shortstr although short in characters.
+    const err = rejection(JSON.stringify({ ...valid, id: '€'.repeat(100) }));
+    expect(err.violations[0]?.constraints[0]).toMatch(/at most 255 bytes of UTF-8 \(got 300\)/);
+  });
+
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['a newline', 'a\nb'],
+    ['DEL', 'a\u007fb'],
+    ['a C1 control', 'a\u0085b'],
+  ])('parseCloudEvent() refuses an id with %s', (_name, id) => {
+    expect(rejection(JSON.stringify({ ...valid, id })).violations).toEqual([
+      { field: 'id', constraints: ['must not contain control characters'] },
+    ]);
+  });
+
+  it('parseCloudEvent() refuses a lone surrogate (it would not survive UTF-8)', () => {
+    expect(rejection('{"specversion":"1.0","id":"a\\ud800b","type":"t","source":"s"}').violations).toEqual([
+      { field: 'id', constraints: ['must be well-formed Unicode'] },
+    ]);
+  });
+
+  it('parseCloudEvent() refuses a type over 255 bytes and a source over 512 characters', () => {
+    const err = rejection(JSON.stringify({ ...valid, type: 't'.repeat(256), source: 's'.repeat(513) }));
+    expect(err.violations.map((v) => v.field)).toEqual(['type', 'source']);
+  });
+
+  it.each([
+    ['subject', 5],
+    ['subject', 'x'.repeat(513)],
+    ['time', { at: 1 }],
+    ['datacontenttype', ''],
+  ])('parseCloudEvent() refuses a wrong %s when present', (field, value) => {
+    expect(rejection(JSON.stringify({ ...valid, [field]: value })).violations.map((v) => v.field)).toEqual([field]);
+  });
+
+  it('textAttributeProblem() says why a value is unusable, undefined when it is fine', () => {
+    expect(textAttributeProblem('ok', { maxChars: 2 })).toBeUndefined();
+    expect(textAttributeProblem('abc', { maxChars: 2 })).toBe('must be at most 2 characters (got 3)');
+    expect(textAttributeProblem(undefined, {})).toBe('must be a non-empty string');
+  });
+});
+
+describe('message ids Warren derives', () => {
+  it('safeMessageId() keeps a usable id and replaces an unusable one by a stable digest', () => {
+    expect(safeMessageId('dl:m1')).toBe('dl:m1');
+    const long = `dl:${'x'.repeat(255)}`;
+    expect(safeMessageId(long)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(safeMessageId(long)).toBe(safeMessageId(long));
+    expect(safeMessageId('a\nb')).toMatch(/^sha256:/);
+    expect(isUsableMessageId(safeMessageId(long))).toBe(true);
+  });
+
+  it('digestMessageId() separates its parts, so ("ab", "c") and ("a", "bc") differ', () => {
+    expect(digestMessageId('ab', 'c')).not.toBe(digestMessageId('a', 'bc'));
+    expect(digestMessageId(Buffer.from('ab'))).toBe(digestMessageId('ab'));
+  });
+});
+
+describe('ingressEnvelopeViolations()', () => {
+  it('accepts a UUID id and a URI source', () => {
+    expect(ingressEnvelopeViolations({ id: '6f1c2a8e-3b7d-4e51-9a0c-2d4b8f7e1a93', source: 'rtc://edge-1' })).toEqual([]);
+  });
+
+  it(`refuses an id over ${INGRESS_LIMITS.ID_CHARS} characters, with spaces or outside ASCII, and a long source`, () => {
+    expect(ingressEnvelopeViolations({ id: 'a'.repeat(129), source: 's' })).toEqual([
+      { field: 'id', constraints: ['at most 128 characters (got 129)'] },
+    ]);
+    expect(ingressEnvelopeViolations({ id: 'a b', source: 's' })[0]?.field).toBe('id');
+    expect(ingressEnvelopeViolations({ id: 'grüß', source: 's' })[0]?.field).toBe('id');
+    expect(ingressEnvelopeViolations({ id: 'a', source: 's'.repeat(257) })[0]?.field).toBe('source');
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidMessageError } from '../errors/api-errors';
+import { type FieldViolation, InvalidMessageError } from '../errors/api-errors';
 
 /** A structured-mode CloudEvents 1.0 event, as Warren puts it on the wire. */
 export interface CloudEvent<T = unknown> {
@@ -42,8 +42,57 @@ export function createCloudEvent<T>(init: CloudEventInit<T>): CloudEvent<T> {
 }
 
 /**
- * Parses and checks a body as a structured CloudEvent. Throws `InvalidMessageError`
- * naming what is wrong (not JSON, missing `id`/`type`/`source`, wrong `specversion`).
+ * Limits on the attributes Warren copies into AMQP properties, headers, log lines and store keys:
+ * `id` becomes the AMQP `message-id` and `type` the AMQP `type` (both shortstr: at most 255
+ * bytes of UTF-8), `source` becomes `x-warren-sender` and a dead letter's `sender` (a store id).
+ * Stricter rules for raw producers are in `ingress-envelope.ts`.
+ */
+export const CLOUD_EVENT_LIMITS = Object.freeze({
+  /** UTF-8 bytes of `id` (the AMQP `message-id`). */
+  ID_BYTES: 255,
+  /** UTF-8 bytes of `type` (the AMQP `type`). */
+  TYPE_BYTES: 255,
+  /** Characters of `source`. */
+  SOURCE_CHARS: 512,
+  /** Characters of `subject`. */
+  SUBJECT_CHARS: 512,
+  /** Characters of `time` and `datacontenttype`. */
+  SHORT_TEXT_CHARS: 128,
+} as const);
+
+/** True for a C0 or C1 control character or DEL: never in an id, a header or a log field. */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+/** A UTF-16 surrogate without its pair: it cannot be encoded as UTF-8 and would come back changed. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Why `value` is not usable as a text attribute (non-empty string, no control characters, well
+ * formed, within `maxBytes` of UTF-8 or `maxChars` characters), or undefined when it is.
+ */
+export function textAttributeProblem(value: unknown, limit: { maxBytes?: number; maxChars?: number }): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (limit.maxChars !== undefined && value.length > limit.maxChars)
+    return `must be at most ${limit.maxChars} characters (got ${value.length})`;
+  if (limit.maxBytes !== undefined) {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > limit.maxBytes) return `must be at most ${limit.maxBytes} bytes of UTF-8 (got ${bytes})`;
+  }
+  if (hasControlCharacter(value)) return 'must not contain control characters';
+  if (LONE_SURROGATE.test(value)) return 'must be well-formed Unicode';
+  return undefined;
+}
+
+/**
+ * Parses and checks a body as a structured CloudEvent. Throws `InvalidMessageError` naming what
+ * is wrong: not JSON, not an object, `specversion` not "1.0", `id`/`type`/`source` missing, not
+ * strings or over `CLOUD_EVENT_LIMITS`, `subject`/`time`/`datacontenttype` present but not short
+ * strings. Every attribute that reaches an AMQP property, a header or a store key is checked here.
  */
 export function parseCloudEvent(body: Buffer | string): CloudEvent {
   let value: unknown;
@@ -56,12 +105,17 @@ export function parseCloudEvent(body: Buffer | string): CloudEvent {
     throw new InvalidMessageError('body is not a JSON object');
   }
   const event = value as Record<string, unknown>;
-  const violations: { field: string; constraints: string[] }[] = [];
-  if (event.specversion !== '1.0') violations.push({ field: 'specversion', constraints: ['must be "1.0"'] });
-  for (const field of ['id', 'type', 'source'] as const) {
-    if (typeof event[field] !== 'string' || (event[field] as string).length === 0) {
-      violations.push({ field, constraints: ['must be a non-empty string'] });
-    }
+  const violations: FieldViolation[] = [];
+  const check = (field: string, problem: string | undefined) => {
+    if (problem !== undefined) violations.push({ field, constraints: [problem] });
+  };
+  if (event.specversion !== '1.0') check('specversion', 'must be "1.0"');
+  check('id', textAttributeProblem(event.id, { maxBytes: CLOUD_EVENT_LIMITS.ID_BYTES }));
+  check('type', textAttributeProblem(event.type, { maxBytes: CLOUD_EVENT_LIMITS.TYPE_BYTES }));
+  check('source', textAttributeProblem(event.source, { maxChars: CLOUD_EVENT_LIMITS.SOURCE_CHARS }));
+  if (event.subject !== undefined) check('subject', textAttributeProblem(event.subject, { maxChars: CLOUD_EVENT_LIMITS.SUBJECT_CHARS }));
+  for (const field of ['time', 'datacontenttype'] as const) {
+    if (event[field] !== undefined) check(field, textAttributeProblem(event[field], { maxChars: CLOUD_EVENT_LIMITS.SHORT_TEXT_CHARS }));
   }
   if (violations.length > 0) {
     throw new InvalidMessageError(`not a CloudEvent: ${violations.map((v) => `${v.field} ${v.constraints[0]}`).join(', ')}`, violations);
