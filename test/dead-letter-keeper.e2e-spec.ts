@@ -190,14 +190,17 @@ describe('the runtime app: failed turns', () => {
     expect(letter).toMatchObject({
       actorType: 'session',
       address: 'session/dev~f1',
-      taskId,
+      taskId: system.tap.task(taskId),
       tenant: 'dev',
       errorCode: 'WARREN_MODEL_UNAVAILABLE',
       sender: 'test/rtc',
       handler: 'SessionActor.message',
     });
     expect(letter.attempts).toHaveLength(3);
-    expect(await system.store.tasks.get(taskId)).toMatchObject({ status: 'failed', error: { code: 'WARREN_MODEL_UNAVAILABLE' } });
+    expect(await system.store.tasks.get(system.tap.task(taskId))).toMatchObject({
+      status: 'failed',
+      error: { code: 'WARREN_MODEL_UNAVAILABLE' },
+    });
     // The session handled the notice (dl:<id> is in its processed ids) and told the user nothing more.
     await eventually(
       async () => (await system.store.actors.load('session/dev~f1')).processed.some((p) => p.id === `dl:${taskId}`),

@@ -43,8 +43,8 @@ describe('a failed turn replayed after the fault is fixed', () => {
       'the dead letter of the turn',
       20_000,
     );
-    expect(dl).toMatchObject({ taskId, errorCode: 'WARREN_MODEL_UNAVAILABLE' });
-    expect((await store.tasks.get(taskId))?.status).toBe('failed');
+    expect(dl).toMatchObject({ taskId: tap.task(taskId), errorCode: 'WARREN_MODEL_UNAVAILABLE' });
+    expect((await store.tasks.get(tap.task(taskId)))?.status).toBe('failed');
 
     // The fault is fixed: the same installation again, without the failing model.
     await sys.app.stop();
@@ -63,7 +63,7 @@ describe('a failed turn replayed after the fault is fixed', () => {
     expect(r.body.replayed).toHaveLength(1);
     const reply = await tap.waitFor(taskId, 'reply', 20_000);
     expect(reply.event.data).toMatchObject({ taskId });
-    await eventually(async () => (await store.tasks.get(taskId))?.status === 'completed', 'task completed');
+    await eventually(async () => (await store.tasks.get(tap.task(taskId)))?.status === 'completed', 'task completed');
     await new Promise((res) => setTimeout(res, 1000));
     expect(tap.events.filter((e) => e.kind === 'reply' && (e.event.data as { taskId?: string }).taskId === taskId)).toHaveLength(1);
     const parts = (await store.history.page({ tenant: 'dev', sessionId: 'fix1' })).items;

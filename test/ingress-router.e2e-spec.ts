@@ -1,5 +1,6 @@
 // Raw producers (voice/RTC servers) → warren.ingress → ingress router → session/<tenant>~<id>.
 import { randomUUID } from 'node:crypto';
+import { scopedTaskId } from '@warren/contracts';
 import { type ConfirmChannel, type ConsumeMessage, connect } from 'amqplib';
 import { IngressRouterActor } from '../apps/runtime/src/ingress/ingress-router.actor';
 import { resolveIngressRouterOptions } from '../apps/runtime/src/ingress/ingress-router.options';
@@ -56,10 +57,12 @@ function send(
 }
 
 const read = (address: string) =>
-  node.runtime.ref(address).ask<{ texts: string[]; tasks: string[]; interrupts: number }>(new ReadSession());
+  node.runtime
+    .ref(address)
+    .ask<{ texts: string[]; tasks: string[]; clientTasks?: string[]; interruptTasks?: string[]; interrupts: number }>(new ReadSession());
 
 describe('ingress router', () => {
-  test("forwards a session's messages in order to session/<tenant>~<id>, the CloudEvent id becoming the task id", async () => {
+  test("forwards a session's messages in order to session/<tenant>~<id>, the task id scoped to the tenant and session, the CloudEvent id beside it", async () => {
     const ids = Array.from({ length: 50 }, (_, i) => `turn-${i}`);
     for (const [i, id] of ids.entries()) await send('s1', 'message', { text: `hello ${i}` }, { id });
     const state = await eventually(async () => {
@@ -67,7 +70,25 @@ describe('ingress router', () => {
       return s.texts.length === 50 ? s : undefined;
     }, 'all 50 messages');
     expect(state.texts).toEqual(ids.map((_, i) => `hello ${i}`));
-    expect(state.tasks).toEqual(ids);
+    expect(state.tasks).toEqual(ids.map((id) => scopedTaskId('dev', 's1', id)));
+    expect(state.clientTasks).toEqual(ids);
+  });
+
+  test('two sessions (or tenants) reusing a CloudEvent id get two tasks; an interrupt naming the id finds its own session’s', async () => {
+    await send('r1', 'message', { text: 'one' }, { id: 'reused' });
+    await send('r2', 'message', { text: 'two' }, { id: 'reused' });
+    await send('r1', 'interrupt', { taskId: 'reused' });
+    const r1 = await eventually(async () => {
+      const s = await read('session/dev~r1');
+      return s.interrupts === 1 ? s : undefined;
+    }, 'r1 with its interrupt');
+    const r2 = await eventually(async () => {
+      const s = await read('session/dev~r2');
+      return s.texts.length === 1 ? s : undefined;
+    }, 'r2');
+    expect(r1.tasks[0]).not.toEqual(r2.tasks[0]);
+    expect([r1.clientTasks, r2.clientTasks]).toEqual([['reused'], ['reused']]);
+    expect(r1.interruptTasks).toEqual([r1.tasks[0]]);
   });
 
   test('takes the tenant from the broker-checked AMQP user_id, never from the body', async () => {

@@ -32,7 +32,7 @@ test('settled turns fit a daily budget that reservations alone would not, then W
   const last = outcomes[outcomes.length - 1];
   expect(last).toMatchObject({ kind: 'failed', code: 'WARREN_BUDGET_EXCEEDED', message: 'The usage budget is used up for now.' });
   const taskId = last.taskId;
-  expect(await store.tasks.get(taskId)).toMatchObject({ status: 'failed', error: { code: 'WARREN_BUDGET_EXCEEDED' } });
+  expect(await store.tasks.get(tap.task(taskId))).toMatchObject({ status: 'failed', error: { code: 'WARREN_BUDGET_EXCEEDED' } });
   await new Promise((r) => setTimeout(r, 300));
   expect(await store.deadLetters.get(taskId)).toBeUndefined();
 }, 90_000);

@@ -43,7 +43,7 @@ test('a turn interrupted while it waits leaves the queue: the next one takes its
   const t0 = Date.now();
   const b = await tap.say('cancel-b', 'waits, then is interrupted');
   // Interrupt once b's turn runs (it then waits in the limiter's queue), however loaded the machine is.
-  await eventually(async () => (await store.tasks.get(b))?.status === 'running' || undefined, 'b running');
+  await eventually(async () => (await store.tasks.get(tap.task(b)))?.status === 'running' || undefined, 'b running');
   await new Promise((r) => setTimeout(r, 100));
   await tap.interrupt('cancel-b');
   const c = await tap.say('cancel-c', 'waits behind b');

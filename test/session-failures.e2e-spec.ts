@@ -23,11 +23,11 @@ describe('failed turns', () => {
     const taskId = await tap.say('f1', 'hello');
     const failed = await tap.waitFor(taskId, 'failed');
     expect(failed.event.data).toEqual({ taskId, code: 'WARREN_MODEL_UNAVAILABLE', message: expect.stringContaining('try again') });
-    const task = await store.tasks.get(taskId);
+    const task = await store.tasks.get(tap.task(taskId));
     expect(task).toMatchObject({ status: 'failed', error: { code: 'WARREN_MODEL_UNAVAILABLE' } });
     // The runtime's dead-letter keeper takes warren.dead: the dead letter is in the store.
     const letter = await eventually(() => store.deadLetters.get(taskId), 'dead letter');
-    expect(letter).toMatchObject({ errorCode: 'WARREN_MODEL_UNAVAILABLE', taskId });
+    expect(letter).toMatchObject({ errorCode: 'WARREN_MODEL_UNAVAILABLE', taskId: tap.task(taskId) });
     expect((await store.history.page({ tenant: 'dev', sessionId: 'f1' })).items.map((p) => p.role)).toEqual(['user']);
   });
 
@@ -38,7 +38,7 @@ describe('failed turns', () => {
     const failed = await tap.waitFor(third, 'failed');
     expect(failed.event.data).toMatchObject({ taskId: third, code: 'WARREN_RATE_LIMITED', retryAfterMs: expect.any(Number) });
     expect((failed.event.data as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
-    expect(await store.tasks.get(third)).toMatchObject({ status: 'failed', error: { code: 'WARREN_RATE_LIMITED' } });
+    expect(await store.tasks.get(tap.task(third))).toMatchObject({ status: 'failed', error: { code: 'WARREN_RATE_LIMITED' } });
     await new Promise((r) => setTimeout(r, 200));
     expect(await store.deadLetters.get(third)).toBeUndefined();
   });

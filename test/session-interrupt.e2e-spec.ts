@@ -39,7 +39,7 @@ describe('interrupting a turn (barge-in)', () => {
       ['assistant', 'interrupted'],
     ]);
     expect(parts[1].content).toBe(partial);
-    expect(await store.tasks.get(taskId)).toMatchObject({ status: 'interrupted', error: { code: 'WARREN_CANCELLED' } });
+    expect(await store.tasks.get(tap.task(taskId))).toMatchObject({ status: 'interrupted', error: { code: 'WARREN_CANCELLED' } });
 
     const next = await tap.say('s-int', 'hello');
     expect((await tap.waitFor(next, 'reply')).event.data.text).toBe('Hello! How can I help you today?');
@@ -53,7 +53,7 @@ describe('interrupting a turn (barge-in)', () => {
     const end = await tap.waitForEnd(second);
     expect(end.kind).toBe('interrupted');
     expect(tap.ofTask(second).filter((e) => e.kind === 'delta')).toEqual([]);
-    expect(await store.tasks.get(second)).toMatchObject({ status: 'interrupted' });
+    expect(await store.tasks.get(tap.task(second))).toMatchObject({ status: 'interrupted' });
   });
 
   it('an interrupt with nothing in progress changes nothing', async () => {

@@ -29,7 +29,7 @@ describe('moderation of a turn', () => {
     const reply = await tap.waitFor(taskId, 'reply');
     expect(reply.event.data).toMatchObject({ text: 'Let us keep this friendly.', model: 'moderation', moderated: true });
     expect(tap.ofTask(taskId).filter((e) => e.kind === 'delta')).toEqual([]);
-    const task = await store.tasks.get(taskId);
+    const task = await store.tasks.get(tap.task(taskId));
     expect(task?.status).toBe('completed');
     expect(task?.steps.map((s) => [s.name, s.outcome])).toEqual([
       ['preprocess', 'ok'],

@@ -36,8 +36,8 @@ describe('a turn over the raw-AMQP contract', () => {
       ['user', 'Hello there, how are you?'],
       ['assistant', reply.event.data.text],
     ]);
-    expect(parts[1]).toMatchObject({ taskId, userId: 'u1', model: 'local', status: 'complete' });
-    const task = await store.tasks.get(taskId);
+    expect(parts[1]).toMatchObject({ taskId: tap.task(taskId), userId: 'u1', model: 'local', status: 'complete' });
+    const task = await store.tasks.get(tap.task(taskId));
     expect(task).toMatchObject({ status: 'completed', tenant: 'dev', sessionId: 's1', actor: 'session/dev~s1' });
     expect(task?.steps.map((s) => s.name)).toEqual(['preprocess', 'moderation-in', 'limiter', 'model', 'moderation-out']);
     expect(task?.steps.every((s) => s.outcome === 'ok' && typeof s.durationMs === 'number')).toBe(true);
@@ -89,7 +89,7 @@ describe('a turn over the raw-AMQP contract', () => {
     const taskId = await tap.say('s-fr', 'Bonjour', { data: { userId: 'u-fr', locale: 'fr-FR' } });
     const reply = await tap.waitFor(taskId, 'reply');
     expect(reply.event.data).toMatchObject({ language: 'fr', text: 'Bonjour ! Comment puis-je vous aider ?' });
-    expect((await store.tasks.get(taskId))?.routing).toMatchObject({ model: 'local', language: 'fr', languageSource: 'locale' });
+    expect((await store.tasks.get(tap.task(taskId)))?.routing).toMatchObject({ model: 'local', language: 'fr', languageSource: 'locale' });
   });
 
   it('continues the trace of the ingress message on every event of the turn', async () => {

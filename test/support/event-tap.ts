@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from '@warren/contracts';
+import { type CloudEvent, scopedTaskId } from '@warren/contracts';
 import * as amqp from 'amqplib';
 import { eventually } from './broker';
 
@@ -19,6 +19,8 @@ export interface TappedEvent<D = Record<string, unknown>> {
  */
 export class EventTap {
   readonly events: TappedEvent[] = [];
+  /** The session each `say()` went to, by CloudEvent id (for `task()`). */
+  private readonly said = new Map<string, string>();
   private constructor(
     private readonly connection: amqp.ChannelModel,
     private readonly channel: amqp.ConfirmChannel,
@@ -57,6 +59,7 @@ export class EventTap {
     opts: { id?: string; headers?: Record<string, unknown>; userId?: string; data?: object } = {},
   ): Promise<string> {
     const id = opts.id ?? randomUUID();
+    this.said.set(id, sessionId);
     await this.publish(
       `session.${sessionId}.message`,
       { specversion: '1.0', id, source: 'test/rtc', type: 'warren.session.message', data: { text, ...opts.data } },
@@ -83,6 +86,16 @@ export class EventTap {
       headers,
     });
     await this.channel.waitForConfirms();
+  }
+
+  /**
+   * The task id Warren keeps for a message this tap said (the ingress router scopes the CloudEvent
+   * id to the tenant and session; events carry the CloudEvent id as `data.taskId`).
+   */
+  task(cloudEventId: string, tenant = 'dev'): string {
+    const sessionId = this.said.get(cloudEventId);
+    if (sessionId === undefined) throw new Error(`task(): ${cloudEventId} was not said through this tap`);
+    return scopedTaskId(tenant, sessionId, cloudEventId);
   }
 
   /** Events of one task, in arrival order. */

@@ -5,7 +5,10 @@ import type { EventTap } from './event-tap';
 
 /** One message Warren accepted: its broker confirm (AMQP) or its 202 (HTTP) arrived. */
 export interface AcceptedTurn {
+  /** The id the client knows (the CloudEvent id, or the 202's task id): events carry it as `data.taskId`. */
   taskId: string;
+  /** The task's id in the store (the ingress router scopes a CloudEvent id to the tenant and session). */
+  storeTaskId: string;
   sessionId: string;
   path: 'amqp' | 'http';
   /** Order of sending within (session, path). */
@@ -63,7 +66,7 @@ export class FaultLoad {
         const key = `${sessionId}/${path}`;
         const seq = this.seqs.get(key) ?? 0;
         this.seqs.set(key, seq + 1);
-        this.accepted.push({ taskId, sessionId, path, seq });
+        this.accepted.push({ taskId, storeTaskId: path === 'amqp' ? this.tap.task(taskId) : taskId, sessionId, path, seq });
       } catch (error) {
         this.refused.push(`${sessionId} turn ${i}: ${(error as Error).message}`);
       }
@@ -116,10 +119,10 @@ export async function outcomeProblems(tap: EventTap, store: WarrenStore, accepte
       continue;
     }
     const kind = ends[0].kind;
-    const task = await store.tasks.get(t.taskId);
+    const task = await store.tasks.get(t.storeTaskId);
     if (task?.status !== STATUS_OF[kind]) problems.push(`${t.sessionId}/${t.taskId}: ${kind} event but task ${task?.status ?? 'missing'}`);
     const history = (await store.history.page({ tenant: 'dev', sessionId: t.sessionId }, { limit: 500, order: 'asc' })).items.filter(
-      (p) => p.taskId === t.taskId,
+      (p) => p.taskId === t.storeTaskId,
     );
     const users = history.filter((p) => p.role === 'user').length;
     const assistants = history.filter((p) => p.role === 'assistant').length;

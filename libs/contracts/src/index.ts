@@ -55,3 +55,4 @@ export type {
   SessionUsage,
 } from './messages/session-events';
 export { sessionEventKey } from './messages/session-events';
+export { SCOPED_TASK_PREFIX, scopedTaskId } from './task-ids';

@@ -8,6 +8,7 @@ import {
   SESSION_EVENT_TYPES,
   SessionInterrupt,
   SessionMessage,
+  scopedTaskId,
   sessionKey,
   toWireError,
   WARREN_HEADERS,
@@ -20,7 +21,8 @@ import { MAX_DATA_DEPTH, nestedDeeperThan } from './json-depth';
  * The ingress router: takes raw producers' messages from the `warren.ingress` shards (one
  * activation per session id, so a session's messages stay in order), validates them, resolves
  * the tenant from the broker-checked AMQP `user_id`, and forwards them to
- * `session/<tenant>~<sessionId>` with the CloudEvent id as message and task id (confirmed
+ * `session/<tenant>~<sessionId>` with the CloudEvent id as message id and, as task id, that id scoped
+ * to the tenant and session (`scopedTaskId`; the CloudEvent id travels as `x-warren-client-task-id`) (confirmed
  * before the ack; a redelivery is forwarded with the same id and dropped by the session) and
  * the CloudEvent source as `x-warren-sender`: the producer sent the turn, so when it is
  * dead-lettered the keeper sees an external sender and the session compensates.
@@ -44,17 +46,23 @@ export class IngressRouterActor implements OnRefusal {
     }
     // The producer (its CloudEvent source) is the sender, not this router: if the turn is
     // dead-lettered, the keeper sees an external sender and the session compensates.
-    await ctx.tell(this.sessionAddress(ctx), message, {
+    // The task id is scoped to the tenant and session (two sessions reusing a CloudEvent id never
+    // share a task); the producer's own id travels on, and the turn's events carry it.
+    const { address, tenant } = this.session(ctx);
+    await ctx.tell(address, message, {
       messageId: ctx.messageId,
-      taskId: ctx.messageId,
-      headers: { [WARREN_HEADERS.SENDER]: ctx.envelope.source },
+      taskId: scopedTaskId(tenant, ctx.key, ctx.messageId),
+      headers: { [WARREN_HEADERS.SENDER]: ctx.envelope.source, [WARREN_HEADERS.CLIENT_TASK_ID]: ctx.messageId },
     });
   }
 
   @Handle(SessionInterrupt, { raw: true })
   async interrupt(data: unknown, ctx: ActorContext): Promise<void> {
     const message = this.validate(SessionInterrupt, 'interrupt', data, ctx);
-    await ctx.tell(this.sessionAddress(ctx), message, { messageId: ctx.messageId, taskId: message.taskId });
+    const { address, tenant } = this.session(ctx);
+    // The producer names its task by its own id: the session knows it by the scoped one.
+    if (message.taskId !== undefined) message.taskId = scopedTaskId(tenant, ctx.key, message.taskId);
+    await ctx.tell(address, message, { messageId: ctx.messageId, taskId: message.taskId });
   }
 
   /** Tells the session's listeners why one of its messages was refused; nothing for a routing key without a valid session id. */
@@ -67,10 +75,12 @@ export class IngressRouterActor implements OnRefusal {
     });
   }
 
-  private sessionAddress(ctx: ActorContext): string {
+  /** The session the message is for: its tenant from the broker-checked AMQP `user_id`, its address. */
+  private session(ctx: ActorContext): { tenant: string; address: string } {
     const user = ctx.userId;
     const mapped = user !== undefined && Object.hasOwn(this.options.tenantsByUser, user) ? this.options.tenantsByUser[user] : undefined;
-    return `session/${sessionKey(mapped ?? this.options.defaultTenant, ctx.key)}`;
+    const tenant = mapped ?? this.options.defaultTenant;
+    return { tenant, address: `session/${sessionKey(tenant, ctx.key)}` };
   }
 
   /**

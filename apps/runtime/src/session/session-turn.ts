@@ -4,7 +4,7 @@
  * public types and tokens in `session-turn.types.ts`.
  */
 
-import { ActivationLostError, ModelComplete, type ModelCompletionEnd, RemoteError, SESSION_EVENT_TYPES } from '@warren/contracts';
+import { ActivationLostError, InvalidMessageError, ModelComplete, type ModelCompletionEnd, SESSION_EVENT_TYPES } from '@warren/contracts';
 import { countChatTokens } from '@warren/models';
 import { FAILPOINTS, failpoint } from '@warren/telemetry';
 import { languageOf } from './language';
@@ -18,7 +18,7 @@ import { wasCancelled } from './session-state';
 import { INTERRUPTED, isFinal } from './session-turn.types';
 import { normalizeText } from './text-normalizer';
 import { cachedAnswer, lookupCache, rememberAnswer } from './turn-cache';
-import { complete, endInterrupted, fail, settle } from './turn-outcomes';
+import { answerAgain, complete, endInterrupted, fail } from './turn-outcomes';
 import type { Answer, Prepared } from './turn-results';
 import { TurnScope } from './turn-scope';
 
@@ -73,18 +73,22 @@ export class SessionTurn extends TurnScope {
   /**
    * Marks the task running (one write: created running on the AMQP path, moved from `accepted`
    * when the gateway created it); false when it already ended. An operator's replay of a dead
-   * turn (`ctx.replayOf`, same task id) runs a `failed` or `compensated` task again. A turn whose
-   * failure was committed but whose message was never dead-lettered (the process died between
-   * the two) is dead-lettered now with the recorded error.
+   * turn (`ctx.replayOf`, same task id) runs a `failed` or `compensated` task again. A task id of
+   * another session is refused (task ids are scoped: only a raw actor message can do that).
    */
   private async start(): Promise<boolean> {
     const { tasks } = this.deps.store;
     const task = await tasks.create(this.newTask());
-    const replayable = this.ctx.replayOf !== undefined && (task.status === 'failed' || task.status === 'compensated');
-    if (task.status === 'failed' && !replayable && task.error && task.sessionId === this.sessionId && task.tenant === this.tenant) {
-      throw new RemoteError('TurnFailed', task.error.message, task.error.code, false);
+    if (task.tenant !== this.tenant || (task.sessionId !== undefined && task.sessionId !== this.sessionId)) {
+      throw new InvalidMessageError(`task ${this.taskId} belongs to another session; give each turn its own id`, [
+        { field: 'x-warren-task-id', constraints: ['a task id of this session'] },
+      ]);
     }
-    if (isFinal(task.status) && !replayable) return false;
+    const replayable = this.ctx.replayOf !== undefined && (task.status === 'failed' || task.status === 'compensated');
+    if (isFinal(task.status) && !replayable) {
+      await answerAgain(this, task);
+      return false;
+    }
     if (task.status !== 'running') await tasks.updateStatus(this.taskId, { status: 'running' });
     return true;
   }
@@ -164,7 +168,11 @@ export class SessionTurn extends TurnScope {
       const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.clientTaskId, seq: seq++, text });
       p.catch(() => undefined); // settled below; this only keeps it from counting as unhandled meanwhile
       emits.push(p);
-      if (seq === 1) midStream = p.then(() => failpoint(FAILPOINTS.TURN_MID_STREAM, this.taskId), () => undefined);
+      if (seq === 1)
+        midStream = p.then(
+          () => failpoint(FAILPOINTS.TURN_MID_STREAM, this.taskId),
+          () => undefined,
+        );
       this.streamed = output.sent;
     };
     const request = Object.assign(new ModelComplete(), {

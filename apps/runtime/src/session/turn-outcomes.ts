@@ -8,9 +8,17 @@
  */
 
 import { isRetryable } from '@warren/actors';
-import { SESSION_EVENT_TYPES, toWireError, WARREN_ERROR_CODES } from '@warren/contracts';
+import {
+  RemoteError,
+  SESSION_EVENT_TYPES,
+  type SessionEventKind,
+  safeMessageId,
+  sessionEventKey,
+  toWireError,
+  WARREN_ERROR_CODES,
+} from '@warren/contracts';
 import { countTokens } from '@warren/models';
-import type { NewTurnPart, TaskUpdate } from '@warren/store';
+import type { NewTurnPart, TaskRecord, TaskUpdate } from '@warren/store';
 import { failedEventExtras, userMessageFor } from './failure-messages';
 import { intentNeeded } from './intent-gate';
 import { PER_REQUEST } from './limiter-reservation';
@@ -139,6 +147,39 @@ export function settle(turn: TurnScope, prepared: Prepared | undefined, answer?:
   const used = answer?.cached ? r.reserved : reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
   // A lost settle only keeps the reservation charged (the tenant pays the estimate): it never fails the turn.
   (turn.deps.limiter ?? PER_REQUEST).settle(turn.ctx, turn.reservation(), r.reserved, used).catch(() => undefined);
+}
+
+/**
+ * A message whose task has already ended (sent again after its id left the session's processed
+ * window, or redelivered after a crash between a committed failure and its dead letter): the
+ * user gets the turn's outcome again (rebuilt from the task and the history, event id
+ * `<message id>:answer`) instead of silence. A failure is thrown on to the dead-letter queue (the
+ * keeper keeps one record per message id, so a repeat adds nothing).
+ */
+export async function answerAgain(turn: TurnScope, task: TaskRecord): Promise<void> {
+  const id = safeMessageId(`${turn.ctx.messageId}:answer`);
+  const emit = (kind: SessionEventKind, type: string, data: object) =>
+    turn.ctx.emit(sessionEventKey(turn.sessionId, kind), type, data, { subject: turn.sessionId, id });
+  const taskId = task.clientTaskId ?? turn.clientTaskId;
+  if (task.status === 'completed' || task.status === 'interrupted') {
+    const page = await turn.deps.store.history.page({ tenant: turn.tenant, sessionId: turn.sessionId }, { limit: 200, order: 'desc' });
+    const assistant = page.items.find((p) => p.id === `${turn.taskId}:assistant`);
+    if (task.status === 'interrupted')
+      await emit('interrupted', SESSION_EVENT_TYPES.INTERRUPTED, { taskId, partialText: assistant?.content ?? '' });
+    else
+      await emit('reply', SESSION_EVENT_TYPES.REPLY, {
+        taskId,
+        text: assistant?.content ?? '',
+        model: assistant?.model ?? (task.routing?.model as string | undefined) ?? turn.deps.options.model,
+        usage: { promptTokens: task.usage?.promptTokens ?? 0, completionTokens: task.usage?.completionTokens ?? 0 },
+      });
+    return;
+  }
+  const code = task.error?.code ?? WARREN_ERROR_CODES.INTERNAL;
+  await emit('failed', SESSION_EVENT_TYPES.FAILED, { taskId, code, message: userMessageFor(code, undefined) });
+  if (task.status === 'failed' && task.error && code !== WARREN_ERROR_CODES.RATE_LIMITED && code !== WARREN_ERROR_CODES.BUDGET_EXCEEDED) {
+    throw new RemoteError('TurnFailed', task.error.message, code, false);
+  }
 }
 
 /** The turn's end in its commit: the history parts and the task's final state. */
