@@ -40,12 +40,15 @@ class Back {
 function fakeTransport() {
   const hosted = new Map<string, HostingCallbacks>();
   const closed: string[] = [];
+  const replies: unknown[] = [];
   const transport: HostingTransport = {
     nodeId: 'spec',
     tell: async () => undefined,
     ask: async () => ({ ok: true, value: null }),
     askStream: () => (async function* () {})(),
-    reply: async () => undefined,
+    reply: async (_to, part) => {
+      replies.push(part);
+    },
     control: async () => undefined,
     publishEvent: async () => undefined,
     host: async (spec, callbacks) => {
@@ -57,7 +60,7 @@ function fakeTransport() {
     },
     close: async () => undefined,
   };
-  const deliver = (type: string, id: string) => {
+  const deliver = (type: string, id: string, extra: object = {}) => {
     const d = {
       envelope: { specversion: '1.0', id, source: 'spec', type: 'spec.work', data: { id } },
       headers: {},
@@ -68,10 +71,11 @@ function fakeTransport() {
       ack: () => undefined,
       deadLetter: async () => undefined,
       retryLater: async () => undefined,
+      ...extra,
     } as unknown as Delivery;
     hosted.get(type)?.onDelivery(d);
   };
-  return { transport, deliver, closed };
+  return { transport, deliver, closed, replies };
 }
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -129,5 +133,27 @@ describe('ActorRuntime#stop()', () => {
     expect(signals[0]?.aborted).toBe(true);
     expect(signals[0]?.reason).toBe('shutdown');
     expect(closed).toEqual(['consumers']);
+  });
+});
+
+describe('WorkerDispatcher', () => {
+  it('answers a redelivered request of a request pool with a retryable error instead of running it twice', async () => {
+    const { transport, deliver, replies } = fakeTransport();
+    const runtime = new ActorRuntime(transport, {} as ActorStateStore, resolveRuntimeOptions(), quiet);
+    await runtime.host(new Back());
+    const replyTo = { replyTo: 'amq.rabbitmq.reply-to.x', correlationId: 'c1' };
+    deliver('back', 'again', { request: true, redelivered: true, replyTo });
+    await tick();
+    await tick();
+    expect(started).toEqual([]);
+    expect(replies).toEqual([
+      { kind: 'reply', body: { ok: false, error: expect.objectContaining({ code: 'WARREN_CONNECTION_LOST', retryable: true }) } },
+    ]);
+    // A first delivery runs.
+    deliver('back', 'first', { request: true, redelivered: false, replyTo });
+    await tick();
+    expect(started).toEqual(['back:first']);
+    gates.get('back:first')?.();
+    await runtime.stop();
   });
 });

@@ -91,7 +91,8 @@ export function resolveAmqpOptions(raw: Partial<AmqpTransportOptions> = {}): Amq
   o.workerRetryTiersMs = [...o.workerRetryTiersMs];
   o.requestPools = [...o.requestPools];
   for (const [i, t] of o.requestPools.entries())
-    if (typeof t !== 'string' || !/^[a-z][a-z0-9-]{0,63}$/.test(t)) throw new InvalidOptionsError(`requestPools[${i}]`, 'must be an actor type name');
+    if (typeof t !== 'string' || !/^[a-z][a-z0-9-]{0,63}$/.test(t))
+      throw new InvalidOptionsError(`requestPools[${i}]`, 'must be an actor type name');
   if (typeof o.url !== 'string' || !/^amqps?:\/\//.test(o.url))
     throw new InvalidOptionsError('url', `must start with amqp:// or amqps:// (got ${maskUrl(String(o.url))})`);
   parseBrokerUrl(o.url); // a bad node list fails here, masked, not at the first connection

@@ -256,8 +256,8 @@ export class AmqpTransport implements HostingTransport {
     this.kinds.set(spec.type, spec.kind);
     const topology = this.hosted.topology;
     const consumers: QueueConsumer[] = [];
-    const add = (queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string) =>
-      consumers.push(this.consumer(queue, prefetch, keyOf, callbacks));
+    const add = (queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string, requests = false) =>
+      consumers.push(this.consumer(queue, prefetch, keyOf, callbacks, requests));
     if (spec.kind === 'entity' && spec.source === 'ingress') {
       topology.ingress = true;
       for (let n = 0; n < this.options.shardCount; n++) {
@@ -272,8 +272,13 @@ export class AmqpTransport implements HostingTransport {
     } else {
       for (const key of spec.keys ?? ['default']) {
         if (!topology.workerPools.some((p) => p.type === spec.type && p.key === key)) topology.workerPools.push({ type: spec.type, key });
-        const queue = this.options.requestPools.includes(spec.type) ? requestQueue(spec.type, key) : workerQueue(spec.type, key);
-        add(queue, spec.prefetch ?? this.options.workerPrefetch, () => key);
+        const requests = this.options.requestPools.includes(spec.type);
+        add(
+          requests ? requestQueue(spec.type, key) : workerQueue(spec.type, key),
+          spec.prefetch ?? this.options.workerPrefetch,
+          () => key,
+          requests,
+        );
       }
     }
     const added = this.hosted.add(spec.type, consumers);
@@ -306,9 +311,15 @@ export class AmqpTransport implements HostingTransport {
     await this.hosted.open(model);
   }
 
-  private consumer(queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string, callbacks: HostingCallbacks): QueueConsumer {
+  private consumer(
+    queue: string,
+    prefetch: number,
+    keyOf: (m: ConsumeMessage) => string,
+    callbacks: HostingCallbacks,
+    requests = false,
+  ): QueueConsumer {
     return new QueueConsumer(
-      { queue, prefetch, keyOf, onDelivery: (d) => callbacks.onDelivery(d), onLost: (q) => callbacks.onQueueLost(q) },
+      { queue, prefetch, keyOf, requests, onDelivery: (d) => callbacks.onDelivery(d), onLost: (q) => callbacks.onQueueLost(q) },
       this.publisher,
       this.nodeId,
     );

@@ -154,10 +154,12 @@ export class AskClient {
           reject(err);
         },
       });
-      this.publish(exchange, routingKey, event, { ...headers, [WARREN_HEADERS.TARGET]: target }, correlationId, persistent).catch((err: Error) => {
-        cleanup();
-        reject(err);
-      });
+      this.publish(exchange, routingKey, event, { ...headers, [WARREN_HEADERS.TARGET]: target }, correlationId, persistent).catch(
+        (err: Error) => {
+          cleanup();
+          reject(err);
+        },
+      );
     });
   }
 

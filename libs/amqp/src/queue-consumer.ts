@@ -30,6 +30,8 @@ export interface QueueConsumerSpec {
   onDelivery: (delivery: Delivery) => void;
   /** The consumer's channel is gone; unacked deliveries go back to the queue. */
   onLost: (queue: string) => void;
+  /** A request pool (`amqp.requestPools`): its deliveries are marked `request`. */
+  requests?: boolean;
 }
 
 /**
@@ -99,6 +101,7 @@ export class QueueConsumer {
       key: this.spec.keyOf(msg),
       replyTo,
       redelivered: msg.fields.redelivered,
+      ...(this.spec.requests ? { request: true } : {}),
       userId: typeof msg.properties.userId === 'string' ? msg.properties.userId : undefined,
       routingKey: msg.fields.routingKey,
       attempt: Number(headers[WARREN_HEADERS.ATTEMPT] ?? 1) || 1,

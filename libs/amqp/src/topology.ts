@@ -5,10 +5,10 @@ import {
   DEAD_LETTER_QUEUE,
   EXCHANGES,
   ingressShardQueue,
-  retryTier,
-  shardQueue,
   requestQueue,
   requestRoutingKey,
+  retryTier,
+  shardQueue,
   workerQueue,
   workerRoutingKey,
 } from './names';

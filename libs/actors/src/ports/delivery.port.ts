@@ -61,6 +61,12 @@ export interface Delivery {
   readonly replyTo?: ReplyAddress;
   /** True when the broker delivered this message before (a crash or a hand-over). */
   readonly redelivered: boolean;
+  /**
+   * From a request pool: an ask whose asker keeps the durable record and asks again. A redelivered
+   * one is answered with a retryable error instead of run again: its first run may have streamed
+   * part of an answer that a second run would follow with another.
+   */
+  readonly request?: boolean;
   /** Attempts so far across retry tiers (`x-warren-attempt`), starting at 1. */
   readonly attempt: number;
   /** AMQP `user_id` property: validated by the broker (it must equal the connection's user), so it can name a tenant. */

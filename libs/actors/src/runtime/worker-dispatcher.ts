@@ -1,4 +1,4 @@
-import { WARREN_HEADERS } from '@warren/contracts';
+import { ConnectionLostError, WARREN_HEADERS } from '@warren/contracts';
 import { otelContext } from '@warren/telemetry';
 import type { ActorDefinition } from '../actor-definition';
 import { messageFor } from '../message-validator';
@@ -53,6 +53,13 @@ export class WorkerDispatcher implements ContextHost {
     try {
       message = messageFor(handler, delivery.envelope.data);
     } catch (error) {
+      await refuse(this.transport, delivery, { error, target: address, handler: handler.name, attempt: delivery.attempt }, this.log);
+      return;
+    }
+    if (delivery.request && delivery.redelivered && delivery.replyTo) {
+      // Its first run (on a worker that died) may have streamed part of an answer: never follow it
+      // with a second one. The asker keeps the durable record and asks again.
+      const error = new ConnectionLostError(`the worker running this ${delivery.envelope.type} request was lost; ask again`);
       await refuse(this.transport, delivery, { error, target: address, handler: handler.name, attempt: delivery.attempt }, this.log);
       return;
     }
