@@ -21,24 +21,42 @@ export class EventTap {
   readonly events: TappedEvent[] = [];
   /** The session each `say()` went to, by CloudEvent id (for `task()`). */
   private readonly said = new Map<string, string>();
+  private connection: amqp.ChannelModel | undefined;
+  private channel: amqp.ConfirmChannel | undefined;
+  private closing = false;
+
   private constructor(
-    private readonly connection: amqp.ChannelModel,
-    private readonly channel: amqp.ConfirmChannel,
+    private readonly url: string,
+    private readonly pattern: string,
+    /** A durable queue of this name (kept across a broker restart, reconnected to); else an exclusive one. */
+    private readonly durableQueue: string | undefined,
   ) {}
 
-  static async open(url: string, pattern = 'session.#'): Promise<EventTap> {
-    const connection = await amqp.connect(url, { noDelay: true });
+  /**
+   * Opens a tap on `url`. With `durableQueue` it reads a durable queue of that name and reconnects
+   * when the broker goes away, so the events published meanwhile are not lost (a broker restart test).
+   */
+  static async open(url: string, pattern = 'session.#', options: { durableQueue?: string } = {}): Promise<EventTap> {
+    const tap = new EventTap(url, pattern, options.durableQueue);
+    await tap.connect();
+    return tap;
+  }
+
+  private async connect(): Promise<void> {
+    const connection = await amqp.connect(this.url, { noDelay: true });
+    connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
-    const tap = new EventTap(connection, channel);
     await channel.assertExchange('warren.events', 'topic', { durable: true });
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    await channel.bindQueue(queue, 'warren.events', pattern);
+    const { queue } = this.durableQueue
+      ? await channel.assertQueue(this.durableQueue, { durable: true })
+      : await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await channel.bindQueue(queue, 'warren.events', this.pattern);
     await channel.consume(
       queue,
       (m) => {
         if (!m) return;
         const [, sessionId, kind] = m.fields.routingKey.split('.');
-        tap.events.push({
+        this.events.push({
           routingKey: m.fields.routingKey,
           kind,
           sessionId,
@@ -49,7 +67,20 @@ export class EventTap {
       },
       { noAck: true },
     );
-    return tap;
+    this.connection = connection;
+    this.channel = channel;
+    connection.on('close', () => {
+      this.connection = undefined;
+      this.channel = undefined;
+      if (this.durableQueue && !this.closing) void this.reconnect();
+    });
+  }
+
+  private async reconnect(): Promise<void> {
+    while (!this.closing && !this.connection) {
+      await new Promise((r) => setTimeout(r, 250));
+      await this.connect().catch(() => undefined);
+    }
   }
 
   /** Publishes `warren.session.message` for a session; resolves with the CloudEvent id (the task id). */
@@ -80,6 +111,7 @@ export class EventTap {
   }
 
   async publish(routingKey: string, body: object, headers: Record<string, unknown> = {}): Promise<void> {
+    if (!this.channel) throw new Error('the tap is not connected');
     this.channel.publish('warren.ingress', routingKey, Buffer.from(JSON.stringify(body)), {
       persistent: true,
       contentType: 'application/cloudevents+json',
@@ -118,6 +150,7 @@ export class EventTap {
   }
 
   async close(): Promise<void> {
-    await this.connection.close().catch(() => undefined);
+    this.closing = true;
+    await this.connection?.close().catch(() => undefined);
   }
 }
