@@ -159,9 +159,10 @@ export class SessionTurn extends TurnScope {
     const emits: Promise<void>[] = [];
     let seq = 0;
     let midStream: Promise<void> | undefined;
-    const stream = (text: string | undefined): void => {
+    const stream = (text: string | undefined, moderated = false): void => {
       if (text === undefined || this.ctx.signal.aborted) return;
-      const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.taskId, seq: seq++, text });
+      const data = { taskId: this.taskId, seq: seq++, text, ...(moderated ? { moderated } : {}) };
+      const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, data);
       p.catch(() => undefined); // settled below; this only keeps it from counting as unhandled meanwhile
       emits.push(p);
       if (seq === 1) midStream = p.then(() => failpoint(FAILPOINTS.TURN_MID_STREAM, this.taskId));
@@ -211,17 +212,17 @@ export class SessionTurn extends TurnScope {
       throw error;
     }
     const finished = await this.steps.run('moderation-out', async () => output.finish());
-    stream(finished.rest);
+    stream(finished.rest, finished.blocked); // blocked: the safe reply, marked, so the deltas add up to the reply
     // The deltas' confirms are not waited for here: the step is saved and the write-back runs
     // meanwhile, and `run` waits for them before the handler ends (see `TurnScope.deltas`).
     this.deltas = Promise.allSettled(emits);
     const usage = end?.usage ?? { promptTokens: 0, completionTokens: 0 };
     const model = end?.model ?? options.model;
     metrics?.modelCall(model, performance.now() - t0, usage.promptTokens, usage.completionTokens);
-    const blocked = !finished.result.allowed;
+    const blocked = finished.blocked;
     if (blocked) for (const d of finished.result.decisions) if (d.action === 'block') metrics?.moderationBlocked('out', d.category);
     return {
-      text: blocked ? (finished.result.safeReply ?? moderator.rules.safeReply) : finished.result.text,
+      text: finished.text,
       model,
       usage,
       interrupted: false,
