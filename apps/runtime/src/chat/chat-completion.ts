@@ -17,7 +17,7 @@ import { languageOf } from '../session/language';
 import { type LimiterReservation, PER_REQUEST, type TokenReserver } from '../session/limiter-reservation';
 import { ModeratedOutput } from '../session/moderated-output';
 import { type RoutingJournal, routedCall, routingJournalOf } from '../session/routed-call';
-import type { SessionOptions } from '../session/session.options';
+import { type SessionOptions, tenantLanguage } from '../session/session.options';
 import { SessionRouting } from '../session/session-routing';
 import type { TurnMetrics } from '../session/session-turn.types';
 import { TurnSteps } from '../session/turn-steps';
@@ -190,7 +190,7 @@ export class ChatCompletion {
       wake = undefined;
     };
     const lastUser = [...prompt].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const language = languageOf(lastUser).language;
+    const language = languageOf(lastUser, { tenant: tenantLanguage(this.deps.options, this.msg.tenant) }).language;
     const call = this.steps
       .run('model', async () => {
         const plan = routing.router.route({

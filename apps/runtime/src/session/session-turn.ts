@@ -7,11 +7,12 @@
 import { ActivationLostError, ModelComplete, type ModelCompletionEnd, RemoteError, SESSION_EVENT_TYPES } from '@warren/contracts';
 import { countChatTokens } from '@warren/models';
 import { FAILPOINTS, failpoint } from '@warren/telemetry';
-import { languageOf } from './language';
+import { confidentLanguage, languageOf } from './language';
 import { PER_REQUEST } from './limiter-reservation';
 import { ModeratedOutput } from './moderated-output';
 import { buildPrompt } from './prompt-builder';
 import { type RoutingJournal, routedCall, routingJournalOf } from './routed-call';
+import { tenantLanguage } from './session.options';
 import { rememberEndpoint } from './session-affinity';
 import { SessionRouting } from './session-routing';
 import { wasCancelled } from './session-state';
@@ -93,11 +94,18 @@ export class SessionTurn extends TurnScope {
     const { options, store, moderator, metrics } = this.deps;
     const pre = await this.steps.run('preprocess', async () => {
       const text = normalizeText(this.msg.text);
-      const lang = languageOf(text, this.msg.locale);
       const [profile, history] = await Promise.all([
         this.msg.userId ? store.profiles.get(this.tenant, this.msg.userId) : Promise.resolve(undefined),
         options.historyTurns > 0 ? store.history.lastTurns({ tenant: this.tenant, sessionId: this.sessionId }, options.historyTurns) : [],
       ]);
+      const state = this.ctx.state ?? {};
+      const lang = languageOf(text, {
+        locale: this.msg.locale,
+        profile: profile?.locale,
+        session: state.language,
+        tenant: tenantLanguage(options, this.tenant),
+      });
+      state.language = confidentLanguage(lang) ?? state.language; // saved with the turn's commit
       return { text, lang, tags: profile?.tags ?? [], history };
     });
     const checked = await this.steps.run('moderation-in', async () => moderator.check(pre.text, 'in'));

@@ -262,7 +262,7 @@ export function profileUpsertUpdate(tenant: string, userId: string, patch: Profi
   const unset: Document = {};
   const onInsert: Document = { tenant, userId };
   const defaults: Document = { tags: [], optOuts: [], attributes: {} };
-  for (const field of ['tags', 'optOuts', 'attributes', 'quietHours', 'timeZone'] as const) {
+  for (const field of ['tags', 'optOuts', 'attributes', 'quietHours', 'timeZone', 'locale'] as const) {
     const value = patch[field];
     if (value === null) unset[field] = '';
     else if (value !== undefined) set[field] = value;
