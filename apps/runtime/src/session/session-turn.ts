@@ -220,7 +220,7 @@ export class SessionTurn extends TurnScope {
       throw error;
     }
     const finished = await this.steps.run('moderation-out', async () => output.finish());
-    stream(finished.rest, finished.blocked); // blocked: the safe reply, marked, so the deltas add up to the reply
+    stream(finished.rest, finished.blocked); // blocked: the safe reply, marked: it replaces the clean start streamed before it
     // The deltas' confirms are not waited for here: the step is saved and the write-back runs
     // meanwhile, and `run` waits for them before the handler ends (see `TurnScope.deltas`).
     this.deltas = Promise.allSettled(emits);
