@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark one after the other (each in its own vhost), prints one
  * table and writes bench/RESULTS.md. `BENCH_QUICK=1` is a ~30 s smoke run with smaller counts
  * (printed only: RESULTS.md keeps the last full run). `BENCH_ONLY=turn,gateway` (names: tell, ask,
- * memory, floor, turn, gateway, store, router, limiter) runs a part, printed only too. Children: the Nest baseline
+ * memory, floor, turn, gateway, store, router, moderation, limiter) runs a part, printed only too. Children: the Nest baseline
  * and the memory bench (with --expose-gc) run as separate node processes, and so do the turn floor
  * (shared/bench/floor-turn.js) and the Warren app under the turn and gateway benches
  * (`BENCH_SYSTEM_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles that app).
@@ -241,6 +241,7 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['gateway', 'gateway', gatewayBenchRows],
   ['store', 'store', storeRows],
   ['router', 'router decision overhead', () => import('./router.bench').then((m) => m.routerBenchRows())],
+  ['moderation', 'output moderation before streaming', () => import('./moderation.bench').then((m) => m.moderationBenchRows())],
   ['limiter', 'limiter ask latency', () => import('./limiter.bench').then((m) => m.limiterBenchRows())],
   ['dlq-replay', 'dead-letter bulk replay', () => import('./dead-letter.bench').then((m) => m.deadLetterReplayRows())],
   ['dead-lettering', 'dead-lettering throughput', () => import('./dead-lettering.bench').then((m) => m.deadLetteringRows())],

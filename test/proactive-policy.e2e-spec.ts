@@ -15,6 +15,8 @@ beforeAll(async () => {
   ({ tap, store } = await startSystem('warren', vhost.url, {
     WARREN__MODELS__LOCAL__LATENCY_MS: '1500',
     WARREN__PROACTIVE__BUSY_DEFER_MS: '300',
+    // Opt-in: the question rule is off out of the box.
+    WARREN__PROACTIVE__ENABLED_RULES: JSON.stringify(['reminder', 'idleAfterQuestion']),
     WARREN__PROACTIVE__RULES__IDLE_AFTER_QUESTION__DELAY_MS: '500',
     WARREN__PROACTIVE__RULES__IDLE_AFTER_QUESTION__TEMPLATE: 'null',
     WARREN__PROACTIVE__RULES__IDLE_AFTER_QUESTION__PROMPT: 'Hello',

@@ -18,9 +18,23 @@ let base: string;
 
 beforeAll(async () => {
   const sys = await startSystem('warren', vhost.url, {
-    WARREN__GATEWAY__TENANTS: JSON.stringify({ dev: { apiKeys: [sha256('dev-key')] }, acme: { apiKeys: [sha256('acme-key')] } }),
+    WARREN__GATEWAY__TENANTS: JSON.stringify({
+      dev: { apiKeys: [sha256('dev-key')] },
+      acme: { apiKeys: [sha256('acme-key')] },
+      bud: { apiKeys: [sha256('bud-key')] },
+      idle: { apiKeys: [sha256('idle-key')] },
+    }),
     WARREN__PROACTIVE__MAX_PER_USER_PER_DAY: '1',
     WARREN__PROACTIVE__RULES__UNFINISHED_TASK__DELAY_MS: '3000',
+    WARREN__PROACTIVE__RULES__UNANSWERED_QUESTION__DELAY_MS: '500',
+    // Out of the box only reminders are on (acme); dev opts in to "Shall we pick up…", bud to
+    // "Sorry I could not answer earlier…" (and has no budget left), idle to the first with a 1 s idle limit.
+    WARREN__PROACTIVE__TENANTS: JSON.stringify({
+      dev: { rules: ['reminder', 'unfinishedTask'] },
+      bud: { rules: ['unansweredQuestion'] },
+      idle: { rules: ['unfinishedTask'], maxSessionIdleMs: 1000 },
+    }),
+    WARREN__LIMITER__TENANTS: JSON.stringify({ bud: { dailyTokens: 5 } }),
     WARREN__SCHEDULER__POLL_INTERVAL_MS: '100',
   });
   ({ tap, store } = sys);
@@ -160,6 +174,52 @@ describe('proactive messages', () => {
     });
     await sleep(4000);
     expect(proactiveOf('p-cancel').filter((e) => e.event.data.intent === 'unfinishedTask')).toEqual([]);
+  });
+
+  it('out of the box a tenant gets no unsolicited message: no "Still there?", no "Shall we pick up…", not even an intent actor', async () => {
+    for (const text of ["Let me think, I'll finish this later", 'Hello']) {
+      const post = await http('POST', '/v1/sessions/p-default/messages', 'acme-key', { text, userId: 'u-default' });
+      expect(post.status).toBe(202);
+      const { taskId } = (await post.json()) as { taskId: string };
+      const end = await tap.waitForEnd(taskId);
+      if (text === 'Hello') expect(end.event.data).toMatchObject({ text: expect.stringMatching(/\?$/) });
+    }
+    expect(await store.reminders.listByActor('intent/acme~u:u-default')).toEqual([]);
+    expect((await store.actors.load('intent/acme~u:u-default')).version).toBe(0);
+  });
+
+  it('a tenant over its daily token budget gets no "Sorry I could not answer earlier…" for the turn it was refused', async () => {
+    const post = await http('POST', '/v1/sessions/p-budget/messages', 'bud-key', { text: 'what is 2+3?', userId: 'u-budget' });
+    const { taskId } = (await post.json()) as { taskId: string };
+    expect((await tap.waitForEnd(taskId)).event.data).toMatchObject({ code: 'WARREN_BUDGET_EXCEEDED' });
+    const reminderId = `proactive:unansweredQuestion:${taskId}`;
+    const suppressed = await eventually(
+      async () => (await decisionsOf('intent/bud~u:u-budget')).find((d) => d.reminderId === reminderId && d.decision === 'suppressed'),
+      'the suppression',
+      10_000,
+    );
+    expect(suppressed.reason).toBe('over-budget');
+    expect(proactiveOf('p-budget')).toEqual([]);
+  });
+
+  it('a session left idle past maxSessionIdleMs, or whose history was deleted, gets nothing', async () => {
+    const idle = await http('POST', '/v1/sessions/p-idle/messages', 'idle-key', { text: "I'll finish this later", userId: 'u-idle' });
+    const idleTask = ((await idle.json()) as { taskId: string }).taskId;
+    await tap.waitForEnd(idleTask);
+    const deleted = await say('p-deleted', "Let me think, I'll finish this later", 'u-deleted');
+    await store.history.deleteSession({ tenant: 'dev', sessionId: 'p-deleted' });
+    for (const [address, reminderId, reason] of [
+      ['intent/idle~u:u-idle', `proactive:unfinishedTask:${idleTask}`, 'session-idle'],
+      ['intent/dev~u:u-deleted', `proactive:unfinishedTask:${deleted}`, 'session-deleted'],
+    ]) {
+      const suppressed = await eventually(
+        async () => (await decisionsOf(address)).find((d) => d.reminderId === reminderId && d.decision === 'suppressed'),
+        `the suppression of ${reminderId}`,
+        15_000,
+      );
+      expect(suppressed.reason).toBe(reason);
+    }
+    expect([...proactiveOf('p-idle'), ...proactiveOf('p-deleted')]).toEqual([]);
   });
 
   it('GET/DELETE /v1/sessions/:id/reminders list and cancel pending messages; another tenant gets 404', async () => {

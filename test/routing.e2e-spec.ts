@@ -72,7 +72,8 @@ beforeAll(async () => {
     ['down', new LocalModel({ name: 'down', failureRate: 1, latencyMs: 2 })],
     ['fast', new LocalModel({ name: 'fast', latencyMs: 2, perDeltaMs: 1 })],
     ['backup', new LocalModel({ name: 'backup', latencyMs: 2, perDeltaMs: 1 })],
-    ['broken', new BreakingModel('broken', ['The', 'answer', 'starts', 'like', 'this'])],
+    // Long enough for output moderation's hold-back window (the longest blocked phrase, 6 words) to release its start before it breaks.
+    ['broken', new BreakingModel('broken', 'The answer starts like this and goes on for a few more words'.split(' '))],
     ['slow', new LocalModel({ name: 'slow', latencyMs: 150, perDeltaMs: 1 })],
     ['quick', new LocalModel({ name: 'quick', latencyMs: 2, perDeltaMs: 1 })],
     ['tiny', new LocalModel({ name: 'tiny', contextWindow: 10, latencyMs: 2 })],

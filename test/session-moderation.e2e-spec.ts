@@ -40,7 +40,7 @@ describe('moderation of a turn', () => {
     expect(task?.routing).toMatchObject({ model: 'moderation', moderation: { blocked: ['threats'] } });
   });
 
-  it('replaces a blocked output with the safe reply and stops streaming it', async () => {
+  it('replaces a blocked output with the safe reply, streamed last and marked, and never streams the blocked word', async () => {
     const taskId = await tap.say('m-out', 'hello');
     const reply = await tap.waitFor(taskId, 'reply');
     expect(reply.event.data).toMatchObject({ text: 'Sorry, I cannot say that.', moderated: true });
@@ -50,6 +50,9 @@ describe('moderation of a turn', () => {
       .map((e) => e.event.data.text)
       .join('');
     expect(streamed).not.toContain('help');
+    // The clean start was streamed ("Hello! How can I "), then the safe reply, marked: it replaces what came before.
+    const deltas = tap.ofTask(taskId).filter((e) => e.kind === 'delta');
+    expect(deltas.at(-1)?.event.data).toMatchObject({ text: 'Sorry, I cannot say that.', moderated: true });
     expect((await history('m-out')).map((p) => p.content)).toEqual(['hello', 'Sorry, I cannot say that.']);
   });
 

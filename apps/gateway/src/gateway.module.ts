@@ -15,9 +15,11 @@ import { SessionMessagesService } from './sessions/session-messages.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
+import { UserSettingsController } from './users/user-settings.controller';
+import { UserSettingsService } from './users/user-settings.service';
 
 /**
- * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`, the OpenAI-compatible `/v1/chat/completions`), under the API-key guard, and the
+ * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`, `/v1/users/:userId/settings`, the OpenAI-compatible `/v1/chat/completions`), under the API-key guard, and the
  * operators' admin routes (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`), under the admin-key guard; errors
  * of `/v1` requests are answered as `{ error: { code, message, fields? } }`.
  * Controllers and providers only: the app imports `WarrenModule.forRoot(...)` (global:
@@ -48,6 +50,7 @@ export class GatewayModule implements NestModule, OnModuleInit {
         AuditController,
         EndpointsController,
         ChatCompletionsController,
+        UserSettingsController,
       ],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: resolveGatewayOptions(options) },
@@ -58,6 +61,7 @@ export class GatewayModule implements NestModule, OnModuleInit {
         DeadLetterAdminService,
         SessionMessagesService,
         TasksService,
+        UserSettingsService,
         SessionEventHub,
       ],
       exports: [GATEWAY_OPTIONS, SessionEventHub],
@@ -69,6 +73,13 @@ export class GatewayModule implements NestModule, OnModuleInit {
     // middleware added here for that route must be added to the shortcut too.
     consumer
       .apply(HttpMetricsMiddleware)
-      .forRoutes(SessionsController, TasksController, DeadLettersController, AuditController, ChatCompletionsController);
+      .forRoutes(
+        SessionsController,
+        TasksController,
+        DeadLettersController,
+        AuditController,
+        ChatCompletionsController,
+        UserSettingsController,
+      );
   }
 }

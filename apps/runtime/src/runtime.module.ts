@@ -70,7 +70,7 @@ export class RuntimeModule implements OnModuleInit {
   static register(config: WarrenConfig): DynamicModule {
     // Health of the endpoints as this node's sessions call them (per node: each node measures its own calls).
     const health = new EndpointHealth({ ...(config.models as { health?: Partial<EndpointHealthOptions> }).health });
-    const proactive = resolveProactiveOptions(structuredClone({ ...config.proactive }));
+    const proactive = resolveProactiveOptions({ ...structuredClone({ ...config.proactive }), rateLimit: config.session.rateLimit });
     return {
       module: RuntimeModule,
       providers: [

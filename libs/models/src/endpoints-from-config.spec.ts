@@ -30,7 +30,25 @@ describe('endpointsFromConfig', () => {
     expect(registry.get('vllm-a')?.contextWindow).toBe(32_000);
   });
 
+  it('serves more local models (kind: local) with their own latency, failure rate and script, the rest from models.local', () => {
+    const registry = endpointsFromConfig(
+      config({
+        fast: { kind: 'local', latencyMs: 1 },
+        flaky: { kind: 'local', failureRate: 0.5, seed: 7, replies: [{ when: 'hi', say: 'Hello from flaky' }] },
+      }),
+      {},
+    );
+    expect([...registry.keys()]).toEqual(['local', 'fast', 'flaky']);
+    expect((registry.get('fast') as LocalModel).options).toMatchObject({ name: 'fast', latencyMs: 1, perDeltaMs: 0, failureRate: 0 });
+    expect((registry.get('flaky') as LocalModel).options).toMatchObject({ name: 'flaky', failureRate: 0.5, seed: 7, contextWindow: 8192 });
+    expect((registry.get('flaky') as LocalModel).reply({ messages: [{ role: 'user', content: 'hi' }] })).toBe('Hello from flaky');
+  });
+
   it.each([
+    [{ fast: { kind: 'local', latency: 1 } }, 'models.endpoints.fast.latency'],
+    [{ fast: { kind: 'local', failureRate: 2 } }, 'models.endpoints.fast.failureRate'],
+    [{ fast: { kind: 'local', replies: [{ when: '(' }] } }, 'models.endpoints.fast.replies[0].when'],
+    [{ local: { kind: 'local' } }, 'models.endpoints.local'],
     [{ 'a.b': { kind: 'openai', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.a.b'],
     [{ local: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.local'],
     [{ x: { kind: 'anthropic', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.x.kind'],

@@ -1,4 +1,4 @@
-import type { ModelEndpointConfig } from '@warren/config';
+import type { LocalModelEndpointConfig, ModelEndpointConfig, OpenAiModelEndpointConfig } from '@warren/config';
 import { InvalidOptionsError } from '@warren/contracts';
 import { LocalModel } from './local/local-model.endpoint';
 import type { LocalModelOptions } from './local/local-model-options';
@@ -7,14 +7,16 @@ import { createModelEndpointRegistry, type ModelEndpointRegistry } from './model
 import { OpenAiCompatibleEndpoint } from './openai/openai-compatible.endpoint';
 import { ENDPOINT_NAME_PATTERN, type OpenAiEndpointOptions } from './openai/openai-endpoint-options';
 
-/** One entry of `models.endpoints` in config/ (defined and documented with the config section). */
-export type OpenAiEndpointConfig = ModelEndpointConfig;
+/** An OpenAI-compatible entry of `models.endpoints` in config/ (defined and documented with the config section). */
+export type OpenAiEndpointConfig = OpenAiModelEndpointConfig;
 
 /** The part of `WarrenConfig` this reads (structural; libs/models imports only types from libs/config). */
 export interface ModelsConfigInput {
   readonly models: {
-    readonly local: Readonly<Partial<Omit<LocalModelOptions, 'name' | 'seed'>>>;
-    readonly endpoints?: Readonly<Record<string, Readonly<OpenAiEndpointConfig>>>;
+    readonly local: Readonly<Partial<Omit<LocalModelOptions, 'name' | 'seed' | 'replies'>>> & {
+      readonly replies?: readonly Readonly<{ when: string; say: string }>[];
+    };
+    readonly endpoints?: Readonly<Record<string, Readonly<ModelEndpointConfig>>>;
   };
 }
 
@@ -22,6 +24,8 @@ export interface ModelsConfigInput {
 export const LOCAL_ENDPOINT_NAME = 'local';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/** Keys of a `kind: local` entry. */
+const LOCAL_ENTRY_KEYS = new Set(['kind', 'latencyMs', 'perDeltaMs', 'failureRate', 'contextWindow', 'seed', 'replies']);
 const ENTRY_KEYS = new Set([
   'kind',
   'baseUrl',
@@ -36,18 +40,53 @@ const ENTRY_KEYS = new Set([
 
 /**
  * The `ModelEndpointRegistry` of this node: the local model (`model/local`, always) plus one
- * `OpenAiCompatibleEndpoint` per `models.endpoints` entry, named by its key. Each entry is
- * validated here (`InvalidOptionsError` naming `models.endpoints.<name>.<key>`); `apiKeyEnv` is read
- * from `env` and must be set and non-empty when given. The registry's names are the worker pools
- * to host (`model/<name>`).
+ * endpoint per `models.endpoints` entry, named by its key: an `OpenAiCompatibleEndpoint`
+ * (`kind: openai`) or another `LocalModel` (`kind: local`, its own latency, failure rate and script,
+ * the rest from `models.local`). Each entry is validated here (`InvalidOptionsError` naming
+ * `models.endpoints.<name>.<key>`); `apiKeyEnv` is read from `env` and must be set and non-empty when
+ * given. The registry's names are the worker pools to host (`model/<name>`).
  */
 export function endpointsFromConfig(config: ModelsConfigInput, env: NodeJS.ProcessEnv = process.env): ModelEndpointRegistry {
-  const endpoints: ModelEndpoint[] = [new LocalModel({ ...config.models.local, name: LOCAL_ENDPOINT_NAME })];
+  const endpoints: ModelEndpoint[] = [localModel(LOCAL_ENDPOINT_NAME, { ...config.models.local }, 'models.local')];
   const entries = config.models.endpoints ?? {};
   if (entries === null || typeof entries !== 'object' || Array.isArray(entries))
     throw new InvalidOptionsError('models.endpoints', 'must be a mapping of endpoint name to endpoint');
-  for (const [name, entry] of Object.entries(entries)) endpoints.push(openAiEndpoint(name, entry, env));
+  for (const [name, entry] of Object.entries(entries)) {
+    endpoints.push(
+      (entry as { kind?: unknown })?.kind === 'local'
+        ? localEndpoint(name, entry as LocalModelEndpointConfig, config)
+        : openAiEndpoint(name, entry as OpenAiEndpointConfig, env),
+    );
+  }
   return createModelEndpointRegistry(endpoints);
+}
+
+/** A `kind: local` entry: a local model named `name`, its latency and context window defaulting to `models.local`'s. */
+function localEndpoint(name: string, entry: LocalModelEndpointConfig, config: ModelsConfigInput): LocalModel {
+  const path = `models.endpoints.${name}`;
+  checkName(name, path);
+  for (const key of Object.keys(entry))
+    if (!LOCAL_ENTRY_KEYS.has(key)) throw new InvalidOptionsError(`${path}.${key}`, 'is not a local endpoint option');
+  const { kind: _kind, ...rest } = entry;
+  const { latencyMs, perDeltaMs, contextWindow } = config.models.local;
+  return localModel(name, { latencyMs, perDeltaMs, contextWindow, ...rest }, path);
+}
+
+function localModel(name: string, options: Record<string, unknown>, path: string): LocalModel {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  try {
+    return new LocalModel({ ...defined, name } as Partial<LocalModelOptions>);
+  } catch (error) {
+    if (error instanceof InvalidOptionsError)
+      throw new InvalidOptionsError(`${path}.${error.key}`, error.message.slice(error.key.length + 2));
+    throw error;
+  }
+}
+
+function checkName(name: string, path: string): void {
+  if (!ENDPOINT_NAME_PATTERN.test(name)) throw new InvalidOptionsError(path, 'endpoint names must be 1-64 letters, digits, "_" or "-"');
+  if (name === LOCAL_ENDPOINT_NAME)
+    throw new InvalidOptionsError(path, `"${LOCAL_ENDPOINT_NAME}" is the built-in local model (models.local)`);
 }
 
 /** The resolved options of each `models.endpoints` entry (key read from `env`), by name; what `endpointsFromConfig` builds from. */
@@ -57,13 +96,12 @@ export function openAiOptionsFromConfig(
   env: NodeJS.ProcessEnv,
 ): OpenAiEndpointOptions {
   const path = `models.endpoints.${name}`;
-  if (!ENDPOINT_NAME_PATTERN.test(name)) throw new InvalidOptionsError(path, 'endpoint names must be 1-64 letters, digits, "_" or "-"');
-  if (name === LOCAL_ENDPOINT_NAME)
-    throw new InvalidOptionsError(path, `"${LOCAL_ENDPOINT_NAME}" is the built-in local model (models.local)`);
+  checkName(name, path);
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new InvalidOptionsError(path, 'must be an object');
   for (const key of Object.keys(entry))
     if (!ENTRY_KEYS.has(key)) throw new InvalidOptionsError(`${path}.${key}`, 'is not an endpoint option');
-  if (entry.kind !== 'openai') throw new InvalidOptionsError(`${path}.kind`, `must be "openai" (got ${JSON.stringify(entry.kind)})`);
+  if (entry.kind !== 'openai')
+    throw new InvalidOptionsError(`${path}.kind`, `must be "openai" or "local" (got ${JSON.stringify(entry.kind)})`);
   const { kind: _kind, apiKeyEnv, ...rest } = entry;
   let apiKey: string | undefined;
   if (apiKeyEnv !== undefined) {

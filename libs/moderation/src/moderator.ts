@@ -1,3 +1,4 @@
+import { patternTokens, phraseTokens } from './match-span';
 import {
   type ModerationAction,
   type ModerationDirection,
@@ -5,7 +6,7 @@ import {
   type ModerationRulesInput,
   resolveModerationRules,
 } from './moderation-rules';
-import { PII_KINDS, type PiiKind, redactPii } from './pii-redactor';
+import { PII_KINDS, type PiiCandidate, type PiiKind, piiCandidates, redactPii } from './pii-redactor';
 
 /** A category that matched. */
 export interface ModerationDecision {
@@ -31,6 +32,11 @@ export interface ModerationResult {
 
 /** Matched texts kept per decision (enough to explain it, bounded for logs). */
 const MAX_MATCHES = 10;
+/**
+ * Most tokens a streamed reply holds back for a rule whose matches have no bound (`.*`): such a
+ * rule may still see the start of a long match released. Word lists and bounded patterns are exact.
+ */
+export const MAX_HOLD_BACK_TOKENS = 16;
 /** Characters that make a word continue: a listed word must not touch them ("class" is not "ass"). */
 const WORD_CHAR = '[\\p{L}\\p{M}\\p{N}_]';
 
@@ -39,6 +45,8 @@ interface CompiledCategory {
   action: ModerationAction;
   directions: ReadonlySet<ModerationDirection>;
   matchers: RegExp[];
+  /** The matchers without the `g` flag: `test()` keeps no `lastIndex` state. */
+  testers: RegExp[];
   safeReply: string | undefined;
 }
 
@@ -53,19 +61,64 @@ export class Moderator {
   private readonly categories: CompiledCategory[];
   private readonly piiKinds: ReadonlySet<PiiKind>;
   private readonly piiDirections: ReadonlySet<ModerationDirection>;
+  private readonly spans: Record<ModerationDirection, number>;
 
   /** Resolves `rules` (see `resolveModerationRules`; defaults when left out) and compiles them. */
   constructor(rules: ModerationRulesInput = {}) {
     this.rules = resolveModerationRules(rules);
-    this.categories = Object.entries(this.rules.categories).map(([name, c]) => ({
-      name,
-      action: c.action,
-      directions: new Set(c.directions),
-      matchers: [...(c.words.length > 0 ? [wordMatcher(c.words)] : []), ...c.patterns.map((p) => new RegExp(p, 'giu'))],
-      safeReply: c.safeReply,
-    }));
+    this.categories = Object.entries(this.rules.categories).map(([name, c]) => {
+      const matchers = [...(c.words.length > 0 ? [wordMatcher(c.words)] : []), ...c.patterns.map((p) => new RegExp(p, 'giu'))];
+      return {
+        name,
+        action: c.action,
+        directions: new Set(c.directions),
+        matchers,
+        testers: matchers.map((re) => new RegExp(re.source, 'iu')),
+        safeReply: c.safeReply,
+      };
+    });
     this.piiKinds = new Set(this.rules.pii.kinds);
     this.piiDirections = new Set(this.rules.pii.directions);
+    this.spans = { in: this.longestMatch('in'), out: this.longestMatch('out') };
+  }
+
+  /**
+   * The most white-space separated tokens one match of a `block` category checked in `direction`
+   * can span (phrases and patterns; unbounded patterns count `MAX_HOLD_BACK_TOKENS`); 0 without
+   * any. A stream must hold back this many tokens minus one, plus the one in progress.
+   */
+  matchTokens(direction: ModerationDirection): number {
+    return this.spans[direction];
+  }
+
+  /** Masks personal data only (when PII is redacted in `direction`): what `check()` returns as `text`. */
+  redact(text: string, direction: ModerationDirection): string {
+    return this.piiDirections.has(direction) ? redactPii(text, this.piiKinds).text : text;
+  }
+
+  /** Spans of `text` that are or may become personal data redacted in `direction` (see `piiCandidates`). */
+  piiCandidates(text: string, direction: ModerationDirection): PiiCandidate[] {
+    return this.piiDirections.has(direction) ? piiCandidates(text, this.piiKinds) : [];
+  }
+
+  /** True when a `block` category matches `text` in `direction` (no redaction, no decisions). */
+  blocks(text: string, direction: ModerationDirection): boolean {
+    const normalized = normalize(text);
+    for (const category of this.categories) {
+      if (category.action !== 'block' || !category.directions.has(direction)) continue;
+      for (const re of category.testers) if (re.test(normalized)) return true;
+    }
+    return false;
+  }
+
+  private longestMatch(direction: ModerationDirection): number {
+    let longest = 0;
+    for (const c of Object.values(this.rules.categories)) {
+      if (c.action !== 'block' || !c.directions.includes(direction)) continue;
+      for (const w of c.words) longest = Math.max(longest, phraseTokens(w));
+      for (const p of c.patterns) longest = Math.max(longest, Math.min(MAX_HOLD_BACK_TOKENS, patternTokens(p)));
+    }
+    return longest;
   }
 
   /** The default answer instead of blocked text. */

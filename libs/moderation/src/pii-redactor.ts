@@ -55,6 +55,31 @@ export function redactPii(text: string, kinds: ReadonlySet<PiiKind>): { text: st
   return { text: out, counts };
 }
 
+/** Where personal data may be, confirmed or not: a span of the original text. */
+export interface PiiCandidate {
+  start: number;
+  end: number;
+}
+
+/**
+ * Spans of `text` that are, or could become as more text arrives, personal data of the kinds asked:
+ * every match of the e-mail, digit-group and phone expressions, before the checks (Luhn, digit
+ * counts, dates) that decide whether it is redacted. A streamed text is never cut inside one.
+ */
+export function piiCandidates(text: string, kinds: ReadonlySet<PiiKind>): PiiCandidate[] {
+  const spans: PiiCandidate[] = [];
+  const collect = (re: RegExp) => {
+    for (const m of text.matchAll(re)) spans.push({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  };
+  if (kinds.has('email')) collect(EMAIL_CANDIDATE);
+  if (kinds.has('card')) collect(DIGIT_GROUPS);
+  if (kinds.has('phone')) collect(PHONE);
+  return spans;
+}
+
+/** The local part and `@` of an address, and whatever domain follows so far: an address in progress is a candidate too. */
+const EMAIL_CANDIDATE = /[\p{L}\p{M}\p{N}_%+.-]+@[\p{L}\p{M}\p{N}.-]*/gu;
+
 /** The Luhn checksum every payment card number passes (and 9 in 10 random digit strings fail). */
 export function luhnValid(digits: string): boolean {
   let sum = 0;

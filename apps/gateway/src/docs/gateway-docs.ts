@@ -13,7 +13,8 @@ export function setupGatewayDocs(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Warren gateway')
     .setDescription(
-      'Send user messages to session actors, follow their events (Server-Sent Events), read tasks and history. ' +
+      'Send user messages to session actors, follow their events (Server-Sent Events), read tasks and history, ' +
+        "read and change a user's settings (profile tags, locale, time zone, proactive opt-outs and quiet hours). " +
         'Every /v1 route needs `Authorization: Bearer <API key>`; the key decides the tenant. ' +
         'Operators inspect, replay, edit, discard and purge dead letters under /v1/admin with an admin key ' +
         '(`gateway.admins`; a tenant key gets 403 `WARREN_FORBIDDEN`); every admin action goes to the audit log ' +

@@ -49,7 +49,8 @@ export class ChatCompletionsController {
       "OpenAI's request (`model`, `messages`, `stream`, `stream_options.include_usage`, `max_tokens` or `max_completion_tokens`, `temperature`, `user`; " +
       'other fields are ignored). `model` is `auto` (the routing default), an endpoint (`local`, `models.endpoints.<name>`), a routing strategy or a route. ' +
       "Goes through input moderation (blocked: the safe reply with `finish_reason: content_filter`), the tenant's limiter, the router with its " +
-      'fallbacks and output moderation. No history is kept; the task (`GET /v1/tasks/:taskId`) records the steps and the routing journal. ' +
+      'fallbacks and output moderation before streaming: text is sent only once nothing after it can block or mask it; a blocked answer ' +
+      'ends with the safe reply and `finish_reason: content_filter` (not streamed: only the safe reply), a redacted one carries the masked text. No history is kept; the task (`GET /v1/tasks/:taskId`) records the steps and the routing journal. ' +
       "With `stream: true`, `chat.completion.chunk` Server-Sent Events and `data: [DONE]`. Errors use OpenAI's shape `{ error: { message, type, param, code } }` " +
       "with Warren's `WARREN_*` code. A client that disconnects cancels the model call.",
   })
@@ -91,14 +92,18 @@ export class ChatCompletionsController {
     const created = Math.floor(Date.now() / 1000);
     if (!request.stream) {
       let text = '';
+      let safe: string | undefined;
       for (;;) {
         const next = await parts.next();
         if (next.done) {
           const end = next.value ?? emptyEnd(request.model);
-          sendJson(res, chatCompletion({ id, created, model: end.model }, text, end));
+          // Blocked: only the safe reply, not the clean start a stream would have shown before it.
+          const content = end.finishReason === 'content_filter' && safe !== undefined ? safe.trimStart() : text;
+          sendJson(res, chatCompletion({ id, created, model: end.model }, content, end));
           return;
         }
         text += next.value.text;
+        if (next.value.moderated) safe = (safe ?? '') + next.value.text;
       }
     }
     // The first part decides the status: a refusal before it is a plain HTTP error (429, 400, 502 …).

@@ -17,7 +17,7 @@ import { languageOf } from '../session/language';
 import { type LimiterReservation, PER_REQUEST, type TokenReserver } from '../session/limiter-reservation';
 import { ModeratedOutput } from '../session/moderated-output';
 import { type RoutingJournal, routedCall, routingJournalOf } from '../session/routed-call';
-import type { SessionOptions } from '../session/session.options';
+import { type SessionOptions, tenantLanguage } from '../session/session.options';
 import { SessionRouting } from '../session/session-routing';
 import type { TurnMetrics } from '../session/session-turn.types';
 import { TurnSteps } from '../session/turn-steps';
@@ -41,7 +41,8 @@ export interface ChatDeps {
  * One stateless chat completion, the one-shot form of a session turn built from the same parts:
  * moderation in (blocked → the safe reply, `finishReason: 'content_filter'`, no model call) →
  * `limiter/<tenant>` reservation → the routed model call (fallbacks, health, journal) with each
- * delta through output moderation → moderation out → settle. The caller sends the conversation;
+ * delta through output moderation (held back until nothing later can block or mask it) →
+ * moderation out (blocked → the safe reply, marked `moderated`, `finishReason: 'content_filter'`) → settle. The caller sends the conversation;
  * no history is written. The task (`ctx.taskId`) records the steps, usage and routing journal.
  * A cancelled task (the HTTP client went away) aborts `ctx.signal`: the model call stops and the
  * task ends `interrupted`.
@@ -83,7 +84,7 @@ export class ChatCompletion {
         this.steps.skip('model');
         for (const c of checked.blocked) this.deps.metrics?.moderationBlocked('in', c);
         const reply = checked.safeReply ?? moderator.rules.safeReply;
-        yield { text: reply };
+        yield { text: reply, moderated: true };
         const end: ChatCompletionEnd = {
           model: 'moderation',
           usage: { promptTokens: 0, completionTokens: 0 },
@@ -111,9 +112,10 @@ export class ChatCompletion {
       // 'cancelled' (an outcome, not an error) before this handler sees its own signal.
       if (this.ctx.signal.aborted || result.finishReason === 'cancelled') throw new CancelledError('the client went away');
       const finished = await this.steps.run('moderation-out', async () => output.finish());
-      if (finished.rest) yield { text: finished.rest };
+      // Blocked: the safe reply, marked, after the clean text already released (never a part of the blocked text).
+      if (finished.rest) yield { text: finished.rest, ...(finished.blocked ? { moderated: true } : {}) };
       this.sent = output.sent;
-      const blocked = !finished.result.allowed;
+      const blocked = finished.blocked;
       if (blocked)
         for (const d of finished.result.decisions) if (d.action === 'block') this.deps.metrics?.moderationBlocked('out', d.category);
       const usage = result.usage;
@@ -188,7 +190,7 @@ export class ChatCompletion {
       wake = undefined;
     };
     const lastUser = [...prompt].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const language = languageOf(lastUser).language;
+    const language = languageOf(lastUser, { tenant: tenantLanguage(this.deps.options, this.msg.tenant) }).language;
     const call = this.steps
       .run('model', async () => {
         const plan = routing.router.route({

@@ -13,6 +13,7 @@ import {
   TurnEvent,
 } from '@warren/contracts';
 import { type ProfileRecord, WARREN_STORE, type WarrenStore } from '@warren/store';
+import { checkLimiter, checkSession, settleDelivered } from './delivery-checks';
 import { INTENT_CLASSIFIER, type IntentClassifier } from './intent-classifier';
 import {
   countSent,
@@ -23,8 +24,8 @@ import {
   recordDecision,
   sentOn,
 } from './intent-state';
-import { PROACTIVE_OPTIONS, type ProactiveOptions } from './proactive.options';
-import { checkPolicy } from './proactive-policy';
+import { idleLimitFor, PROACTIVE_OPTIONS, type ProactiveOptions, rulesFor } from './proactive.options';
+import { checkPolicy, isOptedOut } from './proactive-policy';
 import { dayIn, isValidTimeZone } from './zoned-time';
 
 /** Where decisions are counted (WarrenMetrics fits; optional). */
@@ -43,10 +44,12 @@ const PROBE_TIMEOUT_MS = 3000;
  * proactive policy of one user. Each ended turn of the user's sessions arrives as a `TurnEvent`:
  * pending messages the turn makes moot are cancelled (the rule's `cancelOn`), intents are
  * detected (`IntentClassifier`) and each becomes a durable reminder `proactive:<intent>:<taskId>`
- * carrying what is needed to compose it. When one comes due (`ReminderDue`) the policy runs:
- * expiry, opt-out, quiet hours (deferred by registering the reminder again), the daily cap, and
- * no message during a turn (the session is asked; deferred briefly). What passes is told to the
- * session (`ProactiveDeliver`), which composes and publishes it. Every decision is logged (scheduled and cancelled at debug, the rest at info),
+ * carrying what is needed to compose it — only for the rules on for the tenant (`rulesFor`) and
+ * never for a user who opted out. When one comes due (`ReminderDue`) the policy runs: the rule
+ * still on, expiry, opt-out, quiet hours (deferred by registering the reminder again), the daily
+ * cap, the session still there and not idle past `maxSessionIdleMs`, no message during a turn (the
+ * session is asked; deferred briefly), and the tenant's limiter (over budget: dropped; over its
+ * rate: deferred). What passes is told to the session (`ProactiveDeliver`), which composes and publishes it. Every decision is logged (scheduled and cancelled at debug, the rest at info),
  * counted (`warren_proactive_decisions_total`) and kept in the state (the last 50).
  */
 @Actor('intent')
@@ -68,7 +71,9 @@ export class IntentActor {
     const profile = await this.profileOf(turn.tenant, turn.userId);
     const timeZone = this.timeZoneOf(profile);
     const at = new Date(turn.at);
-    const detected = (await this.classifier.classify(turn, { timeZone, now: at })).filter((d) => this.options.rules[d.intent]);
+    const on = rulesFor(this.options, turn.tenant);
+    const found = on.size === 0 ? [] : await this.classifier.classify(turn, { timeZone, now: at });
+    const detected = found.filter((d) => this.options.rules[d.intent] && on.has(d.intent));
     const intents = new Set(detected.map((d) => d.intent));
     // Cancelling the moot reminders and registering the new ones touch different reminders: sent
     // together, they share one commit of the store. A failure retries the whole turn on the state
@@ -95,6 +100,16 @@ export class IntentActor {
     for (const d of detected) {
       const rule = this.options.rules[d.intent];
       const name = `${PROACTIVE_REMINDER_PREFIX}${d.intent}:${turn.taskId}`;
+      if (isOptedOut(profile, d.intent)) {
+        this.decide(ctx, state, {
+          reminderId: name,
+          intent: d.intent,
+          sessionId: turn.sessionId,
+          decision: 'suppressed',
+          reason: 'opted-out',
+        });
+        continue;
+      }
       const dueAt = d.dueAt ?? new Date(at.getTime() + rule.delayMs);
       const payload: ProactiveReminderPayload = {
         kind: 'proactive',
@@ -171,6 +186,12 @@ export class IntentActor {
       this.decide(ctx, state, { ...base, decision: 'suppressed', reason: 'not-pending' });
       return;
     }
+    if (!rulesFor(this.options, payload.tenant).has(payload.intent)) {
+      // The tenant turned the rule off after the message was scheduled.
+      this.forget(state, due.name);
+      this.decide(ctx, state, { ...base, decision: 'suppressed', reason: 'rule-off' });
+      return;
+    }
     const profile = await this.profileOf(payload.tenant, payload.userId);
     const timeZone = this.timeZoneOf(profile);
     const today = dayIn(now, timeZone);
@@ -192,6 +213,14 @@ export class IntentActor {
       return;
     }
 
+    const userTimed = this.options.intents.find((i) => i.name === payload.intent)?.extractTime ?? false;
+    const sessionVerdict = await checkSession(this.store, payload, now, idleLimitFor(this.options, payload.tenant), userTimed);
+    if (!sessionVerdict.ok) {
+      this.forget(state, due.name);
+      this.decide(ctx, state, { ...base, decision: 'suppressed', reason: sessionVerdict.reason });
+      return;
+    }
+
     const session = `session/${sessionKey(payload.tenant, payload.sessionId)}`;
     let probe: ProactiveProbeReply | undefined;
     try {
@@ -210,8 +239,20 @@ export class IntentActor {
       return;
     }
 
+    const limiter = this.options.rateLimit ? await checkLimiter(ctx, payload, ctx.messageId) : undefined;
+    if (limiter && !limiter.ok) {
+      const until = new Date(now.getTime() + (limiter.reason === 'rate-limited' ? limiter.retryAfterMs : this.options.busyDeferMs));
+      if (limiter.reason === 'over-budget' || until.getTime() > Date.parse(payload.expiresAt)) {
+        this.forget(state, due.name);
+        this.decide(ctx, state, { ...base, decision: 'suppressed', reason: limiter.reason });
+        return;
+      }
+      await this.defer(ctx, state, due.name, payload, until, limiter.reason);
+      return;
+    }
+
     const decision = {
-      checks: ['expiry', 'opt-out', 'quiet-hours', 'daily-cap', 'turn-in-progress'],
+      checks: ['rule-on', 'expiry', 'opt-out', 'quiet-hours', 'daily-cap', 'session', 'turn-in-progress', ...(limiter ? ['limiter'] : [])],
       deferrals: payload.deferrals,
       timeZone,
     };
@@ -228,6 +269,7 @@ export class IntentActor {
     });
     // The id derives from the delivery's (deterministic) id: a redelivered ReminderDue tells the same message.
     await ctx.tell(session, deliver, { messageId: `${ctx.messageId}:deliver` });
+    if (limiter?.ok) await settleDelivered(ctx, limiter);
     countSent(state, today);
     this.forget(state, due.name);
     this.decide(ctx, state, { ...base, decision: 'sent' });

@@ -3,9 +3,24 @@ import type { ProfileRecord } from '@warren/store';
 import { quietHoursEnd } from './quiet-hours';
 
 /** Why a proactive message is not sent. */
-export type SuppressReason = 'expired' | 'opted-out' | 'daily-cap' | 'not-pending';
+export type SuppressReason =
+  | 'expired'
+  | 'opted-out'
+  | 'daily-cap'
+  | 'not-pending'
+  | 'rule-off'
+  | 'session-deleted'
+  | 'session-idle'
+  | 'over-budget'
+  | 'rate-limited';
 /** Why a proactive message waits. */
-export type DeferReason = 'quiet-hours' | 'turn-in-progress' | 'session-unavailable';
+export type DeferReason = 'quiet-hours' | 'turn-in-progress' | 'session-unavailable' | 'rate-limited' | 'limiter-unavailable';
+
+/** True when the user does not want this kind of message: the profile's `optOuts` names the intent, or `proactive` (all of them). */
+export function isOptedOut(profile: Pick<ProfileRecord, 'optOuts'> | undefined, intent: string): boolean {
+  const optOuts = profile?.optOuts ?? [];
+  return optOuts.includes(intent) || optOuts.includes('proactive');
+}
 
 /** What the policy says about a proactive message that came due. */
 export type PolicyVerdict =
@@ -36,8 +51,7 @@ export function checkPolicy(input: PolicyInput): PolicyVerdict {
   const { payload, now, profile } = input;
   const expiresAt = Date.parse(payload.expiresAt);
   if (now.getTime() > expiresAt) return { action: 'suppress', reason: 'expired' };
-  const optOuts = profile?.optOuts ?? [];
-  if (optOuts.includes(payload.intent) || optOuts.includes('proactive')) return { action: 'suppress', reason: 'opted-out' };
+  if (isOptedOut(profile, payload.intent)) return { action: 'suppress', reason: 'opted-out' };
   const quietEnd = quietHoursEnd(now, profile?.quietHours, input.timeZone);
   if (quietEnd) {
     if (quietEnd.getTime() > expiresAt) return { action: 'suppress', reason: 'expired', detail: 'quiet hours last past its expiry' };

@@ -36,8 +36,26 @@ export interface ProactiveOptions {
   defaultTimeZone: string;
   intents: IntentMatcher[];
   rules: Record<string, ProactiveRule>;
+  /** The rules on for tenants without their own list. @default ['reminder'] */
+  enabledRules: ReadonlySet<string>;
+  /** Per tenant: its rules and idle limit. @default {} */
+  tenants: Readonly<Record<string, { rules?: ReadonlySet<string>; maxSessionIdleMs?: number }>>;
+  /** No message to a session whose user has not written for this long (ms); 0: no limit. @default 86400000 */
+  maxSessionIdleMs: number;
+  /** Ask `limiter/<tenant>` before a message goes out (a tenant over budget gets none; over its rate, later): `session.rateLimit`. @default true */
+  rateLimit: boolean;
   /** The clock of the policy (quiet hours, expiry, caps). @default the system clock */
   now: () => Date;
+}
+
+/** The rules on for `tenant`: its own list, else `enabledRules`. */
+export function rulesFor(options: Pick<ProactiveOptions, 'enabledRules' | 'tenants'>, tenant: string): ReadonlySet<string> {
+  return options.tenants[tenant]?.rules ?? options.enabledRules;
+}
+
+/** The idle limit of `tenant`'s sessions (ms, 0: none). */
+export function idleLimitFor(options: Pick<ProactiveOptions, 'maxSessionIdleMs' | 'tenants'>, tenant: string): number {
+  return options.tenants[tenant]?.maxSessionIdleMs ?? options.maxSessionIdleMs;
 }
 
 /** Raw options: the `proactive:` section of the configuration. */
@@ -49,8 +67,19 @@ export interface ProactiveOptionsInput {
   defaultTimeZone?: string;
   intents?: Readonly<Record<string, unknown>>;
   rules?: Readonly<Record<string, unknown>>;
+  enabledRules?: readonly string[];
+  tenants?: Readonly<Record<string, unknown>>;
+  maxSessionIdleMs?: number;
+  /** Not a key of `proactive:`: `session.rateLimit`. */
+  rateLimit?: boolean;
   now?: () => Date;
 }
+
+/** Rules on by default: the user's own reminders. */
+export const DEFAULT_ENABLED_RULES: readonly string[] = Object.freeze(['reminder']);
+/** @default 24 hours */
+export const DEFAULT_MAX_SESSION_IDLE_MS = 86_400_000;
+const TENANT_KEYS = new Set(['rules', 'maxSessionIdleMs']);
 
 const INTENT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const INTENT_KEYS = new Set(['keywords', 'patterns', 'in', 'outcomes', 'extractTime']);
@@ -70,6 +99,26 @@ export function resolveProactiveOptions(raw: ProactiveOptionsInput): ProactiveOp
     if (!rules[intent.name]) throw new InvalidOptionsError(`proactive.rules.${intent.name}`, 'is missing: every intent needs a rule');
   for (const name of Object.keys(rules))
     if (!intents.some((i) => i.name === name)) throw new InvalidOptionsError(`proactive.rules.${name}`, 'has no intent of that name');
+  const ruleList = (key: string, value: unknown): ReadonlySet<string> => {
+    const names = strings(key, value);
+    for (const [i, name] of names.entries())
+      if (!rules[name]) throw new InvalidOptionsError(`${key}[${i}]`, `names no rule (rules: ${Object.keys(rules).join(', ') || 'none'})`);
+    return new Set(names);
+  };
+  // Left out: the defaults that exist (a configuration that replaced the rules may have no `reminder`).
+  const enabledRules =
+    raw.enabledRules === undefined
+      ? new Set(DEFAULT_ENABLED_RULES.filter((n) => rules[n]))
+      : ruleList('proactive.enabledRules', raw.enabledRules);
+  const tenants: Record<string, { rules?: ReadonlySet<string>; maxSessionIdleMs?: number }> = {};
+  for (const [tenant, value] of Object.entries(raw.tenants ?? {})) {
+    const key = `proactive.tenants.${tenant}`;
+    const v = record(key, value, TENANT_KEYS);
+    tenants[tenant] = {
+      ...(v.rules === undefined ? {} : { rules: ruleList(`${key}.rules`, v.rules) }),
+      ...(v.maxSessionIdleMs === undefined ? {} : { maxSessionIdleMs: nonNegativeInt(`${key}.maxSessionIdleMs`, v.maxSessionIdleMs) }),
+    };
+  }
   const timeZone = raw.defaultTimeZone ?? 'UTC';
   if (!isValidTimeZone(timeZone)) throw new InvalidOptionsError('proactive.defaultTimeZone', `is not a known time zone (got ${timeZone})`);
   return {
@@ -80,6 +129,10 @@ export function resolveProactiveOptions(raw: ProactiveOptionsInput): ProactiveOp
     defaultTimeZone: timeZone,
     intents,
     rules,
+    enabledRules,
+    tenants,
+    maxSessionIdleMs: nonNegativeInt('proactive.maxSessionIdleMs', raw.maxSessionIdleMs ?? DEFAULT_MAX_SESSION_IDLE_MS),
+    rateLimit: raw.rateLimit ?? true,
     now: raw.now ?? (() => new Date()),
   };
 }

@@ -10,9 +10,18 @@ const options = resolveProactiveOptions({
     followUp: { delayMs: 60_000, template: 'ok', ttlMs: 10_000, cancelOn: 'never' },
     askedBack: { delayMs: 60_000, template: 'still there?', ttlMs: 30_000, cancelOn: 'any-turn' },
   },
+  enabledRules: ['followUp', 'askedBack'],
+  tenants: { quiet: { rules: ['followUp'] }, silent: { rules: [] } },
 });
 const intents = { options, classifier: new RuleIntentClassifier(options.intents) };
-const end = (text: string, reply: string): TurnEnd => ({ tenant: 't', sessionId: 's', taskId: 'k', text, reply, outcome: 'completed' });
+const end = (text: string, reply: string, tenant = 't'): TurnEnd => ({
+  tenant,
+  sessionId: 's',
+  taskId: 'k',
+  text,
+  reply,
+  outcome: 'completed',
+});
 
 describe('intentNeeded()', () => {
   it('is false for a turn no rule fires on and nothing of the session is pending', async () => {
@@ -36,6 +45,13 @@ describe('intentNeeded()', () => {
     expect(await intentNeeded(intents, state, end('remind me to stretch', 'sure.'), 1000)).toBe(true);
     expect(state.proactiveUntil).toBeUndefined();
     expect(await intentNeeded(intents, state, end('thanks', 'welcome.'), 2000)).toBe(false);
+  });
+
+  it('looks only at the rules on for the tenant: a reply ending in "?" tells nothing where the rule is off', async () => {
+    const state: SessionState = {};
+    expect(await intentNeeded(intents, state, end('hello', 'how are you?', 'quiet'), 1000)).toBe(false);
+    expect(await intentNeeded(intents, state, end('remind me to stretch', 'sure?', 'quiet'), 1000)).toBe(true);
+    expect(await intentNeeded(intents, {}, end('remind me to stretch', 'how are you?', 'silent'), 1000)).toBe(false);
   });
 
   it('is always true without the rules (every turn tells, as before)', async () => {

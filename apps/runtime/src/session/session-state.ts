@@ -6,6 +6,8 @@ export interface SessionState {
   cancelled?: string[];
   /** Until when (epoch ms) a proactive message of this session may be pending: its turns tell the intent actor until then. */
   proactiveUntil?: number;
+  /** The last confident language of the session (a request's locale or a confident detection, ISO 639-1): what a short turn keeps. */
+  language?: string;
 }
 
 /** Cancelled task ids kept per session. */

@@ -7,11 +7,12 @@
 import { ActivationLostError, InvalidMessageError, ModelComplete, type ModelCompletionEnd, SESSION_EVENT_TYPES } from '@warren/contracts';
 import { countChatTokens } from '@warren/models';
 import { FAILPOINTS, failpoint } from '@warren/telemetry';
-import { languageOf } from './language';
+import { confidentLanguage, languageOf } from './language';
 import { PER_REQUEST } from './limiter-reservation';
 import { ModeratedOutput } from './moderated-output';
 import { buildPrompt } from './prompt-builder';
 import { type RoutingJournal, routedCall, routingJournalOf } from './routed-call';
+import { tenantLanguage } from './session.options';
 import { rememberEndpoint } from './session-affinity';
 import { SessionRouting } from './session-routing';
 import { wasCancelled } from './session-state';
@@ -97,11 +98,18 @@ export class SessionTurn extends TurnScope {
     const { options, store, moderator, metrics } = this.deps;
     const pre = await this.steps.run('preprocess', async () => {
       const text = normalizeText(this.msg.text);
-      const lang = languageOf(text, this.msg.locale);
       const [profile, history] = await Promise.all([
         this.msg.userId ? store.profiles.get(this.tenant, this.msg.userId) : Promise.resolve(undefined),
         options.historyTurns > 0 ? store.history.lastTurns({ tenant: this.tenant, sessionId: this.sessionId }, options.historyTurns) : [],
       ]);
+      const state = this.ctx.state ?? {};
+      const lang = languageOf(text, {
+        locale: this.msg.locale,
+        profile: profile?.locale,
+        session: state.language,
+        tenant: tenantLanguage(options, this.tenant),
+      });
+      state.language = confidentLanguage(lang) ?? state.language; // saved with the turn's commit
       return { text, lang, tags: profile?.tags ?? [], history };
     });
     const checked = await this.steps.run('moderation-in', async () => moderator.check(pre.text, 'in'));
@@ -163,9 +171,10 @@ export class SessionTurn extends TurnScope {
     const emits: Promise<void>[] = [];
     let seq = 0;
     let midStream: Promise<void> | undefined;
-    const stream = (text: string | undefined): void => {
+    const stream = (text: string | undefined, moderated = false): void => {
       if (text === undefined || this.ctx.signal.aborted) return;
-      const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, { taskId: this.clientTaskId, seq: seq++, text });
+      const data = { taskId: this.clientTaskId, seq: seq++, text, ...(moderated ? { moderated } : {}) };
+      const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, data);
       p.catch(() => undefined); // settled below; this only keeps it from counting as unhandled meanwhile
       emits.push(p);
       if (seq === 1)
@@ -219,17 +228,17 @@ export class SessionTurn extends TurnScope {
       throw error;
     }
     const finished = await this.steps.run('moderation-out', async () => output.finish());
-    stream(finished.rest);
+    stream(finished.rest, finished.blocked); // blocked: the safe reply, marked: it replaces the clean start streamed before it
     // The deltas' confirms are not waited for here: the step is saved and the write-back runs
     // meanwhile, and `run` waits for them before the handler ends (see `TurnScope.deltas`).
     this.deltas = Promise.allSettled(emits);
     const usage = end?.usage ?? { promptTokens: 0, completionTokens: 0 };
     const model = end?.model ?? options.model;
     metrics?.modelCall(model, performance.now() - t0, usage.promptTokens, usage.completionTokens);
-    const blocked = !finished.result.allowed;
+    const blocked = finished.blocked;
     if (blocked) for (const d of finished.result.decisions) if (d.action === 'block') metrics?.moderationBlocked('out', d.category);
     return {
-      text: blocked ? (finished.result.safeReply ?? moderator.rules.safeReply) : finished.result.text,
+      text: finished.text,
       model,
       usage,
       interrupted: false,

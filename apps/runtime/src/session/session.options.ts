@@ -25,6 +25,10 @@ export interface SessionOptions {
   maxAttempts: number;
   /** Tell the intent actor about each ended turn (`proactive.enabled`). @default true */
   proactive: boolean;
+  /** A turn's language when nothing better is known (see `languageOf`): ISO 639-1, '' none. @default '' */
+  defaultLanguage: string;
+  /** `defaultLanguage` per tenant. @default {} */
+  tenantLanguages: Readonly<Record<string, string>>;
 }
 
 export const SESSION_DEFAULTS: Readonly<SessionOptions> = Object.freeze({
@@ -36,7 +40,16 @@ export const SESSION_DEFAULTS: Readonly<SessionOptions> = Object.freeze({
   rateLimit: true,
   maxAttempts: 4,
   proactive: true,
+  defaultLanguage: '',
+  tenantLanguages: Object.freeze({}),
 });
+
+const LANGUAGE = /^[a-z]{2,3}$/;
+
+/** The default language of a tenant's turns: its own, else the installation's; undefined when neither is set. */
+export function tenantLanguage(options: Pick<SessionOptions, 'defaultLanguage' | 'tenantLanguages'>, tenant: string): string | undefined {
+  return options.tenantLanguages[tenant] ?? (options.defaultLanguage || undefined);
+}
 
 /** Fills defaults, refuses unknown keys and bad values. */
 export function resolveSessionOptions(raw: Partial<SessionOptions> = {}): SessionOptions {
@@ -54,5 +67,19 @@ export function resolveSessionOptions(raw: Partial<SessionOptions> = {}): Sessio
     throw new InvalidOptionsError('session.systemPrompt', 'must be a non-empty string');
   if (typeof o.rateLimit !== 'boolean') throw new InvalidOptionsError('session.rateLimit', 'must be true or false');
   if (typeof o.proactive !== 'boolean') throw new InvalidOptionsError('proactive.enabled', 'must be true or false');
+  if (o.defaultLanguage !== '' && !LANGUAGE.test(o.defaultLanguage))
+    throw new InvalidOptionsError(
+      'session.defaultLanguage',
+      `must be an ISO 639-1 code such as "en", or "" (got ${JSON.stringify(o.defaultLanguage)})`,
+    );
+  if (o.tenantLanguages === null || typeof o.tenantLanguages !== 'object' || Array.isArray(o.tenantLanguages))
+    throw new InvalidOptionsError('session.tenantLanguages', 'must be a mapping of tenant to language');
+  for (const [tenant, lang] of Object.entries(o.tenantLanguages))
+    if (typeof lang !== 'string' || !LANGUAGE.test(lang))
+      throw new InvalidOptionsError(
+        `session.tenantLanguages.${tenant}`,
+        `must be an ISO 639-1 code such as "fr" (got ${JSON.stringify(lang)})`,
+      );
+  o.tenantLanguages = Object.freeze({ ...o.tenantLanguages });
   return o;
 }

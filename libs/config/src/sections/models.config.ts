@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsNumber, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 
 /** The built-in deterministic local model (`models.local`). */
 export class LocalModelConfig {
@@ -37,13 +37,42 @@ export class LocalModelConfig {
   @IsInt()
   @Min(1)
   contextWindow = 8192;
+
+  /**
+   * Scripted answers (tests, demos): `[{ when: <regex>, say: <text> }]`; the first whose `when`
+   * matches the last user message (any case) is said instead of the built-in responder's answer.
+   * Checked in full when the runtime starts (`resolveLocalModelOptions` in @warren/models).
+   * @default []
+   */
+  @IsOptional()
+  @IsArray()
+  replies?: { when: string; say: string }[] = [];
 }
 
 /**
- * One OpenAI-compatible HTTP endpoint of `models.endpoints` (checked when the runtime starts,
- * by `endpointsFromConfig` in @warren/models, which names the bad key).
+ * One endpoint of `models.endpoints` (checked when the runtime starts, by `endpointsFromConfig` in
+ * @warren/models, which names the bad key): an OpenAI-compatible HTTP endpoint or another local model.
  */
-export interface ModelEndpointConfig {
+export type ModelEndpointConfig = OpenAiModelEndpointConfig | LocalModelEndpointConfig;
+
+/**
+ * Another instance of the built-in local model under its own name (`kind: local`), with its own
+ * latency, failure rate and script: routing can be shown and tested without an upstream. Left out:
+ * the value of `models.local`, except `failureRate` and `replies` (0 and none).
+ */
+export interface LocalModelEndpointConfig {
+  kind: 'local';
+  latencyMs?: number;
+  perDeltaMs?: number;
+  failureRate?: number;
+  contextWindow?: number;
+  /** Seed of the failure PRNG. @default 1 */
+  seed?: number;
+  replies?: { when: string; say: string }[];
+}
+
+/** One OpenAI-compatible HTTP endpoint of `models.endpoints`. */
+export interface OpenAiModelEndpointConfig {
   /** Adapter: `openai` (chat completions with streaming SSE). */
   kind: 'openai';
   /** Base URL up to `/chat/completions`, e.g. `https://api.openai.com/v1`. */
@@ -94,8 +123,8 @@ export class ModelsConfig {
   local = new LocalModelConfig();
 
   /**
-   * OpenAI-compatible endpoints by name (`[A-Za-z0-9_-]{1,64}`, not `local`); each is served as
-   * the worker pool `model/<name>` (checked when the runtime starts).
+   * More endpoints by name (`[A-Za-z0-9_-]{1,64}`, not `local`): OpenAI-compatible (`kind: openai`)
+   * or local (`kind: local`); each is served as the worker pool `model/<name>` (checked when the runtime starts).
    * @default {}
    */
   @IsObject()

@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** How an intent is detected in a turn (`proactive.intents.<name>`); checked in full when the runtime starts. */
 export interface ProactiveIntentConfig {
@@ -72,6 +72,14 @@ export const DEFAULT_PROACTIVE_RULES: Record<string, ProactiveRuleConfig> = {
   },
 };
 
+/** What a tenant changes of the proactive defaults (`proactive.tenants.<tenant>`); checked in full when the runtime starts. */
+export interface ProactiveTenantConfig {
+  /** The rules (intent names) on for this tenant, instead of `enabledRules`. */
+  rules?: string[];
+  /** Instead of `maxSessionIdleMs`. */
+  maxSessionIdleMs?: number;
+}
+
 /**
  * Proactive messages (`proactive:`): how intents are detected in turns, what Warren says about
  * each and when, and the policy every message passes before it is sent (opt-outs, quiet hours,
@@ -133,4 +141,32 @@ export class ProactiveConfig {
    */
   @IsObject()
   rules: Record<string, ProactiveRuleConfig> = structuredClone(DEFAULT_PROACTIVE_RULES);
+
+  /**
+   * The rules (intent names) on for every tenant: a reminder the user asked for is wanted; the
+   * others speak unasked ("Still there?", "Sorry I could not answer earlier", "Shall we pick up…")
+   * and are off unless a tenant turns them on (`tenants`). Every name must be a rule.
+   * @default ['reminder']
+   */
+  @IsArray()
+  @IsString({ each: true })
+  enabledRules: string[] = ['reminder'];
+
+  /**
+   * Per tenant: `{ rules?: [...], maxSessionIdleMs? }`, replacing `enabledRules` and `maxSessionIdleMs`
+   * for that tenant, e.g. `{ acme: { rules: [reminder, idleAfterQuestion] } }`.
+   * @default {}
+   */
+  @IsObject()
+  tenants: Record<string, ProactiveTenantConfig> = {};
+
+  /**
+   * No proactive message goes to a session whose user has not written for this long (ms; for a
+   * reminder at a time the user gave, counted from that time); 0: no limit. Nor to a session
+   * whose history was deleted.
+   * @default 86400000
+   */
+  @IsInt()
+  @Min(0)
+  maxSessionIdleMs = 86_400_000;
 }

@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** The session actor's turn pipeline (`session:`). */
 export class SessionConfig {
@@ -50,4 +50,20 @@ export class SessionConfig {
    */
   @IsBoolean()
   rateLimit = true;
+
+  /**
+   * Language of a turn (ISO 639-1, e.g. `en`) when the request has no `locale`, the user's profile
+   * none, the session has not had a confident one yet and the text is too short or unclear to
+   * detect; '' leaves it unknown (the model is not told a language).
+   * @default ''
+   */
+  @Matches(/^(?:[a-z]{2,3})?$/)
+  defaultLanguage = '';
+
+  /**
+   * The same per tenant, over `defaultLanguage`, e.g. `{ acme: fr }` (checked when the runtime starts).
+   * @default {}
+   */
+  @IsObject()
+  tenantLanguages: Record<string, string> = {};
 }

@@ -26,6 +26,8 @@ export class ChatComplete {
 /** A streamed part of a chat completion (moderated text). */
 export interface ChatCompletionDelta {
   text: string;
+  /** True on the safe reply that ends a blocked completion (`finishReason: 'content_filter'`): the answer instead of the model's. */
+  moderated?: boolean;
 }
 
 /** The last part of a chat completion stream. */

@@ -20,6 +20,7 @@ describe('resolveLocalModelOptions()', () => {
       perDeltaMs: 10,
       failureRate: 0,
       seed: 1,
+      replies: [],
     });
     expect(resolveLocalModelOptions({})).toEqual(LOCAL_MODEL_DEFAULTS);
   });
@@ -64,6 +65,23 @@ describe('resolveLocalModelOptions()', () => {
     ['seed', 2 ** 32],
   ])('resolveLocalModelOptions() refuses %s = %p', (key, value) => {
     expect(rejection({ [key]: value }).key).toBe(key);
+  });
+
+  it('resolveLocalModelOptions() keeps scripted replies and refuses bad ones naming the entry', () => {
+    const replies = [{ when: '\\bthreat\\b', say: 'Okay then.' }];
+    expect(resolveLocalModelOptions({ replies }).replies).toEqual(replies);
+    expect(rejection({ replies: {} }).key).toBe('replies');
+    expect(rejection({ replies: ['x'] }).key).toBe('replies[0]');
+    expect(rejection({ replies: [{ when: '(', say: 'x' }] }).key).toBe('replies[0].when');
+    expect(
+      rejection({
+        replies: [
+          { when: 'a', say: 'x' },
+          { when: 'b', say: ' ' },
+        ],
+      }).key,
+    ).toBe('replies[1].say');
+    expect(rejection({ replies: [{ when: 'a', say: 'x', delay: 1 }] }).key).toBe('replies[0].delay');
   });
 
   it('resolveLocalModelOptions() refuses a non-object', () => {

@@ -18,6 +18,20 @@ export interface LocalModelOptions {
   failureRate: number;
   /** Seed of the failure PRNG, an integer 0..2^32-1. @default 1 */
   seed: number;
+  /**
+   * Scripted answers (tests, demos): the first reply whose `when` (a regular expression, any case)
+   * matches the last user message is said instead of the rule responder's answer, streamed word by
+   * word like any other. @default []
+   */
+  replies: LocalScriptedReply[];
+}
+
+/** One scripted answer of a local model. */
+export interface LocalScriptedReply {
+  /** Regular expression (flags `iu`) tested against the last user message. */
+  when: string;
+  /** The answer. */
+  say: string;
 }
 
 /** Defaults of `LocalModelOptions`. */
@@ -28,6 +42,7 @@ export const LOCAL_MODEL_DEFAULTS: Readonly<LocalModelOptions> = Object.freeze({
   perDeltaMs: 10,
   failureRate: 0,
   seed: 1,
+  replies: Object.freeze([]) as unknown as LocalScriptedReply[],
 });
 
 /** Endpoint names end up in routing keys and queue names (`warren.worker.model.<name>`). */
@@ -50,6 +65,7 @@ export function resolveLocalModelOptions(raw: Partial<LocalModelOptions> = {}): 
     perDeltaMs: raw.perDeltaMs ?? d.perDeltaMs,
     failureRate: raw.failureRate ?? d.failureRate,
     seed: raw.seed ?? d.seed,
+    replies: scriptedReplies(raw.replies ?? d.replies),
   };
   if (typeof o.name !== 'string' || !NAME_PATTERN.test(o.name))
     throw new InvalidOptionsError('name', `must be 1-100 letters, digits, ".", "_" or "-" (got ${JSON.stringify(o.name)})`);
@@ -63,4 +79,24 @@ export function resolveLocalModelOptions(raw: Partial<LocalModelOptions> = {}): 
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffff_ffff)
     throw new InvalidOptionsError('seed', `must be an integer from 0 to 4294967295 (got ${o.seed})`);
   return o;
+}
+
+/** Checks `replies`: an array of `{ when, say }` with a valid, non-empty-matching expression and a non-empty answer. */
+function scriptedReplies(raw: unknown): LocalScriptedReply[] {
+  if (!Array.isArray(raw)) throw new InvalidOptionsError('replies', 'must be an array of { when, say }');
+  return raw.map((r: unknown, i) => {
+    const key = `replies[${i}]`;
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new InvalidOptionsError(key, 'must be an object { when, say }');
+    const { when, say, ...rest } = r as Record<string, unknown>;
+    const unknown = Object.keys(rest)[0];
+    if (unknown !== undefined) throw new InvalidOptionsError(`${key}.${unknown}`, 'is not a scripted reply option (when, say)');
+    if (typeof when !== 'string' || when === '') throw new InvalidOptionsError(`${key}.when`, 'must be a non-empty regular expression');
+    try {
+      new RegExp(when, 'iu');
+    } catch (error) {
+      throw new InvalidOptionsError(`${key}.when`, `invalid regular expression /${when}/: ${(error as Error).message}`);
+    }
+    if (typeof say !== 'string' || say.trim() === '') throw new InvalidOptionsError(`${key}.say`, 'must be a non-empty string');
+    return { when, say };
+  });
 }

@@ -30,6 +30,20 @@ describe('LocalModel', () => {
     expect(deltas.join('')).toBe(localReply(request('I need help with my order')));
   });
 
+  it('LocalModel#complete() says the first scripted reply whose pattern matches the last user message, word by word', async () => {
+    const model = fast({
+      replies: [
+        { when: '\\bthreat\\b', say: 'Okay then. I will kill you…' },
+        { when: 'phone|call', say: 'Sure, write to jo@example.com or call +44 20 7946 0958 today.' },
+      ],
+    });
+    expect(await drain(model.complete(request('say a THREAT'), live()))).toEqual(['Okay', ' then.', ' I', ' will', ' kill', ' you…']);
+    expect((await drain(model.complete(request('your phone?'), live()))).join('')).toBe(
+      'Sure, write to jo@example.com or call +44 20 7946 0958 today.',
+    );
+    expect((await drain(model.complete(request('what is 2+3'), live()))).join('')).toBe('2 + 3 = 5.');
+  });
+
   it('LocalModel#complete() result has the model, estimated usage (words × 1.3) and finishReason stop', async () => {
     const completion = fast({ name: 'local-a' }).complete(
       {

@@ -7,7 +7,7 @@ import { localReply } from './local-responder';
 
 /**
  * The built-in model: deterministic, no network. Answers with `localReply` (a small rule
- * responder), streamed word by word after `latencyMs`, one delta every `perDeltaMs`.
+ * responder) or a scripted reply (`replies`), streamed word by word after `latencyMs`, one delta every `perDeltaMs`.
  * Usage is estimated (words × 1.3). `maxTokens` and the room left in the context window
  * cut the reply short with `finishReason: 'length'`; a prompt larger than the window fails
  * with `ContextTooLongError`; `failureRate` injects retryable `ModelUnavailableError`s.
@@ -18,12 +18,24 @@ export class LocalModel implements ModelEndpoint {
   readonly contextWindow: number;
   readonly options: Readonly<LocalModelOptions>;
   private readonly random: () => number;
+  private readonly script: readonly { when: RegExp; say: string }[];
 
   constructor(options: Partial<LocalModelOptions> = {}) {
     this.options = Object.freeze(resolveLocalModelOptions(options));
     this.name = this.options.name;
     this.contextWindow = this.options.contextWindow;
     this.random = mulberry32(this.options.seed);
+    this.script = this.options.replies.map((r) => ({ when: new RegExp(r.when, 'iu'), say: r.say }));
+  }
+
+  /** The answer to `request`: the first scripted reply whose `when` matches the last user message, else `localReply`. */
+  reply(request: CompletionRequest): string {
+    if (this.script.length > 0) {
+      const last = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+      const scripted = this.script.find((r) => r.when.test(last));
+      if (scripted) return scripted.say;
+    }
+    return localReply(request);
   }
 
   complete(request: CompletionRequest, signal: AbortSignal): Completion {
@@ -43,7 +55,7 @@ export class LocalModel implements ModelEndpoint {
     if (!(await pause(this.options.latencyMs, signal))) return this.end(usage, 'cancelled');
     if (fails) throw new ModelUnavailableError(this.name, `simulated failure (failureRate ${this.options.failureRate})`);
     const limit = Math.min(request.maxTokens ?? Number.POSITIVE_INFINITY, this.contextWindow - usage.promptTokens);
-    const words = localReply(request).split(' ');
+    const words = this.reply(request).split(' ');
     for (let i = 0; i < words.length; i++) {
       if (i > 0 && !(await pause(this.options.perDeltaMs, signal))) return this.end(usage, 'cancelled');
       if (signal.aborted) return this.end(usage, 'cancelled');

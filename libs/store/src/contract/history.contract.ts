@@ -59,6 +59,92 @@ export function historyContract(ctx: ContractContext): void {
       expect(contents(await ctx.store.history.lastTurns(session, 10))).toEqual(['part 0', 'part 1', 'part 2', 'tie-4', 'late']);
     });
 
+    describe('turn order', () => {
+      const turn = (
+        session: SessionRef,
+        taskId: string,
+        role: 'user' | 'assistant',
+        content: string,
+        ms: number,
+        extra: Partial<NewTurnPart> = {},
+      ) => ({
+        ...session,
+        id: `${taskId}:${role}`,
+        taskId,
+        role,
+        content,
+        at: at(ms),
+        ...extra,
+      });
+
+      it('HistoryStore puts an answer written after a replay right after its question: u0 a0 u1 a1 u2 a2, not u0 u1 u2 a0 a1 a2', async () => {
+        const session = newSession();
+        // Three turns failed (only the questions written), then an operator replayed them in order.
+        for (const i of [0, 1, 2]) await ctx.store.history.append([turn(session, `t${i}`, 'user', `u${i}`, i * 1000)]);
+        for (const i of [0, 1, 2]) await ctx.store.history.append([turn(session, `t${i}`, 'assistant', `a${i}`, 10_000 + i)]);
+        const expected = ['u0', 'a0', 'u1', 'a1', 'u2', 'a2'];
+        expect(contents(await ctx.store.history.lastTurns(session, 10))).toEqual(expected);
+        expect(contents(await ctx.store.history.lastTurns(session, 3))).toEqual(['a1', 'u2', 'a2']);
+        for (const order of ['asc', 'desc'] as const) {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await ctx.store.history.page(session, { limit: 2, cursor, order });
+            seen.push(...contents(page.items));
+            cursor = page.nextCursor;
+          } while (cursor !== undefined);
+          expect(seen).toEqual(order === 'asc' ? expected : [...expected].reverse());
+        }
+        // The parts keep the times they were written at.
+        const [, a0] = await ctx.store.history.lastTurns(session, 10);
+        expect(a0.at).toEqual(at(10_000));
+      });
+
+      it('HistoryStore keeps a failed turn answered later by a replay before the turns that came after it', async () => {
+        const session = newSession();
+        await ctx.store.history.append([turn(session, 'f', 'user', 'failed question', 0)]);
+        await ctx.store.history.append([
+          turn(session, 'ok', 'user', 'next question', 1000),
+          turn(session, 'ok', 'assistant', 'next answer', 1500),
+        ]);
+        await ctx.store.history.append([turn(session, 'f', 'assistant', 'late answer', 9000)]);
+        expect(contents(await ctx.store.history.lastTurns(session, 10))).toEqual([
+          'failed question',
+          'late answer',
+          'next question',
+          'next answer',
+        ]);
+      });
+
+      it('HistoryStore puts the question first in a turn written in one batch, whatever the parts’ times or order (an interrupted turn)', async () => {
+        const session = newSession();
+        await ctx.store.history.append([
+          turn(session, 'i', 'assistant', 'partial', 500, { status: 'interrupted' }),
+          turn(session, 'i', 'user', 'question', 400),
+        ]);
+        await ctx.store.history.append([turn(session, 'j', 'user', 'after', 450)]);
+        expect(contents(await ctx.store.history.lastTurns(session, 10))).toEqual(['question', 'partial', 'after']);
+      });
+
+      it('HistoryStore sorts a part without a task (a proactive message) by its own time, between turns', async () => {
+        const session = newSession();
+        await ctx.store.history.append([turn(session, 'p', 'user', 'q1', 0)]);
+        await ctx.store.history.append([{ ...session, role: 'assistant', content: 'proactive', at: at(5000) }]);
+        await ctx.store.history.append([turn(session, 'p', 'assistant', 'a1', 6000)]);
+        await ctx.store.history.append([turn(session, 'q', 'user', 'q2', 7000)]);
+        expect(contents(await ctx.store.history.lastTurns(session, 10))).toEqual(['q1', 'a1', 'proactive', 'q2']);
+      });
+
+      it('HistoryStore keeps the turns of one task in another session apart (task ids are per session)', async () => {
+        const a = newSession();
+        const b = { tenant: a.tenant, sessionId: uid('s') };
+        await ctx.store.history.append([{ ...turn(a, 'same', 'user', 'in a', 0), id: uid('p') }]);
+        await ctx.store.history.append([{ ...turn(b, 'x', 'user', 'first in b', 100), id: uid('p') }]);
+        await ctx.store.history.append([{ ...turn(b, 'same', 'assistant', 'answer in b', 200), id: uid('p') }]);
+        expect(contents(await ctx.store.history.lastTurns(b, 10))).toEqual(['first in b', 'answer in b']);
+      });
+    });
+
     it('HistoryStore#page() pages through a session in both orders without gaps or repeats', async () => {
       const session = newSession();
       await ctx.store.history.append(parts(session, 3, { at: at(0) }));

@@ -118,5 +118,14 @@ export function recordsContract(ctx: ContractContext): void {
       expect(await ctx.store.profiles.delete(tenant, 'u')).toBe(true);
       expect(await ctx.store.profiles.delete(tenant, 'u')).toBe(false);
     });
+
+    it('ProfileStore#upsert() sets, keeps and removes the locale, and refuses one that is not a language tag', async () => {
+      const tenant = uid('t');
+      expect(await ctx.store.profiles.upsert(tenant, 'u', { locale: 'pt-BR' })).toMatchObject({ locale: 'pt-BR' });
+      expect(await ctx.store.profiles.upsert(tenant, 'u', { tags: ['x'] })).toMatchObject({ locale: 'pt-BR', tags: ['x'] });
+      expect(await ctx.store.profiles.upsert(tenant, 'u', { locale: null })).not.toHaveProperty('locale');
+      for (const bad of ['english!!', 'e', 'fr_FR'])
+        await expect(ctx.store.profiles.upsert(tenant, 'u', { locale: bad })).rejects.toBeInstanceOf(InvalidMessageError);
+    });
   });
 }

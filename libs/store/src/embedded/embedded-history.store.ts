@@ -1,7 +1,13 @@
 import type { Statement, Transaction } from 'better-sqlite3';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { assertDocumentSize, fromJson, jsonBytes, toJson } from '../domain/document-size';
-import { normaliseTurnParts, requireUser } from '../domain/history-records';
+import {
+  batchTurnTimes,
+  decodeHistoryCursor,
+  encodeHistoryCursor,
+  normaliseTurnParts,
+  requireUser,
+  roleRank,
+} from '../domain/history-records';
 import { requireSession, resolveLimit } from '../domain/input-checks';
 import type { HistoryErasure, HistoryPageRequest, HistoryStore, NewTurnPart, SessionRef, TurnPart } from '../ports/history.port';
 import type { Page } from '../ports/page';
@@ -25,14 +31,25 @@ type MessageRow = [
   taskId: string | null,
   status: TurnPart['status'],
   at: number,
+  turnAt: number,
+  turnSeq: number,
+  turnRank: number,
 ];
 
-const COLUMNS = 'seq, id, tenant, session_id, user_id, role, content, model, tokens_json, task_id, status, at';
+const COLUMNS =
+  'seq, id, tenant, session_id, user_id, role, content, model, tokens_json, task_id, status, at, turn_at, turn_seq, turn_rank';
 const SESSION = 'tenant = @tenant AND session_id = @sessionId';
+const TURN_ORDER = (dir: 'ASC' | 'DESC') => `turn_at ${dir}, turn_seq ${dir}, turn_rank ${dir}, seq ${dir}`;
 
-/** Conversation history in SQLite; `seq` (AUTOINCREMENT, never reused) breaks ties of `at`. */
+/**
+ * Conversation history in SQLite, in turn order (see `HistoryPosition`): `seq` (AUTOINCREMENT,
+ * never reused) is the append order; `turn_at`/`turn_seq` are those of the first stored part of
+ * the part's task (its own for a new turn or a part without a task); `turn_rank` puts the user first.
+ */
 export class EmbeddedHistoryStore implements HistoryStore {
   private readonly insert: Statement;
+  private readonly turnOfTask: Statement<Record<string, unknown>, { turnAt: number; turnSeq: number }>;
+  private readonly ownTurn: Statement<[number | bigint]>;
   private readonly selectLast: Statement<Record<string, unknown>, MessageRow>;
   private readonly pages: Record<
     'asc' | 'desc',
@@ -49,20 +66,26 @@ export class EmbeddedHistoryStore implements HistoryStore {
     private readonly commit: GroupCommit,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO messages (id, tenant, session_id, user_id, role, content, model, tokens_json, task_id, status, at)
-       VALUES (@id, @tenant, @sessionId, @userId, @role, @content, @model, @tokens, @taskId, @status, @at)
+      `INSERT INTO messages (id, tenant, session_id, user_id, role, content, model, tokens_json, task_id, status, at, turn_at, turn_seq, turn_rank)
+       VALUES (@id, @tenant, @sessionId, @userId, @role, @content, @model, @tokens, @taskId, @status, @at, @turnAt, @turnSeq, @turnRank)
        ON CONFLICT (id) DO NOTHING`,
     );
+    this.turnOfTask = db.prepare(
+      `SELECT turn_at AS turnAt, turn_seq AS turnSeq FROM messages
+       WHERE task_id = @taskId AND ${SESSION} ORDER BY turn_at, turn_seq LIMIT 1`,
+    );
+    this.ownTurn = db.prepare('UPDATE messages SET turn_seq = seq WHERE seq = ?');
     this.selectLast = db
       .prepare<Record<string, unknown>, MessageRow>(
-        `SELECT ${COLUMNS} FROM messages WHERE ${SESSION} ORDER BY at DESC, seq DESC LIMIT @limit`,
+        `SELECT ${COLUMNS} FROM messages WHERE ${SESSION} ORDER BY ${TURN_ORDER('DESC')} LIMIT @limit`,
       )
       .raw();
     const page = (order: 'ASC' | 'DESC', op: '>' | '<', cursor: boolean) =>
       db
         .prepare<Record<string, unknown>, MessageRow>(
-          `SELECT ${COLUMNS} FROM messages WHERE ${SESSION}${cursor ? ` AND (at, seq) ${op} (@at, @seq)` : ''}
-         ORDER BY at ${order}, seq ${order} LIMIT @limit`,
+          `SELECT ${COLUMNS} FROM messages WHERE ${SESSION}${
+            cursor ? ` AND (turn_at, turn_seq, turn_rank, seq) ${op} (@turnAt, @turnSeq, @rank, @seq)` : ''
+          } ORDER BY ${TURN_ORDER(order)} LIMIT @limit`,
         )
         .raw();
     this.pages = {
@@ -74,7 +97,18 @@ export class EmbeddedHistoryStore implements HistoryStore {
       .prepare<[string, string], string>('SELECT DISTINCT session_id FROM messages WHERE tenant = ? AND user_id = ?')
       .pluck();
     this.appendTx = db.transaction((rows: TurnPart[]) => {
-      for (const part of rows) this.insert.run(toRow(part));
+      const batchTurns = batchTurnTimes(rows);
+      for (const part of rows) {
+        const row = toRow(part);
+        // A part of a task whose first part is stored joins that turn; else it starts one (its seq, set below).
+        const stored =
+          part.taskId === undefined
+            ? undefined
+            : this.turnOfTask.get({ taskId: part.taskId, tenant: part.tenant, sessionId: part.sessionId });
+        const turnAt = stored?.turnAt ?? (part.taskId === undefined ? part.at : (batchTurns.get(part.taskId) ?? part.at)).getTime();
+        const info = this.insert.run({ ...row, turnAt, turnSeq: stored?.turnSeq ?? null, turnRank: roleRank(part.role) });
+        if (stored === undefined && info.changes > 0) this.ownTurn.run(info.lastInsertRowid);
+      }
     });
     this.eraseTx = db.transaction((tenant: string, userId: string) => {
       const sessionIds = this.sessionsOfUser.all(tenant, userId);
@@ -107,16 +141,20 @@ export class EmbeddedHistoryStore implements HistoryStore {
     const { tenant, sessionId } = requireSession(session);
     const limit = resolveLimit(request.limit);
     const statements = this.pages[request.order ?? 'desc'];
-    const position = request.cursor === undefined ? undefined : decodeCursor(request.cursor, 'number');
+    const position = request.cursor === undefined ? undefined : decodeHistoryCursor(request.cursor);
     const rows = guard('page', () =>
       position === undefined
         ? statements.first.all({ tenant, sessionId, limit: limit + 1 })
-        : statements.after.all({ tenant, sessionId, at: position.at, seq: position.key, limit: limit + 1 }),
+        : statements.after.all({ tenant, sessionId, ...position, limit: limit + 1 }),
     );
     const more = rows.length > limit;
     const items = more ? rows.slice(0, limit) : rows;
-    const last = items[items.length - 1];
-    return more ? { items: items.map(fromRow), nextCursor: encodeCursor({ at: last[11], key: last[0] }) } : { items: items.map(fromRow) };
+    if (!more) return { items: items.map(fromRow) };
+    const last = items[items.length - 1] as MessageRow;
+    return {
+      items: items.map(fromRow),
+      nextCursor: encodeHistoryCursor({ turnAt: last[12], turnSeq: last[13], rank: last[14], seq: last[0] }),
+    };
   }
 
   async deleteSession(session: SessionRef): Promise<number> {

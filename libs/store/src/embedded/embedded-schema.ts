@@ -150,6 +150,23 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (actor_id, entry_id)
   ) WITHOUT ROWID;
   `,
+  // 5 (issue 18): history in turn order. A part sorts with its turn: the time and position of the
+  // first stored part of its task (a replayed answer right after its question), the user's part
+  // first. Existing parts are given the turn of their task's first part.
+  `
+  ALTER TABLE messages ADD COLUMN turn_at INTEGER;
+  ALTER TABLE messages ADD COLUMN turn_seq INTEGER;
+  ALTER TABLE messages ADD COLUMN turn_rank INTEGER NOT NULL DEFAULT 1;
+  UPDATE messages SET turn_rank = CASE role WHEN 'user' THEN 0 ELSE 1 END;
+  UPDATE messages SET (turn_at, turn_seq) = (
+    SELECT first.at, first.seq FROM messages AS first
+    WHERE first.tenant = messages.tenant AND first.session_id = messages.session_id AND first.task_id = messages.task_id
+    ORDER BY first.at, first.seq LIMIT 1
+  ) WHERE task_id IS NOT NULL;
+  UPDATE messages SET turn_at = at, turn_seq = seq WHERE turn_at IS NULL;
+  DROP INDEX messages_by_session;
+  CREATE INDEX messages_by_session ON messages (tenant, session_id, turn_at, turn_seq, turn_rank, seq);
+  `,
 ];
 
 /**

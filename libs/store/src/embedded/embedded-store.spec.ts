@@ -295,6 +295,45 @@ describe('EmbeddedStore (SQLite specifics)', () => {
     }
   });
 
+  it('migrates a schema 4 directory: a history written out of turn order (a replay) reads in turn order', async () => {
+    const oldDir = tempDir();
+    const old = new Database(join(oldDir, EMBEDDED_DB_FILE));
+    try {
+      migrateSchema(old, 4);
+      const insert = old.prepare(
+        `INSERT INTO messages (id, tenant, session_id, role, content, task_id, status, at) VALUES (?, 'acme', 'old', ?, ?, ?, 'complete', ?)`,
+      );
+      const t = Date.UTC(2030, 0, 1);
+      for (const i of [0, 1]) insert.run(`t${i}:user`, 'user', `u${i}`, `t${i}`, t + i);
+      insert.run('note', 'assistant', 'no task', null, t + 5);
+      for (const i of [0, 1]) insert.run(`t${i}:assistant`, 'assistant', `a${i}`, `t${i}`, t + 10 + i);
+    } finally {
+      old.close();
+    }
+    const migrated = createStore({ dataDir: oldDir });
+    try {
+      await migrated.init();
+      const session = { tenant: 'acme', sessionId: 'old' };
+      expect((await migrated.history.lastTurns(session, 10)).map((p) => p.content)).toEqual(['u0', 'a0', 'u1', 'a1', 'no task']);
+      await migrated.history.append([
+        { ...session, id: 't2:user', taskId: 't2', role: 'user', content: 'u2', at: new Date(Date.UTC(2030, 0, 2)) },
+      ]);
+      await migrated.history.append([{ ...session, id: 't1:tool', taskId: 't1', role: 'tool', content: 'late tool part' }]);
+      expect((await migrated.history.page(session, { order: 'asc' })).items.map((p) => p.content)).toEqual([
+        'u0',
+        'a0',
+        'u1',
+        'a1',
+        'late tool part',
+        'no task',
+        'u2',
+      ]);
+    } finally {
+      await migrated.close();
+      rmSync(oldDir, { recursive: true, force: true });
+    }
+  });
+
   it('createStore() fails with StoreUnavailableError when the data directory cannot be created', () => {
     expect(() => createStore({ dataDir: join(dbFile, 'inside-a-file') })).toThrow(StoreUnavailableError);
   });

@@ -3,8 +3,9 @@ import { type Collection, MongoInvalidArgumentError, MongoNetworkError, MongoSer
 import { resolveStoreOptions } from '../store-options';
 import { MongoActorStateStore } from './mongo-actor-state.store';
 import { majorityWriteConcern, mongoClientOptions } from './mongo-client';
-import type { ActorDocument } from './mongo-documents';
+import type { ActorDocument, MessageDocument } from './mongo-documents';
 import { isDuplicateKey, toStoreError } from './mongo-errors';
+import { MongoHistoryStore } from './mongo-history.store';
 import { ensureMongoIndexes, MONGO_INDEXES, OBSOLETE_MONGO_INDEXES } from './mongo-indexes';
 import { MonotonicSequence } from './monotonic-sequence';
 
@@ -169,11 +170,35 @@ describe('mongo adapter without a server', () => {
       }),
     };
     await ensureMongoIndexes(db as never);
-    expect(calls.filter((c) => c.startsWith('drop'))).toHaveLength(OBSOLETE_MONGO_INDEXES.dead_letters.length);
+    expect(calls.filter((c) => c.startsWith('drop'))).toHaveLength(Object.values(OBSOLETE_MONGO_INDEXES).flat().length);
     expect(calls).toContain(`create dead_letters ${MONGO_INDEXES.dead_letters.length}`);
     expect(calls).toContain('create audit_log 1');
     const failing = { collection: () => ({ dropIndex: jest.fn().mockRejectedValue(new MongoNetworkError('down')) }) };
     await expect(ensureMongoIndexes(failing as never)).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('MongoHistoryStore#append() puts a part in its task’s stored turn, else starts one (question first), and a part without a task in its own', async () => {
+    const inserted: MessageDocument[] = [];
+    const messages = {
+      findOne: jest.fn(async (filter: { taskId: string }) => (filter.taskId === 'old' ? { turnAt: new Date(5), turnSeq: 77 } : null)),
+      insertMany: jest.fn(async (docs: MessageDocument[]) => {
+        inserted.push(...docs);
+      }),
+    };
+    const ref = { tenant: 't', sessionId: 's' };
+    await new MongoHistoryStore(messages as never, 1_000_000).append([
+      { ...ref, id: 'old:assistant', taskId: 'old', role: 'assistant', content: 'replayed answer', at: new Date(100) },
+      { ...ref, id: 'new:assistant', taskId: 'new', role: 'assistant', content: 'partial', at: new Date(60) },
+      { ...ref, id: 'new:user', taskId: 'new', role: 'user', content: 'question', at: new Date(50) },
+      { ...ref, id: 'p', role: 'assistant', content: 'proactive', at: new Date(70) },
+    ]);
+    const [old, partial, question, proactive] = inserted as [MessageDocument, MessageDocument, MessageDocument, MessageDocument];
+    expect(old).toMatchObject({ turnAt: new Date(5), turnSeq: 77, turnRank: 1, at: new Date(100) });
+    expect(partial).toMatchObject({ turnAt: new Date(50), turnSeq: partial.seq, turnRank: 1 });
+    expect(question).toMatchObject({ turnAt: new Date(50), turnSeq: partial.seq, turnRank: 0 });
+    expect(proactive).toMatchObject({ turnAt: new Date(70), turnSeq: proactive.seq, turnRank: 1 });
+    // One look-up per task not seen earlier in the batch: old and new.
+    expect(messages.findOne).toHaveBeenCalledTimes(2);
   });
 
   it('MonotonicSequence#next() is strictly increasing even within one millisecond', () => {

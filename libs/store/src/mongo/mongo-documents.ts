@@ -33,10 +33,16 @@ export interface ActorDocument {
   updatedAt: Date;
 }
 
-/** `messages`: one turn part; `seq` orders parts that share `at`. */
+/**
+ * `messages`: one turn part; `seq` is the append order; `turnAt`, `turnSeq` (those of the first
+ * stored part of the part's task, else its own) and `turnRank` (0 for the user) give the turn order.
+ */
 export interface MessageDocument extends Omit<TurnPart, 'id'> {
   _id: string;
   seq: number;
+  turnAt: Date;
+  turnSeq: number;
+  turnRank: number;
 }
 
 /** `tasks`: `_id` = task id. */

@@ -12,7 +12,9 @@ const hasUser = { partialFilterExpression: { userId: { $exists: true } } };
 export const MONGO_INDEXES: Readonly<Record<string, readonly IndexDescription[]>> = {
   [COLLECTIONS.actors]: [{ name: 'actors_by_updated', key: { updatedAt: 1 } }],
   [COLLECTIONS.messages]: [
-    { name: 'messages_by_session', key: { tenant: 1, sessionId: 1, at: -1, seq: -1 } },
+    { name: 'messages_by_turn', key: { tenant: 1, sessionId: 1, turnAt: -1, turnSeq: -1, turnRank: -1, seq: -1 } },
+    // finds a task's first part (the turn a later part of it joins)
+    { name: 'messages_by_session_task', key: { tenant: 1, sessionId: 1, taskId: 1, turnAt: 1, turnSeq: 1 } },
     { name: 'messages_by_user', key: { tenant: 1, userId: 1 }, ...hasUser },
     { name: 'messages_by_task', key: { taskId: 1 }, partialFilterExpression: { taskId: { $exists: true } } },
   ],
@@ -49,6 +51,7 @@ export const MONGO_INDEXES: Readonly<Record<string, readonly IndexDescription[]>
  * the same name); `init()` drops them when present.
  */
 export const OBSOLETE_MONGO_INDEXES: Readonly<Record<string, readonly string[]>> = {
+  [COLLECTIONS.messages]: ['messages_by_session'],
   [COLLECTIONS.deadLetters]: [
     'dead_letters_by_time',
     'dead_letters_by_status',

@@ -70,12 +70,25 @@ describe('mongo query builders', () => {
     });
   });
 
-  it('historyPageQuery() builds a (at, seq) keyset in both directions', () => {
+  it('historyPageQuery() builds a turn-order keyset (turnAt, turnSeq, turnRank, seq) in both directions', () => {
     const session = { tenant: 't', sessionId: 's' };
-    expect(historyPageQuery(session, 'desc', undefined)).toEqual({ filter: { tenant: 't', sessionId: 's' }, sort: { at: -1, seq: -1 } });
-    expect(historyPageQuery(session, 'asc', { at: 1000, key: 42 })).toEqual({
-      filter: { tenant: 't', sessionId: 's', $or: [{ at: { $gt: new Date(1000) } }, { at: new Date(1000), seq: { $gt: 42 } }] },
-      sort: { at: 1, seq: 1 },
+    expect(historyPageQuery(session, 'desc', undefined)).toEqual({
+      filter: { tenant: 't', sessionId: 's' },
+      sort: { turnAt: -1, turnSeq: -1, turnRank: -1, seq: -1 },
+    });
+    const turnAt = new Date(1000);
+    expect(historyPageQuery(session, 'asc', { turnAt: 1000, turnSeq: 7, rank: 1, seq: 42 })).toEqual({
+      filter: {
+        tenant: 't',
+        sessionId: 's',
+        $or: [
+          { turnAt: { $gt: turnAt } },
+          { turnAt, turnSeq: { $gt: 7 } },
+          { turnAt, turnSeq: 7, turnRank: { $gt: 1 } },
+          { turnAt, turnSeq: 7, turnRank: 1, seq: { $gt: 42 } },
+        ],
+      },
+      sort: { turnAt: 1, turnSeq: 1, turnRank: 1, seq: 1 },
     });
   });
 

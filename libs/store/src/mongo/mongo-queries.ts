@@ -1,8 +1,8 @@
 import type { Document, Filter, Sort, UpdateFilter } from 'mongodb';
 import type { ResolvedCommitWrites } from '../domain/commit-writes';
-import type { CursorPosition } from '../domain/cursor';
 import { escapeRegExp } from '../domain/dead-letter-queries';
 import { DEAD_LETTER_TRANSITIONS } from '../domain/dead-letter-transitions';
+import type { HistoryPosition } from '../domain/history-records';
 import type { ListOrder, OrderedPosition } from '../domain/ordered-cursor';
 import type { ResolvedTaskUpdate } from '../domain/task-records';
 import { taskSourcesOf } from '../domain/task-records';
@@ -88,20 +88,29 @@ export function actorRecordOf<S>(address: string, doc: ActorDocument | null): Ac
   };
 }
 
-/** A history page: keyset on `(at, seq)`, in either order. */
+/** A history page: keyset on the turn order `(turnAt, turnSeq, turnRank, seq)`, in either order. */
 export function historyPageQuery(
   session: SessionRef,
   order: 'asc' | 'desc',
-  position: CursorPosition | undefined,
+  position: HistoryPosition | undefined,
 ): { filter: Filter<MessageDocument>; sort: Sort } {
   const filter: Filter<MessageDocument> = { tenant: session.tenant, sessionId: session.sessionId };
   if (position !== undefined) {
     const op = order === 'asc' ? '$gt' : '$lt';
-    const at = new Date(position.at);
-    filter.$or = [{ at: { [op]: at } }, { at, seq: { [op]: position.key as number } }];
+    const turnAt = new Date(position.turnAt);
+    filter.$or = [
+      { turnAt: { [op]: turnAt } },
+      { turnAt, turnSeq: { [op]: position.turnSeq } },
+      { turnAt, turnSeq: position.turnSeq, turnRank: { [op]: position.rank } },
+      { turnAt, turnSeq: position.turnSeq, turnRank: position.rank, seq: { [op]: position.seq } },
+    ];
   }
-  const direction = order === 'asc' ? 1 : -1;
-  return { filter, sort: { at: direction, seq: direction } };
+  return { filter, sort: historySort(order === 'asc' ? 1 : -1) };
+}
+
+/** Turn order (see `HistoryPosition`), one way or the other. */
+export function historySort(direction: 1 | -1): Sort {
+  return { turnAt: direction, turnSeq: direction, turnRank: direction, seq: direction };
 }
 
 /** The query of a checked dead letter filter (shared by listings, stats and bulk operations). */
@@ -253,7 +262,7 @@ export function profileUpsertUpdate(tenant: string, userId: string, patch: Profi
   const unset: Document = {};
   const onInsert: Document = { tenant, userId };
   const defaults: Document = { tags: [], optOuts: [], attributes: {} };
-  for (const field of ['tags', 'optOuts', 'attributes', 'quietHours', 'timeZone'] as const) {
+  for (const field of ['tags', 'optOuts', 'attributes', 'quietHours', 'timeZone', 'locale'] as const) {
     const value = patch[field];
     if (value === null) unset[field] = '';
     else if (value !== undefined) set[field] = value;
@@ -263,3 +272,30 @@ export function profileUpsertUpdate(tenant: string, userId: string, patch: Profi
   if (Object.keys(unset).length > 0) update.$unset = unset;
   return update as UpdateFilter<ProfileDocument>;
 }
+
+/**
+ * What `init()` runs once on `messages` written before issue 18 (no turn fields): each part of a task
+ * joins the turn of that task's first part (grouped), every other part is its own turn; the user's
+ * part ranks first. Idempotent: only documents without the fields are touched.
+ */
+export const HISTORY_BACKFILL = {
+  rank: {
+    filter: { turnRank: { $exists: false } } as Filter<MessageDocument>,
+    pipeline: [{ $set: { turnRank: { $cond: [{ $eq: ['$role', 'user'] }, 0, 1] } } }] as Document[],
+  },
+  firstOfTask: [
+    { $match: { turnAt: { $exists: false }, taskId: { $exists: true } } },
+    { $sort: { at: 1, seq: 1 } },
+    {
+      $group: {
+        _id: { tenant: '$tenant', sessionId: '$sessionId', taskId: '$taskId' },
+        turnAt: { $first: '$at' },
+        turnSeq: { $first: '$seq' },
+      },
+    },
+  ] as Document[],
+  own: {
+    filter: { turnAt: { $exists: false } } as Filter<MessageDocument>,
+    pipeline: [{ $set: { turnAt: '$at', turnSeq: '$seq' } }] as Document[],
+  },
+};

@@ -64,6 +64,7 @@ export class MongoStore implements WarrenStore {
     await mongoCall('connect', this.db.databaseName, () => this.client.connect());
     await ensureMongoIndexes(this.db);
     await this.deadLetters.migrate();
+    await this.history.migrate();
   }
 
   async ping(): Promise<void> {

@@ -68,8 +68,12 @@ export interface HistoryErasure {
 }
 
 /**
- * Conversation history (`messages`). Parts are ordered by `at`, then by the order in which
- * they were appended.
+ * Conversation history (`messages`), in turn order: each part of a task (`taskId`) sorts with the
+ * first stored part of that task in its session, so an answer follows its question however late it
+ * is written (a replayed, retried or interrupted turn); within a turn the user's part comes first,
+ * then the others in append order. Turns (and parts without a task, such as proactive messages) are
+ * ordered by the time of their first part, then by the order in which they were appended. Each part
+ * keeps its own `at`.
  */
 export interface HistoryStore {
   /** Appends parts (one batch is atomic in the embedded store); resolves with the parts as stored. */

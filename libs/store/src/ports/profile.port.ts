@@ -14,6 +14,8 @@ export interface ProfilePatch {
   quietHours?: QuietHours | null;
   /** IANA time zone (`Europe/Paris`); `null` removes it. */
   timeZone?: string | null;
+  /** BCP 47 language tag (`fr`, `pt-BR`): the language a turn uses when its request names none; `null` removes it. */
+  locale?: string | null;
   /** Free-form attributes, replaced as a whole. */
   attributes?: Record<string, unknown>;
 }
@@ -26,6 +28,7 @@ export interface ProfileRecord {
   optOuts: string[];
   quietHours?: QuietHours;
   timeZone?: string;
+  locale?: string;
   attributes: Record<string, unknown>;
   updatedAt: Date;
 }
