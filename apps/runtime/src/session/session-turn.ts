@@ -25,7 +25,7 @@ import { TurnScope } from './turn-scope';
 
 /**
  * One turn of a session: preprocess → moderation in → limiter → model (streamed deltas,
- * moderation out) → write-back → notify. The turn's end is ONE commit with the session's state
+ * moderation out) → one commit → outbox. The turn's end is ONE commit with the session's state
  * and processed id: the task's final state, the history parts and the outbox of its events (see
  * turn-outcomes.ts). A turn cut before that commit (a crash, a lost connection, a shutdown past
  * its drain) commits nothing and runs again from the start where its message is delivered next:
@@ -229,8 +229,8 @@ export class SessionTurn extends TurnScope {
     }
     const finished = await this.steps.run('moderation-out', async () => output.finish());
     stream(finished.rest, finished.blocked); // blocked: the safe reply, marked: it replaces the clean start streamed before it
-    // The deltas' confirms are not waited for here: the step is saved and the write-back runs
-    // meanwhile, and `run` waits for them before the handler ends (see `TurnScope.deltas`).
+    // The deltas' confirms are not waited for here: the turn's end is staged meanwhile, and `run`
+    // waits for them before the handler ends (and so before the commit; see `TurnScope.deltas`).
     this.deltas = Promise.allSettled(emits);
     const usage = end?.usage ?? { promptTokens: 0, completionTokens: 0 };
     const model = end?.model ?? options.model;

@@ -7,7 +7,7 @@ export interface TaskError {
   message: string;
 }
 
-/** One step of a turn with its timings (preprocess, limiter, model, moderation, write-back …). */
+/** One step of a turn with its timings (preprocess, moderation-in, limiter, model, moderation-out …). */
 export interface TaskStep {
   name: string;
   startedAt: Date;

@@ -32,7 +32,7 @@ export class WarrenMetrics {
   });
   private readonly steps = new Histogram({
     name: 'warren_turn_step_duration_seconds',
-    help: 'Duration of one step of a turn (preprocess, limiter, model, moderation, write-back, notify).',
+    help: 'Duration of one step of a turn (preprocess, moderation-in, limiter, model, moderation-out).',
     labelNames: ['step'] as const,
     buckets: [...DURATION_BUCKETS_SECONDS],
     registers: [this.registry],
