@@ -43,7 +43,7 @@ async function run(c: Completion): Promise<{ deltas: string[]; error?: unknown; 
 
 const live = () => new AbortController().signal;
 
-describe('OpenAiCompatibleEndpoint against a fake OpenAI-compatible server', () => {
+describe('OpenAiCompatibleEndpoint (the openai SDK as transport) against a fake OpenAI-compatible server', () => {
   test('streams the deltas; usage from the final chunk; sends model, bearer key, stream and include_usage', async () => {
     const before = server.requests.length;
     const out = await run(endpoint('normal', { maxOutputTokens: 50 }).complete({ ...prompt, maxTokens: 500, temperature: 0.2 }, live()));
@@ -60,6 +60,22 @@ describe('OpenAiCompatibleEndpoint against a fake OpenAI-compatible server', () 
       max_tokens: 50,
       temperature: 0.2,
     });
+  });
+
+  test('without apiKey no Authorization header is sent, and the SDK does not pick up OPENAI_API_KEY or OPENAI_BASE_URL', async () => {
+    process.env.OPENAI_API_KEY = 'sk-must-not-leak';
+    process.env.OPENAI_BASE_URL = 'http://127.0.0.1:1/v1';
+    try {
+      const before = server.requests.length;
+      const out = await run(
+        new OpenAiCompatibleEndpoint({ name: 'vllm', baseUrl: server.baseUrl, model: 'normal' }).complete(prompt, live()),
+      );
+      expect(out.deltas).toEqual(['Hello', ' from', ' fake']);
+      expect(server.requests[before]?.headers.authorization).toBeUndefined();
+    } finally {
+      delete process.env.OPENAI_API_KEY;
+      delete process.env.OPENAI_BASE_URL;
+    }
   });
 
   test('CRLF line ends and events split across TCP writes', async () => {
@@ -160,10 +176,13 @@ describe('OpenAiCompatibleEndpoint against a fake OpenAI-compatible server', () 
     expect((out.error as Error).message).toMatch(/stream cut/);
   });
 
-  test('a stream that ends without [DONE] fails as retryable', async () => {
-    const out = await run(endpoint('no-done').complete(prompt, live()));
-    expect(out.deltas).toEqual(['Hello', ' from', ' fake']);
-    expect((out.error as Error).message).toMatch(/ended without \[DONE\]/);
+  test('a stream that ends after its finish_reason without [DONE] is complete; one that ends before it fails as retryable', async () => {
+    const done = await run(endpoint('no-done').complete(prompt, live()));
+    expect(done.result).toMatchObject({ finishReason: 'stop', usage: { promptTokens: 11, completionTokens: 3 } });
+    const cut = await run(endpoint('no-finish').complete(prompt, live()));
+    expect(cut.deltas).toEqual(['Hello', ' from', ' fake']);
+    expect(cut.error).toBeInstanceOf(ModelUnavailableError);
+    expect((cut.error as Error).message).toMatch(/cut short/);
   });
 
   test('connection refused: retryable, naming ECONNREFUSED', async () => {

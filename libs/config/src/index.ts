@@ -8,5 +8,10 @@ export type { ConfigSource } from './resolve-config';
 export { defaultNodeId, resolveWarrenConfig } from './resolve-config';
 export type { LogLevel } from './sections/log.config';
 export { LOG_LEVELS } from './sections/log.config';
-export type { LocalModelEndpointConfig, ModelEndpointConfig, OpenAiModelEndpointConfig } from './sections/models.config';
+export type {
+  AnthropicModelEndpointConfig,
+  LocalModelEndpointConfig,
+  ModelEndpointConfig,
+  OpenAiModelEndpointConfig,
+} from './sections/models.config';
 export type { WarrenConfig, WarrenConfigInput } from './warren-config.schema';

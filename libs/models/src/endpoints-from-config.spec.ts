@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from '@warren/contracts';
+import { AnthropicEndpoint } from './anthropic/anthropic.endpoint';
 import { endpointsFromConfig, type ModelsConfigInput } from './endpoints-from-config';
 import { LocalModel } from './local/local-model.endpoint';
 import { OpenAiCompatibleEndpoint } from './openai/openai-compatible.endpoint';
@@ -30,6 +31,20 @@ describe('endpointsFromConfig', () => {
     expect(registry.get('vllm-a')?.contextWindow).toBe(32_000);
   });
 
+  it("adds an Anthropic endpoint (kind: anthropic), on Anthropic's API unless baseUrl says otherwise", () => {
+    const registry = endpointsFromConfig(
+      config({
+        claude: { kind: 'anthropic', model: 'claude-sonnet-4-5', apiKeyEnv: 'ANTHROPIC_KEY', contextWindow: 200_000 },
+        proxy: { kind: 'anthropic', baseUrl: 'http://10.0.0.7:8080', model: 'claude' },
+      }),
+      { ANTHROPIC_KEY: 'sk-ant-test' },
+    );
+    const claude = registry.get('claude') as AnthropicEndpoint;
+    expect(claude).toBeInstanceOf(AnthropicEndpoint);
+    expect(claude.options).toMatchObject({ baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-test', contextWindow: 200_000 });
+    expect((registry.get('proxy') as AnthropicEndpoint).options).toMatchObject({ baseUrl: 'http://10.0.0.7:8080' });
+  });
+
   it('serves more local models (kind: local) with their own latency, failure rate and script, the rest from models.local', () => {
     const registry = endpointsFromConfig(
       config({
@@ -51,7 +66,8 @@ describe('endpointsFromConfig', () => {
     [{ local: { kind: 'local' } }, 'models.endpoints.local'],
     [{ 'a.b': { kind: 'openai', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.a.b'],
     [{ local: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.local'],
-    [{ x: { kind: 'anthropic', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.x.kind'],
+    [{ x: { kind: 'gemini', baseUrl: 'http://x/v1', model: 'm' } }, 'models.endpoints.x.kind'],
+    [{ x: { kind: 'anthropic', model: 'm', maxOutputTokens: 0 } }, 'models.endpoints.x.maxOutputTokens'],
     [{ x: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm', apiKey: 'sk-inline' } }, 'models.endpoints.x.apiKey'],
     [{ x: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm', apiKeyEnv: 'MISSING_KEY' } }, 'models.endpoints.x.apiKeyEnv'],
     [{ x: { kind: 'openai', baseUrl: 'http://x/v1', model: 'm', apiKeyEnv: 'bad-name' } }, 'models.endpoints.x.apiKeyEnv'],

@@ -1,14 +1,26 @@
-import type { LocalModelEndpointConfig, ModelEndpointConfig, OpenAiModelEndpointConfig } from '@warren/config';
+import type {
+  AnthropicModelEndpointConfig,
+  LocalModelEndpointConfig,
+  ModelEndpointConfig,
+  OpenAiModelEndpointConfig,
+} from '@warren/config';
 import { InvalidOptionsError } from '@warren/contracts';
+import { AnthropicEndpoint } from './anthropic/anthropic.endpoint';
 import { LocalModel } from './local/local-model.endpoint';
 import type { LocalModelOptions } from './local/local-model-options';
 import type { ModelEndpoint } from './model-endpoint.port';
 import { createModelEndpointRegistry, type ModelEndpointRegistry } from './model-endpoint-registry';
 import { OpenAiCompatibleEndpoint } from './openai/openai-compatible.endpoint';
-import { ENDPOINT_NAME_PATTERN, type OpenAiEndpointOptions } from './openai/openai-endpoint-options';
+import { ENDPOINT_NAME_PATTERN, type ProviderEndpointOptions } from './providers/provider-options';
 
 /** An OpenAI-compatible entry of `models.endpoints` in config/ (defined and documented with the config section). */
 export type OpenAiEndpointConfig = OpenAiModelEndpointConfig;
+
+/** A provider entry of `models.endpoints` (`kind: openai` or `kind: anthropic`). */
+export type ProviderEndpointConfig = OpenAiModelEndpointConfig | AnthropicModelEndpointConfig;
+
+/** The provider adapters by `kind`. */
+const PROVIDER_KINDS = ['openai', 'anthropic'] as const;
 
 /** The part of `WarrenConfig` this reads (structural; libs/models imports only types from libs/config). */
 export interface ModelsConfigInput {
@@ -41,7 +53,8 @@ const ENTRY_KEYS = new Set([
 /**
  * The `ModelEndpointRegistry` of this node: the local model (`model/local`, always) plus one
  * endpoint per `models.endpoints` entry, named by its key: an `OpenAiCompatibleEndpoint`
- * (`kind: openai`) or another `LocalModel` (`kind: local`, its own latency, failure rate and script,
+ * (`kind: openai`: OpenAI, Azure OpenAI, vLLM, Ollama, LM Studio…), an `AnthropicEndpoint`
+ * (`kind: anthropic`) or another `LocalModel` (`kind: local`, its own latency, failure rate and script,
  * the rest from `models.local`). Each entry is validated here (`InvalidOptionsError` naming
  * `models.endpoints.<name>.<key>`); `apiKeyEnv` is read from `env` and must be set and non-empty when
  * given. The registry's names are the worker pools to host (`model/<name>`).
@@ -55,7 +68,7 @@ export function endpointsFromConfig(config: ModelsConfigInput, env: NodeJS.Proce
     endpoints.push(
       (entry as { kind?: unknown })?.kind === 'local'
         ? localEndpoint(name, entry as LocalModelEndpointConfig, config)
-        : openAiEndpoint(name, entry as OpenAiEndpointConfig, env),
+        : providerEndpoint(name, entry as ProviderEndpointConfig, env),
     );
   }
   return createModelEndpointRegistry(endpoints);
@@ -89,19 +102,21 @@ function checkName(name: string, path: string): void {
     throw new InvalidOptionsError(path, `"${LOCAL_ENDPOINT_NAME}" is the built-in local model (models.local)`);
 }
 
-/** The resolved options of each `models.endpoints` entry (key read from `env`), by name; what `endpointsFromConfig` builds from. */
+/** The options of a provider entry of `models.endpoints` (key read from `env`); what `endpointsFromConfig` builds from. */
 export function openAiOptionsFromConfig(
   name: string,
-  entry: Readonly<OpenAiEndpointConfig>,
+  entry: Readonly<ProviderEndpointConfig>,
   env: NodeJS.ProcessEnv,
-): OpenAiEndpointOptions {
+): Partial<ProviderEndpointOptions> {
   const path = `models.endpoints.${name}`;
   checkName(name, path);
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new InvalidOptionsError(path, 'must be an object');
   for (const key of Object.keys(entry))
     if (!ENTRY_KEYS.has(key)) throw new InvalidOptionsError(`${path}.${key}`, 'is not an endpoint option');
-  if (entry.kind !== 'openai')
-    throw new InvalidOptionsError(`${path}.kind`, `must be "openai" or "local" (got ${JSON.stringify(entry.kind)})`);
+  if (!(PROVIDER_KINDS as readonly unknown[]).includes(entry.kind))
+    throw new InvalidOptionsError(`${path}.kind`, `must be "openai", "anthropic" or "local" (got ${JSON.stringify(entry.kind)})`);
+  if (entry.kind === 'openai' && entry.baseUrl === undefined)
+    throw new InvalidOptionsError(`${path}.baseUrl`, 'is required for kind openai');
   const { kind: _kind, apiKeyEnv, ...rest } = entry;
   let apiKey: string | undefined;
   if (apiKeyEnv !== undefined) {
@@ -110,9 +125,11 @@ export function openAiOptionsFromConfig(
     apiKey = env[apiKeyEnv];
     if (!apiKey) throw new InvalidOptionsError(`${path}.apiKeyEnv`, `environment variable ${apiKeyEnv} is not set`);
   }
-  return { ...rest, name, ...(apiKey === undefined ? {} : { apiKey }) } as OpenAiEndpointOptions;
+  return { ...rest, name, ...(apiKey === undefined ? {} : { apiKey }) } as Partial<ProviderEndpointOptions>;
 }
 
-function openAiEndpoint(name: string, entry: Readonly<OpenAiEndpointConfig>, env: NodeJS.ProcessEnv): OpenAiCompatibleEndpoint {
-  return new OpenAiCompatibleEndpoint(openAiOptionsFromConfig(name, entry, env), `models.endpoints.${name}`);
+function providerEndpoint(name: string, entry: Readonly<ProviderEndpointConfig>, env: NodeJS.ProcessEnv): ModelEndpoint {
+  const options = openAiOptionsFromConfig(name, entry, env);
+  const path = `models.endpoints.${name}`;
+  return entry.kind === 'anthropic' ? new AnthropicEndpoint(options, path) : new OpenAiCompatibleEndpoint(options, path);
 }

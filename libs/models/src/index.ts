@@ -1,5 +1,7 @@
+export type { AnthropicEndpointOptions } from './anthropic/anthropic.endpoint';
+export { AnthropicEndpoint, toAnthropicPrompt } from './anthropic/anthropic.endpoint';
 export { toCompletion } from './completion-stream';
-export type { ModelsConfigInput, OpenAiEndpointConfig } from './endpoints-from-config';
+export type { ModelsConfigInput, OpenAiEndpointConfig, ProviderEndpointConfig } from './endpoints-from-config';
 export { endpointsFromConfig, LOCAL_ENDPOINT_NAME, openAiOptionsFromConfig } from './endpoints-from-config';
 export { ContextTooLongError, ModelEndpointError, ModelRejectedError, ModelUnavailableError } from './errors/model.errors';
 export type { ModelErrorCode } from './errors/model-error-codes';
@@ -41,10 +43,20 @@ export type { ModelEndpointRegistry } from './model-endpoint-registry';
 export { createModelEndpointRegistry, MODEL_ENDPOINTS } from './model-endpoint-registry';
 export { ModelWorkerActor } from './model-worker.actor';
 export { OpenAiCompatibleEndpoint } from './openai/openai-compatible.endpoint';
-export type { OpenAiEndpointOptions } from './openai/openai-endpoint-options';
-export { ENDPOINT_NAME_PATTERN, OPENAI_ENDPOINT_DEFAULTS, resolveOpenAiEndpointOptions } from './openai/openai-endpoint-options';
-export type { RateLimitedModelError } from './openai/openai-error-classifier';
-export { retryAfterMsOf } from './openai/openai-error-classifier';
+export type { ProviderErrorBody, RateLimitedModelError } from './providers/http-error-classifier';
+export { retryAfterMsOf } from './providers/http-error-classifier';
+export type { ProviderChunk } from './providers/provider-endpoint';
+export { ProviderEndpoint } from './providers/provider-endpoint';
+export type { ProviderFailure } from './providers/provider-failure';
+export type { OpenAiEndpointOptions, ProviderEndpointOptions } from './providers/provider-options';
+export {
+  ANTHROPIC_BASE_URL,
+  ENDPOINT_NAME_PATTERN,
+  OPENAI_ENDPOINT_DEFAULTS,
+  PROVIDER_ENDPOINT_DEFAULTS,
+  resolveOpenAiEndpointOptions,
+  resolveProviderOptions,
+} from './providers/provider-options';
 export type { EnsembleAnswer } from './router/ensemble-pick';
 export { judgedAnswer, judgePrompt, pickAnswer, voteKey } from './router/ensemble-pick';
 export type { NextEndpoint } from './router/fallback-chain';

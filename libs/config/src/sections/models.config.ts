@@ -53,7 +53,7 @@ export class LocalModelConfig {
  * One endpoint of `models.endpoints` (checked when the runtime starts, by `endpointsFromConfig` in
  * @warren/models, which names the bad key): an OpenAI-compatible HTTP endpoint or another local model.
  */
-export type ModelEndpointConfig = OpenAiModelEndpointConfig | LocalModelEndpointConfig;
+export type ModelEndpointConfig = OpenAiModelEndpointConfig | AnthropicModelEndpointConfig | LocalModelEndpointConfig;
 
 /**
  * Another instance of the built-in local model under its own name (`kind: local`), with its own
@@ -71,7 +71,12 @@ export interface LocalModelEndpointConfig {
   replies?: { when: string; say: string }[];
 }
 
-/** One OpenAI-compatible HTTP endpoint of `models.endpoints`. */
+/**
+ * One OpenAI-compatible HTTP endpoint of `models.endpoints`, called through the official `openai`
+ * SDK: OpenAI (`https://api.openai.com/v1`), Azure OpenAI's v1 API
+ * (`https://<resource>.openai.azure.com/openai/v1`), vLLM, Ollama (`http://localhost:11434/v1`),
+ * LM Studio (`http://localhost:1234/v1`), LiteLLM.
+ */
 export interface OpenAiModelEndpointConfig {
   /** Adapter: `openai` (chat completions with streaming SSE). */
   kind: 'openai';
@@ -91,6 +96,17 @@ export interface OpenAiModelEndpointConfig {
   contextWindow?: number;
   /** Upper bound of `max_tokens` sent. @default 1024 */
   maxOutputTokens?: number;
+}
+
+/**
+ * One Anthropic endpoint of `models.endpoints` (the Messages API through the official
+ * `@anthropic-ai/sdk`); the same keys as `kind: openai`, `baseUrl` optional.
+ */
+export interface AnthropicModelEndpointConfig extends Omit<OpenAiModelEndpointConfig, 'kind' | 'baseUrl'> {
+  /** Adapter: `anthropic` (`/v1/messages` with streaming SSE). */
+  kind: 'anthropic';
+  /** Base URL without `/v1`. @default https://api.anthropic.com */
+  baseUrl?: string;
 }
 
 /** Health of model endpoints as seen by a node (`models.health`): cooldown after repeated failures. */
@@ -123,8 +139,8 @@ export class ModelsConfig {
   local = new LocalModelConfig();
 
   /**
-   * More endpoints by name (`[A-Za-z0-9_-]{1,64}`, not `local`): OpenAI-compatible (`kind: openai`)
-   * or local (`kind: local`); each is served as the worker pool `model/<name>` (checked when the runtime starts).
+   * More endpoints by name (`[A-Za-z0-9_-]{1,64}`, not `local`): OpenAI-compatible (`kind: openai`),
+   * Anthropic (`kind: anthropic`) or local (`kind: local`); each is served as the worker pool `model/<name>` (checked when the runtime starts).
    * @default {}
    */
   @IsObject()

@@ -1,5 +1,15 @@
 import { ContextTooLongError, type ModelEndpointError, ModelRejectedError, ModelUnavailableError } from '../errors/model.errors';
-import type { OpenAiErrorBody } from './openai-chunk';
+
+/**
+ * The `error` object of a provider's error body: OpenAI's `{ error: { message, type, code, param } }`,
+ * Anthropic's `{ type: 'error', error: { type, message } }`, or `{ error: "text" }`.
+ */
+export interface ProviderErrorBody {
+  message?: string;
+  type?: string;
+  code?: string;
+  param?: string;
+}
 
 /** What the classifier knows of the call besides the response. */
 export interface CallContext {
@@ -16,12 +26,13 @@ export type RateLimitedModelError = ModelUnavailableError & { readonly retryAfte
 
 const CONTEXT_CODES = new Set(['context_length_exceeded', 'string_above_max_length', 'context_window_exceeded']);
 const CONTEXT_TEXT =
-  /context[ _-]?(length|window)|maximum context|too many (input )?tokens|prompt is too long|input is too long|reduce the length/i;
+  /context[ _-]?(length|window)|maximum context|too many (input )?tokens|prompt is too long|input is too long|reduce the length|tokens? > \d[\d,]* maximum/i;
 const POLICY_CODES = new Set(['content_policy_violation', 'content_filter', 'responsibleaipolicyviolation', 'moderation_blocked']);
 const POLICY_TEXT = /content[ _-]?(management )?(policy|filter)|safety system|flagged by (our|the) moderation/i;
 
 /**
- * The `ModelEndpointError` of an HTTP error response:
+ * The `ModelEndpointError` of an HTTP error response (the same table for every provider: OpenAI,
+ * Azure OpenAI, vLLM, Ollama, Anthropic, whose 529 "overloaded" is a 5xx):
  *
  * | response | error |
  * |---|---|
@@ -35,7 +46,7 @@ const POLICY_TEXT = /content[ _-]?(management )?(policy|filter)|safety system|fl
 export function classifyHttpError(
   call: CallContext,
   status: number,
-  body: OpenAiErrorBody | undefined,
+  body: ProviderErrorBody | undefined,
   headers: { get(name: string): string | null },
   now: number = Date.now(),
 ): ModelEndpointError {
@@ -69,7 +80,7 @@ export function classifyHttpError(
  * The fatal error an error body names, whatever the status (also for `{ error }` chunks inside a
  * stream): context length → `ContextTooLongError`, content policy → `ModelRejectedError`; else undefined.
  */
-export function classifyErrorBody(call: CallContext, body: OpenAiErrorBody | undefined, status?: number): ModelEndpointError | undefined {
+export function classifyErrorBody(call: CallContext, body: ProviderErrorBody | undefined, status?: number): ModelEndpointError | undefined {
   if (!body) return undefined;
   const code = (body.code ?? '').toLowerCase();
   const type = (body.type ?? '').toLowerCase();
@@ -123,10 +134,17 @@ function withRetryAfter(error: ModelUnavailableError, retryAfterMs: number): Rat
   return error as RateLimitedModelError;
 }
 
-/** "maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens" and the like. */
+/**
+ * "maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens" (OpenAI),
+ * "prompt is too long: 201234 tokens > 200000 maximum" (Anthropic) and the like.
+ */
 function tokensFromMessage(message: string): { promptTokens?: number; contextWindow?: number } {
-  const window = /(?:maximum context length|context (?:length|window)(?: of| is)?)\D{0,20}(\d[\d,]*)/i.exec(message);
-  const prompt = /(?:resulted in|requested|you requested|prompt (?:has|contains|is))\D{0,20}(\d[\d,]*)/i.exec(message);
+  const window =
+    /(?:maximum context length|context (?:length|window)(?: of| is)?)\D{0,20}(\d[\d,]*)/i.exec(message) ??
+    /(\d[\d,]*) maximum/i.exec(message);
+  const prompt =
+    /(?:resulted in|requested|you requested|prompt (?:has|contains|is))\D{0,20}(\d[\d,]*)/i.exec(message) ??
+    /(\d[\d,]*) tokens? >/i.exec(message);
   const num = (m: RegExpExecArray | null) => (m?.[1] ? Number(m[1].replace(/,/g, '')) : undefined);
   const out: { promptTokens?: number; contextWindow?: number } = {};
   const w = num(window);
@@ -136,7 +154,7 @@ function tokensFromMessage(message: string): { promptTokens?: number; contextWin
   return out;
 }
 
-function describe(body: OpenAiErrorBody | undefined): string {
+function describe(body: ProviderErrorBody | undefined): string {
   if (!body) return '';
   const code = body.code ?? body.type;
   const message = body.message ? truncate(body.message, 300) : '';
@@ -162,4 +180,22 @@ function messageOf(error: unknown): string {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** The `error` object of a parsed error body (`{ error: { message, type, code } }`, `{ error: "text" }`, `{ message }`), if any. */
+export function errorBodyOf(json: unknown): ProviderErrorBody | undefined {
+  if (!isObject(json)) return undefined;
+  const e = json.error;
+  if (typeof e === 'string') return { message: e };
+  if (!isObject(e)) return typeof json.message === 'string' ? { message: json.message } : undefined;
+  const out: ProviderErrorBody = {};
+  if (typeof e.message === 'string') out.message = e.message;
+  if (typeof e.type === 'string') out.type = e.type;
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = String(e.code);
+  if (typeof e.param === 'string') out.param = e.param;
+  return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from '@warren/contracts';
-import { resolveOpenAiEndpointOptions } from './openai-endpoint-options';
+import { resolveOpenAiEndpointOptions } from './provider-options';
 
 const base = { name: 'gpt', baseUrl: 'https://api.example.com/v1/', model: 'gpt-4o-mini' };
 

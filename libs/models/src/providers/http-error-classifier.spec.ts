@@ -1,5 +1,5 @@
 import { ContextTooLongError, ModelRejectedError, ModelUnavailableError } from '../errors/model.errors';
-import { classifyErrorBody, classifyHttpError, networkError, parseRetryAfter, retryAfterMsOf } from './openai-error-classifier';
+import { classifyErrorBody, classifyHttpError, errorBodyOf, networkError, parseRetryAfter, retryAfterMsOf } from './http-error-classifier';
 
 const call = { endpoint: 'gpt', promptTokens: 100, contextWindow: 8192 };
 const headers = (h: Record<string, string> = {}) => new Headers(h);
@@ -58,6 +58,17 @@ describe('classifyHttpError', () => {
     expect(err).toMatchObject({ contextWindow: 8192, promptTokens: 8193 });
   });
 
+  it('Anthropic\'s 400 "prompt is too long: N tokens > M maximum" → ContextTooLongError with both numbers', () => {
+    const err = classifyHttpError(
+      call,
+      400,
+      { type: 'invalid_request_error', message: 'prompt is too long: 201234 tokens > 200000 maximum' },
+      headers(),
+    );
+    expect(err).toBeInstanceOf(ContextTooLongError);
+    expect(err).toMatchObject({ promptTokens: 201234, contextWindow: 200000 });
+  });
+
   it('400 content policy → ModelRejectedError with the reason', () => {
     const err = classifyHttpError(
       call,
@@ -107,5 +118,23 @@ describe('networkError', () => {
     expect(err).toMatchObject({ retryable: true, code: 'WARREN_MODEL_UNAVAILABLE' });
     expect(err.message).toMatch(/connection failed \(ECONNREFUSED\): fetch failed/);
     expect(err.cause).toBeDefined();
+  });
+});
+
+describe('errorBodyOf', () => {
+  it("reads OpenAI's and Anthropic's error bodies, a string error and a bare message", () => {
+    expect(errorBodyOf({ error: { message: 'm', type: 't', code: 42, param: 'p' } })).toEqual({
+      message: 'm',
+      type: 't',
+      code: '42',
+      param: 'p',
+    });
+    expect(errorBodyOf({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })).toEqual({
+      type: 'overloaded_error',
+      message: 'Overloaded',
+    });
+    expect(errorBodyOf({ error: 'plain text' })).toEqual({ message: 'plain text' });
+    expect(errorBodyOf({ message: 'bare' })).toEqual({ message: 'bare' });
+    expect(errorBodyOf('x')).toBeUndefined();
   });
 });

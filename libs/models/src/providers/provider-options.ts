@@ -1,17 +1,25 @@
 import { InvalidOptionsError } from '@warren/contracts';
 
-/** Options of one {@link OpenAiCompatibleEndpoint}; each documented with its default. */
-export interface OpenAiEndpointOptions {
+/**
+ * Options of one provider endpoint (`OpenAiCompatibleEndpoint`, `AnthropicEndpoint`); each
+ * documented with its default.
+ */
+export interface ProviderEndpointOptions {
   /** Endpoint name: its worker pool is `model/<name>`; `[A-Za-z0-9_-]{1,64}`. Required. */
   name: string;
-  /** Base URL of the API, up to and without `/chat/completions` (e.g. `https://api.openai.com/v1`). Required. */
+  /**
+   * Base URL of the API: for OpenAI-compatible servers up to and without `/chat/completions`
+   * (e.g. `https://api.openai.com/v1`, required); for Anthropic without `/v1`
+   * (@default `https://api.anthropic.com`).
+   */
   baseUrl: string;
   /** The provider's model name sent as `model` (e.g. `gpt-4o-mini`). Required. */
   model: string;
   /**
-   * Bearer key sent as `Authorization: Bearer <apiKey>`. Config never holds it: it names an
-   * environment variable (`apiKeyEnv`) and {@link endpointsFromConfig} reads it. Omitted → no
-   * `Authorization` header (local servers such as vLLM or Ollama). @default undefined
+   * The provider's key, sent as the provider's SDK sends it (`Authorization: Bearer <apiKey>`). Config never holds it: it names an environment variable (`apiKeyEnv`) and
+   * `endpointsFromConfig` reads it. Omitted → no key header at all (local servers such as vLLM,
+   * Ollama or LM Studio); the SDKs' own variables (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`) are never
+   * read. @default undefined
    */
   apiKey?: string;
   /** Ms from sending the request to the response headers and from them to the first chunk. @default 30000 */
@@ -25,12 +33,15 @@ export interface OpenAiEndpointOptions {
   maxConcurrency: number;
   /** Prompt plus completion tokens the model accepts; a larger estimated prompt fails at once with `ContextTooLongError`. @default 8192 */
   contextWindow: number;
-  /** Upper bound of `max_tokens` sent, whatever the request asks. @default 1024 */
+  /** Upper bound of `max_tokens` sent, whatever the request asks (Anthropic requires one). @default 1024 */
   maxOutputTokens: number;
 }
 
-/** Defaults of the optional `OpenAiEndpointOptions`. */
-export const OPENAI_ENDPOINT_DEFAULTS = Object.freeze({
+/** The options of an OpenAI-compatible endpoint (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama, LM Studio, LiteLLM …). */
+export type OpenAiEndpointOptions = ProviderEndpointOptions;
+
+/** Defaults of the optional `ProviderEndpointOptions`. */
+export const PROVIDER_ENDPOINT_DEFAULTS = Object.freeze({
   timeoutMs: 30_000,
   idleTimeoutMs: 30_000,
   maxConcurrency: 16,
@@ -41,21 +52,30 @@ export const OPENAI_ENDPOINT_DEFAULTS = Object.freeze({
 /** Endpoint names become routing keys and queue names (`warren.worker.model.<name>`). */
 export const ENDPOINT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-const KNOWN = new Set(['name', 'baseUrl', 'model', 'apiKey', ...Object.keys(OPENAI_ENDPOINT_DEFAULTS)]);
+/** Defaults of an OpenAI-compatible endpoint's optional options. */
+export const OPENAI_ENDPOINT_DEFAULTS = PROVIDER_ENDPOINT_DEFAULTS;
+
+/** Anthropic's API, when an `anthropic` endpoint names no `baseUrl`. */
+export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
+
+const KNOWN = new Set(['name', 'baseUrl', 'model', 'apiKey', ...Object.keys(PROVIDER_ENDPOINT_DEFAULTS)]);
 
 /**
  * Fills defaults (`??`), rejects unknown keys, wrong types and out-of-range values with an
  * `InvalidOptionsError` naming the key under `path` (e.g. `models.endpoints.gpt4o.timeoutMs`).
- * The base URL loses its trailing `/`.
+ * The base URL loses its trailing `/`; `defaultBaseUrl` is used when none is given.
  */
-export function resolveOpenAiEndpointOptions(raw: Partial<OpenAiEndpointOptions>, path = 'openai endpoint'): OpenAiEndpointOptions {
+export function resolveProviderOptions(
+  raw: Partial<ProviderEndpointOptions>,
+  path = 'endpoint',
+  defaultBaseUrl?: string,
+): ProviderEndpointOptions {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidOptionsError(path, 'must be an object');
-  for (const key of Object.keys(raw))
-    if (!KNOWN.has(key)) throw new InvalidOptionsError(`${path}.${key}`, 'is not an OpenAI endpoint option');
-  const d = OPENAI_ENDPOINT_DEFAULTS;
-  const o: OpenAiEndpointOptions = {
+  for (const key of Object.keys(raw)) if (!KNOWN.has(key)) throw new InvalidOptionsError(`${path}.${key}`, 'is not an endpoint option');
+  const d = PROVIDER_ENDPOINT_DEFAULTS;
+  const o: ProviderEndpointOptions = {
     name: raw.name as string,
-    baseUrl: raw.baseUrl as string,
+    baseUrl: (raw.baseUrl ?? defaultBaseUrl) as string,
     model: raw.model as string,
     ...(raw.apiKey === undefined ? {} : { apiKey: raw.apiKey }),
     timeoutMs: raw.timeoutMs ?? d.timeoutMs,
@@ -77,6 +97,11 @@ export function resolveOpenAiEndpointOptions(raw: Partial<OpenAiEndpointOptions>
   intIn(o.contextWindow, `${path}.contextWindow`, 1, 100_000_000);
   intIn(o.maxOutputTokens, `${path}.maxOutputTokens`, 1, 100_000_000);
   return o;
+}
+
+/** {@link resolveProviderOptions} for an OpenAI-compatible endpoint (`baseUrl` required). */
+export function resolveOpenAiEndpointOptions(raw: Partial<OpenAiEndpointOptions>, path = 'openai endpoint'): OpenAiEndpointOptions {
+  return resolveProviderOptions(raw, path);
 }
 
 function checkBaseUrl(value: unknown, key: string): string {
