@@ -9,7 +9,9 @@ import {
   ModelUnavailableError,
   ModelWorkerActor,
   OpenAiCompatibleEndpoint,
+  OpenAiEmbeddingEndpoint,
   type OpenAiEndpointOptions,
+  resolveOpenAiEmbeddingOptions,
   trackCompletion,
 } from '@warren/models';
 import { runtimeHosting, servedModels } from '../apps/runtime/src/runtime.module';
@@ -231,6 +233,40 @@ describe('OpenAiCompatibleEndpoint (the openai SDK as transport) against a fake 
     expect(refused.error).toBeInstanceOf(ModelUnavailableError);
     expect((refused.error as Error).message).toMatch(/all 1 concurrent calls stayed busy for 400 ms \(maxConcurrency\)/);
     expect((await slow).result?.finishReason).toBe('stop');
+  });
+});
+
+describe('OpenAiEmbeddingEndpoint (the openai SDK as transport) against the fake server', () => {
+  const embedder = (model: string) =>
+    new OpenAiEmbeddingEndpoint(resolveOpenAiEmbeddingOptions({ name: 'emb', baseUrl: server.baseUrl, model, apiKey: 'sk-emb' }));
+
+  test('asks for floats, sends the key and dimensions, answers the vectors in input order and the usage', async () => {
+    const before = server.requests.length;
+    const out = await embedder('text-embedding-3-small').embed({ input: ['a', 'bbb'], dimensions: 4 }, live());
+    expect(out).toEqual({
+      vectors: [
+        [1, 0, 1, 1],
+        [3, 1, 1, 1],
+      ],
+      promptTokens: 7,
+    });
+    const req = server.requests[before];
+    expect(req).toMatchObject({ method: 'POST', url: '/v1/embeddings' });
+    expect(req?.headers.authorization).toBe('Bearer sk-emb');
+    expect(req?.body).toEqual({ model: 'text-embedding-3-small', input: ['a', 'bbb'], encoding_format: 'float', dimensions: 4 });
+  });
+
+  test('errors are classified as for completions: 401 fatal, 429 retryable with retryAfterMs', async () => {
+    await expect(embedder('embed-unauthorized').embed({ input: ['a'] }, live())).rejects.toMatchObject({
+      name: 'ModelRejectedError',
+      status: 401,
+      retryable: false,
+    });
+    await expect(embedder('embed-rate-limited').embed({ input: ['a'] }, live())).rejects.toMatchObject({
+      name: 'ModelUnavailableError',
+      retryable: true,
+      retryAfterMs: 2000,
+    });
   });
 });
 

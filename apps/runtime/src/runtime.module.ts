@@ -3,6 +3,11 @@ import { ActorRuntime, type HostOptions } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
 import {
   ActorStateBudgetStore,
+  EMBEDDING_ENDPOINTS,
+  EMBEDDING_WORKER_OPTIONS,
+  EmbeddingWorkerActor,
+  type EmbeddingEndpointRegistry,
+  embeddingsFromConfig,
   ENDPOINT_HEALTH,
   EndpointHealth,
   type EndpointHealthOptions,
@@ -41,8 +46,17 @@ export function servedModels(config?: Pick<WarrenConfig, 'models'>): ModelEndpoi
 }
 
 /**
+ * The embedding endpoints a runtime node serves: `embedding/local` plus one per `models.embeddings`
+ * entry (validated; `apiKeyEnv` read from the environment).
+ */
+export function servedEmbeddings(config?: Pick<WarrenConfig, 'models'>): EmbeddingEndpointRegistry {
+  return embeddingsFromConfig((config?.models as { embeddings?: Record<string, unknown> } | undefined)?.embeddings ?? {});
+}
+
+/**
  * Hosting options of the runtime's actor types (pass them to `WarrenModule.forRoot({ hosting })`):
- * the `model` pools are the names of {@link servedModels}. Without `config`, only `model/local`.
+ * the `model` pools are the names of {@link servedModels}, the `embedding` pools those of
+ * {@link servedEmbeddings}. Without `config`, only `model/local` and `embedding/local`.
  */
 export function runtimeHosting(config?: Pick<WarrenConfig, 'models'>): Record<string, HostOptions> {
   // Shutdown drains the types that ask others first (phase 0), while the workers and the
@@ -52,12 +66,14 @@ export function runtimeHosting(config?: Pick<WarrenConfig, 'models'>): Record<st
     session: { drainPhase: 0 },
     chat: { keys: ['default'], drainPhase: 0 },
     model: { keys: [...servedModels(config).keys()] },
+    // Embeddings ask the limiter, so they drain with the askers.
+    embedding: { keys: [...servedEmbeddings(config).keys()], drainPhase: 0 },
   };
 }
 
 /**
  * The actors of a runtime node: the ingress router, sessions, their intent actors (proactive
- * messages), the limiter and the model endpoint workers, with their options from config/, and the node's dead-letter keeper. The app's root imports WarrenModule
+ * messages), the limiter, the model and embedding endpoint workers, with their options from config/, and the node's dead-letter keeper. The app's root imports WarrenModule
  * (which hosts them), MetricsModule and WarrenStoreModule.
  */
 @Module({})
@@ -105,12 +121,15 @@ export class RuntimeModule implements OnModuleInit {
           inject: [WARREN_STORE],
         },
         { provide: MODEL_ENDPOINTS, useValue: servedModels(config) },
+        { provide: EMBEDDING_ENDPOINTS, useValue: servedEmbeddings(config) },
+        { provide: EMBEDDING_WORKER_OPTIONS, useValue: { rateLimit: config.session.rateLimit } },
         LimiterLeases,
         IngressRouterActor,
         SessionActor,
         IntentActor,
         LimiterActor,
         ModelWorkerActor,
+        EmbeddingWorkerActor,
         ChatActor,
         DeadLetterKeeperService,
       ],

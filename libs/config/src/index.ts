@@ -10,6 +10,7 @@ export type { LogLevel } from './sections/log.config';
 export { LOG_LEVELS } from './sections/log.config';
 export type {
   AnthropicModelEndpointConfig,
+  EmbeddingEndpointConfig,
   LocalModelEndpointConfig,
   ModelEndpointConfig,
   OpenAiModelEndpointConfig,

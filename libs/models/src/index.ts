@@ -1,6 +1,16 @@
 export type { AnthropicEndpointOptions } from './anthropic/anthropic.endpoint';
 export { AnthropicEndpoint, toAnthropicPrompt } from './anthropic/anthropic.endpoint';
 export { toCompletion } from './completion-stream';
+export type { EmbeddingEndpoint, EmbeddingEndpointRegistry, EmbeddingRequest, Embeddings } from './embeddings/embedding-endpoint.port';
+export { EMBEDDING_ENDPOINTS } from './embeddings/embedding-endpoint.port';
+export type { OpenAiEmbeddingOptions } from './embeddings/embedding-options';
+export { EMBEDDING_ENDPOINT_DEFAULTS, resolveOpenAiEmbeddingOptions } from './embeddings/embedding-options';
+export type { EmbeddingWorkerOptions } from './embeddings/embedding-worker.actor';
+export { EMBEDDING_WORKER_OPTIONS, EmbeddingWorkerActor } from './embeddings/embedding-worker.actor';
+export type { EmbeddingEndpointEntry } from './embeddings/embeddings-from-config';
+export { embeddingsFromConfig, LOCAL_EMBEDDER_NAME } from './embeddings/embeddings-from-config';
+export { embedText, LOCAL_EMBEDDING_DIMENSIONS, LocalEmbedder } from './embeddings/local-embedder';
+export { OpenAiEmbeddingEndpoint } from './embeddings/openai-embedding.endpoint';
 export type { ModelsConfigInput, OpenAiEndpointConfig, ProviderEndpointConfig } from './endpoints-from-config';
 export { endpointsFromConfig, LOCAL_ENDPOINT_NAME, openAiOptionsFromConfig } from './endpoints-from-config';
 export { ContextTooLongError, ModelEndpointError, ModelRejectedError, ModelUnavailableError } from './errors/model.errors';

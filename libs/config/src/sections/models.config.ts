@@ -109,6 +109,25 @@ export interface AnthropicModelEndpointConfig extends Omit<OpenAiModelEndpointCo
   baseUrl?: string;
 }
 
+/** One entry of `models.embeddings`: an OpenAI-compatible `/embeddings` API or another local embedder. */
+export type EmbeddingEndpointConfig =
+  | { kind: 'local' /** Vector length. @default 256 */; dimensions?: number }
+  | {
+      kind: 'openai';
+      /** Base URL up to `/embeddings`, e.g. `https://api.openai.com/v1`. */
+      baseUrl: string;
+      /** The provider's model, e.g. `text-embedding-3-small`. */
+      model: string;
+      /** Environment variable holding the key. */
+      apiKeyEnv?: string;
+      /** Vector length asked when the request names none. */
+      dimensions?: number;
+      /** Ms for the whole call. @default 30000 */
+      timeoutMs?: number;
+      /** Calls per node at once. @default 16 */
+      maxConcurrency?: number;
+    };
+
 /** Health of model endpoints as seen by a node (`models.health`): cooldown after repeated failures. */
 export class EndpointHealthConfig {
   /**
@@ -145,6 +164,17 @@ export class ModelsConfig {
    */
   @IsObject()
   endpoints: Record<string, ModelEndpointConfig> = {};
+
+  /**
+   * Embedding endpoints by name (`[A-Za-z0-9_-]{1,64}`, not `local`), each served as the worker pool
+   * `embedding/<name>` and offered by `POST /v1/embeddings`: `kind: openai` (an OpenAI-compatible
+   * `/embeddings` API: `baseUrl`, `model`, `apiKeyEnv`, `dimensions`, `timeoutMs`, `maxConcurrency`)
+   * or `kind: local` (`dimensions`). `embedding/local`, a deterministic embedder without a network
+   * (256 dimensions), is always there. Checked when the runtime starts (`embeddingsFromConfig`).
+   * @default {}
+   */
+  @IsObject()
+  embeddings: Record<string, EmbeddingEndpointConfig> = {};
 
   /** Cooldown of failing endpoints. */
   @IsObject()

@@ -1,10 +1,11 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
+import { APIError } from 'openai';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionRequest } from '../model-endpoint.port';
-import { errorBodyOf } from '../providers/http-error-classifier';
 import { type ProviderChunk, ProviderEndpoint } from '../providers/provider-endpoint';
 import type { ProviderFailure } from '../providers/provider-failure';
 import type { OpenAiEndpointOptions } from '../providers/provider-options';
+import { openAiClient, openAiFailureOf } from './openai-failure';
 
 /** Margin of the SDK's own request timeout over `timeoutMs`, so Warren's deadline (which names itself) fires first. */
 const SDK_TIMEOUT_MARGIN_MS = 1000;
@@ -28,19 +29,7 @@ export class OpenAiCompatibleEndpoint extends ProviderEndpoint {
   /** @param path where the options came from, for `InvalidOptionsError` keys (`models.endpoints.gpt4o`). */
   constructor(options: Partial<OpenAiEndpointOptions>, path = 'openai endpoint') {
     super(options, path);
-    const key = this.options.apiKey;
-    this.client = new OpenAI({
-      baseURL: this.options.baseUrl,
-      // The SDK insists on a key; without one configured, none is sent (local servers).
-      apiKey: key ?? 'none',
-      ...(key === undefined ? { defaultHeaders: { authorization: null } } : {}),
-      organization: null,
-      project: null,
-      adminAPIKey: null,
-      maxRetries: 0,
-      timeout: this.options.timeoutMs + SDK_TIMEOUT_MARGIN_MS,
-      logLevel: 'off',
-    });
+    this.client = openAiClient({ ...this.options, timeoutMs: this.options.timeoutMs + SDK_TIMEOUT_MARGIN_MS });
   }
 
   protected async open(request: CompletionRequest, signal: AbortSignal): Promise<AsyncIterable<ProviderChunk>> {
@@ -63,16 +52,7 @@ export class OpenAiCompatibleEndpoint extends ProviderEndpoint {
   }
 
   protected failureOf(error: unknown): ProviderFailure {
-    if (error instanceof APIConnectionTimeoutError) return { kind: 'timeout' };
-    if (error instanceof APIUserAbortError) return { kind: 'cut', cause: error };
-    if (error instanceof APIConnectionError) return { kind: 'connect', cause: error };
-    if (error instanceof APIError) {
-      const body = errorBodyOf({ error: error.error }) ?? { message: error.message };
-      if (error.status === undefined) return { kind: 'stream-error', body };
-      return { kind: 'http', status: error.status, body, headers: error.headers ?? new Headers() };
-    }
-    if (error instanceof SyntaxError) return { kind: 'malformed', cause: error };
-    return { kind: 'cut', cause: error };
+    return openAiFailureOf(error);
   }
 }
 

@@ -104,7 +104,8 @@ export function resolveOpenAiEndpointOptions(raw: Partial<OpenAiEndpointOptions>
   return resolveProviderOptions(raw, path);
 }
 
-function checkBaseUrl(value: unknown, key: string): string {
+/** @internal A checked http(s) base URL without credentials, query or fragment, its trailing `/` dropped. */
+export function checkBaseUrl(value: unknown, key: string): string {
   if (typeof value !== 'string') throw new InvalidOptionsError(key, `must be an http(s) URL (got ${JSON.stringify(value)})`);
   let url: URL;
   try {
@@ -119,7 +120,8 @@ function checkBaseUrl(value: unknown, key: string): string {
   return value.replace(/\/+$/, '');
 }
 
-function intIn(value: unknown, key: string, min: number, max: number): void {
+/** @internal Throws unless `value` is an integer in `[min, max]`. */
+export function intIn(value: unknown, key: string, min: number, max: number): void {
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > max)
     throw new InvalidOptionsError(key, `must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
 }
