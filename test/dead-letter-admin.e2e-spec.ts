@@ -69,11 +69,11 @@ describe('admin keys', () => {
     for (const auth of [null, 'Bearer not-a-key']) {
       const r = await call(method, path, body, auth);
       expect(r.status).toBe(401);
-      expect(r.body.error.code).toBe('WARREN_UNAUTHORIZED');
+      expect(r.body.code).toBe('WARREN_UNAUTHORIZED');
     }
     const r = await call(method, path, body, TENANT);
     expect(r.status).toBe(403);
-    expect(r.body.error).toMatchObject({ code: 'WARREN_FORBIDDEN', message: expect.stringContaining('admin key') });
+    expect(r.body).toMatchObject({ code: 'WARREN_FORBIDDEN', status: 403, detail: expect.stringContaining('admin key') });
   });
 
   it("an admin key is not a tenant's key", async () => {
@@ -125,7 +125,7 @@ describe('reading', () => {
   it('refuses a wrong filter naming the field', async () => {
     const r = await call('GET', '/v1/admin/dead-letters?status=lost&limit=0');
     expect(r.status).toBe(400);
-    expect(r.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['limit', 'status']);
+    expect(r.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['limit', 'status']);
   });
 
   it('groups by error class and code, actor type and handler, with first and last seen', async () => {
@@ -161,7 +161,7 @@ describe('reading', () => {
     expect(r.body.attempts[0].stackHead).toContain('at handle');
     const missing = await call('GET', '/v1/admin/dead-letters/nope');
     expect(missing.status).toBe(404);
-    expect(missing.body.error.code).toBe('WARREN_NOT_FOUND');
+    expect(missing.body.code).toBe('WARREN_NOT_FOUND');
   });
 });
 
@@ -230,11 +230,11 @@ describe('replay', () => {
     for (const body of [{}, { ids: ['a'], filter: { actorType: 'x' } }]) {
       const r = await call('POST', '/v1/admin/dead-letters/replay', body);
       expect(r.status).toBe(400);
-      expect(r.body.error.fields[0].field).toBe('ids');
+      expect(r.body.fields[0].field).toBe('ids');
     }
     const r = await call('POST', '/v1/admin/dead-letters/replay', { filter: { status: 'gone' }, limit: 5000 });
     expect(r.status).toBe(400);
-    expect(r.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['filter.status', 'limit']);
+    expect(r.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['filter.status', 'limit']);
   });
 
   it('10,000 records for 100 actors: each actor gets its messages in dead-lettering order, all marked replayed', async () => {
@@ -285,8 +285,8 @@ describe('edit', () => {
     await store.deadLetters.insertIfAbsent(dl);
     const bad = await call('POST', `/v1/admin/dead-letters/${id}/edit`, { data: { text: 42, extra: true } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.code).toBe('WARREN_INVALID_MESSAGE');
-    expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['data.extra', 'data.text']);
+    expect(bad.body.code).toBe('WARREN_INVALID_MESSAGE');
+    expect(bad.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['data.extra', 'data.text']);
     expect(await store.deadLetters.get(id)).toMatchObject({ status: 'open', replayedAs: [] });
 
     const dry = await call('POST', `/v1/admin/dead-letters/${id}/edit`, { data: { text: 'hello again' }, dryRun: true });
@@ -308,7 +308,7 @@ describe('discard, restore, purge', () => {
     const [a, b] = dls.map((d) => d.messageId) as [string, string];
     const noReason = await call('POST', '/v1/admin/dead-letters/discard', { ids: [a] });
     expect(noReason.status).toBe(400);
-    expect(noReason.body.error.fields[0].field).toBe('reason');
+    expect(noReason.body.fields[0].field).toBe('reason');
 
     const discarded = await call('POST', '/v1/admin/dead-letters/discard', { filter: { address: 'recorder/bin' }, reason: 'test data' });
     expect(discarded.body).toEqual({ changed: [a, b], skipped: [] });

@@ -71,16 +71,30 @@ function send(r: FuzzRequest): Promise<Answer> {
   });
 }
 
-/** The error body of a 4xx: `{ error: { code: 'WARREN_…', message } }`, or OpenAI's `{ error: { message, type, param, code } }`. */
+/**
+ * The error body of a 4xx: RFC 9457 problem details (`application/problem+json`: `type`, `title`,
+ * `status` equal to the answer's, `detail`, `code: 'WARREN_…'`), or OpenAI's
+ * `{ error: { message, type, param, code } }`.
+ */
 function hasErrorShape(answer: Answer, shape: Shape): boolean {
-  let error: Record<string, unknown> | undefined;
+  let body: Record<string, unknown>;
   try {
-    error = (JSON.parse(answer.body) as { error?: Record<string, unknown> }).error;
+    body = JSON.parse(answer.body) as Record<string, unknown>;
   } catch {
     return false;
   }
+  if (shape === 'warren')
+    return (
+      String(answer.headers['content-type']).startsWith('application/problem+json') &&
+      typeof body.type === 'string' &&
+      typeof body.title === 'string' &&
+      body.status === answer.status &&
+      typeof body.detail === 'string' &&
+      /^WARREN_[A-Z_]+$/.test(String(body.code))
+    );
+  const error = body.error as Record<string, unknown> | undefined;
   if (!error || typeof error.message !== 'string' || !/^WARREN_[A-Z_]+$/.test(String(error.code))) return false;
-  return shape === 'warren' || (typeof error.type === 'string' && (error.param === null || typeof error.param === 'string'));
+  return typeof error.type === 'string' && (error.param === null || typeof error.param === 'string');
 }
 
 const accepted: { address: string; taskId: string }[] = [];
@@ -140,7 +154,15 @@ describe('the client errors of issue 15, on the session route and on /v1/chat/co
     const res = await post('/v1/sessions/s1/messages', body, headers);
     expect(res.status).toBe(status);
     expect(res.headers.get('x-powered-by')).toBeNull();
-    expect(await res.json()).toEqual({ error: { code, message: expect.any(String) } });
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toEqual({
+      type: expect.stringMatching(/^urn:warren:problem:/),
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+      instance: '/v1/sessions/s1/messages',
+      code,
+    });
     if (status !== 413) {
       const chat = await post('/v1/chat/completions', body, headers);
       expect(chat.status).toBe(status);

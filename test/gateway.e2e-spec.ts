@@ -82,7 +82,15 @@ describe('auth', () => {
     const res = await post('s1', { text: 'hi' }, headers);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
-    expect(await res.json()).toEqual({ error: { code: 'WARREN_UNAUTHORIZED', message: expect.any(String) } });
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toEqual({
+      type: 'urn:warren:problem:unauthorized',
+      title: expect.any(String),
+      status: 401,
+      detail: expect.any(String),
+      instance: expect.stringMatching(/^\/v1\//),
+      code: 'WARREN_UNAUTHORIZED',
+    });
     const task = await fetch(`${base}/v1/tasks/t1`, { headers });
     expect(task.status).toBe(401);
   });
@@ -101,25 +109,31 @@ describe('validation', () => {
   ])('400 WARREN_INVALID_MESSAGE naming the field for %s', async (_what, sessionId, body, field) => {
     const res = await post(sessionId, body);
     expect(res.status).toBe(400);
-    const json = (await res.json()) as { error: { code: string; fields: { field: string; constraints: string[] }[] } };
-    expect(json.error.code).toBe('WARREN_INVALID_MESSAGE');
-    expect(json.error.fields.map((f) => f.field)).toContain(field);
-    expect(json.error.fields.every((f) => f.constraints.length > 0)).toBe(true);
+    const json = (await res.json()) as { code: string; fields: { field: string; constraints: string[] }[] };
+    expect(json.code).toBe('WARREN_INVALID_MESSAGE');
+    expect(json.fields.map((f) => f.field)).toContain(field);
+    expect(json.fields.every((f) => f.constraints.length > 0)).toBe(true);
   });
 
   test('a body that is not JSON is 400 WARREN_INVALID_MESSAGE', async () => {
     const res = await post('s1', '{"text": ');
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('WARREN_INVALID_MESSAGE');
+    expect(((await res.json()) as { code: string }).code).toBe('WARREN_INVALID_MESSAGE');
   });
 
-  test('an unknown /v1 path is a WARREN_NOT_FOUND body; other routes keep their own bodies', async () => {
+  test("an unknown /v1 path is a WARREN_NOT_FOUND in OpenAI's shape (the OpenAI namespace), a path outside /v1 a problem details 404", async () => {
     const res = await fetch(`${base}/v1/nothing-here`, { headers: auth(DEV) });
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('WARREN_NOT_FOUND');
     const other = await fetch(`${base}/not-the-gateway`);
     expect(other.status).toBe(404);
-    expect(await other.json()).toMatchObject({ statusCode: 404 });
+    expect(other.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await other.json()).toMatchObject({
+      type: 'urn:warren:problem:not-found',
+      status: 404,
+      code: 'WARREN_NOT_FOUND',
+      instance: '/not-the-gateway',
+    });
   });
 
   test('the answers do not depend on the way a request takes (the fast path reads the body, then leaves it to Nest)', async () => {
@@ -140,7 +154,7 @@ describe('validation', () => {
   test('a bad Idempotency-Key is named too', async () => {
     const res = await post('s1', { text: 'hi' }, { ...auth(DEV), 'idempotency-key': 'ü'.repeat(3) });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { fields: { field: string }[] } }).error.fields[0]?.field).toBe('Idempotency-Key');
+    expect(((await res.json()) as { fields: { field: string }[] }).fields[0]?.field).toBe('Idempotency-Key');
   });
 });
 
@@ -233,7 +247,7 @@ describe('GET /v1/tasks/:taskId', () => {
     ]) {
       const res = await fetch(`${base}/v1/tasks/${id}`, { headers: auth(key as string) });
       expect(res.status).toBe(404);
-      expect(await res.json()).toEqual({ error: { code: 'WARREN_NOT_FOUND', message: `task ${id} not found` } });
+      expect(await res.json()).toMatchObject({ code: 'WARREN_NOT_FOUND', status: 404, detail: `task ${id} not found` });
     }
   });
 });
@@ -274,9 +288,9 @@ describe('GET /v1/sessions/:sessionId/messages', () => {
   ])('400 naming the field for %s', async (query, field) => {
     const res = await fetch(`${base}/v1/sessions/h1/messages${query}`, { headers: auth(DEV) });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: string; fields: { field: string }[] } };
-    expect(body.error.code).toBe('WARREN_INVALID_MESSAGE');
-    expect(body.error.fields.map((f) => f.field)).toContain(field);
+    const body = (await res.json()) as { code: string; fields: { field: string }[] };
+    expect(body.code).toBe('WARREN_INVALID_MESSAGE');
+    expect(body.fields.map((f) => f.field)).toContain(field);
   });
 });
 
@@ -316,10 +330,10 @@ describe('GET /v1/sessions/:sessionId/events', () => {
     one.close();
   });
 
-  test('401 without a key and 400 for a bad session id, as JSON', async () => {
+  test('401 without a key and 400 for a bad session id, as problem details', async () => {
     const res = await fetch(`${base}/v1/sessions/s1/events`);
     expect(res.status).toBe(401);
-    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
     const bad = await fetch(`${base}/v1/sessions/a.b/events`, { headers: auth(DEV) });
     expect(bad.status).toBe(400);
   });
@@ -367,7 +381,7 @@ describe('broker outage', () => {
       const res = await post('rc1', { text: 'during the outage' });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('1');
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('WARREN_BROKER_UNAVAILABLE');
+      expect(((await res.json()) as { code: string }).code).toBe('WARREN_BROKER_UNAVAILABLE');
     } finally {
       rabbitmqctl('set_permissions', '-p', vhost.name, guest, '.*', '.*', '.*');
     }

@@ -250,7 +250,7 @@ describe('proactive messages', () => {
     expect((await http('GET', '/v1/sessions/p-list/reminders', 'acme-key')).status).toBe(404);
     const foreign = await http('DELETE', `/v1/sessions/p-list/reminders/${encodeURIComponent(reminderId)}`, 'acme-key');
     expect(foreign.status).toBe(404);
-    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe('WARREN_NOT_FOUND');
+    expect(((await foreign.json()) as { code: string }).code).toBe('WARREN_NOT_FOUND');
     expect(await store.reminders.get('intent/dev~u:u-list', reminderId)).toBeDefined();
 
     expect((await http('DELETE', `/v1/sessions/p-list/reminders/${encodeURIComponent(reminderId)}`)).status).toBe(204);

@@ -107,7 +107,7 @@ describe('GET/PATCH/DELETE /v1/users/:userId/settings', () => {
   ])('PATCH %j is 400 WARREN_INVALID_MESSAGE naming %s, and changes nothing', async (body, field) => {
     const res = await http('PATCH', '/v1/users/u-bad/settings', body);
     expect(res.status).toBe(400);
-    const error = res.body.error as { code: string; fields: { field: string }[] };
+    const error = res.body as { code: string; fields: { field: string }[] };
     expect(error.code).toBe('WARREN_INVALID_MESSAGE');
     expect(error.fields.map((f) => f.field)).toContain(field);
     expect(await sys.store.profiles.get('dev', 'u-bad')).toBeUndefined();

@@ -4,10 +4,11 @@
 // (any method, path, key and body under /v1) that must only never get a 5xx.
 import { gzipSync } from 'node:zlib';
 import * as fc from 'fast-check';
+import { isOpenAiPath } from '../../apps/gateway/src/http/gateway-paths';
 import { jsonBodyProblem, MAX_BODY_BYTES, MAX_CHAT_BODY_BYTES, MAX_JSON_DEPTH } from '../../apps/gateway/src/http/json-body';
 import { ADMIN, DEV, OTHER } from './gateway-in-process';
 
-/** The error body the route answers with: the gateway's `{ error: { code, message } }` or OpenAI's. */
+/** The error body the route answers with: RFC 9457 problem details (`warren`) or OpenAI's `{ error }`. */
 export type Shape = 'warren' | 'openai';
 
 /** What the gateway must answer. */
@@ -149,7 +150,18 @@ const KNOWN_CHAT_FIELDS = [
   'temperature',
   'user',
   'n',
+  // Refused when present with another value than "what Warren does anyway" (see chat-request.ts).
   'tools',
+  'tool_choice',
+  'functions',
+  'function_call',
+  'response_format',
+  'logprobs',
+  'top_logprobs',
+  'audio',
+  'modalities',
+  'prediction',
+  'stop',
 ];
 
 /** An OpenAI chat completions request the endpoint must answer with 200 (the stand-in chat pool answers any model). */
@@ -286,7 +298,8 @@ const BODY_TARGETS: { path: string; shape: Shape }[] = [
   { path: '/v1/sessions/s1/messages', shape: 'warren' },
   { path: CHAT_PATH, shape: 'openai' },
   { path: '/v1/admin/dead-letters/replay', shape: 'warren' },
-  { path: '/v1/nothing-here', shape: 'warren' },
+  // An unknown /v1 path is in the OpenAI namespace (an OpenAI client calling a route Warren lacks).
+  { path: '/v1/nothing-here', shape: 'openai' },
   { path: '/health', shape: 'warren' },
 ];
 
@@ -535,7 +548,7 @@ export const anyRequest: fc.Arbitrary<FuzzRequest> = fc
       headers: { ...key, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
       body: hasBody ? Buffer.from(text) : Buffer.alloc(0),
       chunked: false,
-      expect: { kind: 'any', shape: /^\/v1\/chat\/completions\/?(\?|$)/.test(path) ? 'openai' : 'warren' },
+      expect: { kind: 'any', shape: isOpenAiPath(path) ? 'openai' : 'warren' },
     };
   });
 

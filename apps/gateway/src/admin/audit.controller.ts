@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditEntry, Page } from '@warren/store';
-import { ErrorBodyView } from '../errors/error-body.dto';
+import { ApiProblems } from '../errors/api-errors.decorator';
 import { gatewayValidationPipe } from '../errors/validation.pipe';
 import { AdminGuard } from './admin.guard';
 import { DeadLetterAdminService } from './dead-letter-admin.service';
@@ -11,8 +11,7 @@ import { AuditPageView } from './dead-letter-views.dto';
 /** The audit log of operator actions. Admin keys only. */
 @ApiTags('admin: audit')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorBodyView, description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
-@ApiForbiddenResponse({ type: ErrorBodyView, description: "A tenant's key, not an admin's (`WARREN_FORBIDDEN`)." })
+@ApiProblems(400, 401, 403, 500, 503)
 @Controller('v1/admin/audit')
 @UseGuards(AdminGuard)
 @UsePipes(gatewayValidationPipe())
@@ -20,7 +19,10 @@ export class AuditController {
   constructor(@Inject(DeadLetterAdminService) private readonly service: DeadLetterAdminService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Operator actions, newest first: who (admin name), what, when, how many, on what' })
+  @ApiOperation({
+    operationId: 'listAuditEntries',
+    summary: 'Operator actions, newest first: who (admin name), what, when, how many, on what',
+  })
   @ApiOkResponse({ type: AuditPageView })
   list(@Query() query: AuditQuery): Promise<Page<AuditEntry>> {
     return this.service.auditLog(query);

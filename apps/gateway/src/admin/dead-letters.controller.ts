@@ -1,16 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DeadLetterRecord, DeadLetterStats, Page } from '@warren/store';
-import { ErrorBodyView } from '../errors/error-body.dto';
+import { ApiProblems } from '../errors/api-errors.decorator';
 import { gatewayValidationPipe } from '../errors/validation.pipe';
 import { AdminGuard } from './admin.guard';
 import { AdminName } from './admin-request';
@@ -43,12 +34,7 @@ import {
 /** Operators' dead letter tools: list, group, inspect, replay, edit, discard, restore, purge. Admin keys only. */
 @ApiTags('admin: dead letters')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorBodyView, description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
-@ApiForbiddenResponse({ type: ErrorBodyView, description: "A tenant's key, not an admin's (`WARREN_FORBIDDEN`)." })
-@ApiBadRequestResponse({
-  type: ErrorBodyView,
-  description: 'A request field is wrong (`WARREN_INVALID_MESSAGE`/`WARREN_INVALID_OPTIONS`, `fields` names it).',
-})
+@ApiProblems([400, 'A request field is wrong (`WARREN_INVALID_MESSAGE`/`WARREN_INVALID_OPTIONS`, `fields` names it).'], 401, 403, 500, 503)
 @Controller('v1/admin/dead-letters')
 @UseGuards(AdminGuard)
 @UsePipes(gatewayValidationPipe())
@@ -57,6 +43,7 @@ export class DeadLettersController {
 
   @Get('stats')
   @ApiOperation({
+    operationId: 'getDeadLetterStats',
     summary: 'Counts grouped by error class and code, actor type and handler',
     description: 'Each group has its count and the first and last time it was seen; the filters are those of the listing.',
   })
@@ -67,6 +54,7 @@ export class DeadLettersController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listDeadLetters',
     summary: 'A page of dead letters',
     description: 'Newest first by default, `order=asc` in dead-lettering order; pass `nextCursor` back as `cursor` with the same filters.',
   })
@@ -77,19 +65,22 @@ export class DeadLettersController {
 
   @Get(':id')
   @ApiOperation({
+    operationId: 'getDeadLetter',
     summary: 'A dead letter: envelope, headers, every attempt, lineage',
     description:
       '`replayOf` is the dead letter it was a replay of; `replays` lists the replays published from it and whether each died again.',
   })
   @ApiOkResponse({ type: DeadLetterDetailView })
-  @ApiNotFoundResponse({ type: ErrorBodyView, description: 'No such dead letter (`WARREN_NOT_FOUND`).' })
+  @ApiProblems([404, 'No such dead letter (`WARREN_NOT_FOUND`).'])
   get(@Param() params: DeadLetterParams): Promise<DeadLetterDetail> {
     return this.service.get(params.id);
   }
 
   @Post('replay')
   @HttpCode(200)
+  @ApiProblems(413, 415)
   @ApiOperation({
+    operationId: 'replayDeadLetters',
     summary: 'Replay dead letters to where they were going',
     description:
       "Republishes each record's message (persistent, confirmed) with a new message id, the same `x-warren-task-id`, " +
@@ -106,7 +97,9 @@ export class DeadLettersController {
 
   @Post('discard')
   @HttpCode(200)
+  @ApiProblems(413, 415)
   @ApiOperation({
+    operationId: 'discardDeadLetters',
     summary: 'Discard dead letters, with a reason',
     description: `Discarded records are kept for gateway.deadLetterRetentionDays (30 by default), can be restored, and are then purged. \`filter\` pages like replay.`,
   })
@@ -117,7 +110,8 @@ export class DeadLettersController {
 
   @Post('restore')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Open discarded dead letters again' })
+  @ApiProblems(413, 415)
+  @ApiOperation({ operationId: 'restoreDeadLetters', summary: 'Open discarded dead letters again' })
   @ApiOkResponse({ type: StatusChangeResultView })
   restore(@AdminName() admin: string, @Body() body: RestoreBody): Promise<StatusChangeResult> {
     return this.service.restore(admin, body);
@@ -125,7 +119,10 @@ export class DeadLettersController {
 
   @Post('purge')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Delete discarded dead letters older than the retention (gateway.deadLetterRetentionDays)' })
+  @ApiOperation({
+    operationId: 'purgeDeadLetters',
+    summary: 'Delete discarded dead letters older than the retention (gateway.deadLetterRetentionDays)',
+  })
   @ApiOkResponse({ type: PurgeResultView })
   purge(@AdminName() admin: string): Promise<{ purged: number; discardedBefore: Date }> {
     return this.service.purge(admin);
@@ -134,13 +131,14 @@ export class DeadLettersController {
   @Post(':id/edit')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'editDeadLetter',
     summary: 'Replay a dead letter with new data',
     description:
       "`data` is validated against the message class of the record's CloudEvents type; invalid: 400 `WARREN_INVALID_MESSAGE` " +
       'naming the fields (`data.<field>`), nothing sent. Valid: replayed like `replay`; the record is kept, marked replayed with the note "edited".',
   })
   @ApiOkResponse({ type: EditResultView })
-  @ApiNotFoundResponse({ type: ErrorBodyView, description: 'No such dead letter (`WARREN_NOT_FOUND`).' })
+  @ApiProblems([404, 'No such dead letter (`WARREN_NOT_FOUND`).'], 413, 415)
   edit(@AdminName() admin: string, @Param() params: DeadLetterParams, @Body() body: EditBody): Promise<EditResult> {
     return this.service.edit(admin, params.id, body);
   }

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ENDPOINT_HEALTH, type EndpointHealth, MODEL_ENDPOINTS, type ModelEndpointRegistry } from '@warren/models';
-import { ErrorBodyView } from '../errors/error-body.dto';
+import { ApiProblems } from '../errors/api-errors.decorator';
 import { AdminGuard } from './admin.guard';
 import type { EndpointHealthView, EndpointsView } from './endpoints.view';
 import { EndpointsView as EndpointsViewDto } from './endpoints.view';
@@ -23,15 +23,17 @@ export const NO_HEALTH_HERE =
  */
 @ApiTags('admin: endpoints')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorBodyView, description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
-@ApiForbiddenResponse({ type: ErrorBodyView, description: "A tenant's key, not an admin's (`WARREN_FORBIDDEN`)." })
+@ApiProblems(401, 403, 500)
 @Controller('v1/admin/endpoints')
 @UseGuards(AdminGuard)
 export class EndpointsController {
   constructor(@Inject(ModuleRef) private readonly modules: ModuleRef) {}
 
   @Get()
-  @ApiOperation({ summary: "Each model endpoint's health as this node measures it (state, cooldown end, EWMA latency, outstanding)" })
+  @ApiOperation({
+    operationId: 'listEndpointHealth',
+    summary: "Each model endpoint's health as this node measures it (state, cooldown end, EWMA latency, outstanding)",
+  })
   @ApiOkResponse({ type: EndpointsViewDto })
   list(): EndpointsView {
     const node = `${hostname()}-${process.pid}`;

@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
 
-/** An error answer: its status, headers and JSON body (the gateway's shape or OpenAI's). */
+/** An error answer: its status, headers, media type and JSON body (a problem details body or OpenAI's). */
 export interface ErrorAnswer {
   status: number;
   headers: Record<string, string>;
   body: object;
+  /** @default application/json */
+  contentType?: string;
 }
 
 /**
@@ -18,6 +20,6 @@ export function writeErrorAnswer(res: ServerResponse, answer: ErrorAnswer): void
   }
   res.statusCode = answer.status;
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-type', `${answer.contentType ?? 'application/json'}; charset=utf-8`);
   res.end(JSON.stringify(answer.body));
 }

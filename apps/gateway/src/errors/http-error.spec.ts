@@ -1,4 +1,4 @@
-import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
+import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
 import {
   ActorOverloadedError,
   BrokerUnavailableError,
@@ -17,8 +17,8 @@ import {
   UnsupportedMediaTypeError,
   WarrenError,
 } from '@warren/contracts';
-import { isChatCompletionsPath, isGatewayPath } from '../http/gateway-paths';
-import { httpStatusOf, toHttpError } from './http-error';
+import { isChatCompletionsPath, isGatewayPath, isOpenAiPath } from '../http/gateway-paths';
+import { hasDeliberateBody, httpStatusOf, toHttpError } from './http-error';
 import { invalidRequest, toFieldViolations } from './validation.pipe';
 
 describe('toHttpError()', () => {
@@ -40,23 +40,23 @@ describe('toHttpError()', () => {
   ])('%s → %i with its own code and message', (err, status) => {
     const answer = toHttpError(err);
     expect(answer.status).toBe(status);
-    expect(answer.body.error).toMatchObject({ code: err.code, message: err.message });
+    expect(answer).toMatchObject({ code: err.code, message: err.message });
   });
 
   it('names the wrong fields of an InvalidMessageError, in the shape of its violations', () => {
     const err = new InvalidMessageError('text too long', [{ field: 'text', constraints: ['at most 10 characters'] }]);
-    expect(toHttpError(err).body).toEqual({
-      error: {
-        code: 'WARREN_INVALID_MESSAGE',
-        message: 'text too long',
-        fields: [{ field: 'text', constraints: ['at most 10 characters'] }],
-      },
+    expect(toHttpError(err)).toEqual({
+      status: 400,
+      code: 'WARREN_INVALID_MESSAGE',
+      message: 'text too long',
+      fields: [{ field: 'text', constraints: ['at most 10 characters'] }],
+      headers: {},
     });
-    expect(toHttpError(new InvalidMessageError('no fields')).body.error.fields).toBeUndefined();
+    expect(toHttpError(new InvalidMessageError('no fields')).fields).toBeUndefined();
   });
 
   it('names the key of an InvalidOptionsError as the field', () => {
-    expect(toHttpError(new InvalidOptionsError('cursor', 'is not a cursor returned by this listing')).body.error.fields).toEqual([
+    expect(toHttpError(new InvalidOptionsError('cursor', 'is not a cursor returned by this listing')).fields).toEqual([
       { field: 'cursor', constraints: ['is not a cursor returned by this listing'] },
     ]);
   });
@@ -76,26 +76,22 @@ describe('toHttpError()', () => {
   });
 
   it('keeps the status of a Nest HttpException and gives it a WARREN code', () => {
-    expect(toHttpError(new BadRequestException('Unexpected token } in JSON')).body.error).toEqual({
+    expect(toHttpError(new BadRequestException('Unexpected token } in JSON'))).toMatchObject({
       code: 'WARREN_INVALID_MESSAGE',
       message: 'Unexpected token } in JSON',
     });
-    expect(toHttpError(new PayloadTooLargeException())).toMatchObject({
-      status: 413,
-      body: { error: { code: 'WARREN_PAYLOAD_TOO_LARGE' } },
-    });
+    expect(toHttpError(new PayloadTooLargeException())).toMatchObject({ status: 413, code: 'WARREN_PAYLOAD_TOO_LARGE' });
+    expect(hasDeliberateBody(new PayloadTooLargeException())).toBe(false);
+    expect(hasDeliberateBody(new HttpException({ status: 'not-ready', broker: 'down' }, 503))).toBe(true);
   });
 
   it('answers an exposed HTTP client error of Express or a parser (http-errors) with its 4xx, never 500', () => {
     const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, expose: true, type: 'entity.too.large' });
-    expect(toHttpError(tooLarge)).toMatchObject({ status: 413, body: { error: { code: 'WARREN_PAYLOAD_TOO_LARGE' } } });
+    expect(toHttpError(tooLarge)).toMatchObject({ status: 413, code: 'WARREN_PAYLOAD_TOO_LARGE' });
     const charset = Object.assign(new Error('unsupported charset "LATIN1"'), { status: 415, expose: true });
-    expect(toHttpError(charset)).toMatchObject({ status: 415, body: { error: { code: 'WARREN_UNSUPPORTED_MEDIA_TYPE' } } });
+    expect(toHttpError(charset)).toMatchObject({ status: 415, code: 'WARREN_UNSUPPORTED_MEDIA_TYPE' });
     const aborted = Object.assign(new Error('request aborted'), { status: 400, expose: true });
-    expect(toHttpError(aborted)).toMatchObject({
-      status: 400,
-      body: { error: { code: 'WARREN_INVALID_MESSAGE', message: 'request aborted' } },
-    });
+    expect(toHttpError(aborted)).toMatchObject({ status: 400, code: 'WARREN_INVALID_MESSAGE', message: 'request aborted' });
     // Not exposed, or not a client error: a bug, answered as one.
     expect(toHttpError(Object.assign(new Error('x'), { status: 400, expose: false })).status).toBe(500);
     expect(toHttpError(Object.assign(new Error('x'), { status: 502, expose: true })).status).toBe(500);
@@ -104,7 +100,8 @@ describe('toHttpError()', () => {
   it('hides the message of an unexpected error behind WARREN_INTERNAL', () => {
     expect(toHttpError(new TypeError('cannot read x of undefined at /srv/app.js'))).toEqual({
       status: 500,
-      body: { error: { code: 'WARREN_INTERNAL', message: 'internal error' } },
+      code: 'WARREN_INTERNAL',
+      message: 'internal error',
       headers: {},
     });
   });
@@ -156,5 +153,24 @@ describe('isChatCompletionsPath()', () => {
     [undefined, false],
   ])('%p → %p', (url, expected) => {
     expect(isChatCompletionsPath(url)).toBe(expected);
+  });
+});
+
+describe('isOpenAiPath()', () => {
+  it.each([
+    ['/v1/chat/completions', true],
+    ['/v1/models', true],
+    ['/v1/models/local?x=1', true],
+    ['/v1/embeddings', true],
+    ['/v1/responses', true],
+    ['/v1/sessions/s1/messages', false],
+    ['/V1/Tasks/t1', false],
+    ['/v1/users/u1/settings', false],
+    ['/v1/admin/audit', false],
+    ['/v1', false],
+    ['/health', false],
+    [undefined, false],
+  ])('%p → %p', (url, expected) => {
+    expect(isOpenAiPath(url)).toBe(expected);
   });
 });

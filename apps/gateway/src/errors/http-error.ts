@@ -9,20 +9,18 @@ import {
   WarrenError,
 } from '@warren/contracts';
 
-/** The JSON body of every gateway error: the same `WARREN_*` code as error classes and `failed` events. */
-export interface ErrorBody {
-  error: {
-    code: string;
-    message: string;
-    /** Which request fields are wrong and why (validation errors). */
-    fields?: FieldViolation[];
-  };
-}
-
-/** An error as the gateway answers it. */
+/**
+ * An error as the gateway answers it, before it is written in a route's error shape (RFC 9457
+ * problem details, see `toProblemDetails`, or OpenAI's `{ error }`, see `toOpenAiError`): the
+ * status, the same `WARREN_*` code as error classes and `failed` events, the message meant for
+ * the caller, the wrong fields, and the headers (`Retry-After`, `WWW-Authenticate`).
+ */
 export interface HttpError {
   status: number;
-  body: ErrorBody;
+  code: string;
+  message: string;
+  /** Which request fields are wrong and why (validation errors). */
+  fields?: FieldViolation[];
   headers: Record<string, string>;
 }
 
@@ -47,6 +45,14 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   [C.SHUTTING_DOWN]: 503,
   [C.ACTOR_OVERLOADED]: 503,
   [C.ASK_TIMEOUT]: 504,
+  // Model and router failures, budgets (codes of @warren/models), as the OpenAI-compatible routes answer them too.
+  [C.BUDGET_EXCEEDED]: 429,
+  WARREN_LIMITER_CAPACITY_EXCEEDED: 503,
+  WARREN_MODEL_UNAVAILABLE: 503,
+  WARREN_MODEL_REJECTED: 502,
+  WARREN_FALLBACKS_EXHAUSTED: 502,
+  WARREN_CONTEXT_TOO_LONG: 400,
+  [C.CANCELLED]: 499,
 });
 
 /** The HTTP status of a `WARREN_*` code. */
@@ -74,22 +80,32 @@ export function toHttpError(err: unknown): HttpError {
   const headers: Record<string, string> = {};
   if (err instanceof WarrenError) {
     const status = httpStatusOf(err.code);
-    const body: ErrorBody = { error: { code: err.code, message: err.message } };
+    const answer: HttpError = { status, code: err.code, message: err.message, headers };
     const fields = fieldsOf(err);
-    if (fields) body.error.fields = fields;
+    if (fields) answer.fields = fields;
     if (status === 401) headers['www-authenticate'] = 'Bearer';
     const retryAfterMs = retryAfterOf(err);
     if (status === 429 && retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
     else if (status === 503) headers['retry-after'] = '1';
-    return { status, body, headers };
+    return answer;
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
-    return { status, body: { error: { code: codeOfStatus(status), message: err.message } }, headers };
+    return { status, code: codeOfStatus(status), message: err.message, headers };
   }
   const client = clientErrorOf(err);
-  if (client) return { status: client.status, body: { error: { code: codeOfStatus(client.status), message: client.message } }, headers };
-  return { status: 500, body: { error: { code: C.INTERNAL, message: 'internal error' } }, headers };
+  if (client) return { status: client.status, code: codeOfStatus(client.status), message: client.message, headers };
+  return { status: 500, code: C.INTERNAL, message: 'internal error', headers };
+}
+
+/**
+ * An `HttpException` whose body the route chose itself (not Nest's `{ statusCode, message, error }`),
+ * e.g. `/ready`'s `{ status: 'not-ready', broker, store }`: that body is the answer, not an error shape.
+ */
+export function hasDeliberateBody(err: unknown): boolean {
+  if (!(err instanceof HttpException)) return false;
+  const body = err.getResponse();
+  return typeof body === 'object' && body !== null && !('statusCode' in body);
 }
 
 /**

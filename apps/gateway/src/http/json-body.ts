@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { InvalidMessageError, PayloadTooLargeError, UnsupportedMediaTypeError } from '@warren/contracts';
-import { isChatCompletionsPath } from './gateway-paths';
+import { isLargeBodyPath } from './gateway-paths';
 
 /** Largest body of a gateway request, in bytes (a session message's text is far smaller: `maxTextLength`). */
 export const MAX_BODY_BYTES = 100 * 1024;
@@ -15,9 +15,9 @@ const SEND_JSON = 'send the body as Content-Type: application/json (UTF-8)';
 const SEND_UTF8 = 'JSON bodies are read as UTF-8 only (charset=utf-8 or no charset)';
 const SEND_IDENTITY = 'send the body uncompressed (no Content-Encoding, or identity)';
 
-/** The body limit of a request path: {@link MAX_CHAT_BODY_BYTES} for the chat completions route, else {@link MAX_BODY_BYTES}. */
+/** The body limit of a request path: {@link MAX_CHAT_BODY_BYTES} for chat completions and embeddings, else {@link MAX_BODY_BYTES}. */
 export function bodyLimitOf(url: string | undefined): number {
-  return isChatCompletionsPath(url) ? MAX_CHAT_BODY_BYTES : MAX_BODY_BYTES;
+  return isLargeBodyPath(url) ? MAX_CHAT_BODY_BYTES : MAX_BODY_BYTES;
 }
 
 /** True when the request says it has a body: chunked, or a Content-Length above 0. */

@@ -1,6 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
-import { BudgetExceededError, InvalidMessageError, RateLimitedError, WARREN_ERROR_CODES, WarrenError } from '@warren/contracts';
+import {
+  BudgetExceededError,
+  InvalidMessageError,
+  NotFoundError,
+  RateLimitedError,
+  RemoteError,
+  WARREN_ERROR_CODES,
+} from '@warren/contracts';
 import { writeErrorAnswer } from '../errors/error-response';
 import { toHttpError } from '../errors/http-error';
 
@@ -14,17 +21,6 @@ export interface OpenAiError {
   body: OpenAiErrorBody;
   headers: Record<string, string>;
 }
-
-/** Statuses of codes the gateway's own table does not know (model and router failures, budgets). */
-const STATUS: Readonly<Record<string, number>> = Object.freeze({
-  [WARREN_ERROR_CODES.BUDGET_EXCEEDED]: 429,
-  WARREN_LIMITER_CAPACITY_EXCEEDED: 503,
-  WARREN_MODEL_UNAVAILABLE: 503,
-  WARREN_MODEL_REJECTED: 502,
-  WARREN_FALLBACKS_EXHAUSTED: 502,
-  WARREN_CONTEXT_TOO_LONG: 400,
-  [WARREN_ERROR_CODES.CANCELLED]: 499,
-});
 
 /** OpenAI's `type` for a status (and a budget: `insufficient_quota`, as OpenAI says for a used-up quota). */
 function typeOf(status: number, code: string): string {
@@ -44,8 +40,7 @@ function typeOf(status: number, code: string): string {
  */
 export function toOpenAiError(err: unknown): OpenAiError {
   const http = toHttpError(err);
-  const code = err instanceof WarrenError ? err.code : http.body.error.code;
-  const status = STATUS[code] ?? http.status;
+  const { code, status } = http;
   const headers = { ...http.headers };
   if (status === 429 && !(err instanceof BudgetExceededError) && headers['retry-after'] === undefined) {
     const ms = err instanceof RateLimitedError ? err.retryAfterMs : undefined;
@@ -53,9 +48,17 @@ export function toOpenAiError(err: unknown): OpenAiError {
   }
   if (status === 503 && headers['retry-after'] === undefined) headers['retry-after'] = '1';
   if (err instanceof BudgetExceededError) delete headers['retry-after'];
-  const param = err instanceof InvalidMessageError ? (err.violations[0]?.field ?? null) : code === 'WARREN_NOT_FOUND' ? 'model' : null;
-  const message = status === 500 ? http.body.error.message : err instanceof Error ? err.message : http.body.error.message;
-  return { status, body: { error: { message, type: typeOf(status, code), param, code } }, headers };
+  const param = err instanceof InvalidMessageError ? (err.violations[0]?.field ?? null) : paramOf(err);
+  return { status, body: { error: { message: http.message, type: typeOf(status, code), param, code } }, headers };
+}
+
+/**
+ * The field a not-found names: `model` for an unknown model (checked here, or by the runtime's
+ * chat worker, whose refusal arrives as a `RemoteError`), none for an unknown path.
+ */
+function paramOf(err: unknown): string | null {
+  if (err instanceof NotFoundError) return err.entity === 'model' ? 'model' : null;
+  return err instanceof RemoteError && err.code === WARREN_ERROR_CODES.NOT_FOUND ? 'model' : null;
 }
 
 /** Answers errors of the OpenAI-compatible routes in OpenAI's shape (the guard's 401 too). */

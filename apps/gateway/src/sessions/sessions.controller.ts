@@ -17,23 +17,19 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiHeader,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { WarrenClient } from '@warren/amqp';
 import { type Page, type TurnPart, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
-import { ErrorBodyView } from '../errors/error-body.dto';
+import { ApiProblems } from '../errors/api-errors.decorator';
 import { gatewayValidationPipe } from '../errors/validation.pipe';
 import { SessionEventHub } from '../events/session-event-hub';
 import { SseStream } from '../events/sse-stream';
@@ -51,8 +47,7 @@ import { AcceptedMessage, HistoryPageView, PendingRemindersView } from './sessio
  */
 @ApiTags('sessions')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorBodyView, description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
-@ApiBadRequestResponse({ type: ErrorBodyView, description: 'A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it).' })
+@ApiProblems(400, 401, 500, 503)
 @Controller('v1/sessions')
 @UseGuards(ApiKeyGuard)
 @UsePipes(gatewayValidationPipe())
@@ -72,6 +67,7 @@ export class SessionsController {
   @Post(':sessionId/messages')
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'postSessionMessage',
     summary: 'Send a user message to the session',
     description:
       'Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed). ' +
@@ -83,7 +79,10 @@ export class SessionsController {
     description: 'Makes retries safe: the same key for the same session gives the same taskId, and the turn runs once.',
   })
   @ApiAcceptedResponse({ type: AcceptedMessage })
-  @ApiServiceUnavailableResponse({ type: ErrorBodyView, description: 'The broker or the store cannot be reached.' })
+  @ApiProblems(413, 415, [
+    503,
+    'The broker or the store cannot be reached (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_PUBLISH_REJECTED`; `Retry-After: 1`).',
+  ])
   async post(
     @Tenant() tenant: string,
     @Param() params: SessionParams,
@@ -97,7 +96,11 @@ export class SessionsController {
   }
 
   @Get(':sessionId/messages')
-  @ApiOperation({ summary: "A page of the session's history", description: 'Newest first by default; pass `nextCursor` back as `cursor`.' })
+  @ApiOperation({
+    operationId: 'listSessionMessages',
+    summary: "A page of the session's history",
+    description: 'Newest first by default; pass `nextCursor` back as `cursor`.',
+  })
   @ApiOkResponse({ type: HistoryPageView })
   history(@Tenant() tenant: string, @Param() params: SessionParams, @Query() query: HistoryQuery): Promise<Page<TurnPart>> {
     return this.messages.history({ tenant, sessionId: params.sessionId }, query);
@@ -105,28 +108,34 @@ export class SessionsController {
 
   @Get(':sessionId/reminders')
   @ApiOperation({
+    operationId: 'listSessionReminders',
     summary: "The session's pending proactive messages",
     description:
       'What Warren means to say first and when (reminders the user asked for, unfinished tasks, …), by due time. ' +
       'Each one arrives as a `proactive` event with the same `reminderId` unless the policy holds it back.',
   })
   @ApiOkResponse({ type: PendingRemindersView })
-  @ApiNotFoundResponse({ type: ErrorBodyView, description: 'No such session for this tenant (`WARREN_NOT_FOUND`).' })
+  @ApiProblems([404, 'No such session for this tenant (`WARREN_NOT_FOUND`).'])
   async listReminders(@Tenant() tenant: string, @Param() params: SessionParams): Promise<PendingRemindersView> {
     return { items: await this.reminders.list({ tenant, sessionId: params.sessionId }) };
   }
 
   @Delete(':sessionId/reminders/:reminderId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Cancel a pending proactive message', description: 'It will not be sent.' })
+  @ApiOperation({
+    operationId: 'cancelSessionReminder',
+    summary: 'Cancel a pending proactive message',
+    description: 'It will not be sent.',
+  })
   @ApiNoContentResponse({ description: 'Cancelled.' })
-  @ApiNotFoundResponse({ type: ErrorBodyView, description: 'No such pending message in this session (`WARREN_NOT_FOUND`).' })
+  @ApiProblems([404, 'No such pending message in this session (`WARREN_NOT_FOUND`).'])
   async cancelReminder(@Tenant() tenant: string, @Param() params: ReminderParams): Promise<void> {
     await this.reminders.cancel({ tenant, sessionId: params.sessionId }, params.reminderId);
   }
 
   @Get(':sessionId/events')
   @ApiOperation({
+    operationId: 'streamSessionEvents',
     summary: "The session's events as Server-Sent Events",
     description:
       'One frame per event: `id:` the CloudEvent id, `event:` the kind (delta, reply, failed, interrupted, switched, proactive), ' +

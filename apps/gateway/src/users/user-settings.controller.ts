@@ -1,16 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, UseGuards, UsePipes } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
-import { ErrorBodyView } from '../errors/error-body.dto';
+import { ApiProblems } from '../errors/api-errors.decorator';
 import { gatewayValidationPipe } from '../errors/validation.pipe';
 import { UpdateUserSettingsBody, UserParams, UserSettingsView } from './user-settings.dto';
 import { UserSettingsService } from './user-settings.service';
@@ -22,8 +14,7 @@ import { UserSettingsService } from './user-settings.service';
  */
 @ApiTags('users')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorBodyView, description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
-@ApiBadRequestResponse({ type: ErrorBodyView, description: 'A field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it).' })
+@ApiProblems(400, 401, 500, 503)
 @Controller('v1/users')
 @UseGuards(ApiKeyGuard)
 @UsePipes(gatewayValidationPipe())
@@ -31,14 +22,20 @@ export class UserSettingsController {
   constructor(@Inject(UserSettingsService) private readonly settings: UserSettingsService) {}
 
   @Get(':userId/settings')
-  @ApiOperation({ summary: "A user's settings", description: 'The defaults (`updatedAt: null`) for a user who has none.' })
+  @ApiOperation({
+    operationId: 'getUserSettings',
+    summary: "A user's settings",
+    description: 'The defaults (`updatedAt: null`) for a user who has none.',
+  })
   @ApiOkResponse({ type: UserSettingsView })
   get(@Tenant() tenant: string, @Param() params: UserParams): Promise<UserSettingsView> {
     return this.settings.get(tenant, params.userId);
   }
 
   @Patch(':userId/settings')
+  @ApiProblems(413, 415)
   @ApiOperation({
+    operationId: 'updateUserSettings',
     summary: "Change a user's settings",
     description:
       'The fields given replace the stored ones, `null` removes one, absent ones stay. `tags` go into the prompt of the next turn; ' +
@@ -54,6 +51,7 @@ export class UserSettingsController {
   @Delete(':userId/settings')
   @HttpCode(204)
   @ApiOperation({
+    operationId: 'resetUserSettings',
     summary: "Reset a user's settings",
     description: 'The defaults apply again (no tags, locale, time zone, opt-out or quiet hours).',
   })
