@@ -1,7 +1,8 @@
-// The gateway's OpenAI-compatible endpoint (POST /v1/chat/completions) on the all-in-one app, with the
-// official `openai` package as the client: completions streamed and not, `model` as auto, an endpoint,
-// a strategy or a route, the errors the SDK raises (401, 400, 404, 429 with Retry-After), input
-// moderation (content_filter) and the task with its routing journal.
+// The gateway's OpenAI-compatible surface (POST /v1/chat/completions, GET /v1/models, POST /v1/embeddings)
+// on the all-in-one app, with the official `openai` package as the client: completions streamed and not,
+// `model` as auto, an endpoint, a strategy or a route, the errors the SDK raises (401, 400, 404, 429 with
+// Retry-After), unsupported fields refused, input moderation (content_filter), the task with its routing
+// journal, the model list and embeddings from the local embedder.
 import { createHash } from 'node:crypto';
 import { LocalModel, type ModelEndpoint, ModelWorkerActor } from '@warren/models';
 import OpenAI from 'openai';
@@ -137,6 +138,40 @@ describe('POST /v1/chat/completions', () => {
     expect(unknown.error).toMatchObject({ code: 'WARREN_NOT_FOUND', param: 'model' });
   });
 
+  it('refuses JSON mode, structured outputs and tools explicitly (400, param), instead of ignoring them', async () => {
+    for (const [param, extra] of [
+      ['response_format', { response_format: { type: 'json_object' } }],
+      ['response_format', { response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } } }],
+      ['tools', { tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }] }],
+    ] as const) {
+      const err = await client.chat.completions.create({ model: 'auto', messages: hello, ...extra } as never).catch((e) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(err.error).toMatchObject({ type: 'invalid_request_error', param, code: 'WARREN_INVALID_MESSAGE' });
+      expect(err.error.message).toMatch(/not supported/);
+      expect(err.error.message).not.toMatch(/tools tools/);
+    }
+    // What Warren does anyway is accepted.
+    const text = await client.chat.completions.create({ model: 'auto', messages: hello, response_format: { type: 'text' }, tools: [] });
+    expect(text.choices[0]?.message.content).toBeTruthy();
+  });
+
+  it("answers an unknown /v1 path in OpenAI's shape (404), and a Warren route in problem details", async () => {
+    const res = await fetch(`${sys.app.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer dev-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', input: 'hi' }),
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({
+      error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: 'WARREN_NOT_FOUND' },
+    });
+    const task = await fetch(`${sys.app.url}/v1/tasks/no-such-task`, { headers: { authorization: 'Bearer dev-key' } });
+    expect(task.status).toBe(404);
+    expect(task.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await task.json()).toMatchObject({ type: 'urn:warren:problem:not-found', status: 404, code: 'WARREN_NOT_FOUND' });
+  });
+
   it('answers 429 with Retry-After when the tenant’s limiter refuses (RateLimitError), streamed or not', async () => {
     const lim = new OpenAI({ baseURL: `${sys.app.url}/v1`, apiKey: 'lim-key', maxRetries: 0 });
     const results = [];
@@ -174,5 +209,76 @@ describe('POST /v1/chat/completions', () => {
     }, 'the task interrupted');
     expect(t.error).toMatchObject({ code: 'WARREN_CANCELLED' });
     expect(t.routing.attempts).toEqual([expect.objectContaining({ endpoint: 'slow', outcome: 'cancelled' })]);
+  });
+});
+
+describe('GET /v1/models', () => {
+  it('lists what the tenant may name (models.list()): auto, strategies, routes, endpoints and embedding endpoints', async () => {
+    const models = [];
+    for await (const m of client.models.list()) models.push(m);
+    const kinds = Object.fromEntries(models.map((m) => [`${m.id}:${(m as unknown as { kind: string }).kind}`, m.object]));
+    expect(kinds).toEqual(
+      expect.objectContaining({
+        'auto:auto': 'model',
+        'cheap:strategy': 'model',
+        'slowly:strategy': 'model',
+        'voice:route': 'model',
+        'local:endpoint': 'model',
+        'local:embedding': 'model',
+      }),
+    );
+    expect(models.every((m) => m.owned_by === 'warren' && Number.isInteger(m.created))).toBe(true);
+  });
+
+  it('retrieves one (models.retrieve()), and an unknown one is NotFoundError with param model', async () => {
+    expect(await client.models.retrieve('voice')).toMatchObject({ id: 'voice', object: 'model', kind: 'route' });
+    const err = await client.models.retrieve('gpt-nope').catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(err.error).toMatchObject({ code: 'WARREN_NOT_FOUND', param: 'model', type: 'invalid_request_error' });
+  });
+});
+
+describe('POST /v1/embeddings', () => {
+  const cosine = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
+
+  it('embeds texts with the local embedder (embeddings.create(), base64 as the SDK asks by default): similar texts are close', async () => {
+    const res = await client.embeddings.create({
+      model: 'local',
+      input: ['the cat sat on the mat', 'the cat sat on a mat', 'quarterly tax filing'],
+    });
+    expect(res).toMatchObject({ object: 'list', model: 'local' });
+    const [a, b, c] = res.data.map((d) => d.embedding);
+    expect(a).toHaveLength(256);
+    expect(cosine(a as number[], b as number[])).toBeGreaterThan(cosine(a as number[], c as number[]));
+    expect(res.usage.prompt_tokens).toBeGreaterThan(0);
+    expect(res.usage.total_tokens).toBe(res.usage.prompt_tokens);
+  });
+
+  it('answers floats and the asked dimensions, the same vector for the same text', async () => {
+    const one = await client.embeddings.create({ model: 'local', input: 'hello', encoding_format: 'float', dimensions: 32 });
+    const two = await client.embeddings.create({ model: 'local', input: 'hello', encoding_format: 'float', dimensions: 32 });
+    expect(one.data[0]?.embedding).toHaveLength(32);
+    expect(one.data[0]?.embedding).toEqual(two.data[0]?.embedding);
+  });
+
+  it("refuses an unknown model (404, param model), an empty text and token arrays (400, param) in OpenAI's shape", async () => {
+    const unknown = await client.embeddings.create({ model: 'text-embedding-nope', input: 'x' }).catch((e) => e);
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(unknown.error).toMatchObject({ param: 'model', code: 'WARREN_NOT_FOUND' });
+    const empty = await client.embeddings.create({ model: 'local', input: ['ok', ''] }).catch((e) => e);
+    expect(empty).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(empty.error).toMatchObject({ param: 'input[1]' });
+    const tokens = await client.embeddings.create({ model: 'local', input: [[1, 2, 3]] }).catch((e) => e);
+    expect(tokens).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(tokens.error.message).toMatch(/token arrays are not supported/);
+  });
+
+  it("counts against the tenant's limiter like a completion (429 once its requests per minute are used)", async () => {
+    const lim = new OpenAI({ baseURL: `${sys.app.url}/v1`, apiKey: 'lim-key', maxRetries: 0 });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await lim.embeddings.create({ model: 'local', input: 'limit me' }).catch((e) => e));
+    expect(
+      answers.some((a) => a instanceof OpenAI.RateLimitError && (a.error as { code?: string } | undefined)?.code === 'WARREN_RATE_LIMITED'),
+    ).toBe(true);
   });
 });

@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type ActorTypeTable, warrenAppImports } from '@warren/amqp';
 import type { WarrenConfig } from '@warren/config';
-import { CHAT_ADDRESS, parseAddress } from '@warren/contracts';
+import { CHAT_ADDRESS, EMBEDDING_ACTOR_TYPE, parseAddress } from '@warren/contracts';
 import type { WarrenStore } from '@warren/store';
 import { GatewayModule } from './gateway.module';
 import type { GatewayOptions } from './gateway.options';
+import { type ModelCatalogInput, modelCatalogFromConfig } from './openai/model-catalog';
 
 /**
  * The gateway's options from the configuration: `gateway.tenants`, `gateway.admins`,
@@ -18,20 +19,24 @@ export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayO
     deadLetterRetentionDays: config.gateway.deadLetterRetentionDays,
     sseHeartbeatMs: config.gateway.sseHeartbeatMs,
     maxTextLength: config.ingress.maxTextLength,
+    models: modelCatalogFromConfig(config as unknown as ModelCatalogInput),
   };
 }
 
 /**
  * The actor types the gateway sends to, none of which it hosts: session actors (messages), intent
- * actors (a pending proactive message deleted) and the `chat/default` worker pool (the
- * OpenAI-compatible endpoint asks it). Declaring them declares their queues, so what is sent
- * waits there for a runtime instead of being refused as unknown or unroutable.
+ * actors (a pending proactive message deleted), the `chat/default` worker pool (the
+ * OpenAI-compatible chat endpoint asks it) and the `embedding/<name>` pools of the configured
+ * embedding endpoints (`POST /v1/embeddings`; without `config`, `embedding/local`). Declaring them
+ * declares their queues, so what is sent waits there for a runtime instead of being refused as
+ * unknown or unroutable.
  */
-export function gatewayTypes(): ActorTypeTable {
+export function gatewayTypes(config?: WarrenConfig): ActorTypeTable {
   const chat = parseAddress(CHAT_ADDRESS);
+  const embeddings = config ? modelCatalogFromConfig(config as unknown as ModelCatalogInput).embeddings : ['local'];
   return {
-    kinds: { session: 'entity', intent: 'entity', [chat.type]: 'worker' },
-    workerPools: [{ type: chat.type, key: chat.key }],
+    kinds: { session: 'entity', intent: 'entity', [chat.type]: 'worker', [EMBEDDING_ACTOR_TYPE]: 'worker' },
+    workerPools: [{ type: chat.type, key: chat.key }, ...embeddings.map((key) => ({ type: EMBEDDING_ACTOR_TYPE, key }))],
   };
 }
 
@@ -45,7 +50,10 @@ export class GatewayAppModule {
   static register(config: WarrenConfig, store: WarrenStore): DynamicModule {
     return {
       module: GatewayAppModule,
-      imports: [...warrenAppImports(config, store, { types: gatewayTypes() }), GatewayModule.register(gatewayOptionsFromConfig(config))],
+      imports: [
+        ...warrenAppImports(config, store, { types: gatewayTypes(config) }),
+        GatewayModule.register(gatewayOptionsFromConfig(config)),
+      ],
     };
   }
 }

@@ -11,6 +11,8 @@ import { SessionEventHub } from './events/session-event-hub';
 import { GATEWAY_OPTIONS, type GatewayOptions, noTenantKeysWarning, resolveGatewayOptions } from './gateway.options';
 import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
+import { EmbeddingsController } from './openai/embeddings.controller';
+import { ModelsController } from './openai/models.controller';
 import { SessionMessagesService } from './sessions/session-messages.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { TasksController } from './tasks/tasks.controller';
@@ -19,9 +21,10 @@ import { UserSettingsController } from './users/user-settings.controller';
 import { UserSettingsService } from './users/user-settings.service';
 
 /**
- * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`, `/v1/users/:userId/settings`, the OpenAI-compatible `/v1/chat/completions`), under the API-key guard, and the
- * operators' admin routes (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`), under the admin-key guard; errors
- * of `/v1` requests are answered as `{ error: { code, message, fields? } }`.
+ * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`, `/v1/users/:userId/settings`, the OpenAI-compatible
+ * `/v1/chat/completions`, `/v1/models`, `/v1/embeddings`), under the API-key guard, and the operators' admin routes
+ * (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`), under the admin-key guard; errors are RFC 9457
+ * problem details (`application/problem+json`), on the OpenAI-compatible routes OpenAI's `{ error }` (see GatewayExceptionFilter).
  * Controllers and providers only: the app imports `WarrenModule.forRoot(...)` (global:
  * `WarrenClient`, `AmqpTransport`) and provides the store under `WARREN_STORE` from a global
  * module, so the gateway and the runtime can share one broker connection in one process.
@@ -50,6 +53,8 @@ export class GatewayModule implements NestModule, OnModuleInit {
         AuditController,
         EndpointsController,
         ChatCompletionsController,
+        ModelsController,
+        EmbeddingsController,
         UserSettingsController,
       ],
       providers: [
@@ -79,6 +84,8 @@ export class GatewayModule implements NestModule, OnModuleInit {
         DeadLettersController,
         AuditController,
         ChatCompletionsController,
+        ModelsController,
+        EmbeddingsController,
         UserSettingsController,
       );
   }

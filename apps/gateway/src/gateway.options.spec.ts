@@ -21,6 +21,13 @@ describe('resolveGatewayOptions()', () => {
       sseHeartbeatMs: 15_000,
       historyPageSize: 50,
       historyMaxPageSize: 200,
+      models: {
+        chat: [
+          { id: 'auto', kind: 'auto' },
+          { id: 'local', kind: 'endpoint' },
+        ],
+        embeddings: ['local'],
+      },
     });
   });
 

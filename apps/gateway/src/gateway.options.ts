@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidOptionsError } from '@warren/contracts';
+import { DEFAULT_MODEL_CATALOG, type ModelCatalog, resolveModelCatalog } from './openai/model-catalog';
 
 /** Nest injection token of the resolved {@link GatewayOptions}. */
 export const GATEWAY_OPTIONS = Symbol('warren:gateway-options');
@@ -39,6 +40,12 @@ export interface GatewayOptions {
   historyPageSize: number;
   /** Largest `limit` a history request may ask for. @default 200 */
   historyMaxPageSize: number;
+  /**
+   * The models the OpenAI-compatible routes offer (`GET /v1/models`, `POST /v1/embeddings`); the apps
+   * build it from `routing:` and `models:` (`modelCatalogFromConfig`).
+   * @default `auto` and `local` for chat, `local` for embeddings
+   */
+  models: ModelCatalog;
 }
 
 export const GATEWAY_DEFAULTS: Readonly<GatewayOptions> = Object.freeze({
@@ -49,6 +56,7 @@ export const GATEWAY_DEFAULTS: Readonly<GatewayOptions> = Object.freeze({
   sseHeartbeatMs: 15_000,
   historyPageSize: 50,
   historyMaxPageSize: 200,
+  models: DEFAULT_MODEL_CATALOG as ModelCatalog,
 });
 
 /** Tenants become part of actor keys (`session/<tenant>~<id>`), so `~`, `/` and `.` are out. */
@@ -85,6 +93,7 @@ export function resolveGatewayOptions(raw: Partial<GatewayOptions> = {}): Gatewa
     sseHeartbeatMs: integer('sseHeartbeatMs', raw.sseHeartbeatMs ?? GATEWAY_DEFAULTS.sseHeartbeatMs, 10, 3_600_000),
     historyMaxPageSize: integer('historyMaxPageSize', raw.historyMaxPageSize ?? GATEWAY_DEFAULTS.historyMaxPageSize, 1, MAX_PAGE),
     historyPageSize: 0,
+    models: resolveModelCatalog(raw.models ?? GATEWAY_DEFAULTS.models),
   };
   // A lowered maximum lowers the default page size with it.
   const pageSize = raw.historyPageSize ?? Math.min(GATEWAY_DEFAULTS.historyPageSize, o.historyMaxPageSize);

@@ -1,26 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, HttpCode, Inject, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AmqpTransport, WarrenClient } from '@warren/amqp';
 import { CHAT_ADDRESS, ChatComplete, type ChatCompletionDelta, type ChatCompletionEnd } from '@warren/contracts';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
+import { ApiOpenAiErrors } from '../errors/api-errors.decorator';
 import { type ChatRequest, parseChatRequest } from './chat-request';
 import { OpenAiExceptionFilter, toOpenAiError } from './openai-error';
 import { chatCompletion, chunk, completionId, finishChunk, roleChunk, usageChunk } from './openai-format';
+import { ChatCompletionChunkView, ChatCompletionRequestView, ChatCompletionView, TextPartView } from './openai-views.dto';
+
+/** The task id header of a completion, documented on its 200 answer. */
+const TASK_ID_HEADER = {
+  'x-warren-task-id': {
+    description: 'The task of this completion: its steps, usage and routing journal at `GET /v1/tasks/{taskId}`.',
+    schema: { type: 'string', format: 'uuid' },
+  },
+};
 
 /** Longest wait for the next part of a completion (the first one includes a queued limiter ask and the model's first token). */
 export const CHAT_IDLE_TIMEOUT_MS = 120_000;
@@ -44,32 +42,57 @@ export class ChatCompletionsController {
   @Post('completions')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'createChatCompletion',
     summary: 'Create a chat completion (OpenAI-compatible)',
     description:
-      "OpenAI's request (`model`, `messages`, `stream`, `stream_options.include_usage`, `max_tokens` or `max_completion_tokens`, `temperature`, `user`; " +
-      'other fields are ignored). `model` is `auto` (the routing default), an endpoint (`local`, `models.endpoints.<name>`), a routing strategy or a route. ' +
+      '`model` is `auto` (the routing default), a routing strategy, a route or a model endpoint (see `GET /v1/models`). ' +
       "Goes through input moderation (blocked: the safe reply with `finish_reason: content_filter`), the tenant's limiter, the router with its " +
       'fallbacks and output moderation before streaming: text is sent only once nothing after it can block or mask it; a blocked answer ' +
-      'ends with the safe reply and `finish_reason: content_filter` (not streamed: only the safe reply), a redacted one carries the masked text. No history is kept; the task (`GET /v1/tasks/:taskId`) records the steps and the routing journal. ' +
-      "With `stream: true`, `chat.completion.chunk` Server-Sent Events and `data: [DONE]`. Errors use OpenAI's shape `{ error: { message, type, param, code } }` " +
-      "with Warren's `WARREN_*` code. A client that disconnects cancels the model call.",
+      'ends with the safe reply and `finish_reason: content_filter` (not streamed: only the safe reply), a redacted one carries the masked text. ' +
+      'No history is kept; the task (`GET /v1/tasks/{taskId}`, id in `x-warren-task-id`) records the steps and the routing journal. ' +
+      'JSON mode and structured outputs (`response_format` `json_object`/`json_schema`), tools and functions, log probabilities, audio, ' +
+      'predicted outputs, stop sequences and `n` > 1 are refused with 400 (`param` names the field), never ignored; sampling hints ' +
+      '(`top_p`, `seed`, penalties, `logit_bias`) and unknown fields are not passed on. ' +
+      'With `stream: true`, `chat.completion.chunk` Server-Sent Events and `data: [DONE]`; the status is decided before the stream starts, an error after it is one `data: {"error": …}` frame. ' +
+      "Errors use OpenAI's shape `{ error: { message, type, param, code } }` with Warren's `WARREN_*` code. A client that disconnects cancels the model call.",
   })
-  @ApiBody({ schema: { type: 'object', required: ['model', 'messages'] } })
-  @ApiHeader({ name: 'x-warren-task-id', required: false, description: '(response) the task of this completion' })
-  @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ description: 'A `chat.completion` object, or a stream of `chat.completion.chunk` events.' })
-  @ApiBadRequestResponse({ description: 'A wrong field (`param` names it), or a prompt too long (`WARREN_CONTEXT_TOO_LONG`).' })
-  @ApiUnauthorizedResponse({ description: 'No valid API key (`WARREN_UNAUTHORIZED`).' })
-  @ApiResponse({ status: 404, description: '`model` names no endpoint, strategy or route (`WARREN_NOT_FOUND`).' })
-  @ApiTooManyRequestsResponse({
-    description:
+  @ApiExtraModels(TextPartView, ChatCompletionChunkView)
+  @ApiBody({ type: ChatCompletionRequestView })
+  @ApiOkResponse({
+    description: 'A `chat.completion`, or (`stream: true`) a stream of `chat.completion.chunk` events ending with `data: [DONE]`.',
+    headers: TASK_ID_HEADER,
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ChatCompletionView) } },
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          description:
+            'Server-Sent Events: `data: <chat.completion.chunk JSON>` frames (schema ChatCompletionChunkView), then `data: [DONE]`.',
+        },
+        example:
+          'data: {"id":"chatcmpl-…","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hel"},"logprobs":null,"finish_reason":null}]}\n\ndata: [DONE]\n\n',
+      },
+    },
+  })
+  @ApiExtraModels(ChatCompletionView)
+  @ApiOpenAiErrors(
+    [400, 'A wrong or unsupported field (`param` names it; `WARREN_INVALID_MESSAGE`), or a prompt too long (`WARREN_CONTEXT_TOO_LONG`).'],
+    401,
+    [404, '`model` names no endpoint, strategy or route (`WARREN_NOT_FOUND`, `param: model`).'],
+    413,
+    415,
+    [
+      429,
       "The tenant's limiter refused (`rate_limit_exceeded`, `WARREN_RATE_LIMITED`, `Retry-After` in seconds) or its budget is used up (`insufficient_quota`, `WARREN_BUDGET_EXCEEDED`).",
-  })
-  @ApiResponse({
-    status: 502,
-    description: 'Every endpoint of the fallback chain failed (`WARREN_FALLBACKS_EXHAUSTED`, `WARREN_MODEL_REJECTED`).',
-  })
-  @ApiResponse({ status: 503, description: 'The model or the broker is unavailable (`WARREN_MODEL_UNAVAILABLE`, …).' })
+    ],
+    500,
+    [502, 'Every endpoint of the fallback chain failed or refused (`WARREN_FALLBACKS_EXHAUSTED`, `WARREN_MODEL_REJECTED`).'],
+    [
+      503,
+      'The model, the limiter or the broker is unavailable (`WARREN_MODEL_UNAVAILABLE`, `WARREN_BROKER_UNAVAILABLE`, …; `Retry-After`).',
+    ],
+    [504, 'No part of the answer within 120 s (`WARREN_ASK_TIMEOUT`).'],
+  )
   async create(@Tenant() tenant: string, @Body() body: unknown, @Res() res: ServerResponse): Promise<void> {
     const request = parseChatRequest(body);
     const taskId = randomUUID();

@@ -14,7 +14,7 @@ function violation(body: unknown): string | undefined {
 }
 
 describe('parseChatRequest', () => {
-  it('reads what Warren acts on and ignores unknown fields', () => {
+  it('reads what Warren acts on and does not pass on sampling hints or unknown fields', () => {
     expect(
       parseChatRequest({
         ...ok,
@@ -26,6 +26,8 @@ describe('parseChatRequest', () => {
         user: 'u1',
         logit_bias: {},
         seed: 3,
+        top_p: 0.9,
+        x_unknown: true,
       }),
     ).toEqual({ ...ok, stream: true, includeUsage: true, maxTokens: 20, temperature: 0.5, user: 'u1' });
     expect(parseChatRequest({ ...ok, stream: null, temperature: null })).toEqual({ ...ok, stream: false, includeUsage: false });
@@ -66,5 +68,48 @@ describe('parseChatRequest', () => {
     expect(violation({ ...ok, stream_options: { include_usage: 1 } })).toBe('stream_options.include_usage');
     expect(violation({ ...ok, n: 2 })).toBe('n');
     expect(violation({ ...ok, tools: [{ type: 'function' }] })).toBe('tools');
+  });
+
+  it('accepts the fields that ask for what Warren does anyway', () => {
+    const same = {
+      ...ok,
+      n: 1,
+      response_format: { type: 'text' },
+      tools: [],
+      tool_choice: 'none',
+      parallel_tool_calls: false,
+      logprobs: false,
+      modalities: ['text'],
+      stop: null,
+    };
+    expect(parseChatRequest(same)).toEqual({ ...ok, stream: false, includeUsage: false });
+  });
+
+  it.each([
+    ['response_format', { type: 'json_object' }],
+    ['response_format', { type: 'json_schema', json_schema: { name: 'x', schema: {} } }],
+    ['response_format', 'json'],
+    ['tools', [{ type: 'function', function: { name: 'f' } }]],
+    ['tool_choice', 'required'],
+    ['tool_choice', { type: 'function', function: { name: 'f' } }],
+    ['functions', [{ name: 'f' }]],
+    ['function_call', { name: 'f' }],
+    ['logprobs', true],
+    ['top_logprobs', 3],
+    ['audio', { voice: 'alloy', format: 'wav' }],
+    ['modalities', ['text', 'audio']],
+    ['prediction', { type: 'content', content: 'x' }],
+    ['stop', ['\n']],
+    ['stop', 'END'],
+  ])('refuses %s %j explicitly, naming it as param, with a message that says why once', (field, value) => {
+    expect(violation({ ...ok, [field]: value })).toBe(field);
+    try {
+      parseChatRequest({ ...ok, [field]: value });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message.startsWith(`${field} must`)).toBe(true);
+      expect(message).not.toMatch(/(\b\w+\b) \1 /);
+      expect(message).toMatch(/not (supported|returned)|text only/);
+    }
   });
 });

@@ -22,10 +22,22 @@ const MAX_MESSAGES = 1000;
 const MAX_CONTENT = 1_000_000;
 
 /**
- * Reads an OpenAI chat completions body. Fields Warren does not act on are ignored, as OpenAI
- * ignores unknown ones; a field that is there but wrong is `WARREN_INVALID_MESSAGE`, its
- * violation naming the field as OpenAI's `param` does (`messages[1].role`). Text content parts
- * are joined; tools, function calls and non-text parts are refused (no endpoint here runs them).
+ * Reads an OpenAI chat completions body; a field that is there but wrong is `WARREN_INVALID_MESSAGE`,
+ * its violation naming the field as OpenAI's `param` does (`messages[1].role`). Text content parts
+ * are joined.
+ *
+ * - Acted on: `model`, `messages`, `stream`, `stream_options.include_usage`, `max_completion_tokens`
+ *   / `max_tokens`, `temperature`, `user`.
+ * - Accepted when they ask for what Warren does anyway: `n: 1`, `response_format: { type: 'text' }`,
+ *   no `tools` (`[]`, `tool_choice: 'none' | 'auto'`, `parallel_tool_calls`), `logprobs: false`,
+ *   `modalities: ['text']`.
+ * - Refused, never silently dropped ({@link UNSUPPORTED}): JSON output (`response_format`
+ *   `json_object` or `json_schema`), tools and functions, log probabilities, audio, predicted
+ *   outputs, stop sequences, several choices, non-text parts: no Warren endpoint does them, and an
+ *   answer that ignored them would look right and be wrong.
+ * - Sampling and provider hints (`top_p`, `seed`, penalties, `logit_bias`, `reasoning_effort`,
+ *   `store`, `metadata`, `service_tier` …) and unknown fields are not passed on, as OpenAI ignores
+ *   unknown fields.
  */
 export function parseChatRequest(body: unknown): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('body', 'must be a JSON object');
@@ -60,8 +72,8 @@ export function parseChatRequest(body: unknown): ChatRequest {
     (v) => typeof v === 'string' && v.length > 0 && v.length <= 256,
     'must be a string of 1 to 256 characters',
   );
-  optional(b.n, 'n', (v) => v === 1, 'only 1 is supported');
-  if (Array.isArray(b.tools) && b.tools.length > 0) throw invalid('tools', 'tools are not supported');
+  optional(b.n, 'n', (v) => v === 1, 'must be 1: one choice per completion');
+  refuseUnsupported(b);
   return {
     model: b.model,
     messages,
@@ -71,6 +83,42 @@ export function parseChatRequest(body: unknown): ChatRequest {
     ...(temperature === undefined ? {} : { temperature: temperature as number }),
     ...(user === undefined ? {} : { user: user as string }),
   };
+}
+
+/** Why each feature Warren does not have is refused (the message says what to send instead). */
+export const UNSUPPORTED = Object.freeze({
+  responseFormat:
+    'must be { "type": "text" }: JSON mode and structured outputs (json_object, json_schema) are not supported; ask for JSON in the prompt instead',
+  tools: 'must be empty: function calling is not supported (no Warren endpoint runs tools)',
+  toolChoice: 'must be "none" or "auto": function calling is not supported',
+  functions: 'must be empty: function calling is not supported',
+  logprobs: 'must be false: log probabilities are not returned',
+  audio: 'must be absent: Warren answers text only',
+  modalities: 'must be ["text"]: Warren answers text only',
+  prediction: 'must be absent: predicted outputs are not supported',
+  stop: 'must be absent: stop sequences are not supported',
+});
+
+/** Refuses, with OpenAI's `param`, the fields that ask for something no Warren endpoint does. */
+function refuseUnsupported(b: Record<string, unknown>): void {
+  const present = (v: unknown) => v !== undefined && v !== null;
+  if (present(b.response_format)) {
+    const type = (b.response_format as { type?: unknown }).type;
+    if (typeof b.response_format !== 'object' || Array.isArray(b.response_format) || type !== 'text')
+      throw invalid('response_format', UNSUPPORTED.responseFormat);
+  }
+  if (present(b.tools) && (!Array.isArray(b.tools) || b.tools.length > 0)) throw invalid('tools', UNSUPPORTED.tools);
+  if (present(b.tool_choice) && b.tool_choice !== 'none' && b.tool_choice !== 'auto') throw invalid('tool_choice', UNSUPPORTED.toolChoice);
+  if (present(b.functions) && (!Array.isArray(b.functions) || b.functions.length > 0)) throw invalid('functions', UNSUPPORTED.functions);
+  if (present(b.function_call) && b.function_call !== 'none' && b.function_call !== 'auto')
+    throw invalid('function_call', UNSUPPORTED.toolChoice);
+  if (present(b.logprobs) && b.logprobs !== false) throw invalid('logprobs', UNSUPPORTED.logprobs);
+  if (present(b.top_logprobs) && b.top_logprobs !== 0) throw invalid('top_logprobs', UNSUPPORTED.logprobs);
+  if (present(b.audio)) throw invalid('audio', UNSUPPORTED.audio);
+  if (present(b.modalities) && !(Array.isArray(b.modalities) && b.modalities.every((m) => m === 'text')))
+    throw invalid('modalities', UNSUPPORTED.modalities);
+  if (present(b.prediction)) throw invalid('prediction', UNSUPPORTED.prediction);
+  if (present(b.stop) && !(Array.isArray(b.stop) && b.stop.length === 0)) throw invalid('stop', UNSUPPORTED.stop);
 }
 
 function message(raw: unknown, path: string): ChatRequestMessage {
