@@ -14,13 +14,14 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@warren/(actors|amqp|config|contracts|models|moderation|store|telemetry)$': '<rootDir>/libs/$1/src',
+  '^@warren/client$': '<rootDir>/packages/client/src',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 
 module.exports = {
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,packages}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

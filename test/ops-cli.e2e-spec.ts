@@ -1,4 +1,4 @@
-// The compiled ops CLI (dist/apps/ops/src/main.js) against the running all-in-one app: ls --json,
+// The ops CLI as installed (bin/warren-ops.js, which runs the compiled dist/apps/ops/src/main.js) against the running all-in-one app: ls --json,
 // stats, replay --dry-run and replay, discard/restore, a refused edit from --file, the 403 of a
 // tenant key, and its usage errors.
 import { execFile } from 'node:child_process';
@@ -14,7 +14,7 @@ import { startSystem } from './support/system';
 jest.setTimeout(120_000);
 
 const vhost = useVhost('ops-cli');
-const CLI = join(__dirname, '..', 'dist', 'apps', 'ops', 'src', 'main.js');
+const CLI = join(__dirname, '..', 'bin', 'warren-ops.js');
 let store: WarrenStore;
 let url: string;
 

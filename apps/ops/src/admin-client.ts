@@ -1,3 +1,18 @@
+import { apiErrorOf, createWarrenHttpClient, unwrap, WarrenApiError, type WarrenHttpClient } from '@warren/client';
+import type {
+  AuditEntry,
+  DeadLetter,
+  DeadLetterQuery,
+  EditBody,
+  EditResult,
+  Page,
+  PurgeResult,
+  ReplayBody,
+  ReplayResult,
+  Stats,
+  StatusChangeBody,
+  StatusChangeResult,
+} from './admin-types';
 import { AdminApiError, CliError, UsageError } from './cli-errors';
 
 /** Where the admin API is and the key to call it with. */
@@ -24,64 +39,85 @@ export function resolveClientOptions(opts: { url?: string; key?: string }, env: 
   return { url: url.replace(/\/+$/, ''), key };
 }
 
-/** Query string of defined, non-empty values. */
-export function queryString(params: Record<string, string | number | boolean | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
+const DEAD_LETTERS = '/v1/admin/dead-letters';
 
 /**
- * A small client of the gateway's admin API (`/v1/admin/…`) on Node's fetch. Error answers become
- * `AdminApiError` with the body's code and message; an unreachable gateway a `CliError` saying where.
+ * The CLI's client of the gateway's admin API (`/v1/admin/…`): the typed client generated from the
+ * gateway's OpenAPI document (`@warren/client`), one method per route the CLI calls. Error answers
+ * become `AdminApiError` with the problem's code, detail and wrong fields; an unreachable gateway a
+ * `CliError` saying where.
  */
 export class AdminClient {
-  constructor(private readonly options: AdminClientOptions) {}
+  private readonly http: WarrenHttpClient;
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>('GET', path);
+  constructor(private readonly options: AdminClientOptions) {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    this.http = createWarrenHttpClient({
+      baseUrl: options.url,
+      apiKey: options.key,
+      fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
+    });
   }
 
-  post<T>(path: string, body: unknown = {}): Promise<T> {
-    return this.request<T>('POST', path, body);
+  /** `GET /v1/admin/dead-letters/stats`. */
+  stats(filter: DeadLetterQuery = {}): Promise<Stats> {
+    return this.call(this.http.GET(`${DEAD_LETTERS}/stats`, { params: { query: filter } }));
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const url = `${this.options.url}${path}`;
-    let res: Response;
+  /** `GET /v1/admin/dead-letters`: a page. */
+  list(query: DeadLetterQuery = {}): Promise<Page<DeadLetter>> {
+    return this.call(this.http.GET(DEAD_LETTERS, { params: { query } }));
+  }
+
+  /** `GET /v1/admin/dead-letters/{id}`. */
+  get(id: string): Promise<DeadLetter> {
+    return this.call(this.http.GET(`${DEAD_LETTERS}/{id}`, { params: { path: { id } } }));
+  }
+
+  /** `POST /v1/admin/dead-letters/replay`. */
+  replay(body: ReplayBody): Promise<ReplayResult> {
+    return this.call(this.http.POST(`${DEAD_LETTERS}/replay`, { body }));
+  }
+
+  /** `POST /v1/admin/dead-letters/{id}/edit`. */
+  edit(id: string, body: EditBody): Promise<EditResult> {
+    return this.call(this.http.POST(`${DEAD_LETTERS}/{id}/edit`, { params: { path: { id } }, body }));
+  }
+
+  /** `POST /v1/admin/dead-letters/discard`. */
+  discard(body: StatusChangeBody & { reason: string }): Promise<StatusChangeResult> {
+    return this.call(this.http.POST(`${DEAD_LETTERS}/discard`, { body }));
+  }
+
+  /** `POST /v1/admin/dead-letters/restore`. */
+  restore(ids: string[]): Promise<StatusChangeResult> {
+    return this.call(this.http.POST(`${DEAD_LETTERS}/restore`, { body: { ids } }));
+  }
+
+  /** `POST /v1/admin/dead-letters/purge`. */
+  purge(): Promise<PurgeResult> {
+    return this.call(this.http.POST(`${DEAD_LETTERS}/purge`, {}));
+  }
+
+  /** `GET /v1/admin/audit`: a page. */
+  audit(query: { limit?: number; cursor?: string } = {}): Promise<Page<AuditEntry>> {
+    return this.call(this.http.GET('/v1/admin/audit', { params: { query } }));
+  }
+
+  private async call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
     try {
-      res = await fetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.options.key}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
-      });
+      return await unwrap(request);
     } catch (error) {
+      if (error instanceof WarrenApiError) throw new AdminApiError(error.status, error.code, error.message, error.fields);
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new CliError(`cannot reach Warren at ${this.options.url} (${why}); is it running? Set --url or WARREN_URL`);
     }
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!res.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string; fields?: AdminApiError['fields'] } } | undefined)?.error;
-      throw new AdminApiError(
-        res.status,
-        err?.code ?? `HTTP_${res.status}`,
-        err?.message ?? (text.slice(0, 200) || res.statusText),
-        err?.fields ?? [],
-      );
-    }
-    return parsed as T;
   }
+}
+
+/** For callers that hold a raw answer: the same error mapping as the client's. */
+export function adminErrorOf(status: number, body: unknown): AdminApiError {
+  const error = apiErrorOf(status, body);
+  return new AdminApiError(error.status, error.code, error.message, error.fields);
 }

@@ -1,8 +1,14 @@
-import { queryString, resolveClientOptions } from './admin-client';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdminClient, resolveClientOptions } from './admin-client';
 import type { CliContext } from './cli-context';
-import { AdminApiError, errorLine, exitCodeOf, UsageError } from './cli-errors';
+import { AdminApiError, CliError, errorLine, exitCodeOf, UsageError } from './cli-errors';
 import { batches, targetOf } from './commands/bulk';
-import { filterOf, positiveInt, positiveNumber } from './filter-options';
+import { defined, filterOf, positiveInt, positiveNumber } from './filter-options';
 import { clip, deadLetterTable, statsTable, table } from './format';
 import { buildProgram } from './program';
 
@@ -53,9 +59,59 @@ describe('filters and flags', () => {
     expect(batches(Array.from({ length: 2500 }, (_, i) => String(i))).map((b) => b.length)).toEqual([1000, 1000, 500]);
   });
 
-  it('builds query strings from defined values only', () => {
-    expect(queryString({ a: 'x y', b: undefined, c: 3, d: '' })).toBe('?a=x+y&c=3');
-    expect(queryString({})).toBe('');
+  it('leaves undefined values out of queries and bodies', () => {
+    expect(defined({ a: 'x y', b: undefined, c: 3 })).toEqual({ a: 'x y', c: 3 });
+  });
+});
+
+describe('AdminClient (the generated @warren/client underneath)', () => {
+  it('sends the admin key and the query, and reads a problem details answer into an AdminApiError with its code and fields', async () => {
+    const seen: { url?: string; auth?: string }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url, auth: req.headers.authorization });
+      if (req.url?.startsWith('/v1/admin/dead-letters/stats')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ total: 2, groups: [] }));
+        return;
+      }
+      res.writeHead(400, { 'content-type': 'application/problem+json' }).end(
+        JSON.stringify({
+          type: 'urn:warren:problem:invalid-message',
+          title: 'Invalid request',
+          status: 400,
+          detail: 'limit must not be greater than 1000',
+          code: 'WARREN_INVALID_MESSAGE',
+          fields: [{ field: 'limit', constraints: ['limit must not be greater than 1000'] }],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new AdminClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, key: 'adm' });
+      expect(await client.stats({ status: 'open', errorCode: 'WARREN_X' })).toEqual({ total: 2, groups: [] });
+      expect(seen[0]).toEqual({ url: '/v1/admin/dead-letters/stats?status=open&errorCode=WARREN_X', auth: 'Bearer adm' });
+      const error = await client.list({ limit: 5000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AdminApiError);
+      expect(error).toMatchObject({
+        status: 400,
+        code: 'WARREN_INVALID_MESSAGE',
+        message: 'limit must not be greater than 1000',
+        fields: [{ field: 'limit', constraints: ['limit must not be greater than 1000'] }],
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('says where Warren could not be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await new AdminClient({ url: `http://127.0.0.1:${port}`, key: 'adm' }).audit().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as Error).message).toBe(
+      `cannot reach Warren at http://127.0.0.1:${port} (ECONNREFUSED); is it running? Set --url or WARREN_URL`,
+    );
   });
 });
 
@@ -94,10 +150,27 @@ describe('the program', () => {
       interactive: false,
       env: {},
     };
-    await expect(buildProgram(ctx).parseAsync(['node', 'ops', '--help'])).rejects.toMatchObject({ exitCode: 0 });
+    await expect(buildProgram(ctx).parseAsync(['node', 'warren-ops', '--help'])).rejects.toMatchObject({ exitCode: 0 });
     const help = out.join('\n');
+    expect(help).toContain('warren-ops <command>');
     expect(help).toContain('npm run ops -- <command>');
     expect(help).toContain('npm run build (or npm start) compiles it');
     expect(help).toContain('Exit codes: 0 done, 1 error');
+  });
+});
+
+describe('bin/warren-ops.js', () => {
+  it('says to build first, in one line and without a stack, when the compiled CLI is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warren-ops-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      copyFileSync(join(__dirname, '..', '..', '..', 'bin', 'warren-ops.js'), join(dir, 'bin', 'warren-ops.js'));
+      const run = spawnSync(process.execPath, [join(dir, 'bin', 'warren-ops.js'), 'dlq', 'stats'], { encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^warren-ops: the CLI is not built yet .*\nRun `npm run build`/);
+      expect(run.stderr).not.toMatch(/MODULE_NOT_FOUND|at Module/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

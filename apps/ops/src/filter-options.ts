@@ -3,7 +3,7 @@ import { UsageError } from './cli-errors';
 
 /** The admin API's filter fields. */
 export interface DeadLetterFilter {
-  status?: string;
+  status?: 'open' | 'replayed' | 'discarded';
   errorCode?: string;
   errorClass?: string;
   actorType?: string;
@@ -26,7 +26,7 @@ export function withFilterOptions(cmd: Command): Command {
     .option('--text <text>', 'text in the error message (case-insensitive)');
 }
 
-const STATUSES = ['open', 'replayed', 'discarded'];
+const STATUSES: readonly string[] = ['open', 'replayed', 'discarded'];
 
 /** The filter of the parsed flags, checked; undefined fields are left out. */
 export function filterOf(opts: Record<string, unknown>): DeadLetterFilter {
@@ -35,7 +35,7 @@ export function filterOf(opts: Record<string, unknown>): DeadLetterFilter {
   const status = str('status');
   if (status !== undefined) {
     if (!STATUSES.includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')} (got ${status})`);
-    f.status = status;
+    f.status = status as DeadLetterFilter['status'];
   }
   for (const [flag, field] of [
     ['code', 'errorCode'],
@@ -55,6 +55,11 @@ export function filterOf(opts: Record<string, unknown>): DeadLetterFilter {
     f[flag] = at.toISOString();
   }
   return f;
+}
+
+/** `value` without its undefined fields (query strings and bodies leave them out). */
+export function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
 /** True when any filter flag was given. */

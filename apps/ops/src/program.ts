@@ -9,7 +9,8 @@ const ABOUT =
   "Warren operator tools: a client of the gateway's admin API (/v1/admin), so it works against a running Warren whatever its store.";
 
 const AFTER = `
-Run it from the repository as  npm run ops -- <command>, e.g.  npm run ops -- dlq stats --key dev-admin-key
+Run it as  warren-ops <command>  (the package's bin; npx warren-ops in the repository) or  npm run ops -- <command>,
+e.g.  warren-ops dlq stats --key dev-admin-key
 It runs the compiled CLI (dist/apps/ops/src/main.js): npm run build (or npm start) compiles it.
 
 Environment:
@@ -18,9 +19,9 @@ Environment:
 
 Exit codes: 0 done, 1 error (the gateway's WARREN_* code and message are printed), 2 wrong usage.`;
 
-/** The `ops` command line: `dlq stats|ls|show|replay|edit|discard|restore|purge` and `audit`. */
+/** The `warren-ops` command line: `dlq stats|ls|show|replay|edit|discard|restore|purge` and `audit`. */
 export function buildProgram(ctx: CliContext): Command {
-  const program = new Command('ops')
+  const program = new Command('warren-ops')
     .description(ABOUT)
     .addOption(new Option('--url <url>', 'gateway base URL (default: $WARREN_URL or http://localhost:3000)'))
     .addOption(new Option('--key <key>', 'admin API key (default: $WARREN_ADMIN_KEY)'))

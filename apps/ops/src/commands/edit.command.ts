@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { DeadLetter, EditResult } from '../admin-types';
+import type { EditResult } from '../admin-types';
 import type { CliContext } from '../cli-context';
 import { AdminApiError, CliError } from '../cli-errors';
 import { editInEditor, parseEditedData } from '../editor';
-
-const BASE = '/v1/admin/dead-letters';
 
 /** `dlq edit <id> [--file f]`: replay with new data, validated by the gateway first. */
 export function addEditCommand(dlq: Command, ctx: CliContext): void {
@@ -17,7 +15,6 @@ export function addEditCommand(dlq: Command, ctx: CliContext): void {
     .option('--dry-run', 'validate only; send nothing')
     .action(async (id: string, opts: { file?: string; dryRun?: boolean }, cmd: Command) => {
       const client = ctx.client(cmd);
-      const path = `${BASE}/${encodeURIComponent(id)}`;
       let data: Record<string, unknown>;
       if (opts.file) {
         let text: string;
@@ -28,7 +25,7 @@ export function addEditCommand(dlq: Command, ctx: CliContext): void {
         }
         data = parseEditedData(text, opts.file);
       } else {
-        const record = await client.get<DeadLetter>(path);
+        const record = await client.get(id);
         const current = JSON.stringify((record.envelope as { data?: unknown } | null)?.data ?? {}, null, 2);
         const edited = editInEditor(`${current}\n`, ctx.env);
         if (edited.trim() === current.trim()) {
@@ -39,7 +36,7 @@ export function addEditCommand(dlq: Command, ctx: CliContext): void {
       }
       let result: EditResult;
       try {
-        result = await client.post<EditResult>(`${path}/edit`, { data, dryRun: opts.dryRun === true });
+        result = await client.edit(id, { data, dryRun: opts.dryRun === true });
       } catch (error) {
         if (error instanceof AdminApiError && error.fields.length > 0) {
           ctx.err('refused: the edited data is invalid; the dead letter is kept as it was');

@@ -1,18 +1,14 @@
 import type { Command } from 'commander';
-import { queryString } from '../admin-client';
-import type { AuditEntry, DeadLetter, Page, Stats } from '../admin-types';
 import type { CliContext } from '../cli-context';
-import { filterOf, positiveInt, withFilterOptions } from '../filter-options';
+import { defined, filterOf, positiveInt, withFilterOptions } from '../filter-options';
 import { auditTable, deadLetterDetail, deadLetterTable, statsTable } from '../format';
-
-const BASE = '/v1/admin/dead-letters';
 
 /** `dlq stats`, `dlq ls`, `dlq show <id>` and `audit`: reading commands. */
 export function addReadCommands(dlq: Command, root: Command, ctx: CliContext): void {
   withFilterOptions(dlq.command('stats').description('counts grouped by error class/code, actor type and handler, with first/last seen'))
     .option('--json', 'print the JSON answer')
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      const stats = await ctx.client(cmd).get<Stats>(`${BASE}/stats${queryString({ ...filterOf(opts) })}`);
+      const stats = await ctx.client(cmd).stats(filterOf(opts));
       ctx.out(opts.json ? JSON.stringify(stats, null, 2) : statsTable(stats));
     });
 
@@ -22,13 +18,14 @@ export function addReadCommands(dlq: Command, root: Command, ctx: CliContext): v
     .option('--asc', 'oldest first (dead-lettering order)')
     .option('--json', 'print the JSON page ({ items, nextCursor }) for scripts')
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      const query = queryString({
-        ...filterOf(opts),
-        limit: positiveInt('limit', opts.limit, 1000),
-        cursor: opts.cursor as string | undefined,
-        order: opts.asc ? 'asc' : undefined,
-      });
-      const page = await ctx.client(cmd).get<Page<DeadLetter>>(`${BASE}${query}`);
+      const page = await ctx.client(cmd).list(
+        defined({
+          ...filterOf(opts),
+          limit: positiveInt('limit', opts.limit, 1000),
+          cursor: opts.cursor as string | undefined,
+          order: opts.asc ? ('asc' as const) : undefined,
+        }),
+      );
       if (opts.json) {
         ctx.out(JSON.stringify(page, null, 2));
         return;
@@ -43,7 +40,7 @@ export function addReadCommands(dlq: Command, root: Command, ctx: CliContext): v
     .argument('<id>', "the dead message's id")
     .option('--json', 'print the JSON record')
     .action(async (id: string, opts: Record<string, unknown>, cmd: Command) => {
-      const record = await ctx.client(cmd).get<DeadLetter>(`${BASE}/${encodeURIComponent(id)}`);
+      const record = await ctx.client(cmd).get(id);
       ctx.out(opts.json ? JSON.stringify(record, null, 2) : deadLetterDetail(record));
     });
 
@@ -54,8 +51,9 @@ export function addReadCommands(dlq: Command, root: Command, ctx: CliContext): v
     .option('--cursor <cursor>', 'the next page')
     .option('--json', 'print the JSON page')
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      const query = queryString({ limit: positiveInt('limit', opts.limit, 1000), cursor: opts.cursor as string | undefined });
-      const page = await ctx.client(cmd).get<Page<AuditEntry>>(`/v1/admin/audit${query}`);
+      const page = await ctx
+        .client(cmd)
+        .audit(defined({ limit: positiveInt('limit', opts.limit, 1000), cursor: opts.cursor as string | undefined }));
       if (opts.json) {
         ctx.out(JSON.stringify(page, null, 2));
         return;

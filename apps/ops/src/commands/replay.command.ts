@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { queryString } from '../admin-client';
-import type { ReplayResult, Skipped, Stats } from '../admin-types';
+import type { ReplayResult, Skipped } from '../admin-types';
 import type { CliContext } from '../cli-context';
 import { EXIT } from '../cli-errors';
-import { filterOf, positiveNumber, withFilterOptions } from '../filter-options';
+import { defined, filterOf, positiveNumber, withFilterOptions } from '../filter-options';
 import { pace, startProgress } from '../progress';
 import { BATCH, batches, isFailure, printSkipped, targetOf } from './bulk';
-
-const BASE = '/v1/admin/dead-letters';
 
 /** `dlq replay <id…> | --filter flags | --all`. */
 export function addReplayCommand(dlq: Command, ctx: CliContext): void {
@@ -36,8 +33,8 @@ export function addReplayCommand(dlq: Command, ctx: CliContext): void {
       let total: number;
       if ('ids' in target) total = new Set(target.ids).size;
       else {
-        const counted = target.filter.status || force ? target.filter : { ...target.filter, status: 'open' };
-        total = (await client.get<Stats>(`${BASE}/stats${queryString({ ...counted })}`)).total;
+        const counted = target.filter.status || force ? target.filter : { ...target.filter, status: 'open' as const };
+        total = (await client.stats(counted)).total;
       }
       const progress = !dryRun && !opts.json && total > 0 ? startProgress('replay', total, ctx.interactive, ctx.err) : undefined;
       const started = Date.now();
@@ -50,13 +47,13 @@ export function addReplayCommand(dlq: Command, ctx: CliContext): void {
       try {
         if ('ids' in target) {
           for (const chunk of rate ? splitBy(target.ids, pageSize) : batches(target.ids)) {
-            take(await client.post<ReplayResult>(`${BASE}/replay`, { ids: chunk, dryRun, force }));
+            take(await client.replay({ ids: chunk, dryRun, force }));
             await pace(all.replayed.length + all.skipped.length, started, rate);
           }
         } else {
           let cursor: string | undefined;
           do {
-            const r = await client.post<ReplayResult>(`${BASE}/replay`, { filter: target.filter, limit: pageSize, cursor, dryRun, force });
+            const r = await client.replay(defined({ filter: target.filter, limit: pageSize, cursor, dryRun, force }));
             take(r);
             cursor = r.nextCursor;
             if (cursor) await pace(all.replayed.length + all.skipped.length, started, rate);

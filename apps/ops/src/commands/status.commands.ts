@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { queryString } from '../admin-client';
-import type { Stats, StatusChangeResult } from '../admin-types';
+import type { StatusChangeResult } from '../admin-types';
 import type { CliContext } from '../cli-context';
 import { EXIT, UsageError } from '../cli-errors';
-import { filterOf, withFilterOptions } from '../filter-options';
+import { defined, filterOf, withFilterOptions } from '../filter-options';
 import { startProgress } from '../progress';
 import { batches, printSkipped, targetOf } from './bulk';
-
-const BASE = '/v1/admin/dead-letters';
 
 /** `dlq discard`, `dlq restore`, `dlq purge`. */
 export function addStatusCommands(dlq: Command, ctx: CliContext): void {
@@ -27,14 +24,14 @@ export function addStatusCommands(dlq: Command, ctx: CliContext): void {
       const client = ctx.client(cmd);
       const all: StatusChangeResult = { changed: [], skipped: [] };
       if ('ids' in target) {
-        for (const chunk of batches(target.ids)) merge(all, await client.post(`${BASE}/discard`, { ids: chunk, reason }));
+        for (const chunk of batches(target.ids)) merge(all, await client.discard({ ids: chunk, reason }));
       } else {
-        const total = (await client.get<Stats>(`${BASE}/stats${queryString({ ...target.filter })}`)).total;
+        const total = (await client.stats(target.filter)).total;
         const progress = opts.json || total === 0 ? undefined : startProgress('discard', total, ctx.interactive, ctx.err);
         let cursor: string | undefined;
         try {
           do {
-            const r = await client.post<StatusChangeResult>(`${BASE}/discard`, { filter: target.filter, cursor, reason });
+            const r = await client.discard(defined({ filter: target.filter, cursor, reason }));
             merge(all, r);
             progress?.advance(r.changed.length, r.skipped.length);
             cursor = r.nextCursor;
@@ -54,7 +51,7 @@ export function addStatusCommands(dlq: Command, ctx: CliContext): void {
     .action(async (ids: string[], opts: { json?: boolean }, cmd: Command) => {
       const client = ctx.client(cmd);
       const all: StatusChangeResult = { changed: [], skipped: [] };
-      for (const chunk of batches(ids)) merge(all, await client.post(`${BASE}/restore`, { ids: chunk }));
+      for (const chunk of batches(ids)) merge(all, await client.restore(chunk));
       report(ctx, 'restored', all, opts.json === true);
     });
 
@@ -63,7 +60,7 @@ export function addStatusCommands(dlq: Command, ctx: CliContext): void {
     .description('delete discarded dead letters older than the retention (gateway.deadLetterRetentionDays)')
     .option('--json', 'print the JSON result')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const r = await ctx.client(cmd).post<{ purged: number; discardedBefore: string }>(`${BASE}/purge`);
+      const r = await ctx.client(cmd).purge();
       ctx.out(opts.json ? JSON.stringify(r, null, 2) : `purged ${r.purged} dead letter(s) discarded before ${r.discardedBefore}`);
     });
 }
