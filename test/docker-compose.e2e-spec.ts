@@ -1,16 +1,20 @@
 // Checks docker-compose.yml without a broker: its shape, and `docker compose config -q`
 // when a docker client with the compose plugin is installed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 const ROOT = join(__dirname, '..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
-const WARREN_APPS = ['runtime', 'gateway', 'scheduler'] as const;
+const WARREN_APPS = ['runtime', 'gateway', 'gateway-dev', 'scheduler'] as const;
+const mainOf = (service: string) => service.replace(/-dev$/, '');
 
 interface ComposeService {
   image?: string;
+  profiles?: string[];
   build?: string | { context?: string; dockerfile?: string };
   command?: string | string[];
   environment?: Record<string, string> | string[];
@@ -55,7 +59,7 @@ describe('docker-compose.yml', () => {
     const build = typeof service.build === 'string' ? { context: service.build } : service.build;
     expect(build?.context).toBe('.');
     expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
-    expect(words(service.command)).toBe(`node dist/apps/${app}/src/main.js`);
+    expect(words(service.command)).toBe(`node dist/apps/${mainOf(app)}/src/main.js`);
   });
 
   it.each(WARREN_APPS)('starts %s only once rabbitmq and mongodb are healthy', (app) => {
@@ -78,18 +82,36 @@ describe('docker-compose.yml', () => {
     expect(mongoCheck).toContain("_id: 'rs0'");
     expect(mongoCheck).toMatch(/ping/);
     expect(words(services.gateway.healthcheck?.test)).toContain('http://localhost:3000/health');
+    expect(words(services['gateway-dev'].healthcheck?.test)).toContain('http://localhost:3000/health');
     // Each app's HTTP on its own port: the gateway's PORT, runtime.metricsPort, scheduler.metricsPort.
     expect(words(services.runtime.healthcheck?.test)).toContain('http://localhost:9464/ready');
     expect(words(services.scheduler.healthcheck?.test)).toContain('http://localhost:9465/ready');
   });
 
   it.each(WARREN_APPS)('starts %s from a main.js that the build produces', (app) => {
-    expect(existsSync(join(ROOT, 'apps', app, 'src', 'main.ts'))).toBe(true);
+    expect(existsSync(join(ROOT, 'apps', mainOf(app), 'src', 'main.ts'))).toBe(true);
   });
 
-  it('publishes the gateway on port 3000', () => {
-    const ports = (services.gateway.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.published}:${p.target}`));
-    expect(ports).toContain('3000:3000');
+  const portsOf = (service: string) =>
+    (services[service]?.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.published}:${p.target}`));
+
+  it('publishes the gateway on port 3000 in two profiles: prod (production config, keys from the environment) and dev (the development keys)', () => {
+    expect(services.gateway.profiles).toEqual(['prod']);
+    expect(services['gateway-dev'].profiles).toEqual(['dev']);
+    for (const gateway of ['gateway', 'gateway-dev']) expect(portsOf(gateway)).toContain('3000:3000');
+    // The README's curl examples use dev-key and dev-admin-key, which only config/default has.
+    expect(environmentOf(services['gateway-dev'])).toMatchObject({ WARREN_CONFIG: 'config/default' });
+    expect(readFileSync(join(ROOT, 'config', 'default.yaml'), 'utf8')).toContain('dev-key');
+    expect(Object.keys(environmentOf(services.gateway))).toEqual(
+      expect.arrayContaining(['WARREN__GATEWAY__TENANTS', 'WARREN__GATEWAY__ADMINS']),
+    );
+    expect(environmentOf(services.gateway).WARREN_CONFIG).toBeUndefined();
+    // Nothing else runs only in one profile.
+    for (const name of ['rabbitmq', 'mongodb', 'runtime', 'scheduler']) expect(services[name]?.profiles).toBeUndefined();
+  });
+
+  it("publishes RabbitMQ's AMQP, management and Prometheus ports", () => {
+    expect(portsOf('rabbitmq')).toEqual(expect.arrayContaining(['5672:5672', '15672:15672', '15692:15692']));
   });
 
   it('mounts an enabled_plugins file that enables rabbitmq_consistent_hash_exchange', () => {
@@ -99,17 +121,67 @@ describe('docker-compose.yml', () => {
     const hostPath = (mount as string).split(':')[0];
     expect(hostPath).toBe('./docker/rabbitmq/enabled_plugins');
     const plugins = enabledPlugins(readFileSync(join(ROOT, hostPath), 'utf8'));
-    expect(plugins).toEqual(expect.arrayContaining(['rabbitmq_consistent_hash_exchange', 'rabbitmq_management']));
+    expect(plugins).toEqual(expect.arrayContaining(['rabbitmq_consistent_hash_exchange', 'rabbitmq_management', 'rabbitmq_prometheus']));
   });
 
-  it('builds the apps with a multi-stage Dockerfile that runs as a non-root user', () => {
+  it('builds the apps with a multi-stage Dockerfile on a supported Node LTS that runs as a non-root user, with a HEALTHCHECK', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile.match(/^FROM node:20-bookworm-slim\b/gm)).toHaveLength(2);
+    const bases = [...dockerfile.matchAll(/^FROM node:(\d+)-bookworm-slim\b/gm)].map((m) => Number(m[1]));
+    expect(bases).toHaveLength(2);
+    // Node 20 reached its end of life in April 2026: an LTS at or above package.json's engines floor.
+    const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const floor = Number(/>=\s*(\d+)/.exec(engines)?.[1]);
+    expect(floor).toBeGreaterThanOrEqual(22);
+    for (const major of bases) {
+      expect(major % 2).toBe(0); // even majors become LTS
+      expect(major).toBeGreaterThanOrEqual(floor);
+    }
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*CMD \["node", "docker\/healthcheck\.js"\]$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/docker\/healthcheck\.js \.\/docker\/healthcheck\.js$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/bin \.\/bin$/m);
     expect(dockerfile).toMatch(/^RUN npm ci$/m);
     expect(dockerfile).toMatch(/npm run build/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
     expect(dockerfile).toMatch(/^COPY --from=build \/app\/config \.\/config$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('package.json lets only the install scripts the build needs run (better-sqlite3, @swc/core), denies telemetry, names the warren-ops bin', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      allowScripts: Record<string, boolean>;
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
+    expect(pkg.allowScripts).toMatchObject({ 'better-sqlite3': true, '@swc/core': true, '@scarf/scarf': false });
+    expect(
+      Object.entries(pkg.allowScripts)
+        .filter(([, allowed]) => allowed)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['@swc/core', 'better-sqlite3']);
+    expect(pkg.bin['warren-ops']).toBe('bin/warren-ops.js');
+    expect(existsSync(join(ROOT, pkg.bin['warren-ops'] as string))).toBe(true);
+    expect(pkg.scripts.ops).toBe('node bin/warren-ops.js');
+  });
+
+  it("the image's HEALTHCHECK (docker/healthcheck.js) passes when the container's app answers /health on its port, and fails when none does", async () => {
+    const server = createServer((req, res) => res.writeHead(req.url === '/health' ? 200 : 404).end('{"status":"ok"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = String((server.address() as AddressInfo).port);
+    const check = (env: Record<string, string>) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [join(ROOT, 'docker', 'healthcheck.js')], { env: { PATH: process.env.PATH ?? '', ...env } });
+        child.on('exit', (code) => resolve(code));
+      });
+    try {
+      // A runtime container: nothing on PORT, the app on its metrics port.
+      expect(await check({ PORT: '1', WARREN__RUNTIME__METRICS_PORT: port, WARREN__SCHEDULER__METRICS_PORT: '2' })).toBe(0);
+      expect(await check({ WARREN_HEALTHCHECK_URL: `http://127.0.0.1:${port}/health` })).toBe(0);
+      expect(await check({ WARREN_HEALTHCHECK_URL: `http://127.0.0.1:${port}/nope` })).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await check({ PORT: port, WARREN__RUNTIME__METRICS_PORT: '1', WARREN__SCHEDULER__METRICS_PORT: '2' })).toBe(1);
   });
 
   const composeVersion = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8', timeout: 20_000 });
