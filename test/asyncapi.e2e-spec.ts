@@ -1,8 +1,19 @@
-// The public wire contract for RTC and voice servers, docs/asyncapi.yaml: it parses, names every routing key
+// The public wire contract, docs/asyncapi.yaml: the session contract for RTC and voice servers and the raw
+// actor protocol (entity exchanges, worker and request pools, replies). It parses, names every routing key
 // and exchange, and its JSON Schemas accept the documented examples and refuse what Warren rejects.
 // No broker needed; it lives in test/ (so in the e2e project) because it checks a document, not a unit.
 import { type AsyncAPIDocumentInterface } from '@asyncapi/parser';
-import { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SESSION_ID_PATTERN, SessionInterrupt, SessionMessage } from '@warren/contracts';
+import { AMQP_DEFAULTS } from '@warren/amqp';
+import {
+  LimiterAcquire,
+  ModelComplete,
+  REPLY_TYPES,
+  SESSION_EVENT_KINDS,
+  SESSION_EVENT_TYPES,
+  SESSION_ID_PATTERN,
+  SessionInterrupt,
+  SessionMessage,
+} from '@warren/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { loadWireContract, type WireContract } from './support/asyncapi';
@@ -10,6 +21,9 @@ import { loadWireContract, type WireContract } from './support/asyncapi';
 const SESSION_ID = '^[A-Za-z0-9_-]{1,128}$';
 const INGRESS_KINDS = ['message', 'interrupt'] as const;
 const EVENT_KINDS = ['delta', 'reply', 'failed', 'interrupted', 'switched', 'proactive'] as const;
+/** The raw actor protocol's channels: entity exchanges, worker pools, request pools; replies have no fixed address. */
+const ACTOR_ADDRESSES = ['{actorKey}', '{actorType}.{poolKey}', 'rpc.{actorType}.{poolKey}'];
+const ACTOR_MESSAGE = 'warren.actor.message';
 
 let document: AsyncAPIDocumentInterface;
 let contract: WireContract;
@@ -90,14 +104,18 @@ describe('docs/asyncapi.yaml', () => {
       .channels()
       .all()
       .map((c) => c.address());
-    expect(addresses.sort()).toEqual([...INGRESS_KINDS, ...EVENT_KINDS].map((k) => `session.{sessionId}.${k}`).sort());
+    expect(addresses.filter((a) => a?.startsWith('session.')).sort()).toEqual(
+      [...INGRESS_KINDS, ...EVENT_KINDS].map((k) => `session.{sessionId}.${k}`).sort(),
+    );
+    expect(addresses.filter((a) => !a?.startsWith('session.')).sort()).toEqual([...ACTOR_ADDRESSES, null].sort());
     const names = document
       .components()
       .messages()
       .all()
       .map((m) => m.name());
-    expect(names.sort()).toEqual(Object.values(SESSION_EVENT_TYPES).sort());
+    expect(names.sort()).toEqual([...Object.values(SESSION_EVENT_TYPES), ...Object.values(REPLY_TYPES), ACTOR_MESSAGE].sort());
     for (const message of document.components().messages().all()) {
+      if (message.name() === ACTOR_MESSAGE) continue; // any type: the message class's name
       expect(message.bindings().get('amqp')?.value()).toMatchObject({ messageType: message.name() });
     }
   });
@@ -106,6 +124,7 @@ describe('docs/asyncapi.yaml', () => {
     expect(SESSION_ID_PATTERN.source).toBe(SESSION_ID);
     expect(document.components().schemas().get('SessionId')?.pattern()).toBe(SESSION_ID);
     for (const channel of document.channels().all()) {
+      if (!channel.address()?.startsWith('session.')) continue; // the actor protocol's channels
       expect(channel.parameters().get('sessionId')?.description()).toContain(`\`${SESSION_ID}\``);
     }
     expect(document.info().description()).toContain(SESSION_ID);
@@ -140,9 +159,9 @@ describe('docs/asyncapi.yaml', () => {
 
   test('every example of every message is valid', () => {
     for (const message of document.components().messages().all()) {
-      const kind = (message.name() as string).replace('warren.session.', '');
       for (const ex of message.examples().all()) {
-        expect({ example: ex.name(), errors: check(kind, ex.payload(), ex.headers() ?? {}) }).toEqual({ example: ex.name(), errors: [] });
+        const errors = contract.checkMessage(message.name() as string, ex.payload(), ex.headers() ?? {});
+        expect({ example: ex.name(), errors }).toEqual({ example: ex.name(), errors: [] });
       }
     }
   });
@@ -222,5 +241,73 @@ describe('docs/asyncapi.yaml', () => {
 
     // Consumers must ignore fields added later.
     expect(check('reply', { ...reply.payload, data: { ...data, finishReason: 'stop' } }, reply.headers)).toEqual([]);
+  });
+});
+
+describe('docs/asyncapi.yaml: the raw actor protocol', () => {
+  const channel = (address: string | null) =>
+    document
+      .channels()
+      .all()
+      .find((c) => c.address() === address);
+  const exchangeOf = (address: string | null) =>
+    (channel(address)?.bindings().get('amqp')?.value() as { exchange?: Record<string, unknown> } | undefined)?.exchange;
+
+  test('entity actors on warren.actors.<type> (routing key = actor key), pools on the direct exchange warren.workers', () => {
+    expect(exchangeOf('{actorKey}')).toMatchObject({ name: 'warren.actors.<actorType>', durable: true });
+    expect(exchangeOf('{actorType}.{poolKey}')).toMatchObject({ name: 'warren.workers', type: 'direct' });
+    expect(exchangeOf('rpc.{actorType}.{poolKey}')).toMatchObject({ name: 'warren.workers', type: 'direct' });
+    for (const address of ACTOR_ADDRESSES) {
+      const ops = channel(address)?.operations().all() ?? [];
+      expect(ops.map((o) => o.action())).toEqual(['receive']);
+      expect(ops[0]?.reply()?.channel()?.id()).toBe('actorReply');
+    }
+    expect(
+      channel(null)
+        ?.operations()
+        .all()
+        .map((o) => o.action()),
+    ).toEqual(['send']);
+  });
+
+  test("the request pools are the transport's default request types, their routing key rpc.<type>.<key>", () => {
+    const requestType = channel('rpc.{actorType}.{poolKey}')?.parameters().get('actorType');
+    expect((requestType?.json() as { enum?: string[] } | undefined)?.enum).toEqual(AMQP_DEFAULTS.requestPools);
+    const description = document.info().description() ?? '';
+    expect(description).toContain('routing key `rpc.<type>.<key>`');
+    expect(description).toContain('`warren.worker.<type>.<key>`');
+  });
+
+  test('the example messages validate against the classes of the actors they name', () => {
+    const examples = Object.fromEntries(
+      (
+        document
+          .components()
+          .messages()
+          .all()
+          .find((m) => m.name() === ACTOR_MESSAGE)
+          ?.examples()
+          .all() ?? []
+      ).map((e) => [e.name(), e.payload() as { type: string; data: object }]),
+    );
+    const classValid = (cls: new () => object, data: object) =>
+      validateSync(plainToInstance(cls, data), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+    expect(examples['model-complete']?.type).toBe('warren.model.complete');
+    expect(classValid(ModelComplete, examples['model-complete']?.data as object)).toEqual([]);
+    expect(examples['limiter-acquire']?.type).toBe('warren.limiter.acquire');
+    expect(classValid(LimiterAcquire, examples['limiter-acquire']?.data as object)).toEqual([]);
+  });
+
+  test('replies: ok and error bodies as the transport sends them, chunks and an end for a stream', () => {
+    const base = { specversion: '1.0', id: 'r1', source: 'warren://node/n' };
+    expect(contract.checkMessage(REPLY_TYPES.OK, { ...base, type: REPLY_TYPES.OK, data: { ok: true, value: 5 } })).toEqual([]);
+    const error = { code: 'WARREN_ASK_TIMEOUT', name: 'AskTimeoutError', message: 'no reply', retryable: true };
+    expect(contract.checkMessage(REPLY_TYPES.ERROR, { ...base, type: REPLY_TYPES.ERROR, data: { ok: false, error } })).toEqual([]);
+    expect(
+      contract.checkMessage(REPLY_TYPES.ERROR, { ...base, type: REPLY_TYPES.ERROR, data: { ok: false, error: { code: 'X' } } }),
+    ).not.toEqual([]);
+    expect(contract.checkMessage(REPLY_TYPES.END, { ...base, type: REPLY_TYPES.END, data: { ok: false, error } })).toEqual([]);
+    expect(contract.checkMessage(REPLY_TYPES.END, { ...base, type: REPLY_TYPES.END, data: { ok: 'yes' } })).not.toEqual([]);
+    expect(contract.checkMessage(ACTOR_MESSAGE, { ...base, type: 'Not A Type', data: {} })).not.toEqual([]);
   });
 });

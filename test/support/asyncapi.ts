@@ -5,11 +5,13 @@ import { type AsyncAPIDocumentInterface, DiagnosticSeverity, Parser } from '@asy
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
-/** The public wire contract, parsed, with a validator per message. */
+/** The public wire contract (the session contract and the raw actor protocol), parsed, with a validator per message. */
 export interface WireContract {
   document: AsyncAPIDocumentInterface;
   /** Errors of a body (and AMQP headers) against the schemas of message `warren.session.<kind>`; [] when valid. */
   check(kind: string, payload: unknown, headers?: unknown): string[];
+  /** The same for any message of the document by its name (`warren.reply.ok`, `warren.actor.message`, …). */
+  checkMessage(name: string, payload: unknown, headers?: unknown): string[];
 }
 
 /** Parses docs/asyncapi.yaml (failing on any error diagnostic) and compiles its message schemas. */
@@ -26,18 +28,21 @@ export async function loadWireContract(): Promise<WireContract> {
   for (const message of document.components().messages().all()) {
     validators.set(message.name() as string, {
       payload: ajv.compile(message.payload()?.json() as object),
-      headers: ajv.compile(message.headers()?.json() as object),
+      // Replies carry no headers of their own: any object.
+      headers: ajv.compile((message.headers()?.json() as object | undefined) ?? { type: 'object' }),
     });
   }
+  const checkMessage = (name: string, payload: unknown, headers: unknown = {}): string[] => {
+    const v = validators.get(name);
+    if (!v) throw new Error(`no message ${name} in docs/asyncapi.yaml`);
+    const out: string[] = [];
+    if (!v.payload(payload)) out.push(...(v.payload.errors ?? []).map((e) => `payload${e.instancePath} ${e.message}`));
+    if (!v.headers(headers)) out.push(...(v.headers.errors ?? []).map((e) => `headers${e.instancePath} ${e.message}`));
+    return out;
+  };
   return {
     document,
-    check(kind, payload, headers = {}) {
-      const v = validators.get(`warren.session.${kind}`);
-      if (!v) throw new Error(`no message warren.session.${kind} in docs/asyncapi.yaml`);
-      const out: string[] = [];
-      if (!v.payload(payload)) out.push(...(v.payload.errors ?? []).map((e) => `payload${e.instancePath} ${e.message}`));
-      if (!v.headers(headers)) out.push(...(v.headers.errors ?? []).map((e) => `headers${e.instancePath} ${e.message}`));
-      return out;
-    },
+    check: (kind, payload, headers = {}) => checkMessage(`warren.session.${kind}`, payload, headers),
+    checkMessage,
   };
 }

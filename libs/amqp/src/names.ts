@@ -1,4 +1,4 @@
-/** Every RabbitMQ name Warren uses, in one place (DESIGN.md, "RabbitMQ topology"). */
+/** Every RabbitMQ name Warren uses, in one place (docs/architecture.md, "RabbitMQ topology"). */
 export const EXCHANGES = Object.freeze({
   INGRESS: 'warren.ingress',
   INGRESS_HASH: 'warren.ingress.hash',

@@ -1,4 +1,4 @@
-/** AMQP header names of the wire contract (DESIGN.md, "Names"). */
+/** AMQP header names of the wire contract (docs/asyncapi.yaml; docs/architecture.md, "The envelope"). */
 export const WARREN_HEADERS = Object.freeze({
   TRACEPARENT: 'traceparent',
   TRACESTATE: 'tracestate',

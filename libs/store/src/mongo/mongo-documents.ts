@@ -7,7 +7,7 @@ import type { ProfileRecord } from '../ports/profile.port';
 import type { ReminderRecord } from '../ports/reminder.port';
 import type { TaskRecord } from '../ports/task.port';
 
-/** Collection names (DESIGN.md, "State"). */
+/** Collection names (libs/store/README.md). */
 export const COLLECTIONS = Object.freeze({
   actors: 'actors',
   messages: 'messages',
