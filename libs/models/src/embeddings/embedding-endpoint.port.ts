@@ -5,10 +5,10 @@ export interface EmbeddingRequest {
   readonly dimensions?: number;
 }
 
-/** One vector per text, in input order, and the tokens the provider counted. */
+/** One vector per text, in input order, and the tokens the provider counted (when it said). */
 export interface Embeddings {
   readonly vectors: number[][];
-  readonly promptTokens: number;
+  readonly promptTokens?: number;
 }
 
 /**

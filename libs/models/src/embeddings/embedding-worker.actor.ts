@@ -45,7 +45,8 @@ export class EmbeddingWorkerActor {
         { input: msg.input, ...(msg.dimensions === undefined ? {} : { dimensions: msg.dimensions }) },
         ctx.signal,
       );
-      used = out.promptTokens || reserved;
+      // The provider's count when it gave one, else the reservation (our own count of the same texts).
+      used = out.promptTokens ?? reserved;
       return { model: endpoint.name, vectors: out.vectors, usage: { promptTokens: used } };
     } finally {
       if (this.rateLimit) await ctx.tell(limiter, Object.assign(new LimiterSettle(), { reserved, used, ...user })).catch(() => undefined);

@@ -52,7 +52,7 @@ export class OpenAiEmbeddingEndpoint implements EmbeddingEndpoint {
       for (const item of res.data) vectors[item.index] = item.embedding;
       if (vectors.some((v) => !Array.isArray(v)) || res.data.length !== request.input.length)
         throw new ModelUnavailableError(this.name, `answered ${res.data.length} vectors for ${request.input.length} texts`);
-      return { vectors, promptTokens: res.usage?.prompt_tokens ?? 0 };
+      return { vectors, ...(typeof res.usage?.prompt_tokens === 'number' ? { promptTokens: res.usage.prompt_tokens } : {}) };
     } catch (error) {
       if (signal.aborted) throw new CancelledError('embedding cancelled');
       if (timer.expired) throw new ModelUnavailableError(this.name, `no response within ${this.options.timeoutMs} ms (timeoutMs)`);
