@@ -111,7 +111,7 @@ describe('routing', () => {
     expect(reply.event.data).toMatchObject({ model: 'fast' });
     expect(tap.ofTask(taskId).some((e) => e.kind === 'switched')).toBe(false); // nothing had been sent
 
-    const { status, body } = await get(`/v1/tasks/${taskId}`);
+    const { status, body } = await get(`/v1/tasks/${tap.task(taskId)}`);
     expect(status).toBe(200);
     expect(body.status).toBe('completed');
     expect(body.routing).toMatchObject({
@@ -157,7 +157,7 @@ describe('routing', () => {
     expect(reply.event.data.model).toBe('backup');
     for (const e of events) expect([e.kind, contract.check(e.kind, e.event, e.headers)]).toEqual([e.kind, []]);
 
-    const { body } = await get(`/v1/tasks/${taskId}`);
+    const { body } = await get(`/v1/tasks/${tap.task(taskId)}`);
     const { taskId: _t, ...sw } = (switched?.event.data ?? {}) as Record<string, unknown>;
     expect(body.routing.switches).toEqual([sw]);
     expect(body.routing.attempts.map((a: { endpoint: string; why: string }) => [a.endpoint, a.why])).toEqual([
@@ -173,7 +173,7 @@ describe('routing', () => {
     const events = tap.ofTask(taskId);
     expect(events.some((e) => e.kind === 'reply')).toBe(false);
     expect(events.find((e) => e.kind === 'switched')?.event.data).toMatchObject({ from: 'broken', to: 'down' });
-    const { body } = await get(`/v1/tasks/${taskId}`);
+    const { body } = await get(`/v1/tasks/${tap.task(taskId)}`);
     expect(body).toMatchObject({ status: 'failed', error: { code: 'WARREN_FALLBACKS_EXHAUSTED' } });
     expect(body.routing.attempts).toEqual([
       expect.objectContaining({ endpoint: 'broken', outcome: 'failed', sentChars: expect.any(Number) }),
@@ -191,7 +191,7 @@ describe('routing', () => {
         const taskId = await tap.say(`ab-${s}`, `ab test turn ${turn}`);
         const reply = await tap.waitFor(taskId, 'reply');
         models.add(reply.event.data.model as string);
-        const { body } = await get(`/v1/tasks/${taskId}`);
+        const { body } = await get(`/v1/tasks/${tap.task(taskId)}`);
         expect(body.routing.arm).toEqual({ strategy: 's-ab', name: reply.event.data.model === 'fast' ? 'A' : 'B' });
       }
       expect(models.size).toBe(1);
@@ -225,7 +225,7 @@ describe('routing', () => {
     // The next turn goes straight to model/fast: model/down in cooldown is tried last.
     const next = await tap.say('cool', 'fallback once more');
     await tap.waitFor(next, 'reply');
-    const task = await get(`/v1/tasks/${next}`);
+    const task = await get(`/v1/tasks/${tap.task(next)}`);
     expect(task.body.routing.chain).toEqual(['fast', 'down']);
     expect(task.body.routing.attempts).toEqual([expect.objectContaining({ endpoint: 'fast', outcome: 'ok', why: 'chosen' })]);
   });
@@ -237,7 +237,7 @@ describe('routing', () => {
     expect(['fast', 'backup']).toContain(reply.event.data.model);
     const deltas = tap.ofTask(taskId).filter((e) => e.kind === 'delta');
     expect(deltas.map((d) => d.event.data.text).join('')).toBe(reply.event.data.text);
-    const { body } = await get(`/v1/tasks/${taskId}`);
+    const { body } = await get(`/v1/tasks/${tap.task(taskId)}`);
     expect(body.routing).toMatchObject({
       ensemble: { strategy: 's-vote', endpoints: ['fast', 'backup'], pick: 'majority', deadlineMs: 5000 },
       picked: { why: 'majority (2 of 2)' },
@@ -261,13 +261,13 @@ describe('routing', () => {
     // Another session: slow now has ~150 ms, quick is unmeasured (0): quick.
     const second = await tap.say('perf-b', 'hello', voice);
     expect((await tap.waitFor(second, 'reply')).event.data.model).toBe('quick');
-    const t2 = (await get(`/v1/tasks/${second}`)).body.routing;
+    const t2 = (await get(`/v1/tasks/${tap.task(second)}`)).body.routing;
     expect(t2).toMatchObject({ source: 'route', strategy: 'perf', chain: ['quick', 'slow'] });
     expect(t2.candidates.find((c: { endpoint: string }) => c.endpoint === 'slow').score).toBeGreaterThan(100);
     // Session perf-a was served by slow: affinity keeps it there (KV-cache reuse) although quick is faster.
     const third = await tap.say('perf-a', 'and again', voice);
     expect((await tap.waitFor(third, 'reply')).event.data.model).toBe('slow');
-    const t3 = (await get(`/v1/tasks/${third}`)).body.routing;
+    const t3 = (await get(`/v1/tasks/${tap.task(third)}`)).body.routing;
     expect(t3.affinity).toEqual({ endpoint: 'slow', used: true, reason: 'served the previous turn' });
     expect(t3.chain).toEqual(['slow', 'quick']);
   });
@@ -276,7 +276,7 @@ describe('routing', () => {
     const taskId = await tap.say('long', 'long question: what do rabbits eat in winter when the grass is gone?');
     const reply = await tap.waitFor(taskId, 'reply');
     expect(reply.event.data.model).toBe('backup');
-    const { body } = await get(`/v1/tasks/${taskId}`);
+    const { body } = await get(`/v1/tasks/${tap.task(taskId)}`);
     expect(body.routing.chain).toEqual(['tiny']);
     expect(body.routing.attempts).toEqual([
       expect.objectContaining({ endpoint: 'tiny', outcome: 'failed', code: 'WARREN_CONTEXT_TOO_LONG' }),

@@ -17,11 +17,9 @@ import {
   toWireError,
   WARREN_ERROR_CODES,
 } from '@warren/contracts';
-import { countTokens } from '@warren/models';
 import type { NewTurnPart, TaskRecord, TaskUpdate } from '@warren/store';
 import { failedEventExtras, userMessageFor } from './failure-messages';
 import { intentNeeded } from './intent-gate';
-import { PER_REQUEST } from './limiter-reservation';
 import { normalizeText } from './text-normalizer';
 import { type TurnEnd, tellTurnEnded } from './turn-event';
 import type { Answer, Prepared } from './turn-results';
@@ -132,21 +130,14 @@ export async function fail(turn: TurnScope, error: unknown, prepared: Prepared |
 }
 
 /**
- * Tells the limiter what the turn really used, so it refunds or charges the difference to the
- * reservation: the model's reported usage; for an interrupted or failed call, the prompt plus what
- * was streamed (nothing when nothing was streamed: a refused or unreachable endpoint bills
- * nothing). A lease is corrected in process; a per-request reservation gets a `LimiterSettle` in
- * the turn's outbox (sent once the end is committed, so a turn run again never settles twice).
+ * Tells the limiter what the turn really used (`ModelCall#settle`): a lease is corrected in
+ * process; a per-request reservation gets a `LimiterSettle` in the turn's outbox (sent once the
+ * end is committed, so a turn run again never settles twice). A cached answer costs what was
+ * reserved for it (`cache.hitTokens`).
  */
 export function settle(turn: TurnScope, prepared: Prepared | undefined, answer?: Answer): void {
-  const r = prepared?.reservation;
-  if (!r) return;
-  const reported = answer ? answer.usage.promptTokens + answer.usage.completionTokens : 0;
-  const partial = answer?.text ?? turn.streamed;
-  // A cached answer costs what was reserved for it (cache.hitTokens), whatever its length.
-  const used = answer?.cached ? r.reserved : reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
-  // A lost settle only keeps the reservation charged (the tenant pays the estimate): it never fails the turn.
-  (turn.deps.limiter ?? PER_REQUEST).settle(turn.ctx, turn.reservation(), r.reserved, used).catch(() => undefined);
+  const partial = answer ? undefined : { usage: { promptTokens: 0, completionTokens: 0 }, text: turn.streamed };
+  turn.model.settle(turn.reservation(), prepared?.reservation, answer ?? partial, answer?.cached ?? false);
 }
 
 /**
