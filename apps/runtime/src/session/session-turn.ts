@@ -21,6 +21,9 @@ import { answerAgain, complete, endInterrupted, fail } from './turn-outcomes';
 import type { Answer, Prepared } from './turn-results';
 import { TurnScope } from './turn-scope';
 
+/** How long a turn runs before its task is marked running (a shorter one is written once, by its commit). */
+export const RUNNING_MARK_DELAY_MS = 200;
+
 /**
  * One turn of a session: preprocess → moderation in → limiter → model (streamed deltas,
  * moderation out) → one commit → outbox. The turn's end is ONE commit with the session's state
@@ -31,12 +34,15 @@ import { TurnScope } from './turn-scope';
  * An interrupt fires `ctx.signal`: the part already streamed goes to history marked `interrupted`.
  */
 export class SessionTurn extends TurnScope {
+  private runningMark: NodeJS.Timeout | undefined;
+
   async run(): Promise<void> {
     const state = this.ctx.state ?? {};
     this.ctx.state = state;
     if (wasCancelled(state, this.taskId)) {
       // Interrupted before it started (it waited in the mailbox): it never runs.
       if (await this.start()) await endInterrupted(this, normalizeText(this.msg.text));
+      clearTimeout(this.runningMark);
       return;
     }
     // Outside the try: a turn that must not run, or only be dead-lettered again, ends here.
@@ -65,6 +71,7 @@ export class SessionTurn extends TurnScope {
       await fail(this, error, prepared);
     } finally {
       await this.deltas;
+      clearTimeout(this.runningMark);
       if (state.current === this.taskId) state.current = undefined;
     }
   }
@@ -77,19 +84,38 @@ export class SessionTurn extends TurnScope {
    */
   private async start(): Promise<boolean> {
     const { tasks } = this.deps.store;
-    const task = await tasks.create(this.newTask());
-    if (task.tenant !== this.tenant || (task.sessionId !== undefined && task.sessionId !== this.sessionId)) {
+    const task = await tasks.get(this.taskId);
+    if (task && (task.tenant !== this.tenant || (task.sessionId !== undefined && task.sessionId !== this.sessionId))) {
       throw new InvalidMessageError(`task ${this.taskId} belongs to another session; give each turn its own id`, [
         { field: 'x-warren-task-id', constraints: ['a task id of this session'] },
       ]);
     }
-    const replayable = this.ctx.replayOf !== undefined && (task.status === 'failed' || task.status === 'compensated');
-    if (isFinal(task.status) && !replayable) {
+    const replayable = this.ctx.replayOf !== undefined && (task?.status === 'failed' || task?.status === 'compensated');
+    if (task && isFinal(task.status) && !replayable) {
       await answerAgain(this, task);
       return false;
     }
-    if (task.status !== 'running') await tasks.updateStatus(this.taskId, { status: 'running' });
+    // A replay moves its ended task back to running now (the commit only ends tasks that have not ended).
+    if (replayable) await tasks.updateStatus(this.taskId, { status: 'running' });
+    else if (task?.status !== 'running') this.markRunningLater(task !== undefined);
     return true;
+  }
+
+  /**
+   * Marks the task running after `RUNNING_MARK_DELAY_MS`, unless the turn's commit ended it first:
+   * a turn that ends sooner (most turns) is written once, by its commit, instead of twice.
+   */
+  private markRunningLater(exists: boolean): void {
+    const { tasks } = this.deps.store;
+    const mark = async () => {
+      if (exists) await tasks.updateStatus(this.taskId, { status: 'running' });
+      else await tasks.create(this.newTask());
+    };
+    this.runningMark = setTimeout(() => {
+      this.runningMark = undefined;
+      // The commit may have ended the task meanwhile: then there is nothing to mark.
+      mark().catch(() => undefined);
+    }, RUNNING_MARK_DELAY_MS);
   }
 
   private async prepare(): Promise<Prepared> {
