@@ -24,6 +24,7 @@ import { intentNeeded } from './intent-gate';
 import { PER_REQUEST } from './limiter-reservation';
 import { normalizeText } from './text-normalizer';
 import { type TurnEnd, tellTurnEnded } from './turn-event';
+import { logTurnEnd } from './turn-log';
 import type { Answer, Prepared } from './turn-results';
 import type { TurnScope } from './turn-scope';
 
@@ -82,6 +83,7 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
   });
   turn.deps.metrics?.turnEnded(prepared.blocked ? 'blocked' : 'completed');
   turn.deps.metrics?.turnDuration(performance.now() - turn.startedAt);
+  logTurnEnd(turn, prepared.blocked ? 'blocked' : 'completed', { model: answer.model });
 }
 
 /** An interrupted turn: the user part, what was streamed marked `interrupted`, the `interrupted` event. */
@@ -102,6 +104,7 @@ export async function endInterrupted(turn: TurnScope, userText: string, partial 
   settle(turn, prepared);
   await tellIntent(turn, { text: userText, ...(partial ? { reply: partial } : {}), outcome: 'interrupted' });
   turn.deps.metrics?.turnEnded('interrupted');
+  logTurnEnd(turn, 'interrupted');
 }
 
 /**
@@ -126,6 +129,7 @@ export async function fail(turn: TurnScope, error: unknown, prepared: Prepared |
   settle(turn, prepared);
   await tellIntent(turn, { text, outcome: 'failed', errorCode: wire.code });
   turn.deps.metrics?.turnEnded('failed');
+  logTurnEnd(turn, 'failed', { code: wire.code });
   if (expected) return;
   await turn.ctx.commit();
   throw error;
