@@ -55,6 +55,7 @@ export class ChatCompletion {
   private promptTokens = 0;
   private sent = '';
   private journal: RoutingJournal | undefined;
+  private readonly startedAt = performance.now();
 
   constructor(
     private readonly deps: ChatDeps,
@@ -205,6 +206,7 @@ export class ChatCompletion {
           push: (text: string) => {
             const released = output.push(text);
             if (released !== undefined) {
+              if (output.sent === released) this.deps.metrics?.firstDeltaSent?.('chat', performance.now() - this.startedAt);
               queue.push(released);
               notify();
             }
