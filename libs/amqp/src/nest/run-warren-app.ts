@@ -12,6 +12,7 @@ import {
   observeHttpServer,
   resolveLogOptions,
   rootLogger,
+  startTracingFromEnv,
 } from '@warren/telemetry';
 import { withTimeout } from '../broker-timeout';
 import { WarrenServer } from './warren.server';
@@ -69,6 +70,9 @@ async function start(spec: WarrenAppSpec): Promise<void> {
   const nestLogger = new NestPinoLogger(logger);
   Logger.overrideLogger(nestLogger);
   const log = new Logger('Warren');
+  // Opt-in: the OpenTelemetry SDK with the OTLP exporter when the OTEL_* environment asks for it.
+  const tracing = startTracingFromEnv({ serviceName: `warren-${spec.name}`, instanceId: config.runtime.nodeId });
+  if (tracing) log.log(`tracing: exporting spans to ${tracing.endpoint} (OTLP/HTTP)`);
   const limitMs = config.amqp.setupTimeoutMs;
   const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const started = Date.now();
