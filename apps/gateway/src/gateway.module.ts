@@ -5,7 +5,9 @@ import { AuditController } from './admin/audit.controller';
 import { DeadLetterAdminService } from './admin/dead-letter-admin.service';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { EndpointsController } from './admin/endpoints.controller';
+import { InspectController } from './admin/inspect.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ConsoleController } from './console/console.controller';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { SessionEventHub } from './events/session-event-hub';
 import { GATEWAY_OPTIONS, type GatewayOptions, noTenantKeysWarning, resolveGatewayOptions } from './gateway.options';
@@ -19,7 +21,8 @@ import { UserSettingsService } from './users/user-settings.service';
 
 /**
  * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`, `/v1/users/:userId/settings`, the OpenAI-compatible `/v1/chat/completions`), under the API-key guard, and the
- * operators' admin routes (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`), under the admin-key guard; errors
+ * operators' admin routes (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`, `/v1/admin/tasks/:taskId`,
+ * `/v1/admin/sessions/:tenant/:sessionId/timeline`) and the web console (`/console`), under the admin-key guard; errors
  * of `/v1` requests are answered as `{ error: { code, message, fields? } }`.
  * Controllers and providers only: the app imports `WarrenModule.forRoot(...)` (global:
  * `WarrenClient`, `AmqpTransport`) and provides the store under `WARREN_STORE` from a global
@@ -49,6 +52,8 @@ export class GatewayModule implements OnModuleInit {
         DeadLettersController,
         AuditController,
         EndpointsController,
+        InspectController,
+        ConsoleController,
         ChatCompletionsController,
         UserSettingsController,
       ],

@@ -19,6 +19,7 @@ import {
 } from '@warren/contracts';
 import { countTokens } from '@warren/models';
 import type { NewTurnPart, TaskRecord, TaskUpdate } from '@warren/store';
+import { otelContext, traceIdOf } from '@warren/telemetry';
 import { failedEventExtras, userMessageFor } from './failure-messages';
 import { intentNeeded } from './intent-gate';
 import { PER_REQUEST } from './limiter-reservation';
@@ -51,6 +52,7 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
       usage: { promptTokens: answer.usage.promptTokens, completionTokens: answer.usage.completionTokens, totalTokens: total },
       routing: {
         ...(answer.routing ?? {}),
+        traceId: traceIdOf(otelContext.active()),
         model: answer.model,
         strategy: prepared.blocked ? 'moderation' : answer.cached ? 'cache' : (answer.routing?.strategy ?? 'static'),
         ...(prepared.cache ? { cache: { hit: prepared.cache.hit !== undefined, key: prepared.cache.key } } : {}),
@@ -192,7 +194,12 @@ function endTurn(turn: TurnScope, parts: NewTurnPart[], update: TaskUpdate): voi
 }
 
 function failedUpdate(turn: TurnScope, status: 'failed' | 'interrupted', error: { code: string; message: string }): TaskUpdate {
-  return { status, steps: turn.steps.toTaskSteps(), error, ...(turn.routingJournal ? { routing: { ...turn.routingJournal } } : {}) };
+  return {
+    status,
+    steps: turn.steps.toTaskSteps(),
+    error,
+    ...(turn.routingJournal ? { routing: { ...turn.routingJournal, traceId: traceIdOf(otelContext.active()) } } : {}),
+  };
 }
 
 /** The intent actor hears of the turn when it has something to do with it (see `intentNeeded`). */
