@@ -17,6 +17,6 @@ export { WarrenMetrics } from './metrics/warren-metrics';
 export { taskIdOf, withTaskId } from './task-context';
 export type { Span, TraceContext } from './trace-propagation';
 export { endSpan, extractTraceContext, injectTraceHeaders, otelContext, SpanKind, startSpan, traceIdOf } from './trace-propagation';
+export { TracingModule } from './tracing/tracing.module';
 export type { TracingIdentity, TracingSdk } from './tracing/tracing-sdk';
 export { runningTracing, startTracingFromEnv, tracingRequested } from './tracing/tracing-sdk';
-export { TracingModule } from './tracing/tracing.module';

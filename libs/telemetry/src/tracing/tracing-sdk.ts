@@ -48,7 +48,10 @@ export function tracingRequested(env: Readonly<Record<string, string | undefined
  * consume, handler, model call) are recorded and exported. Returns undefined when not asked for.
  * Idempotent.
  */
-export function startTracingFromEnv(identity: TracingIdentity, env: Readonly<Record<string, string | undefined>> = process.env): TracingSdk | undefined {
+export function startTracingFromEnv(
+  identity: TracingIdentity,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): TracingSdk | undefined {
   if (running || !tracingRequested(env)) return running;
   const fromEnv = detectResources({ detectors: [envDetector] });
   const resource = resourceFromAttributes({
@@ -61,7 +64,9 @@ export function startTracingFromEnv(identity: TracingIdentity, env: Readonly<Rec
   trace.setGlobalTracerProvider(provider);
   const endpoint =
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
-    (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces');
+    (env.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`
+      : 'http://localhost:4318/v1/traces');
   running = {
     endpoint,
     shutdown: async () => {
