@@ -16,6 +16,7 @@ interface ComposeService {
   environment?: Record<string, string> | string[];
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test?: string | string[] };
+  profiles?: string[];
   ports?: (string | { published?: string | number; target?: number })[];
   volumes?: (string | { source?: string; target?: string })[];
 }
@@ -100,6 +101,37 @@ describe('docker-compose.yml', () => {
     expect(hostPath).toBe('./docker/rabbitmq/enabled_plugins');
     const plugins = enabledPlugins(readFileSync(join(ROOT, hostPath), 'utf8'));
     expect(plugins).toEqual(expect.arrayContaining(['rabbitmq_consistent_hash_exchange', 'rabbitmq_management']));
+  });
+
+  it('has an observability profile: Prometheus with the scrape config and alert rules of deploy/, Grafana provisioned with the dashboard', () => {
+    const mounts = (name: string): Map<string, string> =>
+      new Map(
+        (services[name].volumes ?? [])
+          .map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`))
+          .map((v) => v.split(':'))
+          .map(([host, target]) => [target, host] as [string, string]),
+      );
+    for (const name of ['prometheus', 'grafana']) expect(services[name].profiles).toEqual(['observability']);
+    // Without the profile, `docker compose up` starts what it started before.
+    for (const app of ['rabbitmq', 'mongodb', ...WARREN_APPS]) expect(services[app].profiles).toBeUndefined();
+    const prometheus = mounts('prometheus');
+    expect(prometheus.get('/etc/prometheus/prometheus.yml')).toBe('./deploy/prometheus/prometheus.yml');
+    expect(prometheus.get('/etc/prometheus/rules/warren-alerts.yml')).toBe('./deploy/prometheus/warren-alerts.yml');
+    const config = parseYaml(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      rule_files: string[];
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    };
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/warren-alerts.yml']);
+    const targets = config.scrape_configs.find((c) => c.job_name === 'warren')?.static_configs.flatMap((c) => c.targets);
+    // The ports the healthchecks above use: the gateway's PORT, runtime.metricsPort, scheduler.metricsPort.
+    expect(targets).toEqual(['gateway:3000', 'runtime:9464', 'scheduler:9465']);
+    const grafana = mounts('grafana');
+    expect(grafana.get('/etc/grafana/provisioning/datasources')).toBe('./deploy/grafana/provisioning/datasources');
+    expect(grafana.get('/etc/grafana/provisioning/dashboards')).toBe('./deploy/grafana/provisioning/dashboards');
+    expect(grafana.get('/var/lib/grafana/dashboards')).toBe('./deploy/grafana/dashboards');
+    for (const [, host] of [...prometheus, ...grafana].filter(([, h]) => h.startsWith('./')))
+      expect(existsSync(join(ROOT, host))).toBe(true);
+    expect(existsSync(join(ROOT, 'deploy/grafana/dashboards/warren.json'))).toBe(true);
   });
 
   it('builds the apps with a multi-stage Dockerfile that runs as a non-root user', () => {

@@ -54,6 +54,7 @@ export class ChatCompletion {
   private readonly reservation: LimiterReservation;
   private readonly model: ModelCall;
   private reserved: Reservation | undefined;
+  private readonly startedAt = performance.now();
 
   constructor(
     private readonly deps: ChatDeps,
@@ -160,6 +161,7 @@ export class ChatCompletion {
       wake?.();
       wake = undefined;
     };
+    let first = true;
     const lastUser = [...prompt].reverse().find((m) => m.role === 'user')?.content ?? '';
     const language = languageOf(lastUser, { tenant: tenantLanguage(this.deps.options, this.msg.tenant) }).language;
     const route = {
@@ -173,6 +175,8 @@ export class ChatCompletion {
     const call = this.model
       .call(request, route, {
         onDelta: (text, moderated) => {
+          if (first) this.deps.metrics?.firstDeltaSent?.('chat', performance.now() - this.startedAt);
+          first = false;
           queue.push(moderated ? { text, moderated } : { text });
           notify();
         },

@@ -192,6 +192,7 @@ export class SessionTurn extends TurnScope {
       const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, data);
       p.catch(() => undefined); // settled below; this only keeps it from counting as unhandled meanwhile
       emits.push(p);
+      if (seq === 1) this.deps.metrics?.firstDeltaSent?.('session', performance.now() - this.startedAt);
       if (seq === 1)
         midStream = p.then(
           () => failpoint(FAILPOINTS.TURN_MID_STREAM, this.taskId),

@@ -18,10 +18,12 @@ import {
   WARREN_ERROR_CODES,
 } from '@warren/contracts';
 import type { NewTurnPart, TaskRecord, TaskUpdate } from '@warren/store';
+import { otelContext, traceIdOf } from '@warren/telemetry';
 import { failedEventExtras, userMessageFor } from './failure-messages';
 import { intentNeeded } from './intent-gate';
 import { normalizeText } from './text-normalizer';
 import { type TurnEnd, tellTurnEnded } from './turn-event';
+import { logTurnEnd } from './turn-log';
 import type { Answer, Prepared } from './turn-results';
 import type { TurnScope } from './turn-scope';
 
@@ -48,6 +50,7 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
       usage: { promptTokens: answer.usage.promptTokens, completionTokens: answer.usage.completionTokens, totalTokens: total },
       routing: {
         ...(answer.routing ?? {}),
+        traceId: traceIdOf(otelContext.active()),
         model: answer.model,
         strategy: prepared.blocked ? 'moderation' : answer.cached ? 'cache' : (answer.routing?.strategy ?? 'static'),
         ...(prepared.cache ? { cache: { hit: prepared.cache.hit !== undefined, key: prepared.cache.key } } : {}),
@@ -80,6 +83,7 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
   });
   turn.deps.metrics?.turnEnded(prepared.blocked ? 'blocked' : 'completed');
   turn.deps.metrics?.turnDuration(performance.now() - turn.startedAt);
+  logTurnEnd(turn, prepared.blocked ? 'blocked' : 'completed', { model: answer.model });
 }
 
 /** An interrupted turn: the user part, what was streamed marked `interrupted`, the `interrupted` event. */
@@ -100,6 +104,7 @@ export async function endInterrupted(turn: TurnScope, userText: string, partial 
   settle(turn, prepared);
   await tellIntent(turn, { text: userText, ...(partial ? { reply: partial } : {}), outcome: 'interrupted' });
   turn.deps.metrics?.turnEnded('interrupted');
+  logTurnEnd(turn, 'interrupted');
 }
 
 /**
@@ -124,6 +129,7 @@ export async function fail(turn: TurnScope, error: unknown, prepared: Prepared |
   settle(turn, prepared);
   await tellIntent(turn, { text, outcome: 'failed', errorCode: wire.code });
   turn.deps.metrics?.turnEnded('failed');
+  logTurnEnd(turn, 'failed', { code: wire.code });
   if (expected) return;
   await turn.ctx.commit();
   throw error;
@@ -179,7 +185,12 @@ function endTurn(turn: TurnScope, parts: NewTurnPart[], update: TaskUpdate): voi
 }
 
 function failedUpdate(turn: TurnScope, status: 'failed' | 'interrupted', error: { code: string; message: string }): TaskUpdate {
-  return { status, steps: turn.steps.toTaskSteps(), error, ...(turn.routingJournal ? { routing: { ...turn.routingJournal } } : {}) };
+  return {
+    status,
+    steps: turn.steps.toTaskSteps(),
+    error,
+    ...(turn.routingJournal ? { routing: { ...turn.routingJournal, traceId: traceIdOf(otelContext.active()) } } : {}),
+  };
 }
 
 /** The intent actor hears of the turn when it has something to do with it (see `intentNeeded`). */

@@ -1,3 +1,4 @@
+import { injectTraceHeaders, otelContext, type TraceContext } from '@warren/telemetry';
 import { toCompletion } from '../completion-stream';
 import { ContextTooLongError, ModelRejectedError, ModelUnavailableError } from '../errors/model.errors';
 import type { Completion, CompletionRequest, CompletionResult, ModelEndpoint } from '../model-endpoint.port';
@@ -17,6 +18,8 @@ interface Tally {
   promptTokens: number;
   text: string;
   usage?: { promptTokens: number; completionTokens: number };
+  /** The trace of the call, sent upstream as `traceparent`. */
+  trace: TraceContext;
 }
 
 /**
@@ -67,7 +70,8 @@ export class OpenAiCompatibleEndpoint implements ModelEndpoint {
   }
 
   complete(request: CompletionRequest, signal: AbortSignal): Completion {
-    const tally: Tally = { promptTokens: estimatePromptTokens(request), text: '' };
+    // The caller's trace (the model call's span): the upstream request carries it as `traceparent`.
+    const tally: Tally = { promptTokens: estimatePromptTokens(request), text: '', trace: otelContext.active() };
     return toCompletion(this.stream(request, signal, tally), () => this.end(tally, 'cancelled'));
   }
 
@@ -105,7 +109,7 @@ export class OpenAiCompatibleEndpoint implements ModelEndpoint {
     try {
       response = await fetch(this.url, {
         method: 'POST',
-        headers: this.headers(),
+        headers: this.headers(tally.trace),
         body: JSON.stringify(this.body(request)),
         signal: timer.signal,
       });
@@ -204,9 +208,12 @@ export class OpenAiCompatibleEndpoint implements ModelEndpoint {
     return this.end(tally, choice?.finish_reason === 'length' ? 'length' : 'stop');
   }
 
-  private headers(): Record<string, string> {
+  private headers(trace: TraceContext): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    const traceHeaders: Record<string, string | number> = {};
+    injectTraceHeaders(traceHeaders, trace);
+    for (const [k, v] of Object.entries(traceHeaders)) headers[k] = String(v);
     return headers;
   }
 
