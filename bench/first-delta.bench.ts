@@ -12,7 +12,7 @@
  */
 
 import { type BenchRow, QUICK, sleep, withVhost } from './support';
-import { cpuPerTurn, TurnClient, WarrenSystem } from './system';
+import { type Background, cpuPerTurn, meanBackground, measureBackground, TurnClient, WarrenSystem } from './system';
 import { closedLoop, fmtMs, KEEP_UP, logStage, openLoop, type SequentialRun, type StageResult, sequentialAmqp } from './turn-load';
 
 /** The local model's time to its first word, ms. */
@@ -40,6 +40,9 @@ export interface FirstDeltaResult {
   open: StageResult;
   /** Open loop at 100/s with runtime.workerPrefetch WIDE_WORKER_PREFETCH. */
   openWide: StageResult;
+  /** CPU with no turn running, first app (before and after its sequential turns) and second app. */
+  background: Background;
+  backgroundWide: Background;
   warnings: number;
 }
 
@@ -66,7 +69,9 @@ async function withStreamingApp<T>(env: Record<string, string>, fn: (pids: (numb
 export async function runFirstDeltaBench(): Promise<FirstDeltaResult> {
   const a = await withStreamingApp({}, async (pids, client) => {
     for (let i = 0; i < SEQ_WARMUP; i++) await client.turn('fd-1');
+    const before = await measureBackground(pids);
     const { latencies: _, ...sequential } = await sequentialAmqp(pids, client, 'fd-1', FIRST_DELTA_SEQ_COUNT);
+    const background = meanBackground([before, await measureBackground(pids)]) as Background;
     const fd = sequential.firstDelta;
     process.stderr.write(
       `\n  sequential: first delta p50 ${fd?.p50.toFixed(1)} p99 ${fd?.p99.toFixed(1)} ms, reply p50 ${sequential.p50.toFixed(1)} ms; ` +
@@ -75,16 +80,21 @@ export async function runFirstDeltaBench(): Promise<FirstDeltaResult> {
     await sleep(500);
     const open = await openLoop(pids, client, FIRST_DELTA_RATE, FIRST_DELTA_SECONDS, FIRST_DELTA_SESSIONS);
     logStage('open loop (default workerPrefetch 16)', open);
-    return { sequential, open };
+    return { sequential, open, background };
   });
   const b = await withStreamingApp({ WARREN__RUNTIME__WORKER_PREFETCH: String(WIDE_WORKER_PREFETCH) }, async (pids, client) => {
-    await sleep(500);
+    const background = await measureBackground(pids);
     const open = await openLoop(pids, client, FIRST_DELTA_RATE, FIRST_DELTA_SECONDS, FIRST_DELTA_SESSIONS);
     logStage(`open loop (workerPrefetch ${WIDE_WORKER_PREFETCH})`, open);
-    return open;
+    return { open, background };
   });
   process.stderr.write('\n');
-  return { ...a.result, openWide: b.result, warnings: a.warnings + b.warnings };
+  return {
+    ...a.result,
+    openWide: b.result.open,
+    backgroundWide: b.result.background,
+    warnings: a.warnings + b.warnings,
+  };
 }
 
 /** Rows of the time-to-first-delta bench. */

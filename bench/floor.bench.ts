@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchRow, ROUNDS, repoRoot, withVhost } from './support';
-import { brokerPid, cpuSecondsOf } from './system';
+import { type Background, brokerPid, cpuSecondsOf } from './system';
 
 /** Turns the floor script runs (its warm-up included), for CPU per turn when it does not print its own. */
 const FLOOR_TURNS = 550;
@@ -32,6 +32,17 @@ export interface FloorRun {
   roundP50s: number[];
   /** CPU per measured turn (µs) of the floor's process (client and actors) and of the broker, as the script prints them. */
   cpuPerTurnUs: { floor: number; broker: number };
+  /** The broker's background around the run (set by run-all from the turn bench's round), if measured. */
+  background?: Background;
+}
+
+/**
+ * The broker's CPU per floor turn net of its background, estimated: the script prints no wall
+ * time, so its measured window is taken as 500 turns of its p50 (a little short: the net is a
+ * little high, in the floor's favour).
+ */
+export function floorBrokerNetUs(r: FloorRun): number | undefined {
+  return r.background ? r.cpuPerTurnUs.broker - r.background.brokerMsPerS * r.p50 : undefined;
 }
 
 export type FloorResult = FloorRun | { skipped: string };

@@ -126,23 +126,30 @@ async function floorBenchRows(): Promise<BenchRow[]> {
 
 async function turnBenchRows(): Promise<BenchRow[]> {
   const withFloor = selectedNames().includes('floor');
-  const runs: FloorRun[] = [];
+  const rounds: FloorRun[][] = [];
   let skipped: string | undefined;
   // Floors and Warren take turns (floor, lean floor, Warren, …) so a disturbance of the shared machine hits all of them.
   turns = await runTurnBench({
     beforeSequentialRound: withFloor
       ? async () => {
           const r = await runFloorsOnce();
+          const round: FloorRun[] = [];
           for (const x of [r.floor, r.lean]) {
             if ('skipped' in x) skipped = x.skipped;
-            else runs.push(x);
+            else round.push(x);
           }
+          rounds.push(round);
           const [f, l] = [r.floor, r.lean].map((x) => ('skipped' in x ? 'skipped' : `p50 ${x.p50.toFixed(2)} ms`));
           process.stderr.write(`\n  floor ${f}, lean floor ${l}`);
         }
       : undefined,
   });
   if (skipped) process.stderr.write(`\n  floor skipped: ${skipped}\n`);
+  // Each floor run gets the broker background of its round (measured before its floors and after its Warren turns).
+  rounds.forEach((round, i) => {
+    for (const run of round) run.background = turns?.roundBackgrounds[i];
+  });
+  const runs = rounds.flat();
   if (runs.length > 0) floors = bestFloors(runs);
   return [...(withFloor && floors ? floorRows(floors) : []), ...turnRows(turns, floors)];
 }

@@ -7,10 +7,10 @@
 
 import type { FirstDeltaResult } from './first-delta.bench';
 import { MODEL_LATENCY_MS, MODEL_PER_DELTA_MS, WIDE_WORKER_PREFETCH } from './first-delta.bench';
-import type { FloorRun, Floors } from './floor.bench';
+import { type FloorRun, type Floors, floorBrokerNetUs } from './floor.bench';
 import { type GatewayBenchResult, gatewaySection } from './gateway.bench';
 import type { BenchRow } from './support';
-import { type CpuSplit, cpuPerTurn } from './system';
+import { type Background, type CpuSplit, cpuPerTurn, perTurnUs } from './system';
 import type { SequentialResult, TurnBenchResult } from './turn.bench';
 import { CLOSED_IN_FLIGHT, SEQ_WARMUP, STEP_SECONDS } from './turn.bench';
 import { countsTable } from './turn-counts-run';
@@ -29,133 +29,137 @@ export const TARGETS = {
 } as const;
 
 const ok = (f: Floors['floor'] | undefined): FloorRun | undefined => (f && !('skipped' in f) ? f : undefined);
-const perTurnUs = (s: number, n: number) => (s * 1e6) / Math.max(1, n);
 
-/** One line of the turn table: latency and CPU per turn. */
+/** One line of the turn table: latency and CPU per turn (raw and, where a background was measured, net of it). */
 interface TurnLine {
   name: string;
   turns: number;
   p50: number;
   p99: number;
-  cpu?: CpuSplit;
-  /** CPU per turn given directly (the floors print theirs). */
-  cpuUs?: { warren: number; broker: number; client?: number };
+  app: number;
+  broker: number;
+  client?: number;
+  appNet?: number;
+  brokerNet?: number;
+  floor?: boolean;
   /** Latency ratios make sense for sequential turns only. */
   sequential?: boolean;
+}
+
+function warrenLine(
+  name: string,
+  turns: number,
+  p50: number,
+  p99: number,
+  cpu: CpuSplit,
+  bg: Background | undefined,
+  sequential = false,
+): TurnLine {
+  return { name, turns, p50, p99, ...perTurnUs(cpu, turns, bg), sequential };
+}
+
+function floorLine(name: string, r: FloorRun): TurnLine {
+  return {
+    name,
+    turns: 500,
+    p50: r.p50,
+    p99: r.p99,
+    app: r.cpuPerTurnUs.floor,
+    broker: r.cpuPerTurnUs.broker,
+    brokerNet: floorBrokerNetUs(r),
+    floor: true,
+  };
 }
 
 function lines(t: TurnBenchResult | undefined, fd: FirstDeltaResult | undefined, floors: Floors | undefined): TurnLine[] {
   const out: TurnLine[] = [];
   const floor = ok(floors?.floor);
   const lean = ok(floors?.lean);
-  if (floor)
-    out.push({
-      name: 'floor (current path), sequential',
-      turns: 500,
-      p50: floor.p50,
-      p99: floor.p99,
-      cpuUs: { warren: floor.cpuPerTurnUs.floor, broker: floor.cpuPerTurnUs.broker },
-    });
-  if (lean)
-    out.push({
-      name: 'lean floor (LEAN=1), sequential',
-      turns: 500,
-      p50: lean.p50,
-      p99: lean.p99,
-      cpuUs: { warren: lean.cpuPerTurnUs.floor, broker: lean.cpuPerTurnUs.broker },
-    });
+  if (floor) out.push(floorLine('floor (current path), sequential', floor));
+  if (lean) out.push(floorLine('lean floor (LEAN=1), sequential', lean));
   if (t) {
-    out.push({
-      name: 'AMQP ingress, sequential',
-      turns: t.sequential.count,
-      p50: t.sequential.p50,
-      p99: t.sequential.p99,
-      cpu: t.sequential.cpu,
-      sequential: true,
-    });
-    out.push({
-      name: 'HTTP POST → reply event, sequential',
-      turns: t.http.count,
-      p50: t.http.p50,
-      p99: t.http.p99,
-      cpu: t.http.cpu,
-      sequential: true,
-    });
-    out.push({
-      name: `closed loop, first pass over ${SESSIONS} sessions (activations), ${t.warmUp.inFlight} in flight`,
-      turns: t.warmUp.turns,
-      p50: Number.NaN,
-      p99: Number.NaN,
-      cpu: t.warmUp.cpu,
-    });
+    const s = t.sequential;
+    const h = t.http;
+    out.push(warrenLine('AMQP ingress, sequential', s.count, s.p50, s.p99, s.cpu, s.background, true));
+    out.push(warrenLine('HTTP POST → reply event, sequential', h.count, h.p50, h.p99, h.cpu, h.background, true));
+    const bg = t.background;
+    const w = t.warmUp;
+    out.push(
+      warrenLine(
+        `closed loop, first pass over ${SESSIONS} sessions (activations), ${w.inFlight} in flight`,
+        w.turns,
+        Number.NaN,
+        Number.NaN,
+        w.cpu,
+        bg,
+      ),
+    );
     for (const c of t.closed)
-      out.push({
-        name: `closed loop, ${c.inFlight} in flight: ${Math.round(c.perSecond)} turns/s`,
-        turns: c.turns,
-        p50: Number.NaN,
-        p99: Number.NaN,
-        cpu: c.cpu,
-      });
-    const stage = (label: string, s: StageResult) => ({
-      name: `${label} ${s.rate}/s × ${s.seconds} s`,
-      turns: s.sent,
-      p50: s.p50,
-      p99: s.p99,
-      cpu: s.cpu,
-    });
+      out.push(
+        warrenLine(`closed loop, ${c.inFlight} in flight: ${Math.round(c.perSecond)} turns/s`, c.turns, Number.NaN, Number.NaN, c.cpu, bg),
+      );
+    const stage = (label: string, x: StageResult) => warrenLine(`${label} ${x.rate}/s × ${x.seconds} s`, x.sent, x.p50, x.p99, x.cpu, bg);
     out.push(stage('open loop at half the closed-loop maximum,', t.half));
-    for (const s of t.fixed) out.push(stage('open loop', s));
-    for (const s of t.steps) out.push(stage('step', s));
+    for (const x of t.fixed) out.push(stage('open loop', x));
+    for (const x of t.steps) out.push(stage('step', x));
   }
   if (fd) {
     const seq = fd.sequential;
     if (seq.firstDelta)
-      out.push({
-        name: 'time to first delta, sequential (model streams 340 ms)',
-        turns: seq.count,
-        p50: seq.firstDelta.p50,
-        p99: seq.firstDelta.p99,
-        cpu: seq.cpu,
-      });
-    for (const [o, label] of [
-      [fd.open, 'default workerPrefetch 16'],
-      [fd.openWide, `workerPrefetch ${WIDE_WORKER_PREFETCH}`],
+      out.push(
+        warrenLine(
+          'time to first delta, sequential (model streams 340 ms)',
+          seq.count,
+          seq.firstDelta.p50,
+          seq.firstDelta.p99,
+          seq.cpu,
+          fd.background,
+        ),
+      );
+    for (const [o, label, bg] of [
+      [fd.open, 'default workerPrefetch 16', fd.background],
+      [fd.openWide, `workerPrefetch ${WIDE_WORKER_PREFETCH}`, fd.backgroundWide],
     ] as const) {
       if (o.firstDelta)
-        out.push({
-          name: `time to first delta, open loop ${o.rate}/s (model streams 340 ms, ${label})`,
-          turns: o.sent,
-          p50: o.firstDelta.p50,
-          p99: o.firstDelta.p99,
-          cpu: o.cpu,
-        });
+        out.push(
+          warrenLine(
+            `time to first delta, open loop ${o.rate}/s (model streams 340 ms, ${label})`,
+            o.sent,
+            o.firstDelta.p50,
+            o.firstDelta.p99,
+            o.cpu,
+            bg,
+          ),
+        );
     }
   }
   return out;
 }
 
 const us = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${Math.round(x)} µs`);
+const withNet = (raw: number, net: number | undefined) => `${us(raw)}${net === undefined ? '' : ` (≈ ${us(net)})`}`;
 const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '—' : `${(a / b).toFixed(2)}×`;
+const ratioWithNet = (a: number, b: number | undefined, aNet: number | undefined, bNet: number | undefined) =>
+  `${ratio(a, b)}${aNet !== undefined && bNet !== undefined ? ` (≈ ${ratio(aNet, bNet)})` : ''}`;
 
-/** The turn table: every turn row with its latency, CPU per turn, and the ratios to the floors. */
+/** The turn table: every turn row with its latency, CPU per turn (raw, ≈ net of the background), and the ratios to the floors. */
 export function turnTable(t: TurnBenchResult | undefined, fd: FirstDeltaResult | undefined, floors: Floors | undefined): string {
   const floor = ok(floors?.floor);
   const lean = ok(floors?.lean);
+  const leanNet = lean ? floorBrokerNetUs(lean) : undefined;
   const head =
-    '| turn row | turns | p50 | p99 | app CPU/turn | broker CPU/turn | load client CPU/turn | p50 ÷ floor | p50 ÷ lean floor | app CPU ÷ floor process | broker CPU ÷ lean floor broker |';
-  const rows = lines(t, fd, floors).map((l) => {
-    const w = l.cpuUs?.warren ?? (l.cpu ? perTurnUs(l.cpu.warrenS, l.turns) : undefined);
-    const b = l.cpuUs?.broker ?? (l.cpu ? perTurnUs(l.cpu.brokerS, l.turns) : undefined);
-    const c = l.cpuUs?.client ?? (l.cpu ? perTurnUs(l.cpu.benchS, l.turns) : undefined);
-    const isFloor = l.cpuUs !== undefined;
-    return (
-      `| ${l.name} | ${l.turns} | ${Number.isFinite(l.p50) ? `${l.p50.toFixed(2)} ms` : '—'} | ${Number.isFinite(l.p99) ? `${l.p99.toFixed(2)} ms` : l.p99 === Number.POSITIVE_INFINITY ? '∞' : '—'} | ` +
-      `${us(w)}${isFloor ? ' (its process)' : ''} | ${us(b)} | ${isFloor ? '(in its process)' : us(c)} | ` +
+    '| turn row | turns | p50 | p99 | app CPU/turn (≈ net) | broker CPU/turn (≈ net) | load client CPU/turn | p50 ÷ floor | p50 ÷ lean floor | ' +
+    'app CPU ÷ floor process | broker CPU ÷ lean floor broker (≈ net) |';
+  const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} ms` : x === Number.POSITIVE_INFINITY ? '∞' : '—');
+  const rows = lines(t, fd, floors).map(
+    (l) =>
+      `| ${l.name} | ${l.turns} | ${ms(l.p50)} | ${ms(l.p99)} | ${withNet(l.app, l.appNet)}${l.floor ? ' (its process)' : ''} | ` +
+      `${withNet(l.broker, l.brokerNet)} | ${l.floor ? '(in its process)' : us(l.client)} | ` +
       `${l.sequential ? ratio(l.p50, floor?.p50) : '—'} | ${l.sequential ? ratio(l.p50, lean?.p50) : '—'} | ` +
-      `${isFloor ? '—' : ratio(w, floor?.cpuPerTurnUs.floor)} | ${isFloor ? '—' : ratio(b, lean?.cpuPerTurnUs.broker)} |`
-    );
-  });
+      `${l.floor ? '—' : ratio(l.app, floor?.cpuPerTurnUs.floor)} | ` +
+      `${l.floor ? '—' : ratioWithNet(l.broker, lean?.cpuPerTurnUs.broker, l.brokerNet, leanNet)} |`,
+  );
   return [
     head,
     `|${head
@@ -179,8 +183,10 @@ export function turnRows(r: TurnBenchResult, floors: Floors | undefined): BenchR
   const floorsHow = floor
     ? `Floors: shared/bench/floor-turn.js and LEAN=1, run before each of Warren's sequential rounds (floor, lean floor, Warren AMQP, Warren HTTP; ×${r.sequential.roundP50s.length}) while the app idles, each side its best p50.`
     : 'The floors did not run, so no ratios.';
+  const leanNet = lean ? floorBrokerNetUs(lean) : undefined;
   const seqRows = (label: string, seq: SequentialResult, path: string) => {
-    const us = (s: number) => perTurnUs(s, seq.count);
+    const cpu = perTurnUs(seq.cpu, seq.count, seq.background);
+    const bg = seq.background;
     const how =
       `${seq.count} sequential turns on one session after ${SEQ_WARMUP} warm-up, best of ${seq.roundP50s.length} rounds (p50 per round: ` +
       `${seq.roundP50s.map((x) => x.toFixed(2)).join(', ')} ms): ${path}; all-in-one app (\`dist/apps/warren\`) in a child process, local model at zero ` +
@@ -216,22 +222,30 @@ export function turnRows(r: TurnBenchResult, floors: Floors | undefined): BenchR
     rows.push({
       name: `${label} app CPU/turn vs floor process`,
       unit: 'µs',
-      warren: us(seq.cpu.warrenS),
+      warren: cpu.app,
       baseline: floor?.cpuPerTurnUs.floor,
-      ratio: floor ? us(seq.cpu.warrenS) / floor.cpuPerTurnUs.floor : undefined,
+      ratio: floor ? cpu.app / floor.cpuPerTurnUs.floor : undefined,
       target: `≤ ${TARGETS.cpuVsFloor}× floor`,
-      met: floor ? us(seq.cpu.warrenS) / floor.cpuPerTurnUs.floor <= TARGETS.cpuVsFloor : undefined,
-      how: "same run: CPU of the app's process (/proc) over the measured turns; the floor's process does client and actors in one, as the app does",
+      met: floor ? cpu.app / floor.cpuPerTurnUs.floor <= TARGETS.cpuVsFloor : undefined,
+      how:
+        "same run: CPU of the app's process (/proc) over the measured turns; the floor's process does client and actors in one, as the app does" +
+        (cpu.appNet !== undefined ? `; net of the app's idle CPU (${bg?.appMsPerS.toFixed(0)} ms/s) ≈ ${Math.round(cpu.appNet)} µs` : ''),
     });
     rows.push({
       name: `${label} broker CPU/turn vs lean floor`,
       unit: 'µs',
-      warren: us(seq.cpu.brokerS),
+      warren: cpu.broker,
       baseline: lean?.cpuPerTurnUs.broker,
-      ratio: lean ? us(seq.cpu.brokerS) / lean.cpuPerTurnUs.broker : undefined,
+      ratio: lean ? cpu.broker / lean.cpuPerTurnUs.broker : undefined,
       target: `≤ ${TARGETS.brokerVsLean}× lean floor`,
-      met: lean ? us(seq.cpu.brokerS) / lean.cpuPerTurnUs.broker <= TARGETS.brokerVsLean : undefined,
-      how: 'same run: CPU of the RabbitMQ node (/proc) over the measured turns (other vhosts on the broker count too)',
+      met: lean ? cpu.broker / lean.cpuPerTurnUs.broker <= TARGETS.brokerVsLean : undefined,
+      how:
+        'same run: CPU of the RabbitMQ node (/proc) over the measured turns; it serves other vhosts too' +
+        (bg && cpu.brokerNet !== undefined
+          ? `: the broker's background in this round (idle samples of 1 s before the floors and after Warren's turns) was ${bg.brokerMsPerS.toFixed(0)} ms/s, ` +
+            `net of it ≈ ${Math.round(cpu.brokerNet)} µs against the lean floor's ≈ ${leanNet === undefined ? '—' : Math.round(leanNet)} µs ` +
+            `(${leanNet ? (cpu.brokerNet / leanNet).toFixed(2) : '—'}×; the floor's window taken as 500 × its p50)`
+          : ''),
     });
   };
   seqRows(
@@ -334,9 +348,12 @@ export function turnsSection(
     const idle = turns.idle;
     out.push(
       `**Background**: with the app warmed and no turn running (2 s), the app used ${idle.appMsPerS.toFixed(0)} ms of CPU per second and the broker ` +
-        `${idle.brokerMsPerS.toFixed(0)} ms/s${idle.otherVhosts.length > 0 ? ` (other vhosts on the broker then: ${idle.otherVhosts.join(', ')})` : ''}. ` +
-        `Every CPU-per-turn figure includes that background for the turn's duration: about ${Math.round(idle.brokerMsPerS * turns.sequential.p50)} µs ` +
-        `of broker CPU per sequential Warren turn at its p50, less for the floors' shorter turns.`,
+        `${idle.brokerMsPerS.toFixed(0)} ms/s${idle.otherVhosts.length > 0 ? ` (other vhosts on the broker then: ${idle.otherVhosts.join(', ')})` : ''}; ` +
+        `in the sequential rounds (1 s before the floors and after Warren's turns) the broker used ` +
+        `${turns.roundBackgrounds.map((b) => `${b.brokerMsPerS.toFixed(0)}`).join(', ')} ms/s. Every raw CPU-per-turn figure carries that background for the ` +
+        "turn's duration, a long turn more than a short one (the floors'); the figures after ≈ subtract it (the round's samples for sequential rows, " +
+        "the mean of all samples for loaded rows, the floors' window taken as 500 × their p50). Other sessions' tests load the broker in bursts, so " +
+        'the net figures are estimates; on a quiet broker raw and net agree.',
       '',
     );
     if (turns.counts) {

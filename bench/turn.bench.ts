@@ -15,7 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { HttpTurns } from './http-turns';
 import { type BenchVhost, QUICK, ROUNDS, rabbitmqctl, runConcurrent, sleep, withVhost } from './support';
-import { CpuMeter, cpuPerTurn, deadLetterCount, TurnClient, WarrenSystem } from './system';
+import { type Background, cpuPerTurn, deadLetterCount, meanBackground, measureBackground, TurnClient, WarrenSystem } from './system';
 import { countTurns, type TurnCounts } from './turn-counts-run';
 import {
   type ClosedLoopResult,
@@ -51,6 +51,8 @@ export interface SequentialResult extends SequentialRun {
   stepSamples: number;
   /** Median of (latency − sum of the recorded steps): hops, task bookkeeping, events. */
   outsideStepsP50: number;
+  /** Background CPU of the round (idle samples before its floors and after its Warren turns). */
+  background?: Background;
 }
 
 export interface TurnBenchResult {
@@ -74,24 +76,22 @@ export interface TurnBenchResult {
   warnings: number;
   /** CPU while nothing of this bench ran (app warmed, 2 s): ms per second of the app and the broker, other vhosts seen. */
   idle: IdleCpu;
+  /** Background of each sequential round, in order (run-all gives each round's floors theirs). */
+  roundBackgrounds: Background[];
+  /** Mean of every background sample of the run, for the loaded rows. */
+  background: Background;
   /** What a turn does, counted in a separate app. */
   counts?: TurnCounts;
 }
 
-export interface IdleCpu {
-  appMsPerS: number;
-  brokerMsPerS: number;
+export interface IdleCpu extends Background {
   /** Vhosts on the broker besides this bench's (other sessions' tests load it too). */
   otherVhosts: string[];
 }
 
 /** The app's and the broker's CPU over `ms` with no turn running. */
 async function idleCpu(pid: number | undefined, ms: number, ownVhost: string): Promise<IdleCpu> {
-  const meter = new CpuMeter([pid]);
-  const t0 = performance.now();
-  await sleep(ms);
-  const cpu = meter.read();
-  const s = (performance.now() - t0) / 1000;
+  const bg = await measureBackground([pid], ms);
   let otherVhosts: string[] = [];
   try {
     otherVhosts = rabbitmqctl('list_vhosts')
@@ -101,7 +101,7 @@ async function idleCpu(pid: number | undefined, ms: number, ownVhost: string): P
   } catch {
     // rabbitmqctl missing
   }
-  return { appMsPerS: (cpu.warrenS * 1000) / s, brokerMsPerS: (cpu.brokerS * 1000) / s, otherVhosts };
+  return { ...bg, otherVhosts };
 }
 
 /** Reads every task's steps back through the gateway; p50 per step and of what is outside the steps. */
@@ -169,10 +169,16 @@ export async function runTurnBench(opts: TurnBenchOptions = {}): Promise<TurnBen
       let seqHttp: SequentialResult | undefined;
       const amqpP50s: number[] = [];
       const httpP50s: number[] = [];
+      const roundBackgrounds: Background[] = [];
       for (let round = 0; round < ROUNDS; round++) {
+        const before = await measureBackground(pids);
         await opts.beforeSequentialRound?.();
         const a = await withSteps(system, await sequentialAmqp(pids, client, 'seq-1', SEQ_COUNT));
         const h = await withSteps(system, await sequentialHttp(system, http, 'http-1', SEQ_COUNT));
+        const background = meanBackground([before, await measureBackground(pids)]) as Background;
+        roundBackgrounds.push(background);
+        a.background = background;
+        h.background = background;
         amqpP50s.push(a.p50);
         httpP50s.push(h.p50);
         seq = better(seq, a);
@@ -230,6 +236,8 @@ export async function runTurnBench(opts: TurnBenchOptions = {}): Promise<TurnBen
         deadLetters: deadLetterCount(vhost.name),
         warnings: system.warnings,
         idle,
+        roundBackgrounds,
+        background: meanBackground([idle, idle, ...roundBackgrounds]) as Background,
       };
     } finally {
       http.close();
