@@ -6,7 +6,8 @@
  * here) and summarised by area, file and function (bench/cpu-profile.ts). Then a second app, not
  * profiled, counts what a turn does on both paths (bench/turn-counts-run.ts): the counters'
  * wrappers would take the native time of SQLite statements as their own in a profile.
- * Run: `node dist/bench/turn-profile.js` (PROFILE_KEEP=1 keeps the .cpuprofile and prints its path).
+ * Run: `node dist/bench/turn-profile.js` (PROFILE_KEEP=1 keeps the .cpuprofile and prints its path;
+ * PROFILE_PER_DELTA_MS=1 streams the reply word by word).
  */
 
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -24,13 +25,19 @@ const TURNS = Number(process.env.PROFILE_TURNS ?? (QUICK ? 300 : 2000));
 const WARMUP = 200;
 const INTERVAL_US = Number(process.env.PROFILE_INTERVAL_US ?? 200);
 const PATH = process.env.PROFILE_PATH === 'http' ? 'http' : 'amqp';
+/**
+ * The local model's delay between words (ms); 0 (default): the 7 words are ready at once and go as
+ * one chunk and one `delta` event. 1: each word is a chunk and a `delta` event of its own, at
+ * almost the same turn rate, so the difference is the cost of streaming.
+ */
+const PER_DELTA_MS = process.env.PROFILE_PER_DELTA_MS ?? '0';
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** The app under the profiler: warm-up, then the measured turns; resolves with their window (profile clock). */
 async function profiled(dir: string): Promise<{ line: string; from: number; to: number }> {
   return withVhost('profile', async (vhost) => {
-    const system = await WarrenSystem.start(vhost.url, {}, 'warren', 60_000, [
+    const system = await WarrenSystem.start(vhost.url, { WARREN__MODELS__LOCAL__PER_DELTA_MS: PER_DELTA_MS }, 'warren', 60_000, [
       '--cpu-prof',
       `--cpu-prof-dir=${dir}`,
       `--cpu-prof-interval=${INTERVAL_US}`,
@@ -51,7 +58,7 @@ async function profiled(dir: string): Promise<{ line: string; from: number; to: 
       const from = monotonicUs();
       const r = await run(TURNS);
       const to = monotonicUs();
-      const line = `${TURNS} sequential ${PATH} turns, profiler on: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; ${cpuPerTurn(r.cpu, r.count)}`;
+      const line = `${TURNS} sequential ${PATH} turns (model perDeltaMs ${PER_DELTA_MS}), profiler on: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; ${cpuPerTurn(r.cpu, r.count)}`;
       return { line, from, to };
     } finally {
       http.close();

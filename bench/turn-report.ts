@@ -137,11 +137,12 @@ function lines(t: TurnBenchResult | undefined, fd: FirstDeltaResult | undefined,
 }
 
 const us = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${Math.round(x)} µs`);
-const withNet = (raw: number, net: number | undefined) => `${us(raw)}${net === undefined ? '' : ` (≈ ${us(net)})`}`;
+/** Raw (≈ net); a net below zero means the background moved during the phase: shown as "?". */
+const withNet = (raw: number, net: number | undefined) => `${us(raw)}${net === undefined ? '' : net < 0 ? ' (≈ ?)' : ` (≈ ${us(net)})`}`;
 const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '—' : `${(a / b).toFixed(2)}×`;
 const ratioWithNet = (a: number, b: number | undefined, aNet: number | undefined, bNet: number | undefined) =>
-  `${ratio(a, b)}${aNet !== undefined && bNet !== undefined ? ` (≈ ${ratio(aNet, bNet)})` : ''}`;
+  `${ratio(a, b)}${aNet !== undefined && bNet !== undefined ? ` (≈ ${aNet > 0 && bNet > 0 ? ratio(aNet, bNet) : '?'})` : ''}`;
 
 /** The turn table: every turn row with its latency, CPU per turn (raw, ≈ net of the background), and the ratios to the floors. */
 export function turnTable(t: TurnBenchResult | undefined, fd: FirstDeltaResult | undefined, floors: Floors | undefined): string {
