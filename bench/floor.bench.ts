@@ -3,8 +3,10 @@
  * in ../shared) does the hops of a design turn with raw amqplib + better-sqlite3 and no framework
  * (ingress topic → consistent-hash → SAC quorum shard → router, confirm before ack → session
  * shard → limiter ask → model askStream of 3 deltas → events + one SQLite WAL transaction), 50
- * warm-up + 500 sequential turns, and prints `p50 … ms p99 … ms`. Run here as a child process
- * in its own vhost with the repo's node_modules on NODE_PATH. Missing script: skipped, visibly.
+ * warm-up + 500 sequential turns, and prints `p50 … ms p99 … ms` and its CPU per turn (its process
+ * and the broker). `LEAN=1` runs the leaner path (no router hop, no limiter ask, the model request
+ * on a classic non-durable queue). Both run here, each as a child process in its own vhost with the
+ * repo's node_modules on NODE_PATH and the broker's pid named. Missing script: skipped, visibly.
  * Run alone: `node dist/bench/floor.bench.js`.
  */
 
@@ -13,27 +15,49 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchRow, ROUNDS, repoRoot, withVhost } from './support';
-import { brokerPid, cpuSecondsOf } from './system';
+import { type Background, brokerPid, cpuSecondsOf } from './system';
 
-/** Turns the floor script runs (its warm-up included), for CPU per turn. */
+/** Turns the floor script runs (its warm-up included), for CPU per turn when it does not print its own. */
 const FLOOR_TURNS = 550;
 
+/** The design's floor (the current path's hops) or the lean floor (`LEAN=1`: no router hop, no limiter ask, classic model queue). */
+export type FloorKind = 'floor' | 'lean';
+
 export interface FloorRun {
+  kind: FloorKind;
   p50: number;
   p99: number;
   line: string;
   /** p50 of every run (the best run is reported). */
   roundP50s: number[];
+  /** CPU per measured turn (µs) of the floor's process (client and actors) and of the broker, as the script prints them. */
   cpuPerTurnUs: { floor: number; broker: number };
+  /** The broker's background around the run (set by run-all from the turn bench's round), if measured. */
+  background?: Background;
+}
+
+/**
+ * The broker's CPU per floor turn net of its background, estimated: the script prints no wall
+ * time, so its measured window is taken as 500 turns of its p50 (a little short: the net is a
+ * little high, in the floor's favour).
+ */
+export function floorBrokerNetUs(r: FloorRun): number | undefined {
+  return r.background ? r.cpuPerTurnUs.broker - r.background.brokerMsPerS * r.p50 : undefined;
 }
 
 export type FloorResult = FloorRun | { skipped: string };
+
+/** Both floors of one run; either may be skipped. */
+export interface Floors {
+  floor: FloorResult;
+  lean: FloorResult;
+}
 
 export function floorScript(): string {
   return process.env.BENCH_FLOOR_SCRIPT ?? join(repoRoot(), '..', 'shared', 'bench', 'floor-turn.js');
 }
 
-/** Runs the script; resolves with its stdout and the CPU it and the broker used (s). */
+/** Runs the script; resolves with its stdout and the CPU it and the broker used (s, setup included). */
 function runFloorScript(
   script: string,
   env: Record<string, string>,
@@ -74,75 +98,112 @@ function runFloorScript(
   });
 }
 
-/** The floor, best p50 of ROUNDS runs (the machine is shared). */
-export async function runFloorBench(): Promise<FloorResult> {
-  const script = floorScript();
-  if (!existsSync(script)) return { skipped: `${script} not found (it lives outside this repository)` };
-  let best: FloorRun | undefined;
-  const roundP50s: number[] = [];
+/** Both floors, interleaved (floor, lean, floor, lean…), best p50 of ROUNDS runs each (the machine is shared). */
+export async function runFloorBench(): Promise<Floors> {
+  const runs: FloorRun[] = [];
   for (let round = 0; round < Math.max(1, ROUNDS); round++) {
-    const r = await floorOnce(script);
-    roundP50s.push(r.p50);
-    if (!best || r.p50 < best.p50) best = r;
+    const r = await runFloorsOnce();
+    for (const x of [r.floor, r.lean]) if (!('skipped' in x)) runs.push(x);
+    if ('skipped' in r.floor) return r;
   }
-  return { ...(best as FloorRun), roundP50s };
+  return bestFloors(runs);
 }
 
-/** The best p50 of several runs, with every run's p50. */
-export function bestFloor(runs: FloorRun[]): FloorRun {
-  const best = runs.reduce((a, b) => (b.p50 < a.p50 ? b : a));
-  return { ...best, roundP50s: runs.map((r) => r.p50) };
+/** The best p50 of several runs of each kind, with every run's p50. */
+export function bestFloors(runs: FloorRun[]): Floors {
+  const best = (kind: FloorKind): FloorResult => {
+    const mine = runs.filter((r) => r.kind === kind);
+    if (mine.length === 0) return { skipped: `no ${kind} run` };
+    const b = mine.reduce((a, x) => (x.p50 < a.p50 ? x : a));
+    return { ...b, roundP50s: mine.map((r) => r.p50) };
+  };
+  return { floor: best('floor'), lean: best('lean') };
 }
 
-/** One run of the floor script; `{ skipped }` when it is missing. */
-export async function runFloorOnce(): Promise<FloorResult> {
+/** One run of each floor script (the plain one, then LEAN=1), each in a vhost of its own; `{ skipped }` when the script is missing. */
+export async function runFloorsOnce(): Promise<Floors> {
   const script = floorScript();
-  if (!existsSync(script)) return { skipped: `${script} not found (it lives outside this repository)` };
-  return floorOnce(script);
+  if (!existsSync(script)) {
+    const skipped = { skipped: `${script} not found (it lives outside this repository)` };
+    return { floor: skipped, lean: skipped };
+  }
+  return { floor: await floorOnce(script, 'floor'), lean: await floorOnce(script, 'lean') };
 }
 
-async function floorOnce(script: string): Promise<FloorRun> {
+async function floorOnce(script: string, kind: FloorKind): Promise<FloorRun> {
   const dir = mkdtempSync(join(tmpdir(), 'warren-floor-'));
   try {
-    const { out, cpuS, brokerS } = await withVhost('floor', (v) =>
+    const broker = brokerPid();
+    const { out, cpuS, brokerS } = await withVhost(kind === 'lean' ? 'floor-lean' : 'floor', (v) =>
       runFloorScript(
         script,
-        { AMQP_URL: v.url, NODE_PATH: join(repoRoot(), 'node_modules'), FLOOR_DB: join(dir, 'floor.sqlite') },
+        {
+          AMQP_URL: v.url,
+          NODE_PATH: join(repoRoot(), 'node_modules'),
+          FLOOR_DB: join(dir, 'floor.sqlite'),
+          // Named, or the script takes the first beam.smp it finds (other brokers may run on the machine).
+          ...(broker ? { BROKER_PID: String(broker) } : {}),
+          ...(kind === 'lean' ? { LEAN: '1' } : {}),
+        },
         120_000,
       ),
     );
     const m = /p50 ([\d.]+) ms p99 ([\d.]+) ms/.exec(out);
     if (!m) throw new Error(`floor-turn printed no "p50 … ms p99 … ms" line: ${out.trim()}`);
     const line = out.split('\n').find((l) => m[0] && l.includes(m[0])) ?? m[0];
+    // Its own CPU figures cover the measured turns only, as Warren's do; older scripts print none.
+    const own = /this process ([\d.]+) us, broker ([\d.]+) us/.exec(out);
     return {
+      kind,
       p50: Number(m[1]),
       p99: Number(m[2]),
       line: line.trim(),
       roundP50s: [],
-      cpuPerTurnUs: { floor: (cpuS * 1e6) / FLOOR_TURNS, broker: (brokerS * 1e6) / FLOOR_TURNS },
+      cpuPerTurnUs: own
+        ? { floor: Number(own[1]), broker: Number(own[2]) }
+        : { floor: (cpuS * 1e6) / FLOOR_TURNS, broker: (brokerS * 1e6) / FLOOR_TURNS },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function floorRows(r: FloorResult): BenchRow[] {
-  if ('skipped' in r) return [{ name: 'turn floor', unit: 'ms', target: 'skipped: script not found', how: `skipped: ${r.skipped}` }];
-  const how =
-    'shared/bench/floor-turn.js (raw amqplib + better-sqlite3, same hops as a design turn: ingress → router → session shard → limiter ask → ' +
-    'model askStream (3 deltas) → events + one SQLite WAL transaction), 50 warm-up + 500 sequential turns, child process in its own vhost, ' +
-    `best of ${r.roundP50s.length} runs (p50 per run: ${r.roundP50s.map((x) => x.toFixed(2)).join(', ')} ms). ` +
-    `CPU per turn (setup and warm-up included): floor process ${Math.round(r.cpuPerTurnUs.floor)} µs, RabbitMQ ${Math.round(r.cpuPerTurnUs.broker)} µs. ` +
-    'Baseline of the turn benchmarks.';
-  return [
-    { name: 'turn floor p50', unit: 'ms', baseline: r.p50, target: 'baseline only', how },
-    { name: 'turn floor p99', unit: 'ms', baseline: r.p99, target: 'baseline only', how: 'same run as the p50 line' },
-  ];
+const FLOOR_HOW: Record<FloorKind, string> = {
+  floor:
+    'shared/bench/floor-turn.js (raw amqplib + better-sqlite3, the hops of the current design: ingress → router (confirm before ack) → ' +
+    'session shard → limiter ask → model askStream (3 deltas) over a quorum queue → events + one SQLite WAL transaction)',
+  lean:
+    'shared/bench/floor-turn.js with LEAN=1 (the leaner path a turn could take, as an HTTP turn: straight to the session shard, no ingress ' +
+    'router hop, no limiter ask (leases), the model request on a classic non-durable queue; events + one SQLite WAL transaction)',
+};
+
+export function floorRows(floors: Floors): BenchRow[] {
+  const rows: BenchRow[] = [];
+  for (const kind of ['floor', 'lean'] as const) {
+    const r = floors[kind];
+    const label = kind === 'lean' ? 'turn lean floor' : 'turn floor';
+    if ('skipped' in r) {
+      rows.push({ name: label, unit: 'ms', target: 'skipped', how: `skipped: ${r.skipped}` });
+      continue;
+    }
+    const how =
+      `${FLOOR_HOW[kind]}, 50 warm-up + 500 sequential turns, child process in its own vhost, ` +
+      `best of ${r.roundP50s.length} runs (p50 per run: ${r.roundP50s.map((x) => x.toFixed(2)).join(', ')} ms). ` +
+      `CPU per measured turn (printed by the script): its process ${Math.round(r.cpuPerTurnUs.floor)} µs, RabbitMQ ${Math.round(r.cpuPerTurnUs.broker)} µs. ` +
+      'Baseline of the turn benchmarks.';
+    rows.push(
+      { name: `${label} p50`, unit: 'ms', baseline: r.p50, target: 'baseline only', how },
+      { name: `${label} p99`, unit: 'ms', baseline: r.p99, target: 'baseline only', how: 'same run as the p50 line' },
+      { name: `${label} CPU/turn, its process`, unit: 'µs', baseline: r.cpuPerTurnUs.floor, target: 'baseline only', how: 'same run' },
+      { name: `${label} CPU/turn, broker`, unit: 'µs', baseline: r.cpuPerTurnUs.broker, target: 'baseline only', how: 'same run' },
+    );
+  }
+  return rows;
 }
 
 if (require.main === module) {
   runFloorBench().then(
-    (r) => console.log('skipped' in r ? `floor skipped: ${r.skipped}` : JSON.stringify(r)),
+    (r) => console.log(JSON.stringify(r, null, 2)),
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;

@@ -372,6 +372,27 @@ export function gatewayRows(r: GatewayBenchResult): BenchRow[] {
   ];
 }
 
+/** The gateway's paragraphs of the "Turns and gateway" section of RESULTS.md. */
+export function gatewaySection(g: GatewayBenchResult): string[] {
+  const out = [
+    `**Gateway**: ${Math.round(g.run.acceptedPerSecond)} accepted/s (target ≥ 5,000), POST p50 ${g.run.p50} ms, p90 ${g.run.p90} ms, ` +
+      `p99 ${g.run.p99} ms (target < 20 ms), max ${g.run.max} ms; ${g.run.requests} requests, non-2xx ${g.run.non2xx}, errors ${g.run.errors}. ` +
+      `Of the ${g.run.accepted} accepted turns: ${g.replies} replied, ${g.failed} failed, ${g.lost} never ended; ${g.endedAtStop} had ended when ` +
+      `the load stopped, the rest drained in ${g.drainSeconds.toFixed(1)} s (turns ended at ${Math.round(g.turnsPerSecond)}/s over run + drain). ` +
+      `${cpuPerTurn(g.run.cpu, Math.max(1, g.run.accepted)).replace('per turn', 'per accepted POST during the run (turns running meanwhile)')}.`,
+    '',
+  ];
+  if (g.alone) {
+    out.push(
+      `Diagnostic, **gateway app alone** (\`dist/apps/gateway\`, no runtime, so no turn shares its event loop; the messages wait in the ` +
+        `session shards), same load: ${Math.round(g.alone.acceptedPerSecond)} accepted/s, POST p50 ${g.alone.p50} ms, p99 ${g.alone.p99} ms, ` +
+        `non-2xx ${g.alone.non2xx}. ${cpuPerTurn(g.alone.cpu, Math.max(1, g.alone.accepted)).replace('per turn', 'per POST')}.`,
+      '',
+    );
+  }
+  return out;
+}
+
 if (require.main === module) {
   runGatewayBench().then(
     (r) => console.log(JSON.stringify(r, null, 2)),

@@ -1,26 +1,28 @@
 /**
  * `npm run bench`: runs every benchmark one after the other (each in its own vhost), prints one
  * table and writes bench/RESULTS.md. `BENCH_QUICK=1` is a ~30 s smoke run with smaller counts
- * (printed only: RESULTS.md keeps the last full run). `BENCH_ONLY=turn,gateway` (names: tell, ask,
- * memory, floor, turn, gateway, store, router, moderation, limiter) runs a part, printed only too. Children: the Nest baseline
- * and the memory bench (with --expose-gc) run as separate node processes, and so do the turn floor
- * (shared/bench/floor-turn.js) and the Warren app under the turn and gateway benches
- * (`BENCH_SYSTEM_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles that app).
+ * (printed only: RESULTS.md keeps the last full run). `BENCH_ONLY=floor,turn` (names: tell, ask,
+ * memory, floor, turn, first-delta, gateway, store, router, moderation, limiter, …) runs a part, printed only too.
+ * Children: the Nest baseline and the memory bench (with --expose-gc) run as separate node processes,
+ * and so do both turn floors (shared/bench/floor-turn.js, plain and LEAN=1) and the Warren app under
+ * the turn, first-delta and gateway benches (`BENCH_SYSTEM_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`
+ * profiles that app; `node dist/bench/turn-profile.js` profiles sequential turns alone).
  */
 
 import { loadavg } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ASK_IN_FLIGHT, ASK_THROUGHPUT_COUNT, askLatencyRows, runAskBench } from './ask.bench';
-import { bestFloor, type FloorResult, type FloorRun, floorRows, runFloorBench, runFloorOnce } from './floor.bench';
+import { type FirstDeltaResult, firstDeltaRows, runFirstDeltaBench } from './first-delta.bench';
+import { bestFloors, type FloorRun, type Floors, floorRows, runFloorBench, runFloorsOnce } from './floor.bench';
 import { type GatewayBenchResult, gatewayRows, runGatewayBench } from './gateway.bench';
 import type { MemoryResult } from './memory.bench';
 import { textTable, writeResults } from './results-file';
 import { runStoreBench } from './store.bench';
 import { type BenchRow, benchResult, QUICK, ROUNDS, repoRoot, runNode, withVhost } from './support';
-import { cpuPerTurn } from './system';
 import { runTellBench } from './tell.bench';
-import { runTurnBench, type TurnBenchResult, turnRows } from './turn.bench';
+import { runTurnBench, type TurnBenchResult } from './turn.bench';
+import { turnRows, turnsSection } from './turn-report';
 
 const ROOT = repoRoot();
 const DIST_BENCH = __dirname;
@@ -104,12 +106,13 @@ async function memoryRows(): Promise<BenchRow[]> {
   ];
 }
 
-/** The floor's result of this run (the turn rows compare with it). */
-let floor: FloorResult | undefined;
+/** The floors' results of this run (the turn rows compare with them). */
+let floors: Floors | undefined;
 let turns: TurnBenchResult | undefined;
+let firstDelta: FirstDeltaResult | undefined;
 let gateway: GatewayBenchResult | undefined;
 
-/** Whether the turn bench runs in this run: then the floor runs interleaved with its sequential rounds. */
+/** Whether the turn bench runs in this run: then the floors run interleaved with its sequential rounds. */
 const turnSelected = () => selectedNames().includes('turn');
 
 async function floorBenchRows(): Promise<BenchRow[]> {
@@ -117,31 +120,43 @@ async function floorBenchRows(): Promise<BenchRow[]> {
     process.stderr.write(' interleaved with the sequential turn rounds (below)');
     return [];
   }
-  floor = await runFloorBench();
-  if ('skipped' in floor) process.stderr.write(` skipped: ${floor.skipped}`);
-  return floorRows(floor);
+  floors = await runFloorBench();
+  return floorRows(floors);
 }
 
 async function turnBenchRows(): Promise<BenchRow[]> {
   const withFloor = selectedNames().includes('floor');
-  const runs: FloorRun[] = [];
+  const rounds: FloorRun[][] = [];
   let skipped: string | undefined;
-  // Floor and Warren take turns (floor round, Warren round, …) so a disturbance of the shared machine hits both.
+  // Floors and Warren take turns (floor, lean floor, Warren, …) so a disturbance of the shared machine hits all of them.
   turns = await runTurnBench({
     beforeSequentialRound: withFloor
       ? async () => {
-          const r = await runFloorOnce();
-          if ('skipped' in r) skipped = r.skipped;
-          else runs.push(r);
+          const r = await runFloorsOnce();
+          const round: FloorRun[] = [];
+          for (const x of [r.floor, r.lean]) {
+            if ('skipped' in x) skipped = x.skipped;
+            else round.push(x);
+          }
+          rounds.push(round);
+          const [f, l] = [r.floor, r.lean].map((x) => ('skipped' in x ? 'skipped' : `p50 ${x.p50.toFixed(2)} ms`));
+          process.stderr.write(`\n  floor ${f}, lean floor ${l}`);
         }
       : undefined,
   });
-  if (skipped) {
-    process.stderr.write(`\n  floor skipped: ${skipped}\n`);
-    floor = { skipped };
-  } else if (runs.length > 0) floor = bestFloor(runs);
-  const floorP50 = floor && !('skipped' in floor) ? floor.p50 : undefined;
-  return [...(withFloor && floor ? floorRows(floor) : []), ...turnRows(turns, floorP50)];
+  if (skipped) process.stderr.write(`\n  floor skipped: ${skipped}\n`);
+  // Each floor run gets the broker background of its round (measured before its floors and after its Warren turns).
+  rounds.forEach((round, i) => {
+    for (const run of round) run.background = turns?.roundBackgrounds[i];
+  });
+  const runs = rounds.flat();
+  if (runs.length > 0) floors = bestFloors(runs);
+  return [...(withFloor && floors ? floorRows(floors) : []), ...turnRows(turns, floors)];
+}
+
+async function firstDeltaBenchRows(): Promise<BenchRow[]> {
+  firstDelta = await runFirstDeltaBench();
+  return firstDeltaRows(firstDelta);
 }
 
 async function gatewayBenchRows(): Promise<BenchRow[]> {
@@ -149,77 +164,7 @@ async function gatewayBenchRows(): Promise<BenchRow[]> {
   return gatewayRows(gateway);
 }
 
-/** The "Turns and gateway (issue 5)" section: the details behind the turn and gateway rows. */
-function turnsSection(): string {
-  if (!turns && !gateway) return '';
-  const out = ['## Turns and gateway (issue 5)', ''];
-  out.push(
-    'The all-in-one app (`dist/apps/warren/src/main.js`: gateway + runtime in one process) in a child process, in a vhost of its own, ' +
-      'on the embedded store in a temp dir; local model at zero latency (`latencyMs` 0, `perDeltaMs` 0; a reply to "hello" is 7 words, ready at once, so the worker sends them as one chunk), ' +
-      'limiter limits raised (10⁸ requests and 10⁹ tokens per minute) so it never refuses. Load from the bench process over loopback: raw ' +
-      'amqplib for turns (publish to `warren.ingress`, read `session.*.reply|failed|interrupted` on `warren.events`), autocannon for the gateway. ' +
-      "Client, app and broker share the machine's CPUs; CPU per turn is read from /proc for the app and the broker and from " +
-      '`process.cpuUsage()` for the load client.',
-    '',
-  );
-  if (turns) {
-    const seq = turns.sequential;
-    const floorP50 = floor && !('skipped' in floor) ? floor.p50 : undefined;
-    out.push(
-      `**Sequential, one session** (${seq.count} turns): p50 ${seq.p50.toFixed(2)} ms, p99 ${seq.p99.toFixed(2)} ms, max ${seq.max.toFixed(1)} ms` +
-        (floorP50 !== undefined
-          ? `; floor p50 ${floorP50.toFixed(2)} ms → **${(seq.p50 / floorP50).toFixed(2)}×** the floor (goal ≤ 1.3×)`
-          : '; floor not run') +
-        `; target p50 ≤ 5 ms: ${seq.p50 <= 5 ? 'met' : 'NOT met'}. ${cpuPerTurn(seq.cpu, seq.count)}.`,
-      '',
-      '| step (task record) | p50 ms |',
-      '|---|---|',
-      ...seq.steps.map((s) => `| ${s.name} | ${s.p50.toFixed(3)} |`),
-      `| outside the steps (ingress router, shard hops, task create/complete, reply event) | ${seq.outsideStepsP50.toFixed(3)} |`,
-      '',
-      'The `model` step is the askStream round trip to the `model/local` worker (request through its quorum queue, one coalesced chunk and the end ' +
-        'over direct reply-to, two `delta` events: moderation holds the last word until the end); with the model at zero latency it is Warren and broker time, not model time.',
-      '',
-      `**Closed loop**, ${turns.closedLoop.turns} turns over 1,000 sessions, 50 in flight: ${Math.round(turns.closedLoop.perSecond)} turns/s. ` +
-        `${cpuPerTurn(turns.closedLoop.cpu, turns.closedLoop.turns)}.`,
-      '',
-      '**Open loop** (sent on a fixed schedule whatever the replies do, over 1,000 warm sessions; latency from the scheduled send time):',
-      '',
-      '| rate | seconds | p50 | p99 | max | achieved | failed | missing | Warren CPU/turn | broker CPU/turn | ok |',
-      '|---|---|---|---|---|---|---|---|---|---|---|',
-      ...[...turns.fixed, ...turns.steps].map(
-        (s) =>
-          `| ${s.rate}/s | ${s.seconds} | ${s.p50.toFixed(1)} ms | ${Number.isFinite(s.p99) ? `${s.p99.toFixed(1)} ms` : '∞'} | ` +
-          `${s.max.toFixed(1)} ms | ${Math.round(s.achieved)}/s | ${s.failed} | ${s.missing} | ${Math.round((s.cpu.warrenS * 1e6) / s.sent)} µs | ` +
-          `${Math.round((s.cpu.brokerS * 1e6) / s.sent)} µs | ${s.ok ? 'yes' : 'no'} |`,
-      ),
-      '',
-      `Highest stepped rate with p99 < 50 ms that kept up: **${turns.sustained} turns/s**` +
-        `${turns.sustained === 0 ? ' (none of the steps did)' : ''}. Messages left in warren.dead: ${turns.deadLetters}; app warnings/errors: ${turns.warnings}.`,
-      '',
-    );
-  }
-  if (gateway) {
-    const g = gateway;
-    out.push(
-      `**Gateway**: ${Math.round(g.run.acceptedPerSecond)} accepted/s (target ≥ 5,000), POST p50 ${g.run.p50} ms, p90 ${g.run.p90} ms, ` +
-        `p99 ${g.run.p99} ms (target < 20 ms), max ${g.run.max} ms; ${g.run.requests} requests, non-2xx ${g.run.non2xx}, errors ${g.run.errors}. ` +
-        `Of the ${g.run.accepted} accepted turns: ${g.replies} replied, ${g.failed} failed, ${g.lost} never ended; ${g.endedAtStop} had ended when ` +
-        `the load stopped, the rest drained in ${g.drainSeconds.toFixed(1)} s (turns ended at ${Math.round(g.turnsPerSecond)}/s over run + drain). ` +
-        `${cpuPerTurn(g.run.cpu, Math.max(1, g.run.accepted)).replace('per turn', 'per accepted POST during the run (turns running meanwhile)')}.`,
-      '',
-    );
-    if (g.alone) {
-      out.push(
-        `Diagnostic, **gateway app alone** (\`dist/apps/gateway\`, no runtime, so no turn shares its event loop; the messages wait in the ` +
-          `session shards), same load: ${Math.round(g.alone.acceptedPerSecond)} accepted/s, POST p50 ${g.alone.p50} ms, p99 ${g.alone.p99} ms, ` +
-          `non-2xx ${g.alone.non2xx}. ${cpuPerTurn(g.alone.cpu, Math.max(1, g.alone.accepted)).replace('per turn', 'per POST')}.`,
-        '',
-      );
-    }
-  }
-  return out.join('\n');
-}
+const section = () => turnsSection(turns, firstDelta, floors, gateway);
 
 async function storeRows(): Promise<BenchRow[]> {
   const results = await runStoreBench();
@@ -237,7 +182,8 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['ask', 'asks', askRows],
   ['memory', 'memory', memoryRows],
   ['floor', 'turn floor', floorBenchRows],
-  ['turn', 'turns (raw AMQP)', turnBenchRows],
+  ['turn', 'turns (raw AMQP and HTTP)', turnBenchRows],
+  ['first-delta', 'time to first delta', firstDeltaBenchRows],
   ['gateway', 'gateway', gatewayBenchRows],
   ['store', 'store', storeRows],
   ['router', 'router decision overhead', () => import('./router.bench').then((m) => m.routerBenchRows())],
@@ -287,12 +233,12 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const load = `${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`;
   console.log(`\n${textTable(rows)}\n`);
-  const section = turnsSection();
-  if (section) console.log(`${section}\n`);
+  const text = section();
+  if (text) console.log(`${text}\n`);
   if (QUICK) console.log(`quick run (BENCH_QUICK=1) in ${seconds.toFixed(0)} s: bench/RESULTS.md left as it was`);
   else if (process.env.BENCH_ONLY)
     console.log(`partial run (BENCH_ONLY=${process.env.BENCH_ONLY}) in ${seconds.toFixed(0)} s: bench/RESULTS.md left as it was`);
-  else console.log(`${seconds.toFixed(0)} s; written to ${writeResults(rows, seconds, load, turnsSection())}`);
+  else console.log(`${seconds.toFixed(0)} s; written to ${writeResults(rows, seconds, load, section())}`);
   if (failed) process.exitCode = 1;
 }
 

@@ -59,22 +59,72 @@ export interface CpuSplit {
   warrenS: number;
   brokerS: number;
   benchS: number;
+  /** Wall time of the phase, s. */
+  wallS: number;
 }
 
+/**
+ * CPU the app(s) and the broker use with no turn running, ms per second: the broker serves other
+ * vhosts too (other sessions' tests on this machine), and every CPU-per-turn figure carries that
+ * background for the turn's duration.
+ */
+export interface Background {
+  appMsPerS: number;
+  brokerMsPerS: number;
+}
+
+/** The app(s)' and the broker's CPU over `ms` while the caller sends nothing. */
+export async function measureBackground(pids: (number | undefined)[], ms = 1000): Promise<Background> {
+  const meter = new CpuMeter(pids);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const cpu = meter.read();
+  return { appMsPerS: (cpu.warrenS * 1000) / cpu.wallS, brokerMsPerS: (cpu.brokerS * 1000) / cpu.wallS };
+}
+
+/** The mean of several background samples. */
+export function meanBackground(samples: Background[]): Background | undefined {
+  if (samples.length === 0) return undefined;
+  const sum = (f: (b: Background) => number) => samples.reduce((n, b) => n + f(b), 0) / samples.length;
+  return { appMsPerS: sum((b) => b.appMsPerS), brokerMsPerS: sum((b) => b.brokerMsPerS) };
+}
+
+/** CPU per turn (µs) of the app and the broker, raw and net of the background over the phase's wall time. */
+export function perTurnUs(cpu: CpuSplit, turns: number, bg?: Background) {
+  const n = Math.max(1, turns);
+  const app = (cpu.warrenS * 1e6) / n;
+  const broker = (cpu.brokerS * 1e6) / n;
+  return {
+    app,
+    broker,
+    client: (cpu.benchS * 1e6) / n,
+    appNet: bg ? app - (bg.appMsPerS * cpu.wallS * 1000) / n : undefined,
+    brokerNet: bg ? broker - (bg.brokerMsPerS * cpu.wallS * 1000) / n : undefined,
+  };
+}
+
+/** CPU of the Warren process(es), the broker and this process from its construction to each `read()`. */
 export class CpuMeter {
+  private readonly pids: (number | undefined)[];
   private readonly w0: number;
   private readonly b0: number;
   private readonly c0 = process.cpuUsage();
-  constructor(private readonly warrenPid: number | undefined) {
-    this.w0 = cpuSecondsOf(warrenPid);
+  private readonly t0 = performance.now();
+  /** `warrenPids`: one process, or several whose CPU is added up (a gateway and a runtime). */
+  constructor(warrenPids: number | undefined | (number | undefined)[]) {
+    this.pids = Array.isArray(warrenPids) ? warrenPids : [warrenPids];
+    this.w0 = this.warren();
     this.b0 = cpuSecondsOf(brokerPid());
+  }
+  private warren(): number {
+    return this.pids.reduce<number>((sum, pid) => sum + cpuSecondsOf(pid), 0);
   }
   read(): CpuSplit {
     const c = process.cpuUsage(this.c0);
     return {
-      warrenS: cpuSecondsOf(this.warrenPid) - this.w0,
+      warrenS: this.warren() - this.w0,
       brokerS: cpuSecondsOf(brokerPid()) - this.b0,
       benchS: (c.user + c.system) / 1e6,
+      wallS: (performance.now() - this.t0) / 1000,
     };
   }
 }
@@ -103,18 +153,19 @@ export class WarrenSystem {
 
   /**
    * Starts it against `amqpUrl` (a vhost of its own) with SYSTEM_BENCH_ENV and `env`; resolves when it listens.
-   * `BENCH_SYSTEM_NODE_ARGS` adds node options to the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+   * `BENCH_SYSTEM_NODE_ARGS` adds node options to the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, and so does `extraNodeArgs`.
    */
   static async start(
     amqpUrl: string,
     env: Record<string, string> = {},
     app: 'warren' | 'gateway' | 'runtime' = 'warren',
     timeoutMs = 60_000,
+    extraNodeArgs: string[] = [],
   ): Promise<WarrenSystem> {
     const main = WarrenSystem.main(app);
     if (!existsSync(main)) throw new Error(`${main} not found: run \`npm run build\` first`);
     const dataDir = mkdtempSync(join(process.env.WARREN_BENCH_DIR ?? tmpdir(), 'warren-system-bench-'));
-    const nodeArgs = (process.env.BENCH_SYSTEM_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    const nodeArgs = [...(process.env.BENCH_SYSTEM_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), ...extraNodeArgs];
     const child = spawn(process.execPath, [...nodeArgs, main], {
       cwd: repoRoot(),
       env: {
@@ -201,66 +252,112 @@ export interface TurnEnd {
   kind: 'reply' | 'failed' | 'interrupted';
   /** performance.now() when the event arrived in this process. */
   at: number;
+  /** performance.now() when the turn's first `delta` event arrived (clients opened with `deltas`). */
+  firstDeltaAt?: number;
   code?: string;
+}
+
+/** Options of {@link TurnClient.open}. */
+export interface TurnClientOptions {
+  /** Keep every end event seen (the gateway bench follows task ids it learns from 202s). @default true */
+  keepEnded?: boolean;
+  /** Also bind `session.*.delta` and note when each waited-for turn's first delta arrives. @default false */
+  deltas?: boolean;
 }
 
 /**
  * A voice/RTC server with amqplib alone: publishes `warren.session.message` CloudEvents to
  * `warren.ingress` (routing key `session.<id>.message`, persistent, on a confirm channel) and
  * reads the `reply`, `failed` and `interrupted` events of every session from `warren.events`
- * (deltas are not bound, so the client only pays for the end of each turn).
+ * (deltas only when asked for, so the client otherwise pays only for the end of each turn).
  */
 export class TurnClient {
-  /** Every ended task id seen so far (for turns started elsewhere, e.g. through the gateway). */
+  /** Every ended task id seen so far that nobody waited for (turns started elsewhere, e.g. through the gateway). */
   readonly ended = new Map<string, TurnEnd>();
-  private readonly waiters = new Map<string, (end: TurnEnd) => void>();
+  private readonly waiters = new Map<string, { resolve: (end: TurnEnd) => void; firstDeltaAt?: number }>();
+  /** First deltas of turns not waited for yet (an HTTP turn's delta may come before its 202). */
+  private readonly earlyDeltas = new Map<string, number>();
   published = 0;
   nacked = 0;
+  private keepEnded = true;
 
   private constructor(
     private readonly connection: ChannelModel,
     private readonly channel: ConfirmChannel,
   ) {}
 
-  static async open(url: string, keepEnded = true): Promise<TurnClient> {
+  static async open(url: string, opts: TurnClientOptions = {}): Promise<TurnClient> {
     const connection = await connect(url, { noDelay: true });
     const channel = await connection.createConfirmChannel();
     const client = new TurnClient(connection, channel);
-    client.keepEnded = keepEnded;
+    client.keepEnded = opts.keepEnded ?? true;
     const sub = await connection.createChannel();
     await sub.assertExchange('warren.events', 'topic', { durable: true });
     const { queue } = await sub.assertQueue('', { exclusive: true, autoDelete: true });
-    for (const kind of ['reply', 'failed', 'interrupted']) await sub.bindQueue(queue, 'warren.events', `session.*.${kind}`);
+    const kinds = ['reply', 'failed', 'interrupted', ...(opts.deltas ? ['delta'] : [])];
+    for (const kind of kinds) await sub.bindQueue(queue, 'warren.events', `session.*.${kind}`);
     await sub.consume(
       queue,
       (m) => {
         if (!m) return;
         const at = performance.now();
-        const kind = m.fields.routingKey.slice(m.fields.routingKey.lastIndexOf('.') + 1) as TurnEnd['kind'];
+        const kind = m.fields.routingKey.slice(m.fields.routingKey.lastIndexOf('.') + 1);
         const data = (JSON.parse(m.content.toString('utf8')) as { data?: { taskId?: string; code?: string } }).data;
         const taskId = data?.taskId;
         if (!taskId) return;
-        const end: TurnEnd = { kind, at, ...(data?.code ? { code: data.code } : {}) };
-        const waiter = client.waiters.get(taskId);
-        if (waiter) {
-          client.waiters.delete(taskId);
-          waiter(end);
+        if (kind === 'delta') {
+          client.onDelta(taskId, at);
+          return;
         }
-        if (client.keepEnded) client.ended.set(taskId, end);
+        client.onEnd(taskId, { kind: kind as TurnEnd['kind'], at, ...(data?.code ? { code: data.code } : {}) });
       },
       { noAck: true },
     );
     return client;
   }
 
-  private keepEnded = true;
+  private onDelta(taskId: string, at: number): void {
+    const waiter = this.waiters.get(taskId);
+    if (waiter) waiter.firstDeltaAt ??= at;
+    else if (this.keepEnded && !this.earlyDeltas.has(taskId)) this.earlyDeltas.set(taskId, at);
+  }
+
+  private onEnd(taskId: string, end: TurnEnd): void {
+    const waiter = this.waiters.get(taskId);
+    if (waiter) {
+      this.waiters.delete(taskId);
+      waiter.resolve(waiter.firstDeltaAt === undefined ? end : { ...end, firstDeltaAt: waiter.firstDeltaAt });
+      return;
+    }
+    if (!this.keepEnded) return;
+    const early = this.earlyDeltas.get(taskId);
+    this.earlyDeltas.delete(taskId);
+    this.ended.set(taskId, early === undefined ? end : { ...end, firstDeltaAt: early });
+  }
+
+  /**
+   * Resolves when the turn `taskId` ends (at once when it already has: clients that keep ended
+   * turns); for turns whose id is learnt after they started, e.g. from a 202.
+   */
+  waitFor(taskId: string): Promise<TurnEnd> {
+    const done = this.ended.get(taskId);
+    if (done) {
+      this.ended.delete(taskId);
+      return Promise.resolve(done);
+    }
+    return new Promise<TurnEnd>((resolve) => {
+      const early = this.earlyDeltas.get(taskId);
+      this.earlyDeltas.delete(taskId);
+      this.waiters.set(taskId, { resolve, ...(early === undefined ? {} : { firstDeltaAt: early }) });
+    });
+  }
 
   /**
    * Publishes one user message (no wait for the confirm: a nack is counted) and resolves when
    * the turn's reply, failed or interrupted event arrives.
    */
   turn(sessionId: string, text = 'hello', id: string = randomUUID()): Promise<TurnEnd> {
-    const ended = new Promise<TurnEnd>((resolve) => this.waiters.set(id, resolve));
+    const ended = new Promise<TurnEnd>((resolve) => this.waiters.set(id, { resolve }));
     const body = { specversion: '1.0', id, source: 'bench/rtc', type: 'warren.session.message', data: { text } };
     this.channel.publish(
       'warren.ingress',

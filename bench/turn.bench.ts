@@ -1,106 +1,116 @@
 /**
- * Turns on the raw-AMQP path (issue 5): the all-in-one app in a child process (local model at
- * zero latency, limiter wide open), this process playing a voice/RTC server: a
- * `warren.session.message` to `warren.ingress` → ingress router → session actor (preprocess,
- * moderation in, limiter ask, model askStream (7 words, sent as one chunk), moderation out, write-back) →
- * `session.<id>.reply` on `warren.events`, timed here from the publish (or, open loop, from the
- * scheduled send time) to the arrival of the reply.
+ * Turns end to end (issues 5 and 17): the all-in-one app in a child process (local model at zero
+ * latency, limiter wide open), this process playing a voice/RTC server and an HTTP client.
+ * - Raw AMQP: a `warren.session.message` to `warren.ingress` → ingress router → session actor
+ *   (preprocess, moderation in, limiter, model askStream (7 words, one chunk), moderation out) →
+ *   `session.<id>.reply` on `warren.events`, timed from the publish (or, open loop, from the
+ *   scheduled send time) to the arrival of the reply.
+ * - HTTP: `POST /v1/sessions/:id/messages` through the gateway (no ingress router hop) → the same
+ *   reply event, timed from the POST.
+ * Sequential rounds (each after the floors' run when run-all interleaves them), a closed loop for
+ * the most turns/s, an open loop at half of it and at 100/s, and stepped rates until p99 ≥ 50 ms.
  * Run alone: `node dist/bench/turn.bench.js` (BENCH_QUICK=1 for a short run).
  */
 
 import { performance } from 'node:perf_hooks';
-import { type BenchRow, percentile, QUICK, ROUNDS, runConcurrent, sleep, withVhost } from './support';
-import { CpuMeter, type CpuSplit, cpuPerTurn, deadLetterCount, TurnClient, WarrenSystem } from './system';
+import { HttpTurns } from './http-turns';
+import { type BenchVhost, QUICK, ROUNDS, rabbitmqctl, runConcurrent, sleep, withVhost } from './support';
+import { type Background, cpuPerTurn, deadLetterCount, meanBackground, measureBackground, TurnClient, WarrenSystem } from './system';
+import { countTurns, type TurnCounts } from './turn-counts-run';
+import {
+  type ClosedLoopResult,
+  closedLoop,
+  logStage,
+  median,
+  openLoop,
+  SESSIONS,
+  type SequentialRun,
+  type StageResult,
+  sequentialAmqp,
+  sequentialTurns,
+} from './turn-load';
 
-const SEQ_WARMUP = QUICK ? 30 : 100;
-const SEQ_COUNT = QUICK ? 150 : 500;
-const SESSIONS = 1000;
-const WARM_IN_FLIGHT = 50;
-const FIXED_RATES = [100, 500];
-const FIXED_SECONDS = QUICK ? 3 : 10;
-const STEP_RATES = [100, 150, 200, 300, 400, 600, 800, 1000, 1500, 2000];
-const STEP_SECONDS = QUICK ? 2 : 5;
-const P99_LIMIT_MS = 50;
-/** A stage keeps up when it completes at least this share of its rate. */
-const KEEP_UP = 0.95;
-/** How long the replies of a stage may lag behind its last send before the stage counts as failed. */
-const DRAIN_TIMEOUT_MS = 60_000;
+export const SEQ_WARMUP = QUICK ? 30 : 100;
+export const SEQ_COUNT = QUICK ? 150 : 500;
+/** Turns of the measured closed loops (after a first pass that activates every session). */
+const CLOSED_TURNS = QUICK ? 1000 : 2000;
+/** Turns in flight of the closed loops; the best rate is the closed-loop maximum. */
+export const CLOSED_IN_FLIGHT = [50, 150];
+/** Open-loop rates always run (besides half of the closed-loop maximum). */
+const FIXED_RATES = [100];
+export const FIXED_SECONDS = QUICK ? 3 : 10;
+const STEP_RATES = [100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1500, 2000];
+export const STEP_SECONDS = QUICK ? 2 : 5;
 
-export interface SequentialResult {
-  count: number;
+/** A sequential round with its task steps (p50 per step, from GET /v1/tasks/:id). */
+export interface SequentialResult extends SequentialRun {
   /** p50 of every round (the best round is reported). */
   roundP50s: number[];
-  p50: number;
-  p99: number;
-  max: number;
-  failed: number;
-  /** Median duration of each task step (GET /v1/tasks/:id), ms, in step order. */
   steps: { name: string; p50: number }[];
   /** Tasks whose steps could be read. */
   stepSamples: number;
-  /** Median of (latency − sum of the recorded steps): ingress router, hops, task bookkeeping, events. */
+  /** Median of (latency − sum of the recorded steps): hops, task bookkeeping, events. */
   outsideStepsP50: number;
-  cpu: CpuSplit;
-}
-
-export interface StageResult {
-  rate: number;
-  seconds: number;
-  sent: number;
-  replies: number;
-  failed: number;
-  /** Turns with no end event within the drain timeout. */
-  missing: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Turns ended per second, from the first scheduled send to the last end event. */
-  achieved: number;
-  /** The most this process fell behind its own schedule when sending (ms). */
-  maxSendLagMs: number;
-  cpu: CpuSplit;
-  ok: boolean;
+  /** Background CPU of the round (idle samples before its floors and after its Warren turns). */
+  background?: Background;
 }
 
 export interface TurnBenchResult {
+  /** Raw AMQP, one session. */
   sequential: SequentialResult;
-  /** Closed loop over the 1,000 sessions, WARM_IN_FLIGHT in flight (the warm-up of the open-loop stages). */
-  closedLoop: { turns: number; perSecond: number; failed: number; cpu: CpuSplit };
+  /** HTTP through the gateway, one session. */
+  http: SequentialResult;
+  /** The first pass over the 1,000 sessions (activations included). */
+  warmUp: ClosedLoopResult;
+  /** Closed loops on warm sessions, one per CLOSED_IN_FLIGHT. */
+  closed: ClosedLoopResult[];
+  /** The best closed-loop rate. */
+  closedMax: number;
+  /** Open loop at half of closedMax. */
+  half: StageResult;
   fixed: StageResult[];
   steps: StageResult[];
   /** Highest stepped rate with p99 < 50 ms that kept up; 0 when none did. */
   sustained: number;
   deadLetters: number;
   warnings: number;
+  /** CPU while nothing of this bench ran (app warmed, 2 s): ms per second of the app and the broker, other vhosts seen. */
+  idle: IdleCpu;
+  /** Background of each sequential round, in order (run-all gives each round's floors theirs). */
+  roundBackgrounds: Background[];
+  /** Mean of every background sample of the run, for the loaded rows. */
+  background: Background;
+  /** What a turn does, counted in a separate app. */
+  counts?: TurnCounts;
 }
 
-const sorted = (xs: number[]) => Float64Array.from(xs).sort();
-const median = (xs: number[]) => percentile(sorted(xs), 0.5);
-/** Spreads consecutive sends over the sessions (919 is coprime with 1,000: a permutation). */
-const sessionOf = (i: number) => `ol-${(i * 919) % SESSIONS}`;
+export interface IdleCpu extends Background {
+  /** Vhosts on the broker besides this bench's (other sessions' tests load it too). */
+  otherVhosts: string[];
+}
 
-async function sequential(system: WarrenSystem, client: TurnClient): Promise<SequentialResult> {
-  const sessionId = 'seq-1';
-  for (let i = 0; i < SEQ_WARMUP; i++) await client.turn(sessionId);
-  const latencies: number[] = [];
-  const ids: string[] = [];
-  let failed = 0;
-  const meter = new CpuMeter(system.pid);
-  for (let i = 0; i < SEQ_COUNT; i++) {
-    const id = `seq-${i}-${Date.now()}`;
-    const t0 = performance.now();
-    const end = await client.turn(sessionId, 'hello', id);
-    latencies.push(end.at - t0);
-    ids.push(id);
-    if (end.kind !== 'reply') failed++;
+/** The app's and the broker's CPU over `ms` with no turn running. */
+async function idleCpu(pid: number | undefined, ms: number, ownVhost: string): Promise<IdleCpu> {
+  const bg = await measureBackground([pid], ms);
+  let otherVhosts: string[] = [];
+  try {
+    otherVhosts = rabbitmqctl('list_vhosts')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((v) => v && v !== 'name' && v !== '/' && v !== ownVhost);
+  } catch {
+    // rabbitmqctl missing
   }
-  const cpu = meter.read();
-  // Step timings of every measured turn, read back through the gateway after the run.
+  return { ...bg, otherVhosts };
+}
+
+/** Reads every task's steps back through the gateway; p50 per step and of what is outside the steps. */
+async function withSteps(system: WarrenSystem, run: SequentialRun & { latencies: number[] }): Promise<SequentialResult> {
   const byStep = new Map<string, number[]>();
   const outside: number[] = [];
   let stepSamples = 0;
-  await runConcurrent(ids.length, 4, async (i) => {
-    const task = await system.task(ids[i]);
+  await runConcurrent(run.ids.length, 4, async (i) => {
+    const task = await system.task(run.ids[i]);
     if (!task) return;
     stepSamples++;
     let sum = 0;
@@ -111,128 +121,94 @@ async function sequential(system: WarrenSystem, client: TurnClient): Promise<Seq
       list.push(ms);
       byStep.set(s.name, list);
     }
-    outside.push(latencies[i] - sum);
+    outside.push(run.latencies[i] - sum);
   });
-  const s = sorted(latencies);
+  const { latencies: _, ...rest } = run;
   return {
-    count: SEQ_COUNT,
+    ...rest,
     roundP50s: [],
-    p50: percentile(s, 0.5),
-    p99: percentile(s, 0.99),
-    max: s[s.length - 1],
-    failed,
     steps: [...byStep].map(([name, xs]) => ({ name, p50: median(xs) })),
     stepSamples,
     outsideStepsP50: median(outside),
-    cpu,
   };
 }
 
-async function closedLoop(system: WarrenSystem, client: TurnClient): Promise<TurnBenchResult['closedLoop']> {
-  let failed = 0;
-  const meter = new CpuMeter(system.pid);
-  const t0 = performance.now();
-  await runConcurrent(SESSIONS, WARM_IN_FLIGHT, async (i) => {
-    const end = await client.turn(sessionOf(i));
-    if (end.kind !== 'reply') failed++;
+/** `count` HTTP turns on one session, one after the other, timed from the POST to the reply event. */
+function sequentialHttp(system: WarrenSystem, http: HttpTurns, sessionId: string, count: number) {
+  return sequentialTurns([system.pid], count, async () => {
+    const t0 = performance.now();
+    const end = await http.turn(sessionId);
+    return { t0, end, id: end.taskId };
   });
-  const ms = performance.now() - t0;
-  return { turns: SESSIONS, perSecond: (SESSIONS / ms) * 1000, failed, cpu: meter.read() };
-}
-
-/**
- * Open loop: `rate` turns/s for `seconds`, each sent at its scheduled time whatever the replies
- * do, spread over the 1,000 sessions; latency from the scheduled send time to the end event.
- */
-async function openLoop(system: WarrenSystem, client: TurnClient, rate: number, seconds: number): Promise<StageResult> {
-  const n = Math.round(rate * seconds);
-  const interval = 1000 / rate;
-  const latencies: number[] = [];
-  let failed = 0;
-  let lastEnd = 0;
-  let maxSendLagMs = 0;
-  const meter = new CpuMeter(system.pid);
-  const start = performance.now() + 5;
-  let i = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      while (i < n && start + i * interval <= now) {
-        const scheduled = start + i * interval;
-        maxSendLagMs = Math.max(maxSendLagMs, now - scheduled);
-        client.turn(sessionOf(i)).then((end) => {
-          latencies.push(end.at - scheduled);
-          if (end.kind !== 'reply') failed++;
-          lastEnd = Math.max(lastEnd, end.at);
-        });
-        i++;
-      }
-      if (i < n) setTimeout(tick, Math.max(0, start + i * interval - performance.now()));
-      else resolve();
-    };
-    tick();
-  });
-  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
-  while (latencies.length < n && performance.now() < deadline) await sleep(5);
-  const cpu = meter.read();
-  const missing = n - latencies.length;
-  if (missing > 0) client.forget();
-  const s = sorted(latencies);
-  const p99 = missing > 0 ? Number.POSITIVE_INFINITY : percentile(s, 0.99);
-  const achieved = (latencies.length / (lastEnd - start)) * 1000;
-  return {
-    rate,
-    seconds,
-    sent: n,
-    replies: latencies.length - failed,
-    failed,
-    missing,
-    p50: percentile(s, 0.5),
-    p99,
-    max: s[s.length - 1],
-    achieved,
-    maxSendLagMs,
-    cpu,
-    ok: missing === 0 && failed === 0 && p99 < P99_LIMIT_MS && achieved >= KEEP_UP * rate,
-  };
-}
-
-function logStage(label: string, s: StageResult): void {
-  process.stderr.write(
-    `\n  ${label} ${s.rate}/s × ${s.seconds} s: p50 ${s.p50.toFixed(1)} p99 ${s.p99.toFixed(1)} max ${s.max.toFixed(1)} ms, ` +
-      `achieved ${Math.round(s.achieved)}/s, failed ${s.failed}, missing ${s.missing}, send lag ≤ ${s.maxSendLagMs.toFixed(1)} ms; ` +
-      `${cpuPerTurn(s.cpu, s.sent)}`,
-  );
 }
 
 export interface TurnBenchOptions {
-  /** Runs before each sequential round while the app idles (run-all interleaves the floor this way). */
+  /** Runs before each sequential round while the app idles (run-all runs the floors this way). */
   beforeSequentialRound?: () => Promise<void>;
 }
 
+const better = (a: SequentialResult | undefined, b: SequentialResult) => (!a || b.p50 < a.p50 ? b : a);
+
 export async function runTurnBench(opts: TurnBenchOptions = {}): Promise<TurnBenchResult> {
-  return withVhost('turn', async (vhost) => {
+  const result = await withVhost('turn', async (vhost: BenchVhost): Promise<TurnBenchResult> => {
     const system = await WarrenSystem.start(vhost.url);
-    const client = await TurnClient.open(vhost.url, false);
+    const client = await TurnClient.open(vhost.url);
+    const http = new HttpTurns(system.httpUrl, client);
+    const pids = [system.pid];
     try {
+      for (let i = 0; i < SEQ_WARMUP; i++) await client.turn('seq-1');
+      for (let i = 0; i < SEQ_WARMUP; i++) await http.turn('http-1');
+      await sleep(500);
+      const idle = await idleCpu(system.pid, 2000, vhost.name);
+      process.stderr.write(
+        `\n  idle: app ${idle.appMsPerS.toFixed(0)} ms/s, broker ${idle.brokerMsPerS.toFixed(0)} ms/s` +
+          (idle.otherVhosts.length > 0 ? ` (other vhosts on the broker: ${idle.otherVhosts.join(', ')})` : ''),
+      );
       // The machine is shared: the best of ROUNDS sequential rounds (p50) is reported, every round's p50 is kept.
       let seq: SequentialResult | undefined;
-      const roundP50s: number[] = [];
+      let seqHttp: SequentialResult | undefined;
+      const amqpP50s: number[] = [];
+      const httpP50s: number[] = [];
+      const roundBackgrounds: Background[] = [];
       for (let round = 0; round < ROUNDS; round++) {
+        const before = await measureBackground(pids);
         await opts.beforeSequentialRound?.();
-        const r = await sequential(system, client);
-        roundP50s.push(r.p50);
-        if (!seq || r.p50 < seq.p50) seq = r;
+        const a = await withSteps(system, await sequentialAmqp(pids, client, 'seq-1', SEQ_COUNT));
+        const h = await withSteps(system, await sequentialHttp(system, http, 'http-1', SEQ_COUNT));
+        const background = meanBackground([before, await measureBackground(pids)]) as Background;
+        roundBackgrounds.push(background);
+        a.background = background;
+        h.background = background;
+        amqpP50s.push(a.p50);
+        httpP50s.push(h.p50);
+        seq = better(seq, a);
+        seqHttp = better(seqHttp, h);
       }
-      if (!seq) throw new Error('BENCH_ROUNDS must be at least 1');
-      seq.roundP50s = roundP50s;
-      process.stderr.write(`\n  sequential: p50 ${seq.p50.toFixed(2)} ms p99 ${seq.p99.toFixed(2)} ms; ${cpuPerTurn(seq.cpu, seq.count)}`);
-      const warm = await closedLoop(system, client);
-      process.stderr.write(`\n  closed loop (${WARM_IN_FLIGHT} in flight, ${SESSIONS} sessions): ${Math.round(warm.perSecond)} turns/s`);
+      if (!seq || !seqHttp) throw new Error('BENCH_ROUNDS must be at least 1');
+      seq.roundP50s = amqpP50s;
+      seqHttp.roundP50s = httpP50s;
+      process.stderr.write(
+        `\n  sequential AMQP: p50 ${seq.p50.toFixed(2)} ms p99 ${seq.p99.toFixed(2)} ms; ${cpuPerTurn(seq.cpu, seq.count)}`,
+      );
+      process.stderr.write(
+        `\n  sequential HTTP: p50 ${seqHttp.p50.toFixed(2)} ms p99 ${seqHttp.p99.toFixed(2)} ms; ${cpuPerTurn(seqHttp.cpu, seqHttp.count)}`,
+      );
+      const warmUp = await closedLoop(pids, client, SESSIONS, CLOSED_IN_FLIGHT[0]);
+      const closed: ClosedLoopResult[] = [];
+      for (const inFlight of CLOSED_IN_FLIGHT) {
+        await sleep(500);
+        const c = await closedLoop(pids, client, CLOSED_TURNS, inFlight);
+        process.stderr.write(`\n  closed loop, ${inFlight} in flight: ${Math.round(c.perSecond)} turns/s; ${cpuPerTurn(c.cpu, c.turns)}`);
+        closed.push(c);
+      }
+      const closedMax = Math.max(...closed.map((c) => c.perSecond));
+      await sleep(500);
+      const half = await openLoop(pids, client, Math.max(10, Math.round(closedMax / 2 / 10) * 10), FIXED_SECONDS);
+      logStage('open loop at half the closed-loop maximum', half);
       const fixed: StageResult[] = [];
       for (const rate of FIXED_RATES) {
         await sleep(500);
-        const s = await openLoop(system, client, rate, FIXED_SECONDS);
+        const s = await openLoop(pids, client, rate, FIXED_SECONDS);
         logStage('open loop', s);
         fixed.push(s);
       }
@@ -240,7 +216,7 @@ export async function runTurnBench(opts: TurnBenchOptions = {}): Promise<TurnBen
       let sustained = 0;
       for (const rate of STEP_RATES) {
         await sleep(500);
-        const s = await openLoop(system, client, rate, STEP_SECONDS);
+        const s = await openLoop(pids, client, rate, STEP_SECONDS);
         logStage('step', s);
         steps.push(s);
         if (!s.ok) break;
@@ -249,96 +225,28 @@ export async function runTurnBench(opts: TurnBenchOptions = {}): Promise<TurnBen
       process.stderr.write('\n');
       return {
         sequential: seq,
-        closedLoop: warm,
+        http: seqHttp,
+        warmUp,
+        closed,
+        closedMax,
+        half,
         fixed,
         steps,
         sustained,
         deadLetters: deadLetterCount(vhost.name),
         warnings: system.warnings,
+        idle,
+        roundBackgrounds,
+        background: meanBackground([idle, idle, ...roundBackgrounds]) as Background,
       };
     } finally {
+      http.close();
       await client.close();
       await system.stop();
     }
   });
-}
-
-const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : '∞');
-
-/** Rows for run-all; `floorP50` (ms) from floor.bench when it ran. */
-export function turnRows(r: TurnBenchResult, floorP50?: number): BenchRow[] {
-  const seq = r.sequential;
-  const stepText = seq.steps.map((s) => `${s.name} ${s.p50.toFixed(2)}`).join(', ');
-  const model = seq.steps.find((s) => s.name === 'model');
-  const rows: BenchRow[] = [];
-  const seqHow =
-    `${SEQ_COUNT} sequential turns on one session after ${SEQ_WARMUP} warm-up, best of ${seq.roundP50s.length} rounds ` +
-    `(p50 per round: ${seq.roundP50s.map((x) => x.toFixed(2)).join(', ')} ms): publish \`warren.session.message\` "hello" to \`warren.ingress\` ` +
-    '(raw amqplib, persistent, second process on loopback) → `session.<id>.reply` received; all-in-one app (`dist/apps/warren`) in a child process, ' +
-    'local model at zero latency (latencyMs 0, perDeltaMs 0: model compute ≈ 0, so the whole figure is overhead), limiter limits raised. ' +
-    `Task steps (p50 ms of ${seq.stepSamples} tasks, GET /v1/tasks/:id): ${stepText}; outside the steps (ingress router, shard hops, task ` +
-    `create/complete, reply event): ${seq.outsideStepsP50.toFixed(2)} ms` +
-    (model ? `; the model step (${model.p50.toFixed(2)} ms) is the askStream round trip to model/local, not model time` : '') +
-    `. ${cpuPerTurn(seq.cpu, seq.count)}; failed ${seq.failed}.`;
-  if (floorP50 !== undefined) {
-    const ratio = seq.p50 / floorP50;
-    rows.push({
-      name: 'turn overhead p50, sequential',
-      unit: 'ms',
-      warren: seq.p50,
-      baseline: floorP50,
-      ratio,
-      target: '≤ 5 ms, ≤ 1.3× floor',
-      met: seq.p50 <= 5 && ratio <= 1.3,
-      how: `${seqHow} Baseline: the floor's best p50 (shared/bench/floor-turn.js), run in this bench before each of Warren's sequential rounds (floor, Warren, floor, Warren) while the app idles.`,
-    });
-  } else {
-    rows.push({
-      name: 'turn overhead p50, sequential',
-      unit: 'ms',
-      warren: seq.p50,
-      target: '≤ 5 ms',
-      met: seq.p50 <= 5,
-      how: `${seqHow} The floor did not run, so no ratio.`,
-    });
-  }
-  rows.push({ name: 'turn overhead p99, sequential', unit: 'ms', warren: seq.p99, how: `same run; max ${ms(seq.max)}` });
-  rows.push({
-    name: 'turns/s closed loop',
-    unit: 'turns/s',
-    warren: r.closedLoop.perSecond,
-    how:
-      `${r.closedLoop.turns} turns, one to each of ${SESSIONS} sessions, ${WARM_IN_FLIGHT} in flight (the warm-up of the open-loop runs); ` +
-      `failed ${r.closedLoop.failed}. ${cpuPerTurn(r.closedLoop.cpu, r.closedLoop.turns)}`,
-  });
-  for (const s of r.fixed) {
-    const how =
-      `open loop: ${s.sent} turns sent on a fixed schedule (${s.rate}/s for ${s.seconds} s, regardless of replies) over ${SESSIONS} warm sessions; ` +
-      `latency from the scheduled send time to the reply; achieved ${Math.round(s.achieved)} turns/s, max ${ms(s.max)}, failed ${s.failed}, ` +
-      `missing ${s.missing}, load client send lag ≤ ${s.maxSendLagMs.toFixed(1)} ms. ${cpuPerTurn(s.cpu, s.sent)}`;
-    rows.push({ name: `turn latency p50, open loop ${s.rate}/s`, unit: 'ms', warren: s.p50, how });
-    rows.push({
-      name: `turn latency p99, open loop ${s.rate}/s`,
-      unit: 'ms',
-      warren: s.p99,
-      target: `< ${P99_LIMIT_MS} ms`,
-      met: s.p99 < P99_LIMIT_MS && s.missing === 0,
-      how: 'same run',
-    });
-  }
-  const stepsText = r.steps
-    .map((s) => `${s.rate}/s: p99 ${ms(s.p99)}, achieved ${Math.round(s.achieved)}/s${s.missing ? `, ${s.missing} missing` : ''}`)
-    .join('; ');
-  rows.push({
-    name: `turns/s sustained at p99 < ${P99_LIMIT_MS} ms`,
-    unit: 'turns/s',
-    warren: r.sustained,
-    how:
-      `open loop as above, ${STEP_SECONDS} s per step, rates stepped up until p99 ≥ ${P99_LIMIT_MS} ms, a failed or missing turn, or ` +
-      `fewer than ${KEEP_UP * 100} % of the rate completed: ${stepsText}. Messages left in warren.dead after the whole turn bench (the keeper consumes it): ${r.deadLetters}; ` +
-      `warnings/errors logged by the app: ${r.warnings}.`,
-  });
-  return rows;
+  result.counts = await countTurns();
+  return result;
 }
 
 if (require.main === module) {

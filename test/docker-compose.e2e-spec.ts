@@ -124,6 +124,41 @@ describe('docker-compose.yml', () => {
     expect(plugins).toEqual(expect.arrayContaining(['rabbitmq_consistent_hash_exchange', 'rabbitmq_management', 'rabbitmq_prometheus']));
   });
 
+  it('has an observability profile: Prometheus with the scrape config and alert rules of deploy/, Grafana provisioned with the dashboard', () => {
+    const mounts = (name: string): Map<string, string> =>
+      new Map(
+        (services[name].volumes ?? [])
+          .map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`))
+          .map((v) => v.split(':'))
+          .map(([host, target]) => [target, host] as [string, string]),
+      );
+    for (const name of ['prometheus', 'grafana']) expect(services[name].profiles).toEqual(['observability']);
+    // The observability profile adds to a dev or prod start; it changes no other service.
+    for (const app of ['rabbitmq', 'mongodb', 'runtime', 'scheduler']) expect(services[app].profiles).toBeUndefined();
+    const prometheus = mounts('prometheus');
+    expect(prometheus.get('/etc/prometheus/prometheus.yml')).toBe('./deploy/prometheus/prometheus.yml');
+    expect(prometheus.get('/etc/prometheus/rules/warren-alerts.yml')).toBe('./deploy/prometheus/warren-alerts.yml');
+    const config = parseYaml(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      rule_files: string[];
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    };
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/warren-alerts.yml']);
+    const targets = config.scrape_configs.find((c) => c.job_name === 'warren')?.static_configs.flatMap((c) => c.targets);
+    // The ports the healthchecks above use: the gateway's PORT, runtime.metricsPort, scheduler.metricsPort.
+    expect(targets).toEqual(['gateway:3000', 'runtime:9464', 'scheduler:9465']);
+    // Both gateway profiles answer to the name `gateway`.
+    expect((services['gateway-dev'] as { networks?: { default?: { aliases?: string[] } } }).networks?.default?.aliases).toEqual([
+      'gateway',
+    ]);
+    const grafana = mounts('grafana');
+    expect(grafana.get('/etc/grafana/provisioning/datasources')).toBe('./deploy/grafana/provisioning/datasources');
+    expect(grafana.get('/etc/grafana/provisioning/dashboards')).toBe('./deploy/grafana/provisioning/dashboards');
+    expect(grafana.get('/var/lib/grafana/dashboards')).toBe('./deploy/grafana/dashboards');
+    for (const [, host] of [...prometheus, ...grafana].filter(([, h]) => h.startsWith('./')))
+      expect(existsSync(join(ROOT, host))).toBe(true);
+    expect(existsSync(join(ROOT, 'deploy/grafana/dashboards/warren.json'))).toBe(true);
+  });
+
   it('builds the apps with a multi-stage Dockerfile on a supported Node LTS that runs as a non-root user, with a HEALTHCHECK', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     const bases = [...dockerfile.matchAll(/^FROM node:(\d+)-bookworm-slim\b/gm)].map((m) => Number(m[1]));
@@ -153,6 +188,7 @@ describe('docker-compose.yml', () => {
       scripts: Record<string, string>;
     };
     expect(pkg.allowScripts).toMatchObject({ 'better-sqlite3': true, '@swc/core': true, '@scarf/scarf': false });
+    // Nothing else may run: esbuild's postinstall only swaps its JS shim for the binary its platform package already ships.
     expect(
       Object.entries(pkg.allowScripts)
         .filter(([, allowed]) => allowed)

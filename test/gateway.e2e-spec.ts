@@ -11,7 +11,7 @@ import { installContextManager } from '@warren/telemetry';
 import { type ConfirmChannel, connect } from 'amqplib';
 import { SessionEventHub } from '../apps/gateway/src/events/session-event-hub';
 import { autoTeardown, closeVhostConnections, eventually, useVhost } from './support/broker';
-import { DEV, OTHER, ReadReceived, type Received, ReceivingSession, startGatewayApp } from './support/gateway-in-process';
+import { ADMIN, DEV, OTHER, ReadReceived, type Received, ReceivingSession, startGatewayApp } from './support/gateway-in-process';
 import { type InProcessRuntime, startRuntime, tempDir } from './support/runtime';
 import { openSse } from './support/sse-client';
 
@@ -339,6 +339,51 @@ describe('GET /v1/sessions/:sessionId/events', () => {
   });
 });
 
+describe("admin: inspect (the console's task and session screens)", () => {
+  test("GET /v1/admin/tasks/:taskId reads any tenant's task with an admin key; a tenant key gets 403, an unknown task 404", async () => {
+    const { taskId } = (await (await post('t-admin', { text: 'inspect me' })).json()) as { taskId: string };
+    const res = await fetch(`${base}/v1/admin/tasks/${taskId}`, { headers: auth(ADMIN) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: taskId, tenant: 'dev', sessionId: 't-admin', steps: expect.any(Array) });
+    expect((await fetch(`${base}/v1/admin/tasks/${taskId}`, { headers: auth(DEV) })).status).toBe(403);
+    const missing = await fetch(`${base}/v1/admin/tasks/no-such-task`, { headers: auth(ADMIN) });
+    expect([missing.status, ((await missing.json()) as { code: string }).code]).toEqual([404, 'WARREN_NOT_FOUND']);
+  });
+
+  test('GET /v1/admin/sessions/:tenant/:sessionId/timeline: user messages with their task status, replies, interruptions, proactive messages', async () => {
+    const t0 = Date.now() - 20_000;
+    await store.tasks.create({ id: 'tl-1', tenant: 'other', sessionId: 'tl', actor: 'session/other~tl', status: 'running' });
+    await store.tasks.updateStatus('tl-1', { status: 'failed', error: { code: 'WARREN_MODEL_UNAVAILABLE', message: 'down' } });
+    await store.history.append([
+      { tenant: 'other', sessionId: 'tl', id: 'tl-1:user', role: 'user', content: 'first', taskId: 'tl-1', at: new Date(t0) },
+      { tenant: 'other', sessionId: 'tl', id: 'tl-2:user', role: 'user', content: 'second', taskId: 'tl-2', at: new Date(t0 + 1) },
+      {
+        tenant: 'other',
+        sessionId: 'tl',
+        id: 'tl-2:assistant',
+        role: 'assistant',
+        content: 'cut',
+        taskId: 'tl-2',
+        status: 'interrupted',
+        at: new Date(t0 + 2),
+      },
+      { tenant: 'other', sessionId: 'tl', id: 'rem:x:assistant', role: 'assistant', content: 'still there?', at: new Date(t0 + 3) },
+    ]);
+    const res = await fetch(`${base}/v1/admin/sessions/other/tl/timeline`, { headers: auth(ADMIN) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { kind: string; content: string; taskStatus?: string; error?: { code: string } }[] };
+    expect(body.items.map((e) => [e.kind, e.content])).toEqual([
+      ['user', 'first'],
+      ['user', 'second'],
+      ['interrupted', 'cut'],
+      ['proactive', 'still there?'],
+    ]);
+    expect(body.items[0]).toMatchObject({ taskStatus: 'failed', error: { code: 'WARREN_MODEL_UNAVAILABLE' } });
+    const bad = await fetch(`${base}/v1/admin/sessions/other/a.b/timeline`, { headers: auth(ADMIN) });
+    expect(bad.status).toBe(400);
+  });
+});
+
 test('/docs-json documents every route with bearer auth, and /docs serves Swagger UI without a key', async () => {
   const res = await fetch(`${base}/docs-json`);
   expect(res.status).toBe(200);
@@ -353,6 +398,10 @@ test('/docs-json documents every route with bearer auth, and /docs serves Swagge
   expect(doc.paths['/v1/tasks/{taskId}']?.get?.security).toEqual([{ bearer: [] }]);
   expect(doc.components.securitySchemes.bearer?.scheme).toBe('bearer');
   expect(Object.keys(doc.components.schemas.PostMessageBody?.properties ?? {}).sort()).toEqual(['channel', 'locale', 'text', 'userId']);
+  expect(doc.paths['/v1/admin/tasks/{taskId}']?.get?.security).toEqual([{ bearer: [] }]);
+  expect(doc.paths['/v1/admin/sessions/{tenant}/{sessionId}/timeline']?.get?.security).toEqual([{ bearer: [] }]);
+  // The console's static files are not an API.
+  expect(Object.keys(doc.paths).filter((p) => p.startsWith('/console'))).toEqual([]);
   const ui = await fetch(`${base}/docs`);
   expect(ui.status).toBe(200);
   expect(await ui.text()).toContain('swagger');
@@ -364,6 +413,17 @@ test('requests (refused ones too) and accepted messages are counted on /metrics 
   expect(text).toMatch(/warren_gateway_requests_total\{route="\/v1\/sessions\/:sessionId\/messages",method="POST",status="401"\} [1-9]/);
   expect(text).toMatch(/warren_gateway_requests_total\{route="\/v1\/tasks\/:taskId",method="GET",status="404"\} [1-9]/);
   expect(text).toMatch(/warren_gateway_messages_accepted_total [1-9]/);
+});
+
+test('a request no route takes is counted as route="unmatched", and every response carries its traceparent', async () => {
+  const res = await fetch(`${base}/no/such/${Date.now()}`);
+  expect(res.status).toBe(404);
+  expect(res.headers.get('traceparent')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+  const health = await fetch(`${base}/health`);
+  expect(health.headers.get('traceparent')).toMatch(/^00-/);
+  const text = await (await fetch(`${base}/metrics`)).text();
+  expect(text).toMatch(/warren_gateway_requests_total\{route="unmatched",method="GET",status="404"\} [1-9]/);
+  expect(text).not.toContain('/no/such/');
 });
 
 describe('broker outage', () => {

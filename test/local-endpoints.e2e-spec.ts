@@ -36,7 +36,7 @@ describe('configured local endpoints', () => {
     const taskId = await sys.tap.say('le-fallback', 'hello there');
     const reply = await sys.tap.waitFor(taskId, 'reply');
     expect(reply.event.data).toMatchObject({ model: 'steady' });
-    const task = await get(`/v1/tasks/${taskId}`, 'Bearer dev-key');
+    const task = await get(`/v1/tasks/${sys.tap.task(taskId)}`, 'Bearer dev-key');
     expect((task.routing as { attempts: unknown[] }).attempts).toEqual([
       expect.objectContaining({ endpoint: 'flaky', outcome: 'failed', code: 'WARREN_MODEL_UNAVAILABLE' }),
       expect.objectContaining({ endpoint: 'steady', outcome: 'ok', why: 'fallback' }),

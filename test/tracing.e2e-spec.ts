@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { installContextManager } from '@warren/telemetry';
 import { CounterActor, EchoWorker, Relay } from './fixtures/test-actors';
@@ -25,13 +25,24 @@ test('traceparent carries one trace across tell → entity actor → ask → wor
   root.end();
   const spans = await eventually(() => {
     const s = exporter.getFinishedSpans();
-    return s.some((x) => x.name === 'echo test.echo.say') && s.some((x) => x.name === 'counter test.counter.relay') ? s : undefined;
+    return s.some((x) => x.name === 'echo test.echo.say') && s.some((x) => x.name === 'ask echo') ? s : undefined;
   }, 'the actor and worker spans');
-  const actorSpan = spans.find((s) => s.name === 'counter test.counter.relay')!;
-  const workerSpan = spans.find((s) => s.name === 'echo test.echo.say')!;
+  const byName = (name: string) => {
+    const span = spans.find((x) => x.name === name);
+    if (!span) throw new Error(`no span ${name} in ${spans.map((x) => x.name).join(', ')}`);
+    return span;
+  };
+  const actorSpan = byName('counter test.counter.relay');
+  const workerSpan = byName('echo test.echo.say');
   expect(actorSpan.spanContext().traceId).toBe(traceId);
   expect(workerSpan.spanContext().traceId).toBe(traceId);
-  // Each consumer span is the child of the span that produced its message.
-  expect(actorSpan.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
-  expect(workerSpan.parentSpanContext?.spanId).toBe(actorSpan.spanContext().spanId);
+  // Each hop is the child of the one before: send (producer) → consume → handle → ask (producer) → consume.
+  const parentOf = (span: (typeof spans)[number]) => spans.find((x) => x.spanContext().spanId === span.parentSpanContext?.spanId);
+  const send = parentOf(actorSpan);
+  expect([send?.name, send?.kind, send?.parentSpanContext?.spanId]).toEqual(['send counter', SpanKind.PRODUCER, root.spanContext().spanId]);
+  const ask = parentOf(workerSpan);
+  expect([ask?.name, ask?.kind]).toEqual(['ask echo', SpanKind.PRODUCER]);
+  const handler = ask && parentOf(ask);
+  expect([handler?.name, handler?.kind]).toEqual([expect.stringMatching(/^handle \w+\.\w+$/), SpanKind.INTERNAL]);
+  expect(handler?.parentSpanContext?.spanId).toBe(actorSpan.spanContext().spanId);
 });

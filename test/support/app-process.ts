@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { type LogRecord, parseLogLine, readableLogLine } from './log-lines';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -17,7 +18,10 @@ export function appMain(app: WarrenApp): string {
  * from compiled output with the given environment; `port` is its HTTP port once ready.
  */
 export class AppProcess {
+  /** Every line of stdout and stderr; a JSON log line as `readableLogLine` renders it (level, message, fields). */
   readonly output: string[] = [];
+  /** The JSON log lines, parsed. */
+  readonly records: LogRecord[] = [];
   port = 0;
   private readonly child: ChildProcess;
   private readonly ready: Promise<void>;
@@ -43,7 +47,10 @@ export class AppProcess {
     });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     this.ready = new Promise((resolve, reject) => {
-      const onLine = (line: string): void => {
+      const onLine = (raw: string): void => {
+        const record = parseLogLine(raw);
+        if (record) this.records.push(record);
+        const line = readableLogLine(raw);
         this.output.push(line);
         const m = / ready on port (\d+)/.exec(line);
         if (m) {

@@ -1,4 +1,6 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
+import { observeHttpServer, rootLogger, WarrenMetrics } from '@warren/telemetry';
 import { setupGatewayDocs } from './docs/gateway-docs';
 import { useJsonBodies } from './http/json-body';
 import { useFastPostMessage } from './sessions/fast-post-message';
@@ -6,8 +8,10 @@ import { useFastPostMessage } from './sessions/fast-post-message';
 /**
  * The gateway's HTTP set-up besides its module: the OpenAPI document (`/docs`), the fast path of
  * `POST /v1/sessions/:sessionId/messages`, the gateway's own reading of request bodies (JSON only:
- * 413, 415 and 400 instead of a parser's 500) and no `X-Powered-By` header. Every app that serves
- * the gateway (the gateway alone, the all-in-one app) calls it before listening.
+ * 413, 415 and 400 instead of a parser's 500), no `X-Powered-By` header, and last, around all of
+ * these, the request observer: a server span, the request metric by route (unmatched ones too) and
+ * an access line per request. Every app that serves the gateway (the gateway alone, the all-in-one
+ * app) calls it before listening.
  */
 export function configureGatewayHttp(app: INestApplication): void {
   const http = app.getHttpAdapter();
@@ -17,4 +21,14 @@ export function configureGatewayHttp(app: INestApplication): void {
   // First the fast path's hand-over layer (it must be Express's first), then the body reader.
   useFastPostMessage(app);
   useJsonBodies(app);
+  observeHttpServer(app.getHttpServer() as Server, { log: rootLogger()?.child({ context: 'HTTP' }), metrics: metricsOf(app) });
+}
+
+/** The app's `WarrenMetrics` when a module provides it. */
+function metricsOf(app: INestApplication): WarrenMetrics | undefined {
+  try {
+    return app.get(WarrenMetrics, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -1,15 +1,16 @@
-import { type DynamicModule, Inject, Logger, type MiddlewareConsumer, Module, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminGuard } from './admin/admin.guard';
 import { AuditController } from './admin/audit.controller';
 import { DeadLetterAdminService } from './admin/dead-letter-admin.service';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { EndpointsController } from './admin/endpoints.controller';
+import { InspectController } from './admin/inspect.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ConsoleController } from './console/console.controller';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { SessionEventHub } from './events/session-event-hub';
 import { GATEWAY_OPTIONS, type GatewayOptions, noTenantKeysWarning, resolveGatewayOptions } from './gateway.options';
-import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { EmbeddingsController } from './openai/embeddings.controller';
 import { ModelsController } from './openai/models.controller';
@@ -23,16 +24,19 @@ import { UserSettingsService } from './users/user-settings.service';
 /**
  * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`, `/v1/users/:userId/settings`, the OpenAI-compatible
  * `/v1/chat/completions`, `/v1/models`, `/v1/embeddings`), under the API-key guard, and the operators' admin routes
- * (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`), under the admin-key guard; errors are RFC 9457
- * problem details (`application/problem+json`), on the OpenAI-compatible routes OpenAI's `{ error }` (see GatewayExceptionFilter).
+ * (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`, `/v1/admin/tasks/:taskId`,
+ * `/v1/admin/sessions/:tenant/:sessionId/timeline`) and the web console (`/console`), under the admin-key guard; errors
+ * are RFC 9457 problem details (`application/problem+json`), on the OpenAI-compatible routes OpenAI's `{ error }`
+ * (see GatewayExceptionFilter).
  * Controllers and providers only: the app imports `WarrenModule.forRoot(...)` (global:
  * `WarrenClient`, `AmqpTransport`) and provides the store under `WARREN_STORE` from a global
  * module, so the gateway and the runtime can share one broker connection in one process.
- * `WarrenMetrics`, when a global module provides it, records requests and accepted messages.
+ * `WarrenMetrics`, when a global module provides it, records accepted messages; requests are recorded,
+ * traced and logged by `configureGatewayHttp` (every request, unmatched ones included).
  * A gateway without any tenant key says so once at start-up (every tenant request would get 401).
  */
 @Module({})
-export class GatewayModule implements NestModule, OnModuleInit {
+export class GatewayModule implements OnModuleInit {
   private readonly log = new Logger('Gateway');
 
   constructor(@Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
@@ -52,6 +56,8 @@ export class GatewayModule implements NestModule, OnModuleInit {
         DeadLettersController,
         AuditController,
         EndpointsController,
+        InspectController,
+        ConsoleController,
         ChatCompletionsController,
         ModelsController,
         EmbeddingsController,
@@ -71,22 +77,5 @@ export class GatewayModule implements NestModule, OnModuleInit {
       ],
       exports: [GATEWAY_OPTIONS, SessionEventHub],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    // POST /v1/sessions/:sessionId/messages mostly bypasses these (useFastPostMessage records the same metric itself):
-    // middleware added here for that route must be added to the shortcut too.
-    consumer
-      .apply(HttpMetricsMiddleware)
-      .forRoutes(
-        SessionsController,
-        TasksController,
-        DeadLettersController,
-        AuditController,
-        ChatCompletionsController,
-        ModelsController,
-        EmbeddingsController,
-        UserSettingsController,
-      );
   }
 }

@@ -22,11 +22,13 @@ describe('environment overrides', () => {
       WARREN_DATA_DIR: '/var/lib/warren',
       PORT: '8080',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
     });
     expect(config.amqp.url).toBe('amqp://guest:guest@rabbitmq:5672');
     expect(config.store).toEqual({ mongoUrl: 'mongodb://mongodb:27017/warren?replicaSet=rs0', dataDir: '/var/lib/warren' });
     expect(config.gateway.port).toBe(8080);
     expect(config.log.level).toBe('debug');
+    expect(config.log.format).toBe('json');
   });
 
   it('loadConfig() treats an empty documented variable as unset', () => {

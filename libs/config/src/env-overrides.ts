@@ -10,6 +10,7 @@ export const CONFIG_ENV_VARS = Object.freeze({
   WARREN_DATA_DIR: 'store.dataDir',
   PORT: 'gateway.port',
   LOG_LEVEL: 'log.level',
+  LOG_FORMAT: 'log.format',
 } as const);
 
 /** Prefix of the generic form `WARREN__SECTION__KEY=value`. */

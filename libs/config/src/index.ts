@@ -6,8 +6,8 @@ export type { LoadConfigOptions } from './load-config';
 export { CONFIG_EXTENSIONS, DEFAULT_CONFIG_PATH, findConfigFile, loadConfig, PRODUCTION_CONFIG_PATH } from './load-config';
 export type { ConfigSource } from './resolve-config';
 export { defaultNodeId, resolveWarrenConfig } from './resolve-config';
-export type { LogLevel } from './sections/log.config';
-export { LOG_LEVELS } from './sections/log.config';
+export type { LogFormat, LogLevel } from './sections/log.config';
+export { LOG_FORMATS, LOG_LEVELS } from './sections/log.config';
 export type {
   AnthropicModelEndpointConfig,
   EmbeddingEndpointConfig,

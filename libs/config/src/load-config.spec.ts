@@ -62,7 +62,7 @@ describe('loadConfig()', () => {
     expect(Object.keys(config.gateway.tenants)).toEqual(['dev']);
     expect(Object.keys(config.gateway.admins)).toEqual(['dev-admin']);
     expect(config.gateway.deadLetterRetentionDays).toBe(30);
-    expect(config.log).toEqual({ level: 'info' });
+    expect(config.log).toEqual({ level: 'info', format: 'auto' });
   });
 
   it('loadConfig() selects config/production when NODE_ENV=production', () => {

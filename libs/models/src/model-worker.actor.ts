@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
 import { ModelComplete, type ModelCompletionEnd, type ModelDelta } from '@warren/contracts';
+import { endSpan, otelContext, SpanKind, startSpan } from '@warren/telemetry';
 import { coalesceDeltas } from './delta-coalescing';
 import { ModelUnavailableError } from './errors/model.errors';
 import type { CompletionRequest } from './model-endpoint.port';
@@ -20,9 +21,30 @@ export class ModelWorkerActor {
   async *complete(msg: ModelComplete, ctx: ActorContext): AsyncGenerator<ModelDelta, ModelCompletionEnd, undefined> {
     const endpoint = this.endpoints.get(ctx.key);
     if (!endpoint) throw new ModelUnavailableError(ctx.key, `no endpoint named "${ctx.key}" on this node`, { retryable: false });
-    const { deltas, result } = endpoint.complete(toCompletionRequest(msg), ctx.signal);
-    for await (const text of coalesceDeltas(deltas)) yield { text };
-    return await result;
+    // The model call's span (a client span, child of this handler's): the upstream HTTP request carries it.
+    const { span, ctx: callTrace } = startSpan(`chat ${ctx.key}`, otelContext.active(), SpanKind.CLIENT, {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': ctx.key,
+      ...(msg.maxTokens === undefined ? {} : { 'gen_ai.request.max_tokens': msg.maxTokens }),
+    });
+    let failure: unknown;
+    try {
+      const { deltas, result } = otelContext.with(callTrace, () => endpoint.complete(toCompletionRequest(msg), ctx.signal));
+      for await (const text of coalesceDeltas(deltas)) yield { text };
+      const end = await result;
+      span.setAttributes({
+        'gen_ai.response.model': end.model,
+        'gen_ai.usage.input_tokens': end.usage.promptTokens,
+        'gen_ai.usage.output_tokens': end.usage.completionTokens,
+        'gen_ai.response.finish_reasons': end.finishReason,
+      });
+      return end;
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      endSpan(span, failure);
+    }
   }
 }
 

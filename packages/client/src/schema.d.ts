@@ -293,6 +293,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Any tenant’s task: status, steps with timings, routing and moderation decisions, usage, error, trace id
+         * @description The trace id of the turn is `routing.traceId` (set when the turn ends).
+         */
+        get: operations["getAnyTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/sessions/{tenant}/{sessionId}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's timeline: the user's messages, replies, interrupted answers and proactive messages, with each turn's task status
+         * @description Oldest first by default (`order=desc`: newest first); pass `nextCursor` back as `cursor`.
+         */
+        get: operations["getSessionTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/chat/completions": {
         parameters: {
             query?: never;
@@ -932,6 +972,29 @@ export interface components {
             /** @description With `unavailable`: where endpoint health lives instead and how to read it. */
             note?: string;
             endpoints: components["schemas"]["EndpointHealthView"][];
+        };
+        TimelineEntryView: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description `user`: the user's message; `reply`: the answer; `interrupted`: an answer cut by an interrupt; `proactive`: a message the session sent unasked.
+             * @enum {string}
+             */
+            kind: "user" | "reply" | "interrupted" | "proactive" | "other";
+            content: string;
+            taskId?: string;
+            model?: string;
+            /** @description The turn's task status (a user message whose turn failed has no reply: `failed`). */
+            taskStatus?: string;
+            error?: components["schemas"]["TaskErrorView"];
+        };
+        TimelinePageView: {
+            tenant: string;
+            sessionId: string;
+            items: components["schemas"]["TimelineEntryView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
+            nextCursor?: string;
         };
         OpenAiErrorDetailView: {
             /** @example messages must be a non-empty array */
@@ -2463,6 +2526,166 @@ export interface operations {
             /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getAnyTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `taskId` a POST answered. */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such task (`WARREN_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getSessionTimeline: {
+        parameters: {
+            query?: {
+                /** @description Items per page (default 50, at most the configured maximum, 200 by default). */
+                limit?: number;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description `desc` (default): newest first; `asc`: oldest first. */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path: {
+                /** @description Session id, unique within the tenant. */
+                sessionId: string;
+                /** @description The tenant of the session. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePageView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -12,7 +12,7 @@ import { EndpointsView as EndpointsViewDto } from './endpoints.view';
 export const NO_HEALTH_HERE =
   'endpoint health is measured by each runtime node, from the model calls made on that node, and is not shared between nodes; ' +
   'this gateway runs without a runtime, so it has no view. The all-in-one app (npm start) answers with its node’s view; ' +
-  'every runtime node serves its own call latencies per endpoint on its /metrics (warren_model_latency_seconds).';
+  'every runtime node serves its own call latencies per endpoint on its /metrics (warren_model_call_duration_seconds).';
 
 /**
  * Model endpoint health: healthy or in cooldown (until when), recent latency, calls in flight.

@@ -1,8 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { INestApplication } from '@nestjs/common';
 import { compilePlainCheck } from '@warren/contracts';
-import { WarrenMetrics } from '@warren/telemetry';
+import { setHttpRoute } from '@warren/telemetry';
 import { TenantKeys } from '../auth/tenant-keys';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { headerValue } from '../http/gateway-request';
@@ -44,7 +43,8 @@ interface HandedOver extends IncomingMessage {
  * Express only (on another adapter it does nothing). Call it before `app.init()`/`app.listen()`.
  * The requests it answers pass no Express middleware: an app that adds some for `/v1` (`app.use()`,
  * `app.enableCors()`, helmet, compression, …) must not call it, or that middleware misses this route.
- * Nest middleware of the route is `HttpMetricsMiddleware` only, and the shortcut records the same metric.
+ * The request observer (`observeHttpServer`, installed around this) records, traces and logs the
+ * requests it answers like any other; the shortcut names their route for it.
  */
 export function useFastPostMessage(app: INestApplication): void {
   const adapter = app.getHttpAdapter();
@@ -62,12 +62,6 @@ export function useFastPostMessage(app: INestApplication): void {
   const hooks = adapter as unknown as { onRequestHook?: unknown; onResponseHook?: unknown };
   const messages = app.get(SessionMessagesService);
   const keys = new TenantKeys(app.get<GatewayOptions>(GATEWAY_OPTIONS).tenants);
-  let metrics: WarrenMetrics | undefined;
-  try {
-    metrics = app.get(WarrenMetrics);
-  } catch {
-    metrics = undefined;
-  }
 
   // The first layer of Express for what the shortcut hands over: its error goes to the error handlers (the exception filter).
   app.use((req: HandedOver, _res: ServerResponse, next: (err?: unknown) => void): void => {
@@ -96,11 +90,7 @@ export function useFastPostMessage(app: INestApplication): void {
   };
 
   const accept = (req: HandedOver, res: ServerResponse, tenant: string, sessionId: string, body: PostMessageBody): void => {
-    if (metrics) {
-      const started = performance.now();
-      const m = metrics;
-      res.once('close', () => m.httpRequest(ROUTE, 'POST', res.statusCode, performance.now() - started));
-    }
+    setHttpRoute(req, ROUTE);
     if (expressApp.enabled('x-powered-by')) res.setHeader('X-Powered-By', 'Express');
     postMessage(messages, { tenant, sessionId }, body, headerValue(req, 'idempotency-key'), req, res).then(
       (taskId) => {

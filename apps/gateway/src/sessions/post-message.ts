@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { requestSpanOf } from '@warren/telemetry';
 import { startServerSpan } from '../http/server-span';
 import type { SessionMessagesService, SessionTarget } from './session-messages.service';
 import type { PostMessageBody } from './session-requests.dto';
@@ -25,7 +26,16 @@ export async function postMessage(
   req: IncomingMessage,
   res: ResponseHeaders,
 ): Promise<string> {
-  const span = startServerSpan(POST_MESSAGE_SPAN, req, { 'warren.tenant': target.tenant, 'warren.session': target.sessionId });
+  const attributes = { 'warren.tenant': target.tenant, 'warren.session': target.sessionId };
+  // The request observer's server span when there is one (it sets the response's traceparent and ends it).
+  const request = requestSpanOf(req);
+  if (request) {
+    request.span.setAttributes(attributes);
+    const taskId = await messages.accept(target, body, idempotencyKey, request.ctx);
+    request.taskId = taskId;
+    return taskId;
+  }
+  const span = startServerSpan(POST_MESSAGE_SPAN, req, attributes);
   if (span.traceparent) res.setHeader('traceparent', span.traceparent);
   try {
     const taskId = await messages.accept(target, body, idempotencyKey, span.ctx);

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { ActorContext } from '@warren/actors';
 import {
   CancelledError,
@@ -6,22 +7,21 @@ import {
   type ChatCompletionEnd,
   type ChatMessage,
   ModelComplete,
-  type ModelCompletionEnd,
   toWireError,
   WARREN_ERROR_CODES,
 } from '@warren/contracts';
-import { countChatTokens, countTokens } from '@warren/models';
 import type { ModerationDecision, Moderator } from '@warren/moderation';
 import type { WarrenStore } from '@warren/store';
 import { languageOf } from '../session/language';
-import { type LimiterReservation, PER_REQUEST, type TokenReserver } from '../session/limiter-reservation';
-import { ModeratedOutput } from '../session/moderated-output';
-import { type RoutingJournal, routedCall, routingJournalOf } from '../session/routed-call';
+import type { LimiterReservation, TokenReserver } from '../session/limiter-reservation';
+import { type ModelAnswer, ModelCall, type Reservation } from '../session/model-call';
 import { type SessionOptions, tenantLanguage } from '../session/session.options';
 import { SessionRouting } from '../session/session-routing';
 import type { TurnMetrics } from '../session/session-turn.types';
 import { TurnSteps } from '../session/turn-steps';
 import { chatTarget } from './chat-target';
+
+const log = new Logger('ChatCompletion');
 
 /** What a chat completion needs besides its message and context. */
 export interface ChatDeps {
@@ -38,23 +38,23 @@ export interface ChatDeps {
 }
 
 /**
- * One stateless chat completion, the one-shot form of a session turn built from the same parts:
- * moderation in (blocked → the safe reply, `finishReason: 'content_filter'`, no model call) →
- * `limiter/<tenant>` reservation → the routed model call (fallbacks, health, journal) with each
- * delta through output moderation (held back until nothing later can block or mask it) →
- * moderation out (blocked → the safe reply, marked `moderated`, `finishReason: 'content_filter'`) → settle. The caller sends the conversation;
- * no history is written. The task (`ctx.taskId`) records the steps, usage and routing journal.
- * A cancelled task (the HTTP client went away) aborts `ctx.signal`: the model call stops and the
+ * One stateless chat completion, the one-shot form of a session turn on the same steps
+ * (`ModelCall`, shared with session turns): moderation in (blocked → the safe reply,
+ * `finishReason: 'content_filter'`, no model call) → `limiter/<tenant>` reservation → the routed
+ * model call (fallbacks, health, journal) with each delta through output moderation (held back
+ * until nothing later can block or mask it) → moderation out (blocked → the safe reply, marked
+ * `moderated`, `finishReason: 'content_filter'`) → settle. The caller sends the conversation; no
+ * history is written. The task (`ctx.taskId`) records the steps, usage and routing journal. A
+ * cancelled task (the HTTP client went away) aborts `ctx.signal`: the model call stops and the
  * task ends `interrupted`.
  */
 export class ChatCompletion {
   private readonly taskId: string;
   private readonly steps: TurnSteps;
   private readonly reservation: LimiterReservation;
-  private reserved = 0;
-  private promptTokens = 0;
-  private sent = '';
-  private journal: RoutingJournal | undefined;
+  private readonly model: ModelCall;
+  private reserved: Reservation | undefined;
+  private readonly startedAt = performance.now();
 
   constructor(
     private readonly deps: ChatDeps,
@@ -63,20 +63,21 @@ export class ChatCompletion {
   ) {
     this.taskId = ctx.taskId ?? ctx.messageId;
     this.steps = new TurnSteps((name, ms) => deps.metrics?.stepDuration(name, ms));
+    this.model = new ModelCall(deps, ctx, this.steps);
     this.reservation = { tenant: msg.tenant, reservationId: this.taskId, ...(msg.userId ? { userId: msg.userId } : {}) };
   }
 
   async *run(): AsyncGenerator<ChatCompletionDelta, ChatCompletionEnd, undefined> {
     const { store, moderator } = this.deps;
-    const target = chatTarget(this.msg.model, this.routing().options, this.deps.endpoints);
+    const routing = this.deps.routing ?? SessionRouting.fromConfig({}, this.deps.options.model);
+    const target = chatTarget(this.msg.model, routing.options, this.deps.endpoints);
     await store.tasks.create({
       id: this.taskId,
       tenant: this.msg.tenant,
       ...(this.msg.userId ? { userId: this.msg.userId } : {}),
       actor: this.ctx.self,
+      status: 'running',
     });
-    await store.tasks.updateStatus(this.taskId, { status: 'running' });
-    let granted = false;
     try {
       const checked = await this.steps.run('moderation-in', async () => this.moderateIn());
       if (checked.blocked) {
@@ -94,60 +95,35 @@ export class ChatCompletion {
         return end;
       }
       const maxTokens = this.msg.maxTokens ?? this.deps.options.maxOutputTokens;
-      this.promptTokens = countChatTokens(checked.prompt);
-      if (this.deps.options.rateLimit) {
-        await this.steps.run('limiter', () => this.limiter().reserve(this.ctx, this.reservation, this.promptTokens + maxTokens));
-        this.reserved = this.promptTokens + maxTokens;
-        granted = true;
-      } else this.steps.skip('limiter');
-      const output = new ModeratedOutput(moderator);
+      this.reserved = await this.model.reserve(this.reservation, checked.prompt, maxTokens);
       const request = Object.assign(new ModelComplete(), {
         messages: checked.prompt,
         maxTokens,
         ...(this.msg.temperature === undefined ? {} : { temperature: this.msg.temperature }),
       });
-      const t0 = performance.now();
-      const result = yield* this.streamCall(checked.prompt, request, output, target.strategy);
+      const answer = yield* this.streamCall(checked.prompt, request, target.strategy);
       // The client's cancel reaches every node at once: the model may end its stream as
       // 'cancelled' (an outcome, not an error) before this handler sees its own signal.
-      if (this.ctx.signal.aborted || result.finishReason === 'cancelled') throw new CancelledError('the client went away');
-      const finished = await this.steps.run('moderation-out', async () => output.finish());
-      // Blocked: the safe reply, marked, after the clean text already released (never a part of the blocked text).
-      if (finished.rest) yield { text: finished.rest, ...(finished.blocked ? { moderated: true } : {}) };
-      this.sent = output.sent;
-      const blocked = finished.blocked;
-      if (blocked)
-        for (const d of finished.result.decisions) if (d.action === 'block') this.deps.metrics?.moderationBlocked('out', d.category);
-      const usage = result.usage;
-      this.deps.metrics?.modelCall(result.model, performance.now() - t0, usage.promptTokens, usage.completionTokens);
-      await this.settle(usage.promptTokens + usage.completionTokens);
-      granted = false;
+      if (this.ctx.signal.aborted || answer.finishReason === 'cancelled') throw new CancelledError('the client went away');
+      this.model.settle(this.reservation, this.reserved, answer);
+      this.reserved = undefined;
       const end: ChatCompletionEnd = {
-        model: result.model,
-        usage,
-        finishReason: blocked ? 'content_filter' : result.finishReason === 'length' ? 'length' : 'stop',
+        model: answer.model,
+        usage: answer.usage,
+        finishReason: answer.blocked ? 'content_filter' : answer.finishReason === 'length' ? 'length' : 'stop',
       };
       await this.completed(end, {
-        ...(this.journal ?? {}),
-        strategy: this.journal?.strategy ?? 'static',
+        ...answer.journal,
+        strategy: answer.journal.strategy ?? 'static',
         target: target.kind,
-        moderation: { in: checked.decisions, out: finished.result.decisions, ...(blocked ? { blockedOut: true } : {}) },
+        moderation: { in: checked.decisions, out: answer.decisions, ...(answer.blocked ? { blockedOut: true } : {}) },
       });
       return end;
     } catch (error) {
-      this.journal ??= routingJournalOf(error);
-      if (granted) await this.settle(this.sent.length > 0 ? this.promptTokens + countTokens(this.sent) : 0);
+      this.model.settle(this.reservation, this.reserved);
       await this.failed(error);
       throw error;
     }
-  }
-
-  private limiter(): TokenReserver {
-    return this.deps.limiter ?? PER_REQUEST;
-  }
-
-  private routing(): SessionRouting {
-    return this.deps.routing ?? SessionRouting.fromConfig({}, this.deps.options.model);
   }
 
   /** Input moderation of every user message (the caller may put anything in earlier turns): masked text, or the categories that block. */
@@ -172,69 +148,48 @@ export class ChatCompletion {
     return { prompt, decisions, ...(blocked ? { blocked } : {}), ...(safeReply ? { safeReply } : {}) };
   }
 
-  /** The routed call, its moderated deltas yielded as they are released; returns the call's end. */
+  /** The shared model step, its moderated deltas yielded as they are released; returns the answer. */
   private async *streamCall(
     prompt: ChatMessage[],
     request: ModelComplete,
-    output: ModeratedOutput,
     strategy: string | undefined,
-  ): AsyncGenerator<ChatCompletionDelta, ModelCompletionEnd, undefined> {
-    const routing = this.routing();
-    const queue: string[] = [];
+  ): AsyncGenerator<ChatCompletionDelta, ModelAnswer, undefined> {
+    const queue: ChatCompletionDelta[] = [];
     let wake: (() => void) | undefined;
     let done = false;
-    let failure: unknown;
-    let end: ModelCompletionEnd | undefined;
     const notify = () => {
       wake?.();
       wake = undefined;
     };
+    let first = true;
     const lastUser = [...prompt].reverse().find((m) => m.role === 'user')?.content ?? '';
     const language = languageOf(lastUser, { tenant: tenantLanguage(this.deps.options, this.msg.tenant) }).language;
-    const call = this.steps
-      .run('model', async () => {
-        const plan = routing.router.route({
-          tenant: this.msg.tenant,
-          // The sticky A/B key: the caller's user when named, else this request alone.
-          sessionKey: `${this.msg.tenant}~chat-${this.msg.userId ?? this.taskId}`,
-          text: lastUser,
-          ...(language ? { language } : {}),
-          ...(strategy ? { strategy } : {}),
-        });
-        const sink = {
-          push: (text: string) => {
-            const released = output.push(text);
-            if (released !== undefined) {
-              queue.push(released);
-              notify();
-            }
-            return !output.blocked;
-          },
-          sentChars: () => output.sent.length,
-          switched: async () => undefined, // journaled; the continuation streams on in the same completion
-        };
-        const result = await routedCall(this.ctx, plan, request, sink, {
-          timeoutMs: this.deps.options.modelTimeoutMs,
-          health: routing.health,
-          contextWindows: routing.options.contextWindows,
-          continueStreams: routing.options.continueStreams,
-          continueInstruction: routing.options.continueInstruction,
-        });
-        this.journal = result.journal;
-        end = result.end;
-      })
-      .catch((error: unknown) => {
-        failure = error;
+    const route = {
+      tenant: this.msg.tenant,
+      // The sticky A/B key: the caller's user when named, else this request alone.
+      sessionKey: `${this.msg.tenant}~chat-${this.msg.userId ?? this.taskId}`,
+      text: lastUser,
+      ...(language ? { language } : {}),
+      ...(strategy ? { strategy } : {}),
+    };
+    const call = this.model
+      .call(request, route, {
+        onDelta: (text, moderated) => {
+          if (first) this.deps.metrics?.firstDeltaSent?.('chat', performance.now() - this.startedAt);
+          first = false;
+          queue.push(moderated ? { text, moderated } : { text });
+          notify();
+        },
       })
       .finally(() => {
         done = true;
         notify();
       });
+    call.catch(() => undefined); // awaited below, once the queue is drained
     for (;;) {
-      const text = queue.shift();
-      if (text !== undefined) {
-        this.sent += text;
-        yield { text };
+      const delta = queue.shift();
+      if (delta !== undefined) {
+        yield delta;
         continue;
       }
       if (done) break;
@@ -242,17 +197,7 @@ export class ChatCompletion {
         wake = resolve;
       });
     }
-    await call;
-    if (failure !== undefined) throw failure;
-    return end ?? { model: this.deps.options.model, usage: { promptTokens: 0, completionTokens: 0 }, finishReason: 'stop' };
-  }
-
-  /** A lost settle only keeps the reservation charged (the tenant pays the estimate): it does not fail the request. */
-  private async settle(used: number): Promise<void> {
-    if (this.reserved === 0) return;
-    await this.limiter()
-      .settle(this.ctx, this.reservation, this.reserved, used)
-      .catch(() => undefined);
+    return call;
   }
 
   private async completed(end: ChatCompletionEnd, routing: Record<string, unknown>): Promise<void> {
@@ -268,6 +213,7 @@ export class ChatCompletion {
     });
   }
 
+  /** The task ends failed, or interrupted when the client went away. A failed write is logged, never thrown over the error. */
   private async failed(error: unknown): Promise<void> {
     const wire = toWireError(error);
     const cancelled = this.ctx.signal.aborted || wire.code === WARREN_ERROR_CODES.CANCELLED;
@@ -278,8 +224,8 @@ export class ChatCompletion {
         error: cancelled
           ? { code: WARREN_ERROR_CODES.CANCELLED, message: 'the client went away' }
           : { code: wire.code, message: wire.message },
-        ...(this.journal ? { routing: { ...this.journal } } : {}),
+        ...(this.model.journal ? { routing: { ...this.model.journal } } : {}),
       })
-      .catch(() => undefined);
+      .catch((err: unknown) => log.warn(`chat task ${this.taskId}: could not record its end: ${(err as Error).message}`));
   }
 }

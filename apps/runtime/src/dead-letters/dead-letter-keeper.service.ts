@@ -1,7 +1,8 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { ActorRuntime, defineActor } from '@warren/actors';
 import { AmqpTransport, nestRuntimeLogger, WarrenServer } from '@warren/amqp';
 import { WARREN_STORE, type WarrenStore } from '@warren/store';
+import { WarrenMetrics } from '@warren/telemetry';
 import { NOTICE_TYPE } from './compensation-notice';
 import { DeadLetterKeeper } from './dead-letter-keeper';
 
@@ -24,6 +25,7 @@ export class DeadLetterKeeperService implements OnApplicationBootstrap, BeforeAp
     @Inject(ActorRuntime) runtime: ActorRuntime,
     @Inject(WarrenServer) private readonly server: WarrenServer,
     @Inject(WARREN_STORE) store: WarrenStore,
+    @Optional() @Inject(WarrenMetrics) metrics?: WarrenMetrics,
   ) {
     const sender = `${KEEPER_SENDER}:${transport.nodeId}`;
     this.keeper = new DeadLetterKeeper(
@@ -35,7 +37,10 @@ export class DeadLetterKeeperService implements OnApplicationBootstrap, BeforeAp
       store,
       (to, n) => runtime.ref(to, sender).tell(n.notice, { messageId: n.messageId, ...(n.taskId ? { taskId: n.taskId } : {}) }),
       nestRuntimeLogger('DeadLetterKeeper'),
-      { compensates: (type) => this.hosted.get(type) ?? true },
+      {
+        compensates: (type) => this.hosted.get(type) ?? true,
+        ...(metrics ? { onRecorded: (code: string, type: string) => metrics.deadLetterRecorded(code, type) } : {}),
+      },
     );
   }
 

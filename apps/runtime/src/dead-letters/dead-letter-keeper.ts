@@ -24,6 +24,8 @@ export interface DeadLetterKeeperOptions {
   prefetch?: number;
   /** Actor types that handle `DeadLettered`; a notice for another type is not sent. @default every known type */
   compensates?: (type: string) => boolean;
+  /** Called once per dead letter recorded (not for a redelivery of one already kept): metrics. @default none */
+  onRecorded?: (errorCode: string, actorType: string) => void;
 }
 
 /** A stored envelope larger than this (UTF-8 JSON) is replaced by a preview when the store refuses the whole record. */
@@ -69,7 +71,8 @@ export class DeadLetterKeeper {
       letter = toNewDeadLetter(message);
     } catch (error) {
       // Nothing the keeper can read: keep the bytes rather than retry them forever.
-      await this.quarantine(message, undefined, error);
+      const kept = await this.quarantine(message, undefined, error);
+      if (kept.inserted) this.options.onRecorded?.(WARREN_ERROR_CODES.INVALID_MESSAGE, 'unknown');
       return;
     }
     const stored = await this.insert(message, letter);
@@ -80,6 +83,7 @@ export class DeadLetterKeeper {
     // Built from the message, not the stored record: a redelivery tells exactly the same notice.
     const notice = compensationNotice({ ...letter, messageId: stored.messageId }, attemptCount(message, letter), routing);
     if (stored.inserted) {
+      this.options.onRecorded?.(letter.errorCode, letter.actorType);
       this.log.debug(
         { messageId: stored.messageId, address: letter.address, code: letter.errorCode, compensatedBy: notice?.to },
         'dead letter recorded',

@@ -4,14 +4,12 @@
  * public types and tokens in `session-turn.types.ts`.
  */
 
-import { ActivationLostError, InvalidMessageError, ModelComplete, type ModelCompletionEnd, SESSION_EVENT_TYPES } from '@warren/contracts';
-import { countChatTokens } from '@warren/models';
+import { ActivationLostError, InvalidMessageError, ModelComplete, SESSION_EVENT_TYPES } from '@warren/contracts';
 import { FAILPOINTS, failpoint } from '@warren/telemetry';
 import { confidentLanguage, languageOf } from './language';
-import { PER_REQUEST } from './limiter-reservation';
-import { ModeratedOutput } from './moderated-output';
+import type { ModelAnswer } from './model-call';
 import { buildPrompt } from './prompt-builder';
-import { type RoutingJournal, routedCall, routingJournalOf } from './routed-call';
+import type { RoutingJournal } from './routed-call';
 import { tenantLanguage } from './session.options';
 import { rememberEndpoint } from './session-affinity';
 import { SessionRouting } from './session-routing';
@@ -23,6 +21,9 @@ import { answerAgain, complete, endInterrupted, fail } from './turn-outcomes';
 import type { Answer, Prepared } from './turn-results';
 import { TurnScope } from './turn-scope';
 
+/** How long a turn runs before its task is marked running (a shorter one is written once, by its commit). */
+export const RUNNING_MARK_DELAY_MS = 200;
+
 /**
  * One turn of a session: preprocess → moderation in → limiter → model (streamed deltas,
  * moderation out) → one commit → outbox. The turn's end is ONE commit with the session's state
@@ -33,12 +34,15 @@ import { TurnScope } from './turn-scope';
  * An interrupt fires `ctx.signal`: the part already streamed goes to history marked `interrupted`.
  */
 export class SessionTurn extends TurnScope {
+  private runningMark: NodeJS.Timeout | undefined;
+
   async run(): Promise<void> {
     const state = this.ctx.state ?? {};
     this.ctx.state = state;
     if (wasCancelled(state, this.taskId)) {
       // Interrupted before it started (it waited in the mailbox): it never runs.
       if (await this.start()) await endInterrupted(this, normalizeText(this.msg.text));
+      clearTimeout(this.runningMark);
       return;
     }
     // Outside the try: a turn that must not run, or only be dead-lettered again, ends here.
@@ -67,6 +71,7 @@ export class SessionTurn extends TurnScope {
       await fail(this, error, prepared);
     } finally {
       await this.deltas;
+      clearTimeout(this.runningMark);
       if (state.current === this.taskId) state.current = undefined;
     }
   }
@@ -79,19 +84,38 @@ export class SessionTurn extends TurnScope {
    */
   private async start(): Promise<boolean> {
     const { tasks } = this.deps.store;
-    const task = await tasks.create(this.newTask());
-    if (task.tenant !== this.tenant || (task.sessionId !== undefined && task.sessionId !== this.sessionId)) {
+    const task = await tasks.get(this.taskId);
+    if (task && (task.tenant !== this.tenant || (task.sessionId !== undefined && task.sessionId !== this.sessionId))) {
       throw new InvalidMessageError(`task ${this.taskId} belongs to another session; give each turn its own id`, [
         { field: 'x-warren-task-id', constraints: ['a task id of this session'] },
       ]);
     }
-    const replayable = this.ctx.replayOf !== undefined && (task.status === 'failed' || task.status === 'compensated');
-    if (isFinal(task.status) && !replayable) {
+    const replayable = this.ctx.replayOf !== undefined && (task?.status === 'failed' || task?.status === 'compensated');
+    if (task && isFinal(task.status) && !replayable) {
       await answerAgain(this, task);
       return false;
     }
-    if (task.status !== 'running') await tasks.updateStatus(this.taskId, { status: 'running' });
+    // A replay moves its ended task back to running now (the commit only ends tasks that have not ended).
+    if (replayable) await tasks.updateStatus(this.taskId, { status: 'running' });
+    else if (task?.status !== 'running') this.markRunningLater(task !== undefined);
     return true;
+  }
+
+  /**
+   * Marks the task running after `RUNNING_MARK_DELAY_MS`, unless the turn's commit ended it first:
+   * a turn that ends sooner (most turns) is written once, by its commit, instead of twice.
+   */
+  private markRunningLater(exists: boolean): void {
+    const { tasks } = this.deps.store;
+    const mark = async () => {
+      if (exists) await tasks.updateStatus(this.taskId, { status: 'running' });
+      else await tasks.create(this.newTask());
+    };
+    this.runningMark = setTimeout(() => {
+      this.runningMark = undefined;
+      // The commit may have ended the task meanwhile: then there is nothing to mark.
+      mark().catch(() => undefined);
+    }, RUNNING_MARK_DELAY_MS);
   }
 
   private async prepare(): Promise<Prepared> {
@@ -135,21 +159,12 @@ export class SessionTurn extends TurnScope {
       text: checked.text,
     });
     const cache = await lookupCache(this, prompt, { text: checked.text, ...(pre.lang.language ? { language: pre.lang.language } : {}) });
-    let reservation: Prepared['reservation'];
-    if (options.rateLimit) {
-      reservation = await this.steps.run('limiter', async () => {
-        // Reserve the counted prompt plus the most output; settled to the real usage after the model.
-        // A cache hit calls no model: it reserves only `cache.hitTokens` (its request still counts).
-        const promptTokens = cache?.hit ? 0 : countChatTokens(prompt);
-        const reserved = cache?.hit ? (this.deps.cache?.options.hitTokens ?? 0) : promptTokens + options.maxOutputTokens;
-        // A refusal (RateLimitedError, BudgetExceededError) fails the turn; the limiter counts it. In queue
-        // mode this waits (the ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
-        await (this.deps.limiter ?? PER_REQUEST).reserve(this.ctx, this.reservation(), reserved);
-        return { promptTokens, reserved };
-      });
-    } else {
-      this.steps.skip('limiter');
-    }
+    // Reserve the counted prompt plus the most output; settled to the real usage after the model. A
+    // cache hit calls no model: it reserves only `cache.hitTokens` (its request still counts). A
+    // refusal (RateLimitedError, BudgetExceededError) fails the turn; in queue mode this waits (the
+    // ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
+    const hitTokens = cache?.hit ? (this.deps.cache?.options.hitTokens ?? 0) : undefined;
+    const reservation = await this.model.reserve(this.reservation(), prompt, options.maxOutputTokens, hitTokens);
     return { ...base, prompt, ...(reservation ? { reservation } : {}), ...(cache ? { cache } : {}) };
   }
 
@@ -165,85 +180,61 @@ export class SessionTurn extends TurnScope {
     };
   }
 
+  /** The shared model step (`ModelCall`): deltas published as `session.<id>.delta` as output moderation releases them. */
   private async callModel(prepared: Prepared): Promise<Answer> {
-    const { options, moderator, metrics } = this.deps;
-    const output = new ModeratedOutput(moderator);
+    const { options } = this.deps;
     const emits: Promise<void>[] = [];
     let seq = 0;
     let midStream: Promise<void> | undefined;
-    const stream = (text: string | undefined, moderated = false): void => {
-      if (text === undefined || this.ctx.signal.aborted) return;
+    const onDelta = (text: string, moderated: boolean): void => {
+      if (this.ctx.signal.aborted) return;
       const data = { taskId: this.clientTaskId, seq: seq++, text, ...(moderated ? { moderated } : {}) };
       const p = this.emit('delta', SESSION_EVENT_TYPES.DELTA, data);
       p.catch(() => undefined); // settled below; this only keeps it from counting as unhandled meanwhile
       emits.push(p);
+      if (seq === 1) this.deps.metrics?.firstDeltaSent?.('session', performance.now() - this.startedAt);
       if (seq === 1)
         midStream = p.then(
           () => failpoint(FAILPOINTS.TURN_MID_STREAM, this.taskId),
           () => undefined,
         );
-      this.streamed = output.sent;
+      this.streamed = this.model.sent;
     };
     const request = Object.assign(new ModelComplete(), {
       messages: prepared.prompt,
       maxTokens: options.maxOutputTokens,
       ...(prepared.language ? { locale: prepared.language } : {}),
     });
-    const t0 = performance.now();
-    let end: ModelCompletionEnd | undefined;
     const routing = this.deps.routing ?? SessionRouting.fromConfig({}, options.model);
-    const modelStep = this.steps.run('model', async () => {
-      await failpoint(FAILPOINTS.TURN_BEFORE_MODEL, this.taskId);
-      const plan = routing.router.route(await this.routeInput(prepared, routing));
-      const sink = {
-        push: (text: string) => {
-          stream(output.push(text));
-          return !output.blocked;
-        },
-        sentChars: () => output.sent.length,
-        switched: (data: object) => this.emit('switched', SESSION_EVENT_TYPES.SWITCHED, { taskId: this.clientTaskId, ...data }),
-      };
-      const result = await routedCall(this.ctx, plan, request, sink, {
-        timeoutMs: options.modelTimeoutMs,
-        health: routing.health,
-        contextWindows: routing.options.contextWindows,
-        continueStreams: routing.options.continueStreams,
-        continueInstruction: routing.options.continueInstruction,
-      });
-      await midStream;
-      end = result.end;
-      this.routingJournal = result.journal;
-      const arm = result.journal.arm;
-      metrics?.routingDecision?.(arm?.strategy ?? 'none', arm?.name ?? 'none', result.endpoint);
-      rememberEndpoint(this.ctx.state, result.endpoint);
-    });
+    let answer: ModelAnswer;
     try {
-      await modelStep;
+      answer = await this.model.call(request, await this.routeInput(prepared, routing), {
+        onDelta,
+        onSwitched: (data) => this.emit('switched', SESSION_EVENT_TYPES.SWITCHED, { taskId: this.clientTaskId, ...data }),
+        beforeCall: async () => failpoint(FAILPOINTS.TURN_BEFORE_MODEL, this.taskId),
+        afterStream: async () => midStream,
+      });
     } catch (error) {
-      this.routingJournal ??= routingJournalOf(error);
+      this.routingJournal ??= this.model.journal;
       await Promise.allSettled(emits);
       if (this.ctx.signal.aborted && this.ctx.signal.reason === INTERRUPTED) {
-        return { ...this.partial(output.sent), ...this.journal(), timings: this.steps.snapshot() };
+        return { ...this.partial(this.model.sent), ...this.journal(), timings: this.steps.snapshot() };
       }
       throw error;
     }
-    const finished = await this.steps.run('moderation-out', async () => output.finish());
-    stream(finished.rest, finished.blocked); // blocked: the safe reply, marked: it replaces the clean start streamed before it
+    this.routingJournal = answer.journal;
+    rememberEndpoint(this.ctx.state, answer.endpoint);
+    this.streamed = this.model.sent;
     // The deltas' confirms are not waited for here: the turn's end is staged meanwhile, and `run`
     // waits for them before the handler ends (and so before the commit; see `TurnScope.deltas`).
     this.deltas = Promise.allSettled(emits);
-    const usage = end?.usage ?? { promptTokens: 0, completionTokens: 0 };
-    const model = end?.model ?? options.model;
-    metrics?.modelCall(model, performance.now() - t0, usage.promptTokens, usage.completionTokens);
-    const blocked = finished.blocked;
-    if (blocked) for (const d of finished.result.decisions) if (d.action === 'block') metrics?.moderationBlocked('out', d.category);
     return {
-      text: finished.text,
-      model,
-      usage,
+      text: answer.text,
+      model: answer.model,
+      usage: answer.usage,
       interrupted: false,
-      moderated: blocked || finished.result.redactions.length > 0,
-      moderationOut: finished.result.decisions,
+      moderated: answer.moderated,
+      moderationOut: answer.decisions,
       ...this.journal(),
       timings: this.steps.snapshot(),
     };

@@ -20,6 +20,8 @@ export interface TurnMetrics {
   moderationBlocked(direction: 'in' | 'out', category: string): void;
   /** A routed call was answered by `endpoint`; `strategy`/`arm` of the A/B split, `none` outside one. */
   routingDecision?(strategy: string, arm: string, endpoint: string): void;
+  /** The first delta of a turn (or a chat completion) went out `ms` after it started (`warren_time_to_first_delta_seconds`). */
+  firstDeltaSent?(source: 'session' | 'chat', ms: number): void;
   /** A semantic cache lookup (only when the cache is on). */
   cacheLookup?(result: 'hit' | 'miss'): void;
 }

@@ -17,13 +17,13 @@ import {
   toWireError,
   WARREN_ERROR_CODES,
 } from '@warren/contracts';
-import { countTokens } from '@warren/models';
 import type { NewTurnPart, TaskRecord, TaskUpdate } from '@warren/store';
+import { otelContext, traceIdOf } from '@warren/telemetry';
 import { failedEventExtras, userMessageFor } from './failure-messages';
 import { intentNeeded } from './intent-gate';
-import { PER_REQUEST } from './limiter-reservation';
 import { normalizeText } from './text-normalizer';
 import { type TurnEnd, tellTurnEnded } from './turn-event';
+import { logTurnEnd } from './turn-log';
 import type { Answer, Prepared } from './turn-results';
 import type { TurnScope } from './turn-scope';
 
@@ -50,6 +50,7 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
       usage: { promptTokens: answer.usage.promptTokens, completionTokens: answer.usage.completionTokens, totalTokens: total },
       routing: {
         ...(answer.routing ?? {}),
+        traceId: traceIdOf(otelContext.active()),
         model: answer.model,
         strategy: prepared.blocked ? 'moderation' : answer.cached ? 'cache' : (answer.routing?.strategy ?? 'static'),
         ...(prepared.cache ? { cache: { hit: prepared.cache.hit !== undefined, key: prepared.cache.key } } : {}),
@@ -82,6 +83,7 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
   });
   turn.deps.metrics?.turnEnded(prepared.blocked ? 'blocked' : 'completed');
   turn.deps.metrics?.turnDuration(performance.now() - turn.startedAt);
+  logTurnEnd(turn, prepared.blocked ? 'blocked' : 'completed', { model: answer.model });
 }
 
 /** An interrupted turn: the user part, what was streamed marked `interrupted`, the `interrupted` event. */
@@ -102,6 +104,7 @@ export async function endInterrupted(turn: TurnScope, userText: string, partial 
   settle(turn, prepared);
   await tellIntent(turn, { text: userText, ...(partial ? { reply: partial } : {}), outcome: 'interrupted' });
   turn.deps.metrics?.turnEnded('interrupted');
+  logTurnEnd(turn, 'interrupted');
 }
 
 /**
@@ -126,27 +129,21 @@ export async function fail(turn: TurnScope, error: unknown, prepared: Prepared |
   settle(turn, prepared);
   await tellIntent(turn, { text, outcome: 'failed', errorCode: wire.code });
   turn.deps.metrics?.turnEnded('failed');
+  logTurnEnd(turn, 'failed', { code: wire.code });
   if (expected) return;
   await turn.ctx.commit();
   throw error;
 }
 
 /**
- * Tells the limiter what the turn really used, so it refunds or charges the difference to the
- * reservation: the model's reported usage; for an interrupted or failed call, the prompt plus what
- * was streamed (nothing when nothing was streamed: a refused or unreachable endpoint bills
- * nothing). A lease is corrected in process; a per-request reservation gets a `LimiterSettle` in
- * the turn's outbox (sent once the end is committed, so a turn run again never settles twice).
+ * Tells the limiter what the turn really used (`ModelCall#settle`): a lease is corrected in
+ * process; a per-request reservation gets a `LimiterSettle` in the turn's outbox (sent once the
+ * end is committed, so a turn run again never settles twice). A cached answer costs what was
+ * reserved for it (`cache.hitTokens`).
  */
 export function settle(turn: TurnScope, prepared: Prepared | undefined, answer?: Answer): void {
-  const r = prepared?.reservation;
-  if (!r) return;
-  const reported = answer ? answer.usage.promptTokens + answer.usage.completionTokens : 0;
-  const partial = answer?.text ?? turn.streamed;
-  // A cached answer costs what was reserved for it (cache.hitTokens), whatever its length.
-  const used = answer?.cached ? r.reserved : reported > 0 ? reported : partial.length > 0 ? r.promptTokens + countTokens(partial) : 0;
-  // A lost settle only keeps the reservation charged (the tenant pays the estimate): it never fails the turn.
-  (turn.deps.limiter ?? PER_REQUEST).settle(turn.ctx, turn.reservation(), r.reserved, used).catch(() => undefined);
+  const partial = answer ? undefined : { usage: { promptTokens: 0, completionTokens: 0 }, text: turn.streamed };
+  turn.model.settle(turn.reservation(), prepared?.reservation, answer ?? partial, answer?.cached ?? false);
 }
 
 /**
@@ -188,7 +185,12 @@ function endTurn(turn: TurnScope, parts: NewTurnPart[], update: TaskUpdate): voi
 }
 
 function failedUpdate(turn: TurnScope, status: 'failed' | 'interrupted', error: { code: string; message: string }): TaskUpdate {
-  return { status, steps: turn.steps.toTaskSteps(), error, ...(turn.routingJournal ? { routing: { ...turn.routingJournal } } : {}) };
+  return {
+    status,
+    steps: turn.steps.toTaskSteps(),
+    error,
+    ...(turn.routingJournal ? { routing: { ...turn.routingJournal, traceId: traceIdOf(otelContext.active()) } } : {}),
+  };
 }
 
 /** The intent actor hears of the turn when it has something to do with it (see `intentNeeded`). */

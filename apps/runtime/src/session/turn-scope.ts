@@ -8,6 +8,7 @@ import type { ActorContext } from '@warren/actors';
 import { type SessionEventKind, type SessionMessage, sessionEventKey, WARREN_HEADERS } from '@warren/contracts';
 import type { NewTask, NewTurnPart } from '@warren/store';
 import type { LimiterReservation } from './limiter-reservation';
+import { ModelCall } from './model-call';
 import type { RoutingJournal } from './routed-call';
 import { lastEndpointOf } from './session-affinity';
 import type { SessionRouting } from './session-routing';
@@ -27,6 +28,8 @@ export abstract class TurnScope {
    */
   readonly clientTaskId: string;
   readonly steps: TurnSteps;
+  /** The model turn's shared steps (reservation, the moderated routed call, settle): see `model-call.ts`. */
+  readonly model: ModelCall;
   readonly startedAt = performance.now();
   /** When the user's part happened: the turn's start, so history orders it before the reply. */
   readonly arrivedAt = new Date();
@@ -53,6 +56,7 @@ export abstract class TurnScope {
     this.taskId = ctx.taskId ?? ctx.messageId;
     this.clientTaskId = ctx.header(WARREN_HEADERS.CLIENT_TASK_ID) ?? this.taskId;
     this.steps = new TurnSteps((name, ms) => deps.metrics?.stepDuration(name, ms));
+    this.model = new ModelCall(deps, ctx, this.steps);
   }
 
   /** This turn's reservation at `limiter/<tenant>`: named by the task, for the user when known. */

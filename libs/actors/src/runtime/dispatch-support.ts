@@ -1,5 +1,5 @@
 import { type ReplyBody, toWireError, UnknownMessageTypeError, WARREN_HEADERS } from '@warren/contracts';
-import { endSpan, extractTraceContext, type Span, SpanKind, startSpan, type TraceContext } from '@warren/telemetry';
+import { endSpan, extractTraceContext, type Span, SpanKind, startSpan, type TraceContext, withTaskId } from '@warren/telemetry';
 import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
 import type { Delivery, FailureReport } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
@@ -14,16 +14,31 @@ export interface RuntimeLogger {
   error(obj: object, msg?: string): void;
 }
 
-/** A consumer span that continues the producer's trace from the message headers. */
+/**
+ * The consumer span of a delivery (`process <type> <message type>`), a child of the producer's span
+ * named by the message's `traceparent`; its context also carries the task id (`x-warren-task-id`),
+ * which log lines written while handling it show. The dispatcher ends it once the message is acked.
+ */
 export function consumerSpan(actorType: string, delivery: Delivery): { span: Span; trace: TraceContext } {
   const parent = extractTraceContext(delivery.headers);
+  const taskId = delivery.headers[WARREN_HEADERS.TASK_ID];
   const { span, ctx } = startSpan(`${actorType} ${delivery.envelope.type}`, parent, SpanKind.CONSUMER, {
     'messaging.system': 'rabbitmq',
+    'messaging.operation.type': 'process',
     'messaging.message.id': delivery.envelope.id,
     'messaging.destination.name': delivery.queue,
     'warren.actor': `${actorType}/${delivery.key}`,
-    ...(delivery.headers[WARREN_HEADERS.TASK_ID] ? { 'warren.task_id': delivery.headers[WARREN_HEADERS.TASK_ID] } : {}),
+    ...(taskId ? { 'warren.task_id': taskId } : {}),
   });
+  return { span, trace: withTaskId(ctx, typeof taskId === 'string' ? taskId : undefined) };
+}
+
+/**
+ * The span of one run of a handler (`handle <class>.<method>`), a child of the consumer span:
+ * everything the handler sends is its child. `invokeHandler` ends it.
+ */
+export function handlerSpan(consumer: TraceContext, handler: HandlerDefinition): { span: Span; trace: TraceContext } {
+  const { span, ctx } = startSpan(`handle ${handler.name}`, consumer, SpanKind.INTERNAL, { 'warren.handler': handler.name });
   return { span, trace: ctx };
 }
 

@@ -1,6 +1,6 @@
 import { ActivationLostError, ActorOverloadedError, parseAddress, WARREN_HEADERS } from '@warren/contracts';
 import type { ActorStateStore, OutboxEntry } from '@warren/store';
-import { FAILPOINTS, failpoint, otelContext } from '@warren/telemetry';
+import { endSpan, FAILPOINTS, failpoint, otelContext } from '@warren/telemetry';
 import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
 import { messageFor } from '../message-validator';
 import type { Delivery, FailedAttempt } from '../ports/delivery.port';
@@ -8,7 +8,7 @@ import type { ReminderRegistry } from '../ports/reminder-registry.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
 import { ActivationTable } from './activation-table';
-import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType, Sleeper } from './dispatch-support';
+import { consumerSpan, handlerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType, Sleeper } from './dispatch-support';
 import { DrainGate } from './drain-gate';
 import { type ContextHost, HandlerContext, type StagedCommit } from './handler-context';
 import { sendReply } from './handler-result';
@@ -273,7 +273,8 @@ export class EntityDispatcher implements ContextHost {
       act.steps = steps?.messageId === delivery.envelope.id ? steps.results : undefined;
       act.stepsFor = delivery.envelope.id;
     }
-    const { span, trace } = consumerSpan(def.type, delivery);
+    const consumed = consumerSpan(def.type, delivery);
+    const { span, trace } = handlerSpan(consumed.trace, handler);
     const ctx = new HandlerContext(this, act.address, act.key, delivery, act, controller, trace, attempt);
     try {
       const outcome = await otelContext.with(trace, () => invokeHandler(this.transport, handler, message, ctx, delivery, span));
@@ -294,6 +295,7 @@ export class EntityDispatcher implements ContextHost {
     } finally {
       unregister();
       if (act.running?.controller === controller) act.running = undefined;
+      endSpan(consumed.span);
     }
   }
 

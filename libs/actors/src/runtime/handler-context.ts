@@ -8,7 +8,7 @@ import {
   WARREN_HEADERS,
 } from '@warren/contracts';
 import type { CommitWrites, OutboxEntry } from '@warren/store';
-import { injectTraceHeaders, type TraceContext } from '@warren/telemetry';
+import { endSpan, injectTraceHeaders, SpanKind, startSpan, type TraceContext } from '@warren/telemetry';
 import type { Delivery } from '../ports/delivery.port';
 import type { PendingReminder, ReminderRegistry } from '../ports/reminder-registry.port';
 import type { ActorTransport } from '../ports/transport.port';
@@ -16,7 +16,7 @@ import { reminderBaseTime } from '../reminders/reminder-base-time';
 import { resolveReminderSchedule } from '../reminders/reminder-schedule';
 import type { Activation } from './activation';
 import type { ActorContext, DeferredReply } from './actor-context';
-import type { AskCallOptions, MessageSender, SendOptions, SendOrigin } from './message-sender';
+import { type AskCallOptions, type MessageSender, type SendOptions, type SendOrigin, sendSpan } from './message-sender';
 
 /** What a context needs from the dispatcher that runs it. */
 export interface ContextHost {
@@ -102,7 +102,11 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
   tell(address: string, message: object, options?: SendOptions): Promise<void> {
     if (options?.afterCommit && this.commits) {
       const target = parseAddress(address);
-      const out = this.host.sender.build(target, message, this.origin, this.derive(options));
+      // The producer span of an outbox entry ends as it is staged: the commit and publish follow the handler.
+      const { span, sent } = sendSpan('send', target, this.origin);
+      span.setAttribute('warren.outbox', 1);
+      const out = this.host.sender.build(target, message, sent, this.derive(options));
+      endSpan(span);
       this.staged.outbox.push({ id: out.envelope.id, kind: 'tell', to: address, envelope: out.envelope, headers: out.headers });
       return Promise.resolve();
     }
@@ -233,12 +237,28 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
     const event = createCloudEvent({ id, source: this.origin.source, type, data, subject: options.subject });
     const headers: Record<string, string | number> = { [WARREN_HEADERS.SENDER]: this.self };
     if (this.taskId !== undefined) headers[WARREN_HEADERS.TASK_ID] = this.taskId;
-    injectTraceHeaders(headers, this.trace);
+    const { span, ctx } = startSpan(`publish ${routingKey.slice(routingKey.lastIndexOf('.') + 1)}`, this.trace, SpanKind.PRODUCER, {
+      'messaging.system': 'rabbitmq',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': 'warren.events',
+      'messaging.rabbitmq.destination.routing_key': routingKey,
+      'messaging.message.id': id,
+    });
+    injectTraceHeaders(headers, ctx);
     if (options.afterCommit && this.commits) {
+      // Staged in the outbox: published after the commit, with this span's traceparent.
+      span.setAttribute('warren.outbox', 1);
+      endSpan(span);
       this.staged.outbox.push({ id, kind: 'event', to: routingKey, envelope: event, headers });
       return;
     }
-    await this.host.transport.publishEvent(routingKey, event, headers);
+    try {
+      await this.host.transport.publishEvent(routingKey, event, headers);
+      endSpan(span);
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
   }
 
   cancelTask(taskId: string, reason?: string): Promise<void> {

@@ -10,7 +10,7 @@ import {
   type ReplyBody,
   WARREN_HEADERS,
 } from '@warren/contracts';
-import { injectTraceHeaders, type TraceContext } from '@warren/telemetry';
+import { endSpan, injectTraceHeaders, otelContext, type Span, SpanKind, startSpan, type TraceContext } from '@warren/telemetry';
 import type { ActorTransport, OutboundMessage, StreamPart } from '../ports/transport.port';
 
 /** Per-send options. */
@@ -76,16 +76,30 @@ export class MessageSender {
 
   async tell(address: string, message: object, origin: SendOrigin, options?: SendOptions): Promise<void> {
     const target = parseAddress(address);
-    await this.transport.tell(target, this.build(target, message, origin, options));
+    const { span, sent } = sendSpan('send', target, origin);
+    try {
+      await this.transport.tell(target, this.build(target, message, sent, options));
+      endSpan(span);
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
   }
 
   async ask<R>(address: string, message: object, origin: SendOrigin, options: AskCallOptions = {}): Promise<R> {
     const target = parseAddress(address);
-    const body = await this.transport.ask(target, this.build(target, message, origin, options), {
-      timeoutMs: options.timeoutMs ?? this.defaultAskTimeoutMs,
-      signal: options.signal,
-    });
-    return unwrapReply<R>(body);
+    const { span, sent } = sendSpan('ask', target, origin);
+    try {
+      const body = await this.transport.ask(target, this.build(target, message, sent, options), {
+        timeoutMs: options.timeoutMs ?? this.defaultAskTimeoutMs,
+        signal: options.signal,
+      });
+      endSpan(span, body.ok ? undefined : body.error.message);
+      return unwrapReply<R>(body);
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
   }
 
   /** Yields each part; the generator's return value is the end marker's value (e.g. usage). */
@@ -96,16 +110,44 @@ export class MessageSender {
     options: AskCallOptions = {},
   ): AsyncGenerator<R, E | undefined> {
     const target = parseAddress(address);
-    const parts: AsyncIterable<StreamPart> = this.transport.askStream(target, this.build(target, message, origin, options), {
-      idleTimeoutMs: options.timeoutMs ?? this.defaultAskTimeoutMs,
-      signal: options.signal,
-    });
-    for await (const part of parts) {
-      if (part.kind === 'chunk') yield part.value as R;
-      else return unwrapReply<E>(part.body) ?? undefined;
+    const { span, sent } = sendSpan('ask-stream', target, origin);
+    let failure: unknown;
+    try {
+      const parts: AsyncIterable<StreamPart> = this.transport.askStream(target, this.build(target, message, sent, options), {
+        idleTimeoutMs: options.timeoutMs ?? this.defaultAskTimeoutMs,
+        signal: options.signal,
+      });
+      for await (const part of parts) {
+        if (part.kind === 'chunk') yield part.value as R;
+        else {
+          if (!part.body.ok) failure = part.body.error.message;
+          return unwrapReply<E>(part.body) ?? undefined;
+        }
+      }
+      return undefined;
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      endSpan(span, failure);
     }
-    return undefined;
   }
+}
+
+/**
+ * The producer span of a message (`send session`, `ask model`, `ask-stream model`), a child of the
+ * sender's trace (the handler's span, or the caller's active context): the message's `traceparent`
+ * names it, so the consumer's span is its child. Ended when the broker confirmed (a tell) or the
+ * answer came (an ask).
+ */
+export function sendSpan(verb: string, target: ActorAddress, origin: SendOrigin): { span: Span; sent: SendOrigin } {
+  const { span, ctx } = startSpan(`${verb} ${target.type}`, origin.trace ?? otelContext.active(), SpanKind.PRODUCER, {
+    'messaging.system': 'rabbitmq',
+    'messaging.operation.type': 'send',
+    'warren.target': `${target.type}/${target.key}`,
+    ...(origin.taskId === undefined ? {} : { 'warren.task_id': origin.taskId }),
+  });
+  return { span, sent: { ...origin, trace: ctx } };
 }
 
 /** The value of an `ok` reply, or the remote error rebuilt as its typed class. */

@@ -1,11 +1,11 @@
 import { ConnectionLostError, WARREN_HEADERS } from '@warren/contracts';
-import { otelContext } from '@warren/telemetry';
+import { endSpan, otelContext } from '@warren/telemetry';
 import type { ActorDefinition } from '../actor-definition';
 import { messageFor } from '../message-validator';
 import type { Delivery } from '../ports/delivery.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
-import { consumerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType } from './dispatch-support';
+import { consumerSpan, handlerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType } from './dispatch-support';
 import { DrainGate } from './drain-gate';
 import { type ContextHost, HandlerContext } from './handler-context';
 import { sendReply } from './handler-result';
@@ -65,7 +65,8 @@ export class WorkerDispatcher implements ContextHost {
     }
     const controller = new AbortController();
     const unregister = this.tasks.register(delivery.headers[WARREN_HEADERS.TASK_ID], controller);
-    const { span, trace } = consumerSpan(def.type, delivery);
+    const consumed = consumerSpan(def.type, delivery);
+    const { span, trace } = handlerSpan(consumed.trace, handler);
     const ctx = new HandlerContext(this, address, delivery.key, delivery, undefined, controller, trace);
     try {
       const outcome = await otelContext.with(trace, () => invokeHandler(this.transport, handler, message, ctx, delivery, span));
@@ -90,6 +91,7 @@ export class WorkerDispatcher implements ContextHost {
       } else await delivery.retryLater(report, decision.delayMs);
     } finally {
       unregister();
+      endSpan(consumed.span);
     }
   }
 

@@ -1,22 +1,21 @@
 import type { Server } from 'node:http';
-import { type DynamicModule, type INestApplication, Logger, type LogLevel } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, type WarrenConfig } from '@warren/config';
 import { WarrenError } from '@warren/contracts';
 import { createStore, type WarrenStore } from '@warren/store';
-import { installContextManager } from '@warren/telemetry';
+import {
+  createWarrenLogger,
+  installContextManager,
+  installRootLogger,
+  NestPinoLogger,
+  observeHttpServer,
+  resolveLogOptions,
+  rootLogger,
+  startTracingFromEnv,
+} from '@warren/telemetry';
 import { withTimeout } from '../broker-timeout';
 import { WarrenServer } from './warren.server';
-
-const NEST_LEVELS: Record<string, LogLevel[]> = {
-  trace: ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'],
-  debug: ['debug', 'log', 'warn', 'error', 'fatal'],
-  info: ['log', 'warn', 'error', 'fatal'],
-  warn: ['warn', 'error', 'fatal'],
-  error: ['error', 'fatal'],
-  fatal: ['fatal'],
-  silent: [],
-};
 
 /** The signals that start a graceful shutdown. */
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -49,7 +48,11 @@ export interface WarrenAppSpec {
  */
 export function runWarrenApp(spec: WarrenAppSpec): void {
   start(spec).catch((err: unknown) => {
-    if (err instanceof WarrenError) console.error(`warren: ${err.message}`);
+    const root = rootLogger();
+    if (err instanceof WarrenError) {
+      if (root) root.fatal({ code: err.code }, `warren: ${err.message}`);
+      else console.error(`warren: ${err.message}`);
+    } else if (root) root.fatal({ err }, `warren: ${err instanceof Error ? err.message : String(err)}`);
     else console.error(err);
     process.exit(1);
   });
@@ -59,7 +62,17 @@ async function start(spec: WarrenAppSpec): Promise<void> {
   // Trace context follows async calls in this process (a library must not install it for the app).
   installContextManager();
   const config = loadConfig();
+  // Structured logs from here on: pino (JSON lines, or readable ones on a terminal), Nest's Logger included.
+  const logger = createWarrenLogger(
+    resolveLogOptions({ level: config.log.level, format: config.log.format, nodeId: config.runtime.nodeId, app: spec.name }),
+  );
+  installRootLogger(logger);
+  const nestLogger = new NestPinoLogger(logger);
+  Logger.overrideLogger(nestLogger);
   const log = new Logger('Warren');
+  // Opt-in: the OpenTelemetry SDK with the OTLP exporter when the OTEL_* environment asks for it.
+  const tracing = startTracingFromEnv({ serviceName: `warren-${spec.name}`, instanceId: config.runtime.nodeId });
+  if (tracing) log.log(`tracing: exporting spans to ${tracing.endpoint} (OTLP/HTTP)`);
   const limitMs = config.amqp.setupTimeoutMs;
   const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -72,12 +85,14 @@ async function start(spec: WarrenAppSpec): Promise<void> {
   await phase('store', () => store.init());
   // The embedded store closes synchronously, after Nest has drained the actors on shutdown.
   process.once('exit', () => void store.close());
-  const app = await NestFactory.create(spec.module(config, store), { logger: NEST_LEVELS[config.log.level], abortOnError: false });
+  const app = await NestFactory.create(spec.module(config, store), { logger: nestLogger, abortOnError: false });
   // process.exit(0) at the end (not the signal raised again), so 'exit' handlers run: the store
   // closes and the last log line is written.
   app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
   if (spec.hostsActors ?? true) app.connectMicroservice({ strategy: app.get(WarrenServer) }, { inheritAppConfig: true });
   spec.configure?.(app, config);
+  // An access line and a server span per request (the gateway's configure has done it already, with its metrics).
+  observeHttpServer(app.getHttpServer() as Server, { log: logger.child({ context: 'HTTP' }) });
   // init connects to RabbitMQ and declares the topology (the broker logs its phases and limits them).
   await app.init();
   // Hosts every actor type: all topology first, then the consumers type by type (logged phases).

@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { type WarrenConfig, WarrenConfigModule } from '@warren/config';
 import type { WarrenStore } from '@warren/store';
-import { MetricsModule } from '@warren/telemetry';
+import { MetricsModule, TracingModule } from '@warren/telemetry';
 import { amqpOptionsFromConfig, runtimeOptionsFromConfig } from './options-from-config';
 import { WarrenModule } from './warren.module';
 import type { WarrenModuleOptions } from './warren-module-options';
@@ -9,7 +9,7 @@ import { WarrenStoreModule } from './warren-store.module';
 
 /**
  * The global modules every Warren app's root imports: the configuration, the store (with
- * `/health` and `/ready`), metrics (`/metrics`) and the broker (`WarrenModule`) configured from
+ * `/health` and `/ready`), metrics (`/metrics`), the tracing SDK's flush at shutdown and the broker (`WarrenModule`) configured from
  * config/. `warren` adds what differs per app: the types it hosts or only sends to.
  */
 export function warrenAppImports(
@@ -21,6 +21,7 @@ export function warrenAppImports(
     WarrenConfigModule.forRoot(config),
     WarrenStoreModule.forRoot(store),
     MetricsModule.forRoot(),
+    { module: TracingModule },
     WarrenModule.forRoot({
       amqp: amqpOptionsFromConfig(config),
       runtime: runtimeOptionsFromConfig(config),

@@ -1,8 +1,9 @@
-import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ActorRuntime, resolveRuntimeOptions } from '@warren/actors';
 import { InvalidOptionsError } from '@warren/contracts';
 import type { ActorStateStore } from '@warren/store';
+import { WarrenMetrics } from '@warren/telemetry';
 import { resolveAmqpOptions } from '../amqp-options';
 import { AmqpTransport } from '../amqp-transport';
 import { nestRuntimeLogger } from './nest-runtime-logger';
@@ -39,11 +40,16 @@ import type { WarrenModuleOptions } from './warren-module-options';
   exports: [AmqpTransport, ActorRuntime, WarrenClient, WarrenServer],
 })
 export class WarrenModule extends WarrenConfigurableModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(AmqpTransport) private readonly transport: AmqpTransport) {
+  constructor(
+    @Inject(AmqpTransport) private readonly transport: AmqpTransport,
+    @Optional() @Inject(WarrenMetrics) private readonly metrics?: WarrenMetrics,
+  ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // `warren_broker_connected` follows this connection (read at each scrape).
+    this.metrics?.observeBroker(() => this.transport.connected);
     await this.transport.start();
   }
 

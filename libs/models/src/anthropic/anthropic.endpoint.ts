@@ -43,7 +43,11 @@ export class AnthropicEndpoint extends ProviderEndpoint {
     });
   }
 
-  protected async open(request: CompletionRequest, signal: AbortSignal): Promise<AsyncIterable<ProviderChunk>> {
+  protected async open(
+    request: CompletionRequest,
+    signal: AbortSignal,
+    headers: Record<string, string>,
+  ): Promise<AsyncIterable<ProviderChunk>> {
     const { system, messages } = toAnthropicPrompt(request.messages);
     const stream = await this.client.messages.create(
       {
@@ -54,7 +58,7 @@ export class AnthropicEndpoint extends ProviderEndpoint {
         ...(request.temperature === undefined ? {} : { temperature: Math.min(request.temperature, 1) }),
         stream: true,
       },
-      { signal },
+      { signal, headers },
     );
     return chunksOf(stream);
   }

@@ -32,7 +32,11 @@ export class OpenAiCompatibleEndpoint extends ProviderEndpoint {
     this.client = openAiClient({ ...this.options, timeoutMs: this.options.timeoutMs + SDK_TIMEOUT_MARGIN_MS });
   }
 
-  protected async open(request: CompletionRequest, signal: AbortSignal): Promise<AsyncIterable<ProviderChunk>> {
+  protected async open(
+    request: CompletionRequest,
+    signal: AbortSignal,
+    headers: Record<string, string>,
+  ): Promise<AsyncIterable<ProviderChunk>> {
     const { data, response } = await this.client.chat.completions
       .create(
         {
@@ -43,7 +47,7 @@ export class OpenAiCompatibleEndpoint extends ProviderEndpoint {
           max_tokens: this.maxTokensOf(request),
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         },
-        { signal },
+        { signal, headers },
       )
       .withResponse();
     // A server that ignored `stream: true` answers one JSON completion; the stream has not read the body yet.

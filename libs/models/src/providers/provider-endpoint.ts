@@ -1,3 +1,4 @@
+import { injectTraceHeaders, otelContext, type TraceContext } from '@warren/telemetry';
 import { toCompletion } from '../completion-stream';
 import { ContextTooLongError, ModelRejectedError, ModelUnavailableError } from '../errors/model.errors';
 import type { Completion, CompletionRequest, CompletionResult, ModelEndpoint } from '../model-endpoint.port';
@@ -27,6 +28,8 @@ interface Tally {
   text: string;
   promptUsage?: number;
   completionUsage?: number;
+  /** The trace of the call (the model call's span), sent upstream as `traceparent`. */
+  trace: TraceContext;
 }
 
 /**
@@ -72,7 +75,8 @@ export abstract class ProviderEndpoint implements ModelEndpoint {
   }
 
   complete(request: CompletionRequest, signal: AbortSignal): Completion {
-    const tally: Tally = { promptTokens: estimatePromptTokens(request), text: '' };
+    // The caller's trace, taken now (the stream runs later): the upstream request carries it as `traceparent`.
+    const tally: Tally = { promptTokens: estimatePromptTokens(request), text: '', trace: otelContext.active() };
     return toCompletion(this.stream(request, signal, tally), () => this.end(tally, 'cancelled'));
   }
 
@@ -83,9 +87,14 @@ export abstract class ProviderEndpoint implements ModelEndpoint {
 
   /**
    * Starts the provider's streamed call, aborted by `signal` (the caller's cancellation and the
-   * deadlines), and resolves once the response headers are in.
+   * deadlines) and sending `headers` (the W3C trace context), and resolves once the response
+   * headers are in.
    */
-  protected abstract open(request: CompletionRequest, signal: AbortSignal): Promise<AsyncIterable<ProviderChunk>>;
+  protected abstract open(
+    request: CompletionRequest,
+    signal: AbortSignal,
+    headers: Record<string, string>,
+  ): Promise<AsyncIterable<ProviderChunk>>;
 
   /** The failure an error of the SDK stands for. */
   protected abstract failureOf(error: unknown): ProviderFailure;
@@ -121,7 +130,7 @@ export abstract class ProviderEndpoint implements ModelEndpoint {
     timer.arm(this.options.timeoutMs, 'first-byte');
     let events: AsyncIterator<ProviderChunk>;
     try {
-      events = (await this.open(request, timer.signal))[Symbol.asyncIterator]();
+      events = (await this.open(request, timer.signal, traceHeadersOf(tally.trace)))[Symbol.asyncIterator]();
     } catch (error) {
       if (signal.aborted) return this.end(tally, 'cancelled');
       throw this.failure(timer, error, tally);
@@ -181,4 +190,11 @@ export abstract class ProviderEndpoint implements ModelEndpoint {
     const completionTokens = tally.completionUsage ?? estimateTokens(tally.text);
     return { model: this.name, usage: { promptTokens, completionTokens }, finishReason };
   }
+}
+
+/** `traceparent` (and `tracestate`) of a trace, as request headers. */
+function traceHeadersOf(trace: TraceContext): Record<string, string> {
+  const headers: Record<string, string | number> = {};
+  injectTraceHeaders(headers, trace);
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
 }

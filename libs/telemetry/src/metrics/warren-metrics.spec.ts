@@ -27,6 +27,8 @@ describe('WarrenMetrics', () => {
     expect(text).toContain('warren_turn_step_duration_seconds_bucket{le="0.25",step="model"} 1');
     expect(text).toContain('warren_turn_step_duration_seconds_sum{step="model"} 0.12');
     expect(text).toContain('warren_turn_duration_seconds_count 1');
+    expect(text).toContain('warren_model_call_duration_seconds_count{model="local"} 1');
+    // The old name, kept one release with the same values.
     expect(text).toContain('warren_model_latency_seconds_count{model="local"} 1');
     expect(text).toContain('warren_model_tokens_total{model="local",kind="prompt"} 12');
     expect(text).toContain('warren_model_tokens_total{model="local",kind="completion"} 30');
@@ -107,5 +109,24 @@ describe('WarrenMetrics', () => {
     const text = await m.metrics();
     expect(text).toContain('warren_active_actors 1');
     expect(text).toContain('warren_mailbox_depth 2');
+  });
+
+  it('records time to first delta by source, dead letters by code and actor type, and whether the broker is connected', async () => {
+    const m = new WarrenMetrics({ defaultMetrics: false });
+    expect(await m.metrics()).toContain('warren_broker_connected 0');
+    let up = true;
+    const stop = m.observeBroker(() => up);
+    expect(await m.metrics()).toContain('warren_broker_connected 1');
+    up = false;
+    expect(await m.metrics()).toContain('warren_broker_connected 0');
+    stop();
+    m.firstDeltaSent('session', 40);
+    m.firstDeltaSent('chat', 2);
+    m.deadLetterRecorded('WARREN_MODEL_UNAVAILABLE', 'session');
+    m.deadLetterRecorded('WARREN_MODEL_UNAVAILABLE', 'session');
+    const text = await m.metrics();
+    expect(text).toContain('warren_time_to_first_delta_seconds_bucket{le="0.05",source="session"} 1');
+    expect(text).toContain('warren_time_to_first_delta_seconds_count{source="chat"} 1');
+    expect(text).toContain('warren_dead_letters_total{code="WARREN_MODEL_UNAVAILABLE",actor_type="session"} 2');
   });
 });

@@ -23,6 +23,7 @@ export class WarrenMetrics {
   /** The registry every metric of this instance is registered on. */
   readonly registry = new Registry();
   private readonly sources = new RuntimeGaugeSources();
+  private readonly brokers = new Set<() => boolean>();
 
   private readonly turns = new Counter({
     name: 'warren_turns_total',
@@ -43,11 +44,32 @@ export class WarrenMetrics {
     buckets: [...DURATION_BUCKETS_SECONDS],
     registers: [this.registry],
   });
-  private readonly modelLatency = new Histogram({
-    name: 'warren_model_latency_seconds',
-    help: 'Duration of a model call, by endpoint.',
+  private readonly modelDuration = new Histogram({
+    name: 'warren_model_call_duration_seconds',
+    help: 'Duration of a model call (the whole routed call of a turn or chat completion), by the model that answered.',
     labelNames: ['model'] as const,
     buckets: [...DURATION_BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+  /** @deprecated The old name of `warren_model_call_duration_seconds`, kept for one release (0.2 removes it). */
+  private readonly modelLatency = new Histogram({
+    name: 'warren_model_latency_seconds',
+    help: 'DEPRECATED (removed in the next release): use warren_model_call_duration_seconds, which has the same values.',
+    labelNames: ['model'] as const,
+    buckets: [...DURATION_BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+  private readonly firstDelta = new Histogram({
+    name: 'warren_time_to_first_delta_seconds',
+    help: 'From the start of a turn (session) or chat completion (chat) to its first delta sent to the user.',
+    labelNames: ['source'] as const,
+    buckets: [...DURATION_BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+  private readonly deadLetters = new Counter({
+    name: 'warren_dead_letters_total',
+    help: 'Dead letters recorded by the keepers of this process, by error code and the actor type of the message.',
+    labelNames: ['code', 'actor_type'] as const,
     registers: [this.registry],
   });
   private readonly modelTokens = new Counter({
@@ -151,6 +173,15 @@ export class WarrenMetrics {
         this.set(sources.sum((s) => s.mailboxDepth()));
       },
     });
+    const brokers = this.brokers;
+    new Gauge({
+      name: 'warren_broker_connected',
+      help: "1 while this process's RabbitMQ connection is up (every one, when it has several), else 0.",
+      registers: [this.registry],
+      collect() {
+        this.set(brokers.size > 0 && [...brokers].every((connected) => connected()) ? 1 : 0);
+      },
+    });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -170,6 +201,24 @@ export class WarrenMetrics {
    */
   observeRuntime(source: RuntimeGaugeSource): () => void {
     return this.sources.add(source);
+  }
+
+  /** Reads `connected()` at every scrape for `warren_broker_connected`. Returns a function that stops reading it. */
+  observeBroker(connected: () => boolean): () => void {
+    this.brokers.add(connected);
+    return () => {
+      this.brokers.delete(connected);
+    };
+  }
+
+  /** A dead letter was recorded with error `code` for a message to an actor of `actorType`. */
+  deadLetterRecorded(code: string, actorType: string): void {
+    this.deadLetters.inc({ code, actor_type: actorType });
+  }
+
+  /** The first delta of a turn (`session`) or a chat completion (`chat`) went out `ms` after it started. */
+  firstDeltaSent(source: 'session' | 'chat', ms: number): void {
+    this.firstDelta.observe({ source }, msToSeconds(ms));
   }
 
   /** The proactive policy decided about a message of `intent` (`reason`: why, or `none`). */
@@ -194,6 +243,7 @@ export class WarrenMetrics {
 
   /** A call to model endpoint `model` took `ms` and used these tokens. */
   modelCall(model: string, ms: number, promptTokens: number, completionTokens: number): void {
+    this.modelDuration.observe({ model }, msToSeconds(ms));
     this.modelLatency.observe({ model }, msToSeconds(ms));
     if (promptTokens > 0) this.modelTokens.inc({ model, kind: 'prompt' }, promptTokens);
     if (completionTokens > 0) this.modelTokens.inc({ model, kind: 'completion' }, completionTokens);
