@@ -44,14 +44,16 @@ export function servedModels(config?: Pick<WarrenConfig, 'models'>): ModelEndpoi
  * Hosting options of the runtime's actor types (pass them to `WarrenModule.forRoot({ hosting })`):
  * the `model` pools are the names of {@link servedModels}. Without `config`, only `model/local`.
  */
-export function runtimeHosting(config?: Pick<WarrenConfig, 'models'>): Record<string, HostOptions> {
+export function runtimeHosting(config?: Partial<Pick<WarrenConfig, 'models' | 'runtime'>>): Record<string, HostOptions> {
   // Shutdown drains the types that ask others first (phase 0), while the workers and the
-  // limiter they wait on keep answering (phase 1, the default).
+  // limiter they wait on keep answering (phase 1, the default). Model and chat pools take
+  // `runtime.requestPrefetch` streams at once (a stream mostly waits on its model).
+  const requests = config?.runtime?.requestPrefetch ?? 128;
   return {
     ingress: { source: 'ingress', drainPhase: 0 },
     session: { drainPhase: 0 },
-    chat: { keys: ['default'], drainPhase: 0 },
-    model: { keys: [...servedModels(config).keys()] },
+    chat: { keys: ['default'], drainPhase: 0, prefetch: requests },
+    model: { keys: [...servedModels(config as Pick<WarrenConfig, 'models'> | undefined).keys()], prefetch: requests },
   };
 }
 
