@@ -59,15 +59,16 @@ describe('history after a replay', () => {
     expect(replay.status).toBe(200);
     for (const taskId of taskIds) await sys.tap.waitFor(taskId, 'reply', 20_000);
     await eventually(
-      async () => (await Promise.all(taskIds.map((id) => sys.store.tasks.get(id)))).every((t) => t?.status === 'completed'),
+      async () => (await Promise.all(taskIds.map((id) => sys.store.tasks.get(sys.tap.task(id))))).every((t) => t?.status === 'completed'),
       'the three tasks completed',
     );
 
     const res = await fetch(`${fixed.url}/v1/sessions/${session}/messages?order=asc`, { headers: { authorization: 'Bearer dev-key' } });
     const listed = ((await res.json()) as { items: { role: string; content: string; taskId?: string }[] }).items;
+    // Parts name the task by Warren's id (the ingress router scopes the CloudEvent id).
     const expected = taskIds.flatMap((id) => [
-      ['user', id],
-      ['assistant', id],
+      ['user', sys.tap.task(id)],
+      ['assistant', sys.tap.task(id)],
     ]);
     expect(listed.map((p) => [p.role, p.taskId])).toEqual(expected);
     expect(listed.filter((p) => p.role === 'user').map((p) => p.content)).toEqual(questions);

@@ -26,7 +26,12 @@ class EchoSession {
   @Handle(SessionMessage)
   async message(msg: SessionMessage, ctx: ActorContext): Promise<void> {
     const sessionId = ctx.key.slice(ctx.key.indexOf('~') + 1);
-    const data = { taskId: ctx.taskId, text: msg.text, model: 'echo', usage: { promptTokens: 0, completionTokens: 0 } };
+    const data = {
+      taskId: ctx.header('x-warren-client-task-id') ?? ctx.taskId,
+      text: msg.text,
+      model: 'echo',
+      usage: { promptTokens: 0, completionTokens: 0 },
+    };
     await ctx.emit(`session.${sessionId}.reply`, SESSION_EVENT_TYPES.REPLY, data, { subject: sessionId });
   }
 

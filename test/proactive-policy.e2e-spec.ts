@@ -41,7 +41,7 @@ describe('proactive messages and turns', () => {
     );
     expect(event.event.data).toMatchObject({
       intent: 'reminder',
-      reminderId: `proactive:reminder:${first}`,
+      reminderId: `proactive:reminder:${tap.task(first)}`,
       text: 'You asked me to remind you to stretch.',
     });
     expect(event.at).toBeGreaterThanOrEqual(reply.at);
@@ -59,7 +59,11 @@ describe('proactive messages and turns', () => {
       'the proactive event',
       10_000,
     );
-    expect(event.event.data).toMatchObject({ intent: 'idleAfterQuestion', reminderId: `proactive:idleAfterQuestion:${taskId}`, taskId });
+    expect(event.event.data).toMatchObject({
+      intent: 'idleAfterQuestion',
+      reminderId: `proactive:idleAfterQuestion:${tap.task(taskId)}`,
+      taskId,
+    });
     expect(event.event.data.text).toBe('Hello! How can I help you today?');
     const parts = (await store.history.page({ tenant: 'dev', sessionId: 'q-model' }, { order: 'asc', limit: 10 })).items;
     expect(parts.map((p) => [p.role, p.model])).toEqual([

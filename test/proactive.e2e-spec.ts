@@ -75,7 +75,7 @@ describe('proactive messages', () => {
       10_000,
     );
     expect(event.at - said).toBeLessThan(6000);
-    const reminderId = `proactive:reminder:${taskId}`;
+    const reminderId = `proactive:reminder:${tap.task(taskId)}`;
     expect(event.event.type).toBe('warren.session.proactive');
     expect(event.event.data).toMatchObject({ text: 'You asked me to remind you to stretch.', intent: 'reminder', reminderId, taskId });
     expect(event.headers['x-warren-sender']).toBe('session/dev~p-remind');
@@ -105,7 +105,7 @@ describe('proactive messages', () => {
     );
     expect(event.event.data).toMatchObject({
       text: 'You asked me to remind you to drink water.',
-      reminderId: `proactive:reminder:${taskId}`,
+      reminderId: `proactive:reminder:${tap.task(taskId)}`,
     });
     expect(await decisionsOf('intent/dev~s:p-anon')).toEqual(expect.arrayContaining([expect.objectContaining({ decision: 'sent' })]));
   });
@@ -113,7 +113,7 @@ describe('proactive messages', () => {
   it('an opt-out suppresses it', async () => {
     await store.profiles.upsert('dev', 'u-optout', { optOuts: ['reminder'] });
     const taskId = await say('p-optout', 'remind me in 1 second to stretch', 'u-optout');
-    const reminderId = `proactive:reminder:${taskId}`;
+    const reminderId = `proactive:reminder:${tap.task(taskId)}`;
     await eventually(
       async () => (await decisionsOf('intent/dev~u:u-optout')).some((d) => d.reminderId === reminderId && d.decision === 'suppressed'),
       'the suppression',
@@ -133,7 +133,7 @@ describe('proactive messages', () => {
       quietHours: { start: hhmm(new Date(now - 60 * 60_000), timeZone), end: hhmm(end, timeZone) },
     });
     const taskId = await say('p-quiet', 'remind me in 1 second to stretch', 'u-quiet');
-    const reminderId = `proactive:reminder:${taskId}`;
+    const reminderId = `proactive:reminder:${tap.task(taskId)}`;
     const deferred = await eventually(
       async () => (await decisionsOf('intent/dev~u:u-quiet')).find((d) => d.reminderId === reminderId && d.decision === 'deferred'),
       'the deferral',
@@ -150,7 +150,7 @@ describe('proactive messages', () => {
     await say('p-cap', 'remind me in 1 second to stretch', 'u-cap');
     await eventually(() => proactiveOf('p-cap').length === 1, 'the first proactive event', 10_000);
     const second = await say('p-cap', 'remind me in 1 second to drink water', 'u-cap');
-    const reminderId = `proactive:reminder:${second}`;
+    const reminderId = `proactive:reminder:${tap.task(second)}`;
     const suppressed = await eventually(
       async () => (await decisionsOf('intent/dev~u:u-cap')).find((d) => d.reminderId === reminderId && d.decision === 'suppressed'),
       'the suppression',
@@ -163,7 +163,7 @@ describe('proactive messages', () => {
 
   it('the user speaking first cancels the pending message', async () => {
     const first = await say('p-cancel', "Let me think, I'll finish this later", 'u-cancel');
-    const reminderId = `proactive:unfinishedTask:${first}`;
+    const reminderId = `proactive:unfinishedTask:${tap.task(first)}`;
     expect(await store.reminders.get('intent/dev~u:u-cancel', reminderId)).toMatchObject({ name: reminderId });
     await say('p-cancel', 'OK, the answer is 42', 'u-cancel');
     expect(await store.reminders.get('intent/dev~u:u-cancel', reminderId)).toBeUndefined();
@@ -210,7 +210,7 @@ describe('proactive messages', () => {
     await store.history.deleteSession({ tenant: 'dev', sessionId: 'p-deleted' });
     for (const [address, reminderId, reason] of [
       ['intent/idle~u:u-idle', `proactive:unfinishedTask:${idleTask}`, 'session-idle'],
-      ['intent/dev~u:u-deleted', `proactive:unfinishedTask:${deleted}`, 'session-deleted'],
+      ['intent/dev~u:u-deleted', `proactive:unfinishedTask:${tap.task(deleted)}`, 'session-deleted'],
     ]) {
       const suppressed = await eventually(
         async () => (await decisionsOf(address)).find((d) => d.reminderId === reminderId && d.decision === 'suppressed'),

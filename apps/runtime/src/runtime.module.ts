@@ -58,16 +58,22 @@ export function servedEmbeddings(config?: Pick<WarrenConfig, 'models'>): Embeddi
  * the `model` pools are the names of {@link servedModels}, the `embedding` pools those of
  * {@link servedEmbeddings}. Without `config`, only `model/local` and `embedding/local`.
  */
-export function runtimeHosting(config?: Pick<WarrenConfig, 'models'>): Record<string, HostOptions> {
+export function runtimeHosting(config?: Partial<Pick<WarrenConfig, 'models' | 'runtime'>>): Record<string, HostOptions> {
   // Shutdown drains the types that ask others first (phase 0), while the workers and the
-  // limiter they wait on keep answering (phase 1, the default).
+  // limiter they wait on keep answering (phase 1, the default). Model, chat and embedding pools take
+  // `runtime.requestPrefetch` requests at once (a request mostly waits on its model).
+  const requests = config?.runtime?.requestPrefetch ?? 128;
   return {
     ingress: { source: 'ingress', drainPhase: 0 },
     session: { drainPhase: 0 },
-    chat: { keys: ['default'], drainPhase: 0 },
-    model: { keys: [...servedModels(config).keys()] },
-    // Embeddings ask the limiter, so they drain with the askers.
-    embedding: { keys: [...servedEmbeddings(config).keys()], drainPhase: 0 },
+    chat: { keys: ['default'], drainPhase: 0, prefetch: requests },
+    model: { keys: [...servedModels(config as Pick<WarrenConfig, 'models'> | undefined).keys()], prefetch: requests },
+    // Embeddings ask the limiter, so they drain with the askers; a request pool like model and chat.
+    embedding: {
+      keys: [...servedEmbeddings(config as Pick<WarrenConfig, 'models'> | undefined).keys()],
+      drainPhase: 0,
+      prefetch: requests,
+    },
   };
 }
 

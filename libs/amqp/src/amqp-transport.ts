@@ -368,7 +368,7 @@ export class AmqpTransport implements HostingTransport {
       routingKey,
       Buffer.from(JSON.stringify(event)),
       {
-        persistent: true,
+        persistent: !options.transient,
         messageId: event.id,
         type: event.type,
         contentType: CLOUDEVENTS_CONTENT_TYPE,

@@ -70,11 +70,13 @@ export async function deliverProactive(msg: ProactiveDeliver, ctx: ActorContext<
       },
     ],
   });
+  // The turn that caused it, by the id its client knows (a raw producer's own CloudEvent id).
+  const taskId = msg.taskId ? ((await deps.store.tasks.get(msg.taskId))?.clientTaskId ?? msg.taskId) : undefined;
   const data: SessionProactiveData = {
     text: checked.text,
     intent: msg.intent,
     reminderId: msg.reminderId,
-    ...(msg.taskId ? { taskId: msg.taskId } : {}),
+    ...(taskId ? { taskId } : {}),
     priority: msg.priority,
   };
   await ctx.emit(sessionEventKey(sessionId, 'proactive'), SESSION_EVENT_TYPES.PROACTIVE, data, {

@@ -70,7 +70,6 @@ export class SessionTurn extends TurnScope {
       if (this.ctx.signal.aborted || error instanceof ActivationLostError) throw error;
       await fail(this, error, prepared);
     } finally {
-      await this.deltas;
       clearTimeout(this.runningMark);
       if (state.current === this.taskId) state.current = undefined;
     }

@@ -38,10 +38,9 @@ export abstract class TurnScope {
   /** The decision journal of this turn's model call, once routed (kept for a failed or interrupted end too). */
   routingJournal: RoutingJournal | undefined;
   /**
-   * The broker's confirms of the `delta` events sent, settled before the handler ends (the
-   * message is acked). Not on the reply's path, and a failed one does not fail the turn: deltas
-   * are a preview ("zero or more" in the contract); the `reply`, published after them on the same
-   * channel and waited for, carries the whole text.
+   * The broker's confirms of the `delta` events sent. Not waited for (not on the reply's path, not
+   * before the commit): deltas are a preview ("zero or more" in the contract), published before the
+   * turn's outbox on the same channel, so the `reply` that carries the whole text follows them.
    */
   deltas: Promise<unknown> = Promise.resolve();
 
@@ -113,9 +112,12 @@ export abstract class TurnScope {
     };
   }
 
-  /** Publishes a session event now (deltas, `switched`: a preview, not part of the commit). */
+  /**
+   * Publishes a session event now (deltas, `switched`: a preview, not part of the commit), transient:
+   * a durable listener queue does not write it to disk; the `reply` (persistent) carries the whole text.
+   */
   emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
-    return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId });
+    return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId, transient: true });
   }
 
   /** Stages a session event in the turn's outbox: published once the turn's end is committed. */

@@ -22,6 +22,8 @@ export interface PublishOptions {
    * connection, where the actors' new owner publishes their outbox.
    */
   immediate?: boolean;
+  /** Not persistent (a preview such as a `delta` event: a broker restart may drop it, nothing records it). @default false */
+  transient?: boolean;
 }
 
 /** Options of one ask. */

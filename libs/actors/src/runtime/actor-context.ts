@@ -95,7 +95,12 @@ export interface ActorContext<S = unknown> {
    * With `afterCommit` (entity actors that keep state) it goes to the message's outbox: published
    * once the commit is durable, again after a crash until confirmed (the same id each time).
    */
-  emit(routingKey: string, type: string, data: unknown, options?: { subject?: string; id?: string; afterCommit?: boolean }): Promise<void>;
+  emit(
+    routingKey: string,
+    type: string,
+    data: unknown,
+    options?: { subject?: string; id?: string; afterCommit?: boolean; transient?: boolean },
+  ): Promise<void>;
 
   /**
    * Entity actors that keep state: records this message writes besides its state (its task, history

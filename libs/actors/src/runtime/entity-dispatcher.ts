@@ -1,5 +1,5 @@
-import { ActivationLostError, ActorOverloadedError, parseAddress, WARREN_HEADERS } from '@warren/contracts';
-import type { ActorStateStore, OutboxEntry } from '@warren/store';
+import { ActorOverloadedError, parseAddress, WARREN_HEADERS } from '@warren/contracts';
+import type { ActorStateStore } from '@warren/store';
 import { endSpan, FAILPOINTS, failpoint, otelContext } from '@warren/telemetry';
 import type { ActorDefinition, HandlerDefinition } from '../actor-definition';
 import { messageFor } from '../message-validator';
@@ -7,10 +7,11 @@ import type { Delivery, FailedAttempt } from '../ports/delivery.port';
 import type { ReminderRegistry } from '../ports/reminder-registry.port';
 import type { ActorTransport } from '../ports/transport.port';
 import type { Activation } from './activation';
+import { ActivationCommits, type StepRecord } from './activation-commits';
 import { ActivationTable } from './activation-table';
 import { consumerSpan, handlerSpan, invokeHandler, type RuntimeLogger, refuse, refuseUnknownType, Sleeper } from './dispatch-support';
 import { DrainGate } from './drain-gate';
-import { type ContextHost, HandlerContext, type StagedCommit } from './handler-context';
+import { type ContextHost, HandlerContext } from './handler-context';
 import { sendReply } from './handler-result';
 import type { MessageSender } from './message-sender';
 import { decideRetry, type RetryPolicyOptions } from './retry-policy';
@@ -23,12 +24,6 @@ export interface EntityDispatcherOptions {
   passivateAfterMs: number;
   maxActivations: number;
   retry: RetryPolicyOptions;
-}
-
-/** Step results are tied to the message that produced them, so a new message starts clean. */
-interface StepRecord {
-  messageId: string;
-  results: Record<string, unknown>;
 }
 
 /**
@@ -44,6 +39,7 @@ export class EntityDispatcher implements ContextHost {
   private readonly activations: ActivationTable;
   private readonly definitions = new Map<string, ActorDefinition>();
   private readonly sleeper = new Sleeper();
+  private readonly commits: ActivationCommits;
   /** Types that take deliveries and handlers in flight per type (drained in phases at shutdown). */
   readonly gate = new DrainGate();
 
@@ -58,6 +54,7 @@ export class EntityDispatcher implements ContextHost {
     readonly reminders?: ReminderRegistry,
   ) {
     this.activations = new ActivationTable(options);
+    this.commits = new ActivationCommits(store, transport, log);
   }
 
   /** Activations live now (a gauge for metrics and the memory bench). */
@@ -128,43 +125,8 @@ export class EntityDispatcher implements ContextHost {
     for (const p of [...record.processed].sort((a, b) => a.at - b.at)) act.remember(p.id);
     if (act.unsent.length > 0) {
       this.log.info({ address: act.address, entries: act.unsent.length }, 'publishing the outbox left by an earlier activation');
-      await this.flushOutbox(act);
+      await this.commits.flush(act);
     }
-  }
-
-  /**
-   * Publishes the activation's unsent outbox entries in order and marks the confirmed ones sent.
-   * Fenced: an evicted activation (its shard moved, its connection lost) publishes nothing, and
-   * a publish fails at once rather than wait for a new connection, where the new owner publishes.
-   */
-  private flushOutbox(act: Activation): Promise<void> {
-    return act.serialFlush(async () => {
-      if (act.unsent.length === 0) return;
-      if (act.evicted) throw new ActivationLostError(act.address);
-      const batch = [...act.unsent];
-      const results = await Promise.allSettled(batch.map((e) => this.publishEntry(e)));
-      const sent: string[] = [];
-      let failure: unknown;
-      for (const [i, r] of results.entries()) {
-        if (r.status === 'fulfilled') sent.push(batch[i].id);
-        else failure ??= r.reason;
-      }
-      const done = new Set(sent);
-      act.unsent = act.unsent.filter((e) => !done.has(e.id));
-      act.rememberConfirmed(sent);
-      if (sent.length > 0) {
-        this.store.markSent(act.address, sent).catch((err: unknown) => {
-          this.log.warn({ err, address: act.address }, 'could not mark outbox entries sent; they will be published again');
-        });
-      }
-      if (failure !== undefined) throw failure;
-    });
-  }
-
-  private publishEntry(entry: OutboxEntry): Promise<void> {
-    const message = { envelope: entry.envelope as never, headers: entry.headers };
-    if (entry.kind === 'event') return this.transport.publishEvent(entry.to, message.envelope, entry.headers, { immediate: true });
-    return this.transport.tell(parseAddress(entry.to), message, { immediate: true });
   }
 
   private pump(def: ActorDefinition, act: Activation): void {
@@ -281,12 +243,12 @@ export class EntityDispatcher implements ContextHost {
       if (!outcome.ok) return outcome.error;
       if (act.evicted) return undefined; // this node lost the actor: leave the message to the new owner
       const answer = delivery.replyTo && !ctx.deferred;
-      if (!act.stateless) await this.saveAfter(act, delivery, answer ? outcome.body : undefined, interleaved, ctx.takeStaged());
+      if (!act.stateless) await this.commits.afterHandler(act, delivery, answer ? outcome.body : undefined, interleaved, ctx.takeStaged());
       if (!interleaved) act.steps = undefined;
       await failpoint(FAILPOINTS.ENTITY_AFTER_COMMIT, delivery.envelope.id);
       // Committed: the outbox goes out before the ack. If it cannot, the message stays unacked
       // and its next delivery (a duplicate now) publishes it again first.
-      await this.flushOutbox(act);
+      await this.commits.flush(act);
       if (answer) await sendReply(this.transport, delivery, outcome.body, outcome.streamed);
       delivery.ack();
       return undefined;
@@ -299,44 +261,9 @@ export class EntityDispatcher implements ContextHost {
     }
   }
 
-  /** State, version, the processed id, an ask's reply, the staged writes and the outbox in one atomic save. */
-  private async saveAfter(act: Activation, delivery: Delivery, reply: unknown, interleaved: boolean, staged: StagedCommit): Promise<void> {
-    await act.serialSave(async () => {
-      act.version = await this.store.save({
-        address: act.address,
-        expectedVersion: act.version,
-        state: act.state,
-        processed: { id: delivery.envelope.id, reply, at: Date.now() },
-        steps: interleaved ? undefined : null,
-        ...(staged.writes ? { writes: staged.writes } : {}),
-        ...(staged.outbox.length > 0 ? { outbox: staged.outbox } : {}),
-      });
-      act.unsent.push(...staged.outbox);
-    });
-    act.remember(delivery.envelope.id);
-  }
-
-  /** `ctx.commit()`: what is staged now, without the processed id, then the outbox published. */
-  async commitNow(act: Activation, ctx: HandlerContext): Promise<void> {
-    if (act.evicted) throw new ActivationLostError(act.address);
-    const staged = ctx.takeStaged();
-    await act.serialSave(async () => {
-      if (act.evicted) throw new ActivationLostError(act.address);
-      act.version = await this.store.save({
-        address: act.address,
-        expectedVersion: act.version,
-        state: act.state,
-        ...(staged.writes ? { writes: staged.writes } : {}),
-        ...(staged.outbox.length > 0 ? { outbox: staged.outbox } : {}),
-      });
-      act.unsent.push(...staged.outbox);
-    });
-    await this.flushOutbox(act);
-  }
-
   /** A message already applied (redelivered or sent again): its outbox out, ack, and an ask answered with the stored reply. */
   private async replyDuplicate(act: Activation, delivery: Delivery): Promise<void> {
-    await this.flushOutbox(act);
+    await this.commits.flush(act);
     if (delivery.replyTo) {
       const record = await this.store.load(act.address);
       const stored = record.processed.find((p) => p.id === delivery.envelope.id)?.reply;
@@ -347,16 +274,12 @@ export class EntityDispatcher implements ContextHost {
   }
 
   saveSteps(act: Activation): Promise<void> {
-    if (act.stateless) return Promise.resolve();
-    const steps: StepRecord = { messageId: act.stepsFor ?? '', results: act.steps ?? {} };
-    return act.serialSave(async () => {
-      act.version = await this.store.save({
-        address: act.address,
-        expectedVersion: act.version,
-        state: act.state,
-        steps: steps as unknown as Record<string, unknown>,
-      });
-    });
+    return act.stateless ? Promise.resolve() : this.commits.steps(act);
+  }
+
+  /** `ctx.commit()`: what is staged now, without the processed id, then the outbox published. */
+  commitNow(act: Activation, ctx: HandlerContext): Promise<void> {
+    return this.commits.now(act, ctx.takeStaged());
   }
 
   /** A timer's message enters the activation's mailbox like any other (but is never acked to a broker). */

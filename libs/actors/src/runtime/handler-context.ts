@@ -231,7 +231,7 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
     routingKey: string,
     type: string,
     data: unknown,
-    options: { subject?: string; id?: string; afterCommit?: boolean } = {},
+    options: { subject?: string; id?: string; afterCommit?: boolean; transient?: boolean } = {},
   ): Promise<void> {
     const id = this.derive({ messageId: options.id }).messageId as string;
     const event = createCloudEvent({ id, source: this.origin.source, type, data, subject: options.subject });
@@ -253,7 +253,7 @@ export class HandlerContext<S = unknown> implements ActorContext<S> {
       return;
     }
     try {
-      await this.host.transport.publishEvent(routingKey, event, headers);
+      await this.host.transport.publishEvent(routingKey, event, headers, options.transient ? { transient: true } : undefined);
       endSpan(span);
     } catch (error) {
       endSpan(span, error);

@@ -54,6 +54,17 @@ export class RuntimeConfig {
   workerPrefetch = 16;
 
   /**
+   * Concurrent requests per request pool (model and chat, `amqp.requestPools`) on this node: the
+   * streams one node runs at once for one endpoint. An upstream endpoint's `maxConcurrency` also
+   * applies (excess calls wait in order). At 16, a node answering 3 s streams tops out near 5 turns/s.
+   * @default 128
+   */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PREFETCH)
+  requestPrefetch = 128;
+
+  /**
    * Recent processed message ids (with their replies) kept per actor, so a redelivered
    * message is not applied twice and a repeated ask gets the stored reply.
    * @default 256
