@@ -5,7 +5,7 @@
 // exactly one terminal event with its task final and its history exact.
 import { createStore, type WarrenStore } from '@warren/store';
 import { AppProcess } from '../support/app-process';
-import { autoTeardown, eventually } from '../support/broker';
+import { autoTeardown, eventually, runTeardowns } from '../support/broker';
 import { EventTap } from '../support/event-tap';
 import { FaultLoad, outcomeProblems, waitForOutcomes } from '../support/fault-load';
 import { type PrivateRabbit, startPrivateRabbit } from '../support/private-rabbit';
@@ -19,11 +19,12 @@ const dataDir = tempDir('broker-restart');
 
 beforeAll(async () => {
   node = await startPrivateRabbit('broker-restart');
-  autoTeardown({ close: () => node.dispose() });
   await node.addVhost(VHOST);
 }, 240_000);
 
 afterAll(async () => {
+  // No vhost of the shared broker here: stop the apps, the tap and the store, then the node.
+  await runTeardowns();
   await node?.dispose();
 }, 120_000);
 

@@ -28,7 +28,7 @@ export function useVhost(prefix: string): TestVhost {
   });
   afterAll(async () => {
     // Teardowns run last-registered first, all before the vhost goes (deleting it drops connections).
-    for (const teardown of teardowns.splice(0).reverse()) await teardown();
+    await runTeardowns();
     try {
       rabbitmqctl('delete_vhost', name);
     } catch {
@@ -39,6 +39,14 @@ export function useVhost(prefix: string): TestVhost {
 }
 
 const teardowns: (() => unknown)[] = [];
+
+/**
+ * Runs the registered teardowns, last registered first. `useVhost` calls it before it deletes its
+ * vhost; a file without a vhost of the shared broker (a private node) calls it in its own afterAll.
+ */
+export async function runTeardowns(): Promise<void> {
+  for (const teardown of teardowns.splice(0).reverse()) await teardown();
+}
 
 /** Registers cleanup for something a test created; runs (LIFO) before the test file's vhost is deleted. */
 export function autoTeardown<T extends { stop?: () => unknown; close?: () => unknown }>(thing: T): T {
