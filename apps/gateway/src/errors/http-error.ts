@@ -53,6 +53,10 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   WARREN_FALLBACKS_EXHAUSTED: 502,
   WARREN_CONTEXT_TOO_LONG: 400,
   [C.CANCELLED]: 499,
+  // A tool call that failed a completion (tools.failOnError): the model's or the tool's fault, not the caller's.
+  [C.TOOL_FAILED]: 502,
+  [C.TOOL_INVALID_ARGUMENTS]: 502,
+  [C.TOOL_NOT_ALLOWED]: 502,
 });
 
 /** The HTTP status of a `WARREN_*` code. */
