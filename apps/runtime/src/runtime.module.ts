@@ -36,6 +36,7 @@ import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
 import { SESSION_ROUTING, SessionRouting } from './session/session-routing';
 import { SESSION_METRICS } from './session/session-turn.types';
+import { resolveToolOptions, TOOL_OPTIONS } from './tools/tool-options';
 
 /**
  * The model endpoints a runtime node serves: `model/local` plus one per `models.endpoints` entry
@@ -109,6 +110,7 @@ export class RuntimeModule implements OnModuleInit {
           }),
         },
         { provide: PROACTIVE_OPTIONS, useValue: proactive },
+        { provide: TOOL_OPTIONS, useValue: resolveToolOptions(structuredClone({ ...config.tools }) as Record<string, unknown>) },
         { provide: INTENT_CLASSIFIER, useValue: new RuleIntentClassifier(proactive.intents) },
         { provide: PROACTIVE_METRICS, useExisting: WarrenMetrics },
         { provide: Moderator, useValue: new Moderator(moderationRules(config)) },

@@ -14,6 +14,7 @@ import { RuntimeConfig } from './sections/runtime.config';
 import { SchedulerConfig } from './sections/scheduler.config';
 import { SessionConfig } from './sections/session.config';
 import { StoreConfig } from './sections/store.config';
+import { ToolsConfig } from './sections/tools.config';
 
 /**
  * The whole configuration file, one nested class per section. Defaults live in the
@@ -99,6 +100,12 @@ export class WarrenConfigSchema {
   @Type(() => CacheConfig)
   cache = new CacheConfig();
 
+  /** Tools as actors: what models may call and how calls are made. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ToolsConfig)
+  tools = new ToolsConfig();
+
   /** Logging. */
   @IsObject()
   @ValidateNested()
@@ -122,6 +129,7 @@ export const CONFIG_SECTIONS = Object.freeze({
   scheduler: SchedulerConfig,
   routing: RoutingConfig,
   cache: CacheConfig,
+  tools: ToolsConfig,
 });
 
 type DeepReadonly<T> = T extends (infer E)[]
@@ -150,6 +158,7 @@ interface WarrenConfigSections {
   scheduler: Plain<SchedulerConfig>;
   routing: Plain<RoutingConfig>;
   cache: Plain<CacheConfig>;
+  tools: Plain<ToolsConfig>;
 }
 
 /** Resolved, validated and frozen configuration: what apps and libs receive. */

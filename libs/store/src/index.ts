@@ -45,6 +45,7 @@ export type {
   TaskStatus,
   TaskStep,
   TaskStore,
+  TaskToolCall,
   TaskTransition,
   TaskUpdate,
   TaskUsage,

@@ -5,6 +5,7 @@
 
 import type { Moderator } from '@warren/moderation';
 import type { TaskStatus, WarrenStore } from '@warren/store';
+import type { ToolOptions } from '../tools/tool-options';
 import type { SessionIntents } from './intent-gate';
 import type { TokenReserver } from './limiter-reservation';
 import type { SemanticCache } from './semantic-cache';
@@ -43,6 +44,8 @@ export interface TurnDeps {
   limiter?: TokenReserver;
   /** The proactive rules and classifier: a turn tells its intent actor only when they concern it; absent: every turn tells it. */
   intents?: SessionIntents;
+  /** Tools as actors (`tools:`): the tenant's declared tools are offered to the model; absent: none. */
+  tools?: ToolOptions;
 }
 
 /** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */

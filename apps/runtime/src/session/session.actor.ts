@@ -13,6 +13,7 @@ import { WARREN_STORE, type WarrenStore } from '@warren/store';
 import { PROACTIVE_METRICS, type ProactiveMetrics } from '../intents/intent.actor';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '../intents/intent-classifier';
 import { PROACTIVE_OPTIONS, type ProactiveOptions } from '../intents/proactive.options';
+import { TOOL_OPTIONS, type ToolOptions } from '../tools/tool-options';
 import type { SessionIntents } from './intent-gate';
 import { LimiterLeases } from './limiter-leases';
 import { deliverProactive, probeReply } from './proactive-delivery';
@@ -47,6 +48,7 @@ export class SessionActor {
     @Optional() @Inject(LimiterLeases) private readonly leases?: LimiterLeases,
     @Optional() @Inject(PROACTIVE_OPTIONS) private readonly proactiveOptions?: ProactiveOptions,
     @Optional() @Inject(INTENT_CLASSIFIER) private readonly classifier?: IntentClassifier,
+    @Optional() @Inject(TOOL_OPTIONS) private readonly tools?: ToolOptions,
   ) {
     this.intents = proactiveOptions && classifier ? { options: proactiveOptions, classifier } : undefined;
   }
@@ -64,6 +66,7 @@ export class SessionActor {
       cache: this.cache,
       limiter: this.leases,
       intents: this.intents,
+      tools: this.tools,
     };
     await new SessionTurn(deps, msg, ctx).run();
   }

@@ -1,5 +1,5 @@
 import { toWireError } from '@warren/contracts';
-import type { TaskStep } from '@warren/store';
+import type { TaskStep, TaskToolCall } from '@warren/store';
 
 /** A step's timing as kept in the turn's saved step results (plain JSON). */
 export interface StepTiming {
@@ -9,6 +9,8 @@ export interface StepTiming {
   durationMs: number;
   outcome: 'ok' | 'error' | 'skipped';
   error?: { code: string; message: string };
+  /** A `tool` step's call. */
+  tool?: TaskToolCall;
 }
 
 /** Receives each step's duration (metrics). */
@@ -43,6 +45,11 @@ export class TurnSteps {
     }
   }
 
+  /** Records a step timed by its caller (a tool call, whose outcome is not a thrown error). */
+  record(timing: StepTiming): void {
+    this.push(timing);
+  }
+
   skip(name: string): void {
     this.timings.push({ name, startedAt: Date.now(), durationMs: 0, outcome: 'skipped' });
   }
@@ -66,6 +73,7 @@ export class TurnSteps {
       durationMs: Math.round(t.durationMs * 1000) / 1000,
       outcome: t.outcome,
       ...(t.error ? { error: t.error } : {}),
+      ...(t.tool ? { tool: t.tool } : {}),
     }));
   }
 
