@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ActorRuntime, type HostOptions } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
+import { TOOL_ACTOR_TYPE } from '@warren/contracts';
 import {
   ActorStateBudgetStore,
   EMBEDDING_ENDPOINTS,
@@ -76,6 +77,20 @@ export function runtimeHosting(config?: Partial<Pick<WarrenConfig, 'models' | 'r
       prefetch: requests,
     },
   };
+}
+
+/**
+ * The actor types a runtime node sends to without hosting them: the tools (`tool/<name>`, hosted by
+ * whichever apps provide them). The pools of the declared tools (`tools.declarations`) are declared
+ * too, so a call waits in its queue for a tool app (and times out, `WARREN_ASK_TIMEOUT`, when none
+ * answers) instead of being refused as unroutable.
+ */
+export function runtimeTypes(config?: Partial<Pick<WarrenConfig, 'tools'>>): {
+  kinds: Record<string, 'worker'>;
+  workerPools: { type: string; key: string }[];
+} {
+  const names = Object.keys(config?.tools?.declarations ?? {});
+  return { kinds: { [TOOL_ACTOR_TYPE]: 'worker' }, workerPools: names.map((key) => ({ type: TOOL_ACTOR_TYPE, key })) };
 }
 
 /**
