@@ -5,6 +5,8 @@
 // warren.control), and /v1/chat/completions with the caller's tools (tool_calls returned) and hosted ones.
 import { Actor, type ActorContext, Handle } from '@warren/actors';
 import { ToolCall, type ToolResult } from '@warren/contracts';
+import OpenAI from 'openai';
+import { userCalendarAddress } from '../examples/calendar-tool/src/user-calendar.actor';
 import { AppProcess, exampleMain } from './support/app-process';
 import { autoTeardown, eventually, useVhost } from './support/broker';
 import { startRuntime } from './support/runtime';
@@ -110,14 +112,14 @@ describe('tools as actors in a session turn (local model)', () => {
     expect(parts.map((p) => p.role)).toEqual(['user', 'assistant']);
   });
 
-  it('the calendar books a reminder through ctx.remind', async () => {
+  it("the calendar books a reminder through the user's calendar actor (ctx.remind)", async () => {
     const taskId = await sys.tap.say('s-remind', 'remind me on 2099-01-07 to bring the cake');
     const reply = await sys.tap.waitFor(taskId, 'reply', 30_000);
     expect(reply.event.data.text).toContain('"text":"bring the cake"');
     const reminders = await eventually(async () => {
-      const list = await sys.store.reminders.listByActor('tool/calendar');
+      const list = await sys.store.reminders.listByActor(userCalendarAddress('dev', undefined));
       return list.length > 0 ? list : undefined;
-    }, 'the reminder of tool/calendar');
+    }, 'the reminder of the user calendar');
     expect(reminders[0]).toMatchObject({ dueAt: new Date('2099-01-07T08:00:00Z') });
   });
 
@@ -182,6 +184,20 @@ describe('POST /v1/chat/completions with tools', () => {
       tools: [WEATHER],
     });
     expect(second.body.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'The weather: sunny, 21 °C' } });
+  });
+
+  it('the official openai SDK reads the tool calls, streamed and not (its stream helper rebuilds the call)', async () => {
+    const client = new OpenAI({ baseURL: `${sys.app.url}/v1`, apiKey: 'dev-key', maxRetries: 0 });
+    const tools = [WEATHER] as OpenAI.Chat.Completions.ChatCompletionTool[];
+    const messages = [{ role: 'user' as const, content: 'weather in Lima' }];
+    const plain = await client.chat.completions.create({ model: 'local', messages, tools, tool_choice: 'auto' });
+    expect(plain.choices[0]?.finish_reason).toBe('tool_calls');
+    const call = plain.choices[0]?.message.tool_calls?.[0];
+    expect(call?.type === 'function' && call.function).toEqual({ name: 'weather', arguments: '{"city":"Lima"}' });
+    const final = await client.chat.completions.stream({ model: 'local', messages, tools }).finalChatCompletion();
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls');
+    const streamed = final.choices[0]?.message.tool_calls?.[0];
+    expect(streamed?.type === 'function' && streamed.function).toEqual({ name: 'weather', arguments: '{"city":"Lima"}' });
   });
 
   it('streams the call as one delta.tool_calls chunk before the finish chunk', async () => {

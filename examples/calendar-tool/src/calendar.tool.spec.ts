@@ -1,15 +1,26 @@
 import type { ActorContext } from '@warren/actors';
 import { ToolCall } from '@warren/contracts';
 import { CalendarTool } from './calendar.tool';
+import { UserCalendarActor, type UserCalendarState, userCalendarAddress } from './user-calendar.actor';
 
+/** A context whose asks reach a UserCalendarActor in memory, and whose reminders are listed. */
 function ctx() {
   const reminders: { name: string; at: Date; payload: unknown }[] = [];
-  const c = {
+  const calendar = new UserCalendarActor();
+  const calendarCtx = {
+    state: undefined as UserCalendarState | undefined,
     remind: async (name: string, schedule: { at: Date; payload: unknown }) => {
       reminders.push({ name, ...schedule });
     },
+  };
+  const asked: string[] = [];
+  const c = {
+    ask: async (address: string, message: never) => {
+      asked.push(address);
+      return calendar.book(message, calendarCtx as unknown as ActorContext<UserCalendarState>);
+    },
   } as unknown as ActorContext;
-  return { c, reminders };
+  return { c, reminders, asked, calendarCtx };
 }
 
 const call = (args: Record<string, unknown>, name = 'calendar') =>
@@ -23,15 +34,16 @@ describe('CalendarTool (examples/calendar-tool)', () => {
     });
   });
 
-  it('books a reminder through ctx.remind, named by what was asked (the same request books the same reminder)', async () => {
-    const { c, reminders } = ctx();
+  it("books a reminder through the user's calendar (ctx.remind), named by what was asked: the same request books it once", async () => {
+    const { c, reminders, asked, calendarCtx } = ctx();
     const tool = new CalendarTool();
     const first = await tool.call(call({ date: '2099-01-07', remind: 'bring the cake' }), c);
     await tool.call(call({ date: '2099-01-07', remind: 'bring the cake' }), c);
     expect(first.content).toMatchObject({ reminder: { at: '2099-01-07T08:00:00.000Z', text: 'bring the cake' } });
-    expect(reminders).toHaveLength(2);
+    expect(asked).toEqual([userCalendarAddress('dev', 'u1'), userCalendarAddress('dev', 'u1')]);
     expect(reminders[0]?.name).toBe(reminders[1]?.name);
-    expect(reminders[0]).toMatchObject({ at: new Date('2099-01-07T08:00:00Z'), payload: { tenant: 'dev', text: 'bring the cake' } });
+    expect(reminders[0]).toMatchObject({ at: new Date('2099-01-07T08:00:00Z'), payload: { text: 'bring the cake', sessionId: 's1' } });
+    expect(calendarCtx.state?.booked).toHaveLength(1);
   });
 
   it('fails with WARREN_TOOL_FAILED for a day that has passed or another tool name', async () => {

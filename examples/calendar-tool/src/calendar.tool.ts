@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Actor, type ActorContext, Handle } from '@warren/actors';
-import { ReminderDue, ToolCall, ToolFailedError, type ToolResult } from '@warren/contracts';
+import { ToolCall, ToolFailedError, type ToolResult } from '@warren/contracts';
+import { type BookedReminder, BookReminder } from './calendar.messages';
+import { userCalendarAddress } from './user-calendar.actor';
 
 /** The arguments `tool/calendar` is declared with (see the README's `tools.declarations.calendar`). */
 export interface CalendarArguments {
@@ -15,7 +16,7 @@ export interface CalendarAnswer {
   date: string;
   events: string[];
   /** The reminder booked, when one was asked for. */
-  reminder?: { name: string; at: string; text: string };
+  reminder?: BookedReminder;
 }
 
 /** A tiny calendar: the same events for everyone, by weekday (a real tool would read the user's calendar). */
@@ -30,10 +31,9 @@ const EVENTS_BY_WEEKDAY: Readonly<Record<number, readonly string[]>> = Object.fr
  * hosting key `calendar`) answers the `ToolCall`s a session turn or a chat completion sends when the
  * model asks for the calendar. Warren has already checked the arguments against the declared schema.
  *
- * With `remind`, it books a reminder through `ctx.remind` (a durable reminder of this actor, fired by
- * the scheduler): its name is derived from what was asked, so a turn that runs again (Warren may call
- * a tool again after a crash) books the same reminder once. When it comes due, `ReminderDue` arrives
- * here and the tool publishes `calendar.<tenant>.reminder` on `warren.events`.
+ * With `remind`, it asks the user's calendar (`calendar/<tenant>~u-<user>`, an entity actor of the
+ * same app) to book a reminder with `ctx.remind`: a worker has no address of its own to be reminded
+ * at, a user's calendar does.
  */
 @Actor('tool', { kind: 'worker' })
 export class CalendarTool {
@@ -47,23 +47,13 @@ export class CalendarTool {
     if (args.remind) {
       const at = new Date(`${args.date}T08:00:00Z`);
       if (at.getTime() <= Date.now()) throw new ToolFailedError('calendar', `${args.date} 08:00 UTC has passed: no reminder booked`);
-      const name = `reminder-${createHash('sha256')
-        .update(JSON.stringify([msg.tenant, msg.userId ?? '', args.date, args.remind]))
-        .digest('hex')
-        .slice(0, 16)}`;
-      await ctx.remind(name, { at, payload: { tenant: msg.tenant, userId: msg.userId, sessionId: msg.sessionId, text: args.remind } });
-      answer.reminder = { name, at: at.toISOString(), text: args.remind };
+      const book = Object.assign(new BookReminder(), {
+        at: at.toISOString(),
+        text: args.remind,
+        ...(msg.sessionId ? { sessionId: msg.sessionId } : {}),
+      });
+      answer.reminder = await ctx.ask<BookedReminder>(userCalendarAddress(msg.tenant, msg.userId), book);
     }
     return { content: answer };
-  }
-
-  /** A booked reminder came due: tell whoever listens on `warren.events` (a real app would message the user). */
-  @Handle(ReminderDue)
-  async due(msg: ReminderDue, ctx: ActorContext): Promise<void> {
-    const payload = (msg.payload ?? {}) as { tenant?: string; text?: string };
-    await ctx.emit(`calendar.${payload.tenant ?? 'unknown'}.reminder`, 'example.calendar.reminder', {
-      ...payload,
-      scheduledAt: msg.scheduledAt,
-    });
   }
 }
