@@ -149,3 +149,84 @@ describe('ModelCall#call() with tools', () => {
     expect(answer.finishReason).toBe('stop');
   });
 });
+
+describe("ModelCall#call() rounds and the caller's tools", () => {
+  /** A model that asks for `calendar` whenever it is offered, and says what it was offered otherwise. */
+  function greedyCtx(asked: ModelComplete[]) {
+    return {
+      self: 'chat/default',
+      signal: new AbortController().signal,
+      askStream: (_address: string, message: ModelComplete) =>
+        (async function* (): AsyncGenerator<ModelDelta, ModelCompletionEnd> {
+          asked.push(message);
+          const offered = message.tools?.map((t) => t.name) ?? [];
+          const wanted = offered.includes('weather') ? 'weather' : offered.includes('calendar') ? 'calendar' : undefined;
+          if (wanted) {
+            yield { text: 'Let me check.' };
+            const args = wanted === 'calendar' ? '{"date":"2026-12-08"}' : '{"city":"Oslo"}';
+            return {
+              model: 'greedy',
+              usage: { promptTokens: 10, completionTokens: 2 },
+              finishReason: 'tool_calls',
+              toolCalls: [{ id: `c${asked.length}`, name: wanted, arguments: args }],
+            };
+          }
+          yield { text: 'Here is what I found.' };
+          return { model: 'greedy', usage: { promptTokens: 10, completionTokens: 4 }, finishReason: 'stop' };
+        })(),
+      ask: async () => ({ content: { events: [] } }),
+    } as unknown as ActorContext;
+  }
+
+  const deps = (maxRounds: number) => ({
+    options: { rateLimit: false, model: 'local', modelTimeoutMs: 5000 },
+    moderator: new Moderator(),
+    tools: resolveToolOptions({ maxRounds, declarations: { calendar: CALENDAR } }),
+  });
+  const request = Object.assign(new ModelComplete(), { messages: [{ role: 'user', content: 'busy?' }] });
+  const route = { tenant: 'acme', sessionKey: 'acme~c', text: 'busy?' };
+
+  it('stops offering tools after maxRounds: the last call has none and the answer is text; usage is summed', async () => {
+    const asked: ModelComplete[] = [];
+    const steps = new TurnSteps();
+    const answer = await new ModelCall(deps(2), greedyCtx(asked), steps).call(
+      request,
+      route,
+      { onDelta: () => undefined },
+      {
+        scope: { tenant: 'acme' },
+      },
+    );
+    expect(asked.map((m) => m.tools?.map((t) => t.name) ?? [])).toEqual([['calendar'], ['calendar'], []]);
+    expect(steps.toTaskSteps().map((s) => s.name)).toEqual(['model', 'tool', 'model', 'tool', 'model', 'moderation-out']);
+    // The later rounds see the assistant's calls and the tool results.
+    expect(asked[2]?.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'tool']);
+    expect(answer).toMatchObject({
+      text: 'Let me check. Let me check. Here is what I found.',
+      finishReason: 'stop',
+      usage: { promptTokens: 30, completionTokens: 8 },
+    });
+    expect(answer.toolCalls).toBeUndefined();
+  });
+
+  it("a call of the caller's own tool ends the call with it (finishReason tool_calls), nothing is run", async () => {
+    const asked: ModelComplete[] = [];
+    const steps = new TurnSteps();
+    const weather = { name: 'weather', parameters: { type: 'object' } };
+    const answer = await new ModelCall(deps(4), greedyCtx(asked), steps).call(
+      request,
+      route,
+      { onDelta: () => undefined },
+      {
+        scope: { tenant: 'acme' },
+        client: [weather],
+        choice: 'required',
+      },
+    );
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.tools?.map((t) => t.name).sort()).toEqual(['calendar', 'weather']);
+    expect(asked[0]?.toolChoice).toBe('required');
+    expect(answer).toMatchObject({ finishReason: 'tool_calls', toolCalls: [{ name: 'weather', arguments: '{"city":"Oslo"}' }] });
+    expect(steps.toTaskSteps().some((s) => s.name === 'tool')).toBe(false);
+  });
+});
