@@ -7,6 +7,7 @@ import { Actor, type ActorContext, Handle } from '@warren/actors';
 import { ToolCall, type ToolResult } from '@warren/contracts';
 import OpenAI from 'openai';
 import { userCalendarAddress } from '../examples/calendar-tool/src/user-calendar.actor';
+import { type FakeOpenAiServer, startFakeOpenAiServer } from './fixtures/fake-openai-server';
 import { AppProcess, exampleMain } from './support/app-process';
 import { autoTeardown, eventually, useVhost } from './support/broker';
 import { startRuntime } from './support/runtime';
@@ -14,6 +15,8 @@ import { startSystem, type TestSystem } from './support/system';
 
 const vhost = useVhost('tools');
 let sys: TestSystem;
+/** An OpenAI-compatible upstream (model/upstream) that answers with a streamed tool call. */
+let upstream: FakeOpenAiServer;
 
 /** What the slow tool saw: calls started, and calls whose signal fired (the turn was interrupted). */
 const slow = { started: [] as string[], aborted: [] as string[] };
@@ -64,7 +67,10 @@ const RULES = [
 ];
 
 beforeAll(async () => {
+  upstream = await startFakeOpenAiServer();
+  autoTeardown({ stop: () => upstream.stop() });
   sys = await startSystem('warren', vhost.url, {
+    WARREN__MODELS__ENDPOINTS: JSON.stringify({ upstream: { kind: 'openai', baseUrl: upstream.baseUrl, model: 'tool-calls' } }),
     WARREN__MODELS__LOCAL__TOOLS: JSON.stringify(RULES),
     WARREN__TOOLS__DECLARATIONS: JSON.stringify(DECLARATIONS),
   });
@@ -198,6 +204,25 @@ describe('POST /v1/chat/completions with tools', () => {
     expect(final.choices[0]?.finish_reason).toBe('tool_calls');
     const streamed = final.choices[0]?.message.tool_calls?.[0];
     expect(streamed?.type === 'function' && streamed.function).toEqual({ name: 'weather', arguments: '{"city":"Lima"}' });
+  });
+
+  it('passes the tools through to an OpenAI-compatible upstream and returns its streamed tool call to the client', async () => {
+    const before = upstream.requests.length;
+    const calendar = { type: 'function', function: { name: 'calendar', description: 'Mine', parameters: { type: 'object' } } };
+    const res = await post({ model: 'upstream', messages: [{ role: 'user', content: 'busy on monday?' }], tools: [calendar] });
+    expect(res.body.choices[0]).toMatchObject({
+      finish_reason: 'tool_calls',
+      message: { content: null, tool_calls: [{ id: 'call_fake_1', function: { name: 'calendar', arguments: '{"date":"2026-12-08"}' } }] },
+    });
+    // The upstream got the caller's calendar (it shadows the hosted one of the same name) and the tenant's hosted slow tool.
+    const sent = upstream.requests[before]?.body as { tools?: { function: { name: string; description?: string } }[] };
+    expect(sent.tools?.map((t) => t.function.name).sort()).toEqual(['calendar', 'slow']);
+    expect(sent.tools?.find((t) => t.function.name === 'calendar')?.function).toEqual({
+      name: 'calendar',
+      description: 'Mine',
+      parameters: { type: 'object' },
+    });
+    expect(upstream.requests).toHaveLength(before + 1);
   });
 
   it('streams the call as one delta.tool_calls chunk before the finish chunk', async () => {
