@@ -57,6 +57,7 @@ export { ReminderDue } from './messages/reminder.messages';
 export type { SessionEventKind } from './messages/session.messages';
 export { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SessionInterrupt, SessionMessage } from './messages/session.messages';
 export type {
+  SessionCitation,
   SessionDeltaData,
   SessionFailedData,
   SessionInterruptedData,
