@@ -157,4 +157,64 @@ describe('knowledge base fed by warren.knowledge, cited by turns', () => {
     expect(dead).toMatchObject({ errorCode: 'WARREN_INVALID_MESSAGE' });
     expect(await store.knowledge.get('dev', 'broken')).toBeUndefined();
   });
+
+  describe('admin routes /v1/admin/knowledge/:tenant', () => {
+    const ADMIN = { authorization: 'Bearer dev-admin-key' };
+    async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = ADMIN) {
+      const res = await fetch(`${app.url}/v1/admin/knowledge${path}`, {
+        method,
+        headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, type: res.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
+    }
+
+    it('PUT writes a versioned document that the next search and turn find; GET reads it; DELETE removes it', async () => {
+      const doc = { collection: 'hr', title: 'Holidays', text: 'Employees get twenty five days of paid holiday per year.', version: 2 };
+      expect(await call('PUT', '/dev/documents/holidays', doc)).toMatchObject({ status: 200, body: { outcome: 'applied', version: 2 } });
+      expect((await call('PUT', '/dev/documents/holidays', { ...doc, version: 1 })).body).toEqual({ outcome: 'stale', version: 2 });
+      expect((await call('PUT', '/dev/documents/holidays', doc)).body).toEqual({ outcome: 'duplicate', version: 2 });
+      expect(await call('GET', '/dev/documents/holidays')).toMatchObject({
+        status: 200,
+        body: { tenant: 'dev', id: 'holidays', collection: 'hr', title: 'Holidays', version: 2, passages: 1 },
+      });
+      expect((await call('GET', '/dev/documents?collection=hr')).body.items.map((d: { id: string }) => d.id)).toEqual(['holidays']);
+      const search = await call('GET', `/dev/search?q=${encodeURIComponent('how many holiday days')}&topK=2&collections=hr`);
+      expect(search).toMatchObject({
+        status: 200,
+        body: { hybrid: true, hits: [{ passageId: 'holidays#0', documentId: 'holidays', version: 2 }] },
+      });
+      const acmeHits = (await call('GET', '/acme/search?q=holiday')).body.hits as { documentId: string }[];
+      expect(acmeHits.map((h) => h.documentId)).not.toContain('holidays');
+      expect((await say('k6', 'How many days of paid holiday do employees get?')).reply.citations?.[0]?.documentId).toBe('holidays');
+
+      expect(await call('DELETE', '/dev/documents/holidays?version=1')).toMatchObject({ body: { outcome: 'stale', version: 2 } });
+      expect(await call('DELETE', '/dev/documents/holidays?version=3')).toMatchObject({
+        status: 200,
+        body: { outcome: 'applied', version: 3 },
+      });
+      expect((await call('GET', '/dev/documents/holidays')).status).toBe(404);
+      const after = (await call('GET', '/dev/search?q=holiday')).body.hits as { documentId: string }[];
+      expect(after.map((h) => h.documentId)).not.toContain('holidays');
+      const audit = await store.audit.list({ limit: 20 });
+      expect(audit.items.map((e) => [e.action, e.target])).toEqual(
+        expect.arrayContaining([
+          ['knowledge.upsert', 'dev/holidays'],
+          ['knowledge.delete', 'dev/holidays'],
+        ]),
+      );
+    });
+
+    it('answers errors as RFC 9457 problems: a bad body 400, an unknown document 404, a tenant key 403', async () => {
+      const bad = await call('PUT', '/dev/documents/x', { text: 'no version' });
+      expect(bad.status).toBe(400);
+      expect(bad.type).toContain('application/problem+json');
+      expect(bad.body).toMatchObject({ code: 'WARREN_INVALID_MESSAGE' });
+      const missing = await call('DELETE', '/dev/documents/never-was');
+      expect(missing).toMatchObject({ status: 404, body: { code: 'WARREN_NOT_FOUND' } });
+      expect((await call('GET', '/dev/search?q=x', undefined, DEV)).status).toBe(403);
+      expect((await call('GET', '/dev/search')).status).toBe(400);
+    });
+  });
 });
