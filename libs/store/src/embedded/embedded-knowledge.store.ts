@@ -43,7 +43,9 @@ interface PassageRow {
  */
 export class EmbeddedKnowledgeStore implements KnowledgeStore {
   readonly hasVectorIndex: boolean;
-  private readonly vectorTables = new Set<number>();
+  private readonly vectorTables = new Map<number, { insert: Statement; remove: Statement }>();
+  /** Search statements by their SQL (one per vector length and number of collections). */
+  private readonly searches = new Map<string, Statement<unknown[], unknown>>();
   private readonly selectDoc: Statement<{ tenant: string; id: string }, DocumentRow>;
   private readonly selectPassages: Statement<{ tenant: string; id: string }, { id: number; vector_dims: number | null }>;
   private readonly deletePassages: Statement<{ tenant: string; id: string }>;
@@ -173,7 +175,7 @@ export class EmbeddedKnowledgeStore implements KnowledgeStore {
       WHERE knowledge_fts MATCH ? AND p.tenant = ? ${filter}
       ORDER BY bm25(knowledge_fts, 2.0, 1.0) LIMIT ?`;
     const rows = guard('search knowledge (lexical)', () =>
-      this.db.prepare<unknown[], PassageRow & { score: number }>(sql).all(match, query.tenant, ...collections, query.limit),
+      (this.statement(sql) as Statement<unknown[], PassageRow & { score: number }>).all(match, query.tenant, ...collections, query.limit),
     );
     return rows.map((row) => candidateOf(row, row.score));
   }
@@ -190,9 +192,13 @@ export class EmbeddedKnowledgeStore implements KnowledgeStore {
       WHERE v.embedding MATCH ? AND k = ? AND v.tenant = ? AND v.model = ? ${filter}
       ORDER BY v.distance`;
     const rows = guard('search knowledge (vector)', () =>
-      this.db
-        .prepare<unknown[], PassageRow & { distance: number }>(sql)
-        .all(new Float32Array(query.vector), query.limit, query.tenant, query.model, ...collections),
+      (this.statement(sql) as Statement<unknown[], PassageRow & { distance: number }>).all(
+        new Float32Array(query.vector),
+        query.limit,
+        query.tenant,
+        query.model,
+        ...collections,
+      ),
     );
     // cosine distance = 1 - cosine similarity
     return rows.map((row) => candidateOf(row, 1 - row.distance));
@@ -205,23 +211,37 @@ export class EmbeddedKnowledgeStore implements KnowledgeStore {
     this.deletePassages.run({ tenant, id });
   }
 
+  private statement(sql: string): Statement<unknown[], unknown> {
+    let stmt = this.searches.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[], unknown>(sql);
+      this.searches.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  /** Whether the vec0 table of `dims` exists (another process may have created it). */
   private tableExists(dims: number): boolean {
     if (this.vectorTables.has(dims)) return true;
     const row = this.db.prepare('SELECT 1 AS x FROM sqlite_master WHERE name = ?').get(vectorTableName(dims));
-    if (row) this.vectorTables.add(dims);
+    if (row) this.vectorTables.set(dims, this.statementsOf(dims));
     return row !== undefined;
   }
 
   /** The vec0 table of vectors of length `dims`, created on first use (its length is part of its schema). */
   private vectorTable(dims: number): { insert: Statement; remove: Statement } {
-    const name = vectorTableName(dims);
     if (!this.tableExists(dims)) {
       this.db.exec(
-        `CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(
+        `CREATE VIRTUAL TABLE IF NOT EXISTS ${vectorTableName(dims)} USING vec0(
           tenant TEXT PARTITION KEY, collection TEXT, model TEXT, embedding FLOAT[${dims}] distance_metric=cosine)`,
       );
-      this.vectorTables.add(dims);
+      this.vectorTables.set(dims, this.statementsOf(dims));
     }
+    return this.vectorTables.get(dims) as { insert: Statement; remove: Statement };
+  }
+
+  private statementsOf(dims: number): { insert: Statement; remove: Statement } {
+    const name = vectorTableName(dims);
     return {
       insert: this.db.prepare(`INSERT INTO ${name} (rowid, tenant, collection, model, embedding) VALUES (?, ?, ?, ?, ?)`),
       remove: this.db.prepare(`DELETE FROM ${name} WHERE rowid = ?`),
