@@ -99,8 +99,9 @@ async function withTimeout<T>(ms: number, outer: AbortSignal, work: (signal: Abo
       work(controller.signal),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          controller.abort();
+          // rejected before the abort, so the step records why
           reject(new Error(`retrieval took longer than ${ms} ms (knowledge.timeoutMs)`));
+          controller.abort();
         }, ms);
         controller.signal.addEventListener('abort', () => reject(new Error('retrieval cancelled')), { once: true });
       }),
