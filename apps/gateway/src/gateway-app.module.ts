@@ -10,7 +10,7 @@ import { type ModelCatalogInput, modelCatalogFromConfig } from './openai/model-c
 
 /**
  * The gateway's options from the configuration: `gateway.tenants`, `gateway.admins`,
- * `gateway.deadLetterRetentionDays` and `gateway.sseHeartbeatMs`;
+ * `gateway.deadLetterRetentionDays`, `gateway.sseHeartbeatMs` and `gateway.fastPostMessage`;
  * the text limit is the ingress router's (`ingress.maxTextLength`), so HTTP and AMQP accept the same.
  */
 export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayOptions> {
@@ -19,6 +19,7 @@ export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayO
     admins: Object.fromEntries(Object.entries(config.gateway.admins).map(([a, v]) => [a, { apiKeys: [...v.apiKeys] }])),
     deadLetterRetentionDays: config.gateway.deadLetterRetentionDays,
     sseHeartbeatMs: config.gateway.sseHeartbeatMs,
+    fastPostMessage: config.gateway.fastPostMessage,
     maxTextLength: config.ingress.maxTextLength,
     models: modelCatalogFromConfig(config as unknown as ModelCatalogInput),
   };
