@@ -3,7 +3,7 @@ import { warrenAppImports } from '@warren/amqp';
 import type { WarrenConfig } from '@warren/config';
 import type { WarrenStore } from '@warren/store';
 import { GatewayModule } from '../../gateway/src/gateway.module';
-import { gatewayOptionsFromConfig } from '../../gateway/src/gateway-app.module';
+import { gatewayKnowledgeFromConfig, gatewayOptionsFromConfig } from '../../gateway/src/gateway-app.module';
 import { RuntimeModule, runtimeHosting, runtimeTypes } from '../../runtime/src/runtime.module';
 import { SchedulerModule, schedulerTypes } from '../../scheduler/src/scheduler.module';
 
@@ -26,7 +26,7 @@ export class WarrenAppModule {
           types: { ...runtimeTypes(config), kinds: { ...schedulerTypes(config).kinds, ...runtimeTypes(config).kinds } },
         }),
         RuntimeModule.register(config),
-        GatewayModule.register(gatewayOptionsFromConfig(config)),
+        GatewayModule.register(gatewayOptionsFromConfig(config), gatewayKnowledgeFromConfig(config)),
         SchedulerModule.register(config),
       ],
     };

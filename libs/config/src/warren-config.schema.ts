@@ -4,6 +4,7 @@ import { AmqpConfig } from './sections/amqp.config';
 import { CacheConfig } from './sections/cache.config';
 import { GatewayConfig } from './sections/gateway.config';
 import { IngressConfig } from './sections/ingress.config';
+import { KnowledgeConfig } from './sections/knowledge.config';
 import { LimiterConfig } from './sections/limiter.config';
 import { LogConfig } from './sections/log.config';
 import { type LocalModelConfig, ModelsConfig } from './sections/models.config';
@@ -105,6 +106,11 @@ export class WarrenConfigSchema {
   @ValidateNested()
   @Type(() => ToolsConfig)
   tools = new ToolsConfig();
+  /** The knowledge base and the retrieve step of turns (retrieval off by default). */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => KnowledgeConfig)
+  knowledge = new KnowledgeConfig();
 
   /** Logging. */
   @IsObject()
@@ -130,6 +136,7 @@ export const CONFIG_SECTIONS = Object.freeze({
   routing: RoutingConfig,
   cache: CacheConfig,
   tools: ToolsConfig,
+  knowledge: KnowledgeConfig,
 });
 
 type DeepReadonly<T> = T extends (infer E)[]
@@ -159,6 +166,7 @@ interface WarrenConfigSections {
   routing: Plain<RoutingConfig>;
   cache: Plain<CacheConfig>;
   tools: Plain<ToolsConfig>;
+  knowledge: Plain<KnowledgeConfig>;
 }
 
 /** Resolved, validated and frozen configuration: what apps and libs receive. */

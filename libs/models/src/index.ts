@@ -11,6 +11,8 @@ export type { EmbeddingEndpointEntry } from './embeddings/embeddings-from-config
 export { embeddingsFromConfig, LOCAL_EMBEDDER_NAME } from './embeddings/embeddings-from-config';
 export { embedText, LOCAL_EMBEDDING_DIMENSIONS, LocalEmbedder } from './embeddings/local-embedder';
 export { OpenAiEmbeddingEndpoint } from './embeddings/openai-embedding.endpoint';
+export type { EndpointTextEmbedder } from './embeddings/text-embedder';
+export { knowledgeEmbedderOf, textEmbedderOf } from './embeddings/text-embedder';
 export type { ModelsConfigInput, OpenAiEndpointConfig, ProviderEndpointConfig } from './endpoints-from-config';
 export { endpointsFromConfig, LOCAL_ENDPOINT_NAME, openAiOptionsFromConfig } from './endpoints-from-config';
 export { ContextTooLongError, ModelEndpointError, ModelRejectedError, ModelUnavailableError } from './errors/model.errors';

@@ -47,6 +47,12 @@ export class TaskStepView {
   @ApiPropertyOptional({ enum: ['ok', 'error', 'skipped'] }) outcome?: string;
   @ApiPropertyOptional({ type: TaskErrorView }) error?: TaskErrorView;
   @ApiPropertyOptional({ type: TaskToolCallView, description: 'Step `tool`: the call.' }) tool?: TaskToolCallView;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What the step used (the retrieve step: `passages` with their ids and scores)',
+  })
+  details?: Record<string, unknown>;
 }
 
 /** A status change with its time. */

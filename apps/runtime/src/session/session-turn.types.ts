@@ -11,6 +11,7 @@ import type { TokenReserver } from './limiter-reservation';
 import type { SemanticCache } from './semantic-cache';
 import type { SessionOptions } from './session.options';
 import type { SessionRouting } from './session-routing';
+import type { TurnKnowledge } from './turn-retrieval';
 
 /** What a turn reports to metrics (WarrenMetrics fits; optional). */
 export interface TurnMetrics {
@@ -46,6 +47,8 @@ export interface TurnDeps {
   intents?: SessionIntents;
   /** Tools as actors (`tools:`): the tenant's declared tools are offered to the model; absent: none. */
   tools?: ToolOptions;
+  /** The knowledge base and its options (`knowledge:`): the `retrieve` step runs for tenants with retrieval on; absent: never. */
+  knowledge?: TurnKnowledge;
 }
 
 /** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */

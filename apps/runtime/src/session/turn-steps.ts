@@ -11,6 +11,8 @@ export interface StepTiming {
   error?: { code: string; message: string };
   /** A `tool` step's call. */
   tool?: TaskToolCall;
+  /** What the step used (JSON data; the `retrieve` step: passage ids and scores). */
+  details?: Record<string, unknown>;
 }
 
 /** Receives each step's duration (metrics). */
@@ -50,6 +52,15 @@ export class TurnSteps {
     this.push(timing);
   }
 
+  /** Attaches what a recorded step used to its timing (the last one of that name). */
+  annotate(name: string, details: Record<string, unknown>): void {
+    for (let i = this.timings.length - 1; i >= 0; i--) {
+      if (this.timings[i].name !== name) continue;
+      this.timings[i].details = details;
+      return;
+    }
+  }
+
   skip(name: string): void {
     this.timings.push({ name, startedAt: Date.now(), durationMs: 0, outcome: 'skipped' });
   }
@@ -74,6 +85,7 @@ export class TurnSteps {
       outcome: t.outcome,
       ...(t.error ? { error: t.error } : {}),
       ...(t.tool ? { tool: t.tool } : {}),
+      ...(t.details ? { details: t.details } : {}),
     }));
   }
 

@@ -29,6 +29,8 @@ export interface TaskStep {
   error?: TaskError;
   /** Step `tool`: the call (its error, if it failed, is `error`). */
   tool?: TaskToolCall;
+  /** What the step used or decided, as JSON data (the `retrieve` step: the passages' ids and scores). */
+  details?: Record<string, unknown>;
 }
 
 /** Token usage and cost of a task. */
