@@ -12,7 +12,7 @@ import {
   WARREN_HEADERS,
 } from '@warren/contracts';
 import type { ConsumeMessage, Options } from 'amqplib';
-import { ATTEMPTS_HEADER, type AttemptEntry, type FailureHeader, ORIGIN_HEADERS } from './failure-headers';
+import type { AttemptEntry, FailureHeader } from './failure-headers';
 
 /** CloudEvents type of a dead letter that could not be published as it was (see `wrappedDeadLetter`). */
 export const WRAPPED_DEAD_LETTER_TYPE = 'warren.deadletter.wrapped';
@@ -108,10 +108,10 @@ export function wrappedDeadLetter(msg: ConsumeMessage, envelopeId: string, w: Wr
   const event = createCloudEvent({ id, source: `warren://node/${w.nodeId}`, type: WRAPPED_DEAD_LETTER_TYPE, data });
   const headers: Record<string, unknown> = {
     [WARREN_HEADERS.ERROR]: w.failure,
-    [ATTEMPTS_HEADER]: w.attempts.slice(-WRAPPED_ATTEMPTS_KEPT),
-    [ORIGIN_HEADERS.EXCHANGE]: msg.fields.exchange,
-    [ORIGIN_HEADERS.ROUTING_KEY]: msg.fields.routingKey,
-    [ORIGIN_HEADERS.QUEUE]: w.queue,
+    [WARREN_HEADERS.ATTEMPTS]: w.attempts.slice(-WRAPPED_ATTEMPTS_KEPT),
+    [WARREN_HEADERS.ORIGIN_EXCHANGE]: msg.fields.exchange,
+    [WARREN_HEADERS.ORIGIN_ROUTING_KEY]: msg.fields.routingKey,
+    [WARREN_HEADERS.ORIGIN_QUEUE]: w.queue,
   };
   if (plain(w.failure.target)) headers[WARREN_HEADERS.TARGET] = w.failure.target;
   for (const name of [WARREN_HEADERS.SENDER, WARREN_HEADERS.TASK_ID, WARREN_HEADERS.REPLAY_OF]) {
