@@ -14,8 +14,6 @@ export { OpenAiEmbeddingEndpoint } from './embeddings/openai-embedding.endpoint'
 export type { ModelsConfigInput, OpenAiEndpointConfig, ProviderEndpointConfig } from './endpoints-from-config';
 export { endpointsFromConfig, LOCAL_ENDPOINT_NAME, openAiOptionsFromConfig } from './endpoints-from-config';
 export { ContextTooLongError, ModelEndpointError, ModelRejectedError, ModelUnavailableError } from './errors/model.errors';
-export type { ModelErrorCode } from './errors/model-error-codes';
-export { MODEL_ERROR_CODES } from './errors/model-error-codes';
 export type { EndpointHealthState, EndpointState, HealthClock } from './health/endpoint-health';
 export { ENDPOINT_HEALTH, EndpointHealth } from './health/endpoint-health';
 export type { EndpointHealthOptions } from './health/endpoint-health-options';
@@ -26,7 +24,7 @@ export type { ActorRecordStore, BudgetStore, SavedBudget } from './limiter/budge
 export { ActorStateBudgetStore, LIMITER_BUDGET_STORE } from './limiter/budget-store';
 export { LIMITER_CLOCK, LimiterActor } from './limiter/limiter.actor';
 // LimiterCapacityError stays internal: callers get it from another node as a RemoteError, so they test the code.
-export { isLimiterCapacityError, LIMITER_ERROR_CODES } from './limiter/limiter.errors';
+export { isLimiterCapacityError } from './limiter/limiter.errors';
 export type { BucketLimits, LimiterContext, LimiterMode, LimiterOptions, TenantLimits } from './limiter/limiter-options';
 export {
   capacitiesOf,
@@ -76,7 +74,7 @@ export { ModelRouter } from './router/model-router';
 export type { ClassifiedRequest, RequestClassifier } from './router/request-classifier';
 export { PatternClassifier, REQUEST_CLASSIFIER } from './router/request-classifier';
 // FallbacksExhaustedError stays internal (see fallbacksExhausted()); test the code.
-export { fallbacksExhausted, ROUTER_ERROR_CODES } from './router/router.errors';
+export { fallbacksExhausted } from './router/router.errors';
 export type { RouterHealthView } from './router/router-health.port';
 export { NO_HEALTH } from './router/router-health.port';
 export type { RoutingAttempt, RoutingCandidate, RoutingDecision } from './router/routing-decision';

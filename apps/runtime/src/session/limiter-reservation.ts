@@ -1,6 +1,5 @@
 import type { ActorContext } from '@warren/actors';
 import { LimiterAcquire, LimiterCancel, LimiterSettle, WARREN_ERROR_CODES } from '@warren/contracts';
-import { LIMITER_ERROR_CODES } from '@warren/models';
 
 /** A reservation asked of `limiter/<tenant>`: named (so it can be withdrawn and settled), for a user when known. */
 export interface LimiterReservation {
@@ -64,6 +63,6 @@ export function isLimiterAnswer(error: unknown): boolean {
   return (
     code === WARREN_ERROR_CODES.RATE_LIMITED ||
     code === WARREN_ERROR_CODES.BUDGET_EXCEEDED ||
-    code === LIMITER_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED
+    code === WARREN_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED
   );
 }
