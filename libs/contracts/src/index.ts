@@ -51,9 +51,11 @@ export type { SessionEventKind } from './messages/session.messages';
 export { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SessionInterrupt, SessionMessage } from './messages/session.messages';
 export type {
   SessionDeltaData,
+  SessionEventData,
   SessionFailedData,
   SessionInterruptedData,
   SessionReplyData,
+  SessionSwitchedData,
   SessionUsage,
 } from './messages/session-events';
 export { sessionEventKey } from './messages/session-events';

@@ -5,7 +5,7 @@
  */
 
 import type { ActorContext } from '@warren/actors';
-import { type SessionEventKind, type SessionMessage, sessionEventKey, WARREN_HEADERS } from '@warren/contracts';
+import { type SessionEventData, type SessionEventKind, type SessionMessage, sessionEventKey, WARREN_HEADERS } from '@warren/contracts';
 import type { NewTask, NewTurnPart } from '@warren/store';
 import type { LimiterReservation } from './limiter-reservation';
 import { ModelCall } from './model-call';
@@ -116,12 +116,12 @@ export abstract class TurnScope {
    * Publishes a session event now (deltas, `switched`: a preview, not part of the commit), transient:
    * a durable listener queue does not write it to disk; the `reply` (persistent) carries the whole text.
    */
-  emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
+  emit<K extends SessionEventKind>(kind: K, type: string, data: SessionEventData[K]): Promise<void> {
     return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId, transient: true });
   }
 
   /** Stages a session event in the turn's outbox: published once the turn's end is committed. */
-  emitAfterCommit(kind: SessionEventKind, type: string, data: object): void {
+  emitAfterCommit<K extends SessionEventKind>(kind: K, type: string, data: SessionEventData[K]): void {
     this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId, afterCommit: true }).catch(() => undefined);
   }
 }
