@@ -60,9 +60,7 @@ export type { OpenAiEndpointOptions, ProviderEndpointOptions } from './providers
 export {
   ANTHROPIC_BASE_URL,
   ENDPOINT_NAME_PATTERN,
-  OPENAI_ENDPOINT_DEFAULTS,
   PROVIDER_ENDPOINT_DEFAULTS,
-  resolveOpenAiEndpointOptions,
   resolveProviderOptions,
 } from './providers/provider-options';
 export type { EnsembleAnswer } from './router/ensemble-pick';
