@@ -4,6 +4,7 @@
  * them. `SessionTurn` is one, so sharing it allocates nothing per turn.
  */
 
+import { Logger } from '@nestjs/common';
 import type { ActorContext } from '@warren/actors';
 import { type SessionEventData, type SessionEventKind, type SessionMessage, sessionEventKey, WARREN_HEADERS } from '@warren/contracts';
 import type { NewTask, NewTurnPart } from '@warren/store';
@@ -16,6 +17,8 @@ import type { SessionState } from './session-state';
 import type { TurnDeps } from './session-turn.types';
 import type { Answer, Prepared } from './turn-results';
 import { TurnSteps } from './turn-steps';
+
+const log = new Logger('SessionTurn');
 
 /** One turn's identity, dependencies and progress; `SessionTurn` extends it, the outcome and cache functions take it. */
 export abstract class TurnScope {
@@ -122,6 +125,10 @@ export abstract class TurnScope {
 
   /** Stages a session event in the turn's outbox: published once the turn's end is committed. */
   emitAfterCommit<K extends SessionEventKind>(kind: K, type: string, data: SessionEventData[K]): void {
-    this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId, afterCommit: true }).catch(() => undefined);
+    this.ctx
+      .emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId, afterCommit: true })
+      .catch((err: unknown) =>
+        log.warn(`${this.ctx.self}: could not stage the ${kind} event of task ${this.taskId}: ${(err as Error).message}`),
+      );
   }
 }
