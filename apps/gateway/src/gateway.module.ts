@@ -16,6 +16,7 @@ import { EmbeddingsController } from './openai/embeddings.controller';
 import { ModelsController } from './openai/models.controller';
 import { SessionMessagesService } from './sessions/session-messages.service';
 import { SessionsController } from './sessions/sessions.controller';
+import { SessionTasksController } from './tasks/session-tasks.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
 import { UserSettingsController } from './users/user-settings.controller';
@@ -53,6 +54,7 @@ export class GatewayModule implements OnModuleInit {
       controllers: [
         SessionsController,
         TasksController,
+        SessionTasksController,
         DeadLettersController,
         AuditController,
         EndpointsController,
