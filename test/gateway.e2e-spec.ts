@@ -177,12 +177,13 @@ describe('POST /v1/sessions/:sessionId/messages', () => {
       taskId: string;
     };
     expect(third.taskId).not.toBe(first.taskId);
+    // A later message of the same session is handled after anything the retry could have sent.
+    const marker = (await (await post('idem', { text: 'marker' })).json()) as { taskId: string };
     const texts = await eventually(async () => {
       const r = await received('session/dev~idem');
-      return r.length >= 2 ? r : undefined;
-    }, 'both tasks');
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await received('session/dev~idem')).map((r) => r.messageId)).toEqual([first.taskId, third.taskId]);
+      return r.some((m) => m.messageId === marker.taskId) ? r.filter((m) => m.messageId !== marker.taskId) : undefined;
+    }, 'the marker message');
+    expect(texts.map((r) => r.messageId)).toEqual([first.taskId, third.taskId]);
     expect(texts.every((r) => r.text === 'once')).toBe(true);
     // The same key in another tenant is another task.
     const other = (await (await post('idem', { text: 'once' }, { ...auth(OTHER), 'idempotency-key': 'retry-me-1' })).json()) as {
@@ -305,15 +306,20 @@ describe('GET /v1/sessions/:sessionId/events', () => {
     await publishEvent('session.s1.reply', 'session/other~s1', 'ev-other', { taskId: 't9', text: 'not for dev' }, 't9');
     await publishEvent('session.s2.reply', 'session/dev~s2', 'ev-s2', { taskId: 't2', text: 'another session' }, 't2');
     await publishEvent('session.s1.reply', 'session/dev~s1', 'ev-2', { taskId: 't1', text: 'Hello' }, 't1');
-    await eventually(() => dev.events().length >= 2, 'the two events of dev~s1');
-    await eventually(() => other.events().length >= 1, 'the event of other~s1');
-    await new Promise((r) => setTimeout(r, 250));
+    // A stream gets its events in publish order: once a stream has the last event published for
+    // it (a marker for other~s1), anything wrongly sent to it before would be there too.
+    await publishEvent('session.s1.reply', 'session/other~s1', 'ev-other-end', { taskId: 't9', text: 'marker' }, 't9');
+    await eventually(() => dev.events().some((f) => f.id === 'ev-2'), 'the last event of dev~s1');
+    await eventually(() => other.events().some((f) => f.id === 'ev-other-end'), 'the marker of other~s1');
+    await eventually(() => dev.frames.some((f) => f.comment === 'heartbeat'), 'a heartbeat');
     expect(dev.events()).toEqual([
       { id: 'ev-1', event: 'delta', data: { taskId: 't1', seq: 0, text: 'Hel' } },
       { id: 'ev-2', event: 'reply', data: { taskId: 't1', text: 'Hello' } },
     ]);
-    expect(other.events()).toEqual([{ id: 'ev-other', event: 'reply', data: { taskId: 't9', text: 'not for dev' } }]);
-    expect(dev.frames.some((f) => f.comment === 'heartbeat')).toBe(true);
+    expect(other.events()).toEqual([
+      { id: 'ev-other', event: 'reply', data: { taskId: 't9', text: 'not for dev' } },
+      { id: 'ev-other-end', event: 'reply', data: { taskId: 't9', text: 'marker' } },
+    ]);
     expect(hub.size).toBe(2);
     dev.close();
     other.close();
@@ -324,8 +330,8 @@ describe('GET /v1/sessions/:sessionId/events', () => {
     const one = await openEvents('/v1/sessions/s3/events?taskId=t-a', DEV);
     await publishEvent('session.s3.delta', 'session/dev~s3', 'ev-b', { taskId: 't-b', seq: 0, text: 'b' }, 't-b');
     await publishEvent('session.s3.delta', 'session/dev~s3', 'ev-a', { taskId: 't-a', seq: 0, text: 'a' }, 't-a');
-    await eventually(() => one.events().length >= 1, 'the event of t-a');
-    await new Promise((r) => setTimeout(r, 200));
+    // ev-b was published first: once ev-a is there, ev-b would be too had it not been filtered out.
+    await eventually(() => one.events().some((f) => f.id === 'ev-a'), 'the event of t-a');
     expect(one.events().map((f) => f.id)).toEqual(['ev-a']);
     one.close();
   });
