@@ -1,5 +1,5 @@
 import { WARREN_HEADERS } from '@warren/contracts';
-import { headersAsJson, isFailureHeader, readDeadLetterHeaders } from './dead-letter-headers';
+import { headersAsJson, headersJsonText, isFailureHeader, readDeadLetterHeaders } from './dead-letter-headers';
 
 describe('isFailureHeader()', () => {
   it.each(['x-warren-error', 'X-Death', 'x-first-death-exchange', 'x-last-death-queue', 'x-warren-origin-queue', 'x-delivery-count'])(
@@ -76,5 +76,18 @@ describe('headersAsJson()', () => {
       d: 7,
       e: 1,
     });
+  });
+});
+
+describe('headersJsonText()', () => {
+  it('writes buffers as text and big integers as strings, and never throws', () => {
+    expect(JSON.parse(headersJsonText({ a: Buffer.from('x'), n: BigInt(2) ** BigInt(70), t: { b: Buffer.from('y') } }))).toEqual({
+      a: 'x',
+      n: '1180591620717411303424',
+      t: { b: 'y' },
+    });
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    expect(JSON.parse(headersJsonText(loop))).toEqual({ unserialisable: expect.stringContaining('TypeError') });
   });
 });

@@ -91,6 +91,29 @@ export function headersAsJson(headers: Record<string, unknown>): Record<string, 
   return jsonSafe(headers) as Record<string, unknown>;
 }
 
+/**
+ * Headers as JSON text (buffers, also as `JSON.stringify` sees them, as UTF-8 text; big integers as
+ * strings), for a record that keeps them verbatim; never throws.
+ */
+export function headersJsonText(headers: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(headers, (_k, v: unknown) => {
+      if (typeof v === 'bigint') return String(v);
+      if (
+        typeof v === 'object' &&
+        v !== null &&
+        (v as { type?: unknown }).type === 'Buffer' &&
+        Array.isArray((v as { data?: unknown }).data)
+      )
+        return Buffer.from((v as { data: number[] }).data).toString('utf8');
+      return v;
+    });
+  } catch (error) {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return JSON.stringify({ unserialisable: text.slice(0, 1000) });
+  }
+}
+
 /** A header value as text: strings and buffers (empty → undefined), numbers as their decimal text. */
 export function headerText(v: unknown): string | undefined {
   if (typeof v === 'string') return v.length > 0 ? v : undefined;

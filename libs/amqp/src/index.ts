@@ -5,7 +5,7 @@ export { AmqpTransport } from './amqp-transport';
 export type { DeadLetterConsumerOptions, DeadLetterHandler, DeadLetterMessage } from './dead-letter-consumer';
 export { DeadLetterConsumer } from './dead-letter-consumer';
 export type { BrokerDeath, DeadLetterHeaders, MessageOrigin } from './dead-letter-headers';
-export { headersAsJson, headerText, isFailureHeader, readDeadLetterHeaders } from './dead-letter-headers';
+export { headersAsJson, headersJsonText, headerText, isFailureHeader, readDeadLetterHeaders } from './dead-letter-headers';
 export type { EventConnection, EventListener } from './event-subscriber';
 export { EventSubscriber } from './event-subscriber';
 export type { AttemptEntry, FailureHeader } from './failure-headers';
