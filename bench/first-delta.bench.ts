@@ -11,8 +11,10 @@
  * Run alone: `node dist/bench/first-delta.bench.js` (BENCH_QUICK=1 for a short run).
  */
 
+import { type Background, cpuPerTurn, meanBackground, measureBackground } from './cpu-meter';
 import { type BenchRow, QUICK, sleep, withVhost } from './support';
-import { type Background, cpuPerTurn, meanBackground, measureBackground, TurnClient, WarrenSystem } from './system';
+import { WarrenSystem } from './system';
+import { TurnClient } from './turn-client';
 import { closedLoop, fmtMs, KEEP_UP, logStage, openLoop, type SequentialRun, type StageResult, sequentialAmqp } from './turn-load';
 
 /** The local model's time to its first word, ms. */

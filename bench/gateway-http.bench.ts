@@ -18,8 +18,9 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { CpuMeter, type CpuSplit } from './cpu-meter';
 import { type BenchRow, percentile, QUICK, ROUNDS, sleep, withVhost } from './support';
-import { CpuMeter, type CpuSplit, DEV_KEY, WarrenSystem } from './system';
+import { DEV_KEY, WarrenSystem } from './system';
 
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = QUICK ? 1 : 2;

@@ -15,7 +15,8 @@ import { LocalEmbedder } from '../libs/models/src/embeddings/local-embedder';
 import { textEmbedderOf } from '../libs/models/src/embeddings/text-embedder';
 import { createStore, KnowledgeBase, type WarrenStore } from '../libs/store/src/index';
 import { type BenchRow, QUICK, withVhost } from './support';
-import { TurnClient, WarrenSystem } from './system';
+import { WarrenSystem } from './system';
+import { TurnClient } from './turn-client';
 
 const SIZES = QUICK ? [1_000, 10_000] : [10_000, 100_000];
 const QUERIES = QUICK ? 100 : 500;

@@ -4,10 +4,11 @@ export type { ActorTypeTable, RepublishProperties } from './amqp-transport';
 export { AmqpTransport } from './amqp-transport';
 export type { DeadLetterConsumerOptions, DeadLetterHandler, DeadLetterMessage } from './dead-letter-consumer';
 export { DeadLetterConsumer } from './dead-letter-consumer';
+export type { BrokerDeath, DeadLetterHeaders, MessageOrigin } from './dead-letter-headers';
+export { headersAsJson, headersJsonText, headerText, isFailureHeader, readDeadLetterHeaders } from './dead-letter-headers';
 export type { EventConnection, EventListener } from './event-subscriber';
 export { EventSubscriber } from './event-subscriber';
 export type { AttemptEntry, FailureHeader } from './failure-headers';
-export { ATTEMPTS_HEADER, MAX_ATTEMPTS_KEPT, ORIGIN_HEADERS, readAttempts } from './failure-headers';
 export {
   actorExchange,
   DEAD_LETTER_QUEUE,
@@ -33,5 +34,7 @@ export { WarrenClient } from './nest/warren-client';
 export { WARREN_MODULE_OPTIONS } from './nest/warren-module-definition';
 export type { WarrenModuleOptions } from './nest/warren-module-options';
 export { WarrenStoreModule } from './nest/warren-store.module';
+export type { ReplayDestination, ReplaySource } from './replay-route';
+export { replayDestination } from './replay-route';
 export type { WrappedDeadLetterData } from './safe-dead-letter';
 export { WRAPPED_DEAD_LETTER_TYPE } from './safe-dead-letter';

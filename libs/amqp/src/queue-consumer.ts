@@ -3,7 +3,7 @@ import { BrokerUnavailableError, type CloudEvent, WARREN_HEADERS } from '@warren
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConfirmPublisher } from './confirm-publisher';
 import type { BrokerOps } from './connection-manager';
-import { ATTEMPTS_HEADER, attemptsHeader, failureHeader, ORIGIN_HEADERS } from './failure-headers';
+import { attemptsHeader, failureHeader } from './failure-headers';
 import { DEAD_LETTER_QUEUE, ingressShardQueue, KNOWLEDGE_QUEUE, retryTier } from './names';
 import { readEnvelope, wrappedDeadLetter } from './safe-dead-letter';
 import { stringHeaders } from './string-headers';
@@ -135,10 +135,10 @@ export class QueueConsumer {
     const headers = {
       ...(msg.properties.headers ?? {}),
       [WARREN_HEADERS.ERROR]: failure,
-      [ATTEMPTS_HEADER]: attempts,
-      [ORIGIN_HEADERS.EXCHANGE]: msg.fields.exchange,
-      [ORIGIN_HEADERS.ROUTING_KEY]: msg.fields.routingKey,
-      [ORIGIN_HEADERS.QUEUE]: this.spec.queue,
+      [WARREN_HEADERS.ATTEMPTS]: attempts,
+      [WARREN_HEADERS.ORIGIN_EXCHANGE]: msg.fields.exchange,
+      [WARREN_HEADERS.ORIGIN_ROUTING_KEY]: msg.fields.routingKey,
+      [WARREN_HEADERS.ORIGIN_QUEUE]: this.spec.queue,
       ...(report.target ? { [WARREN_HEADERS.TARGET]: report.target } : {}),
     };
     await this.withRetries(ch, msg, async () => {
@@ -177,7 +177,7 @@ export class QueueConsumer {
         ...(msg.properties.headers ?? {}),
         [WARREN_HEADERS.ATTEMPT]: report.attempt + 1,
         [WARREN_HEADERS.ERROR]: error,
-        [ATTEMPTS_HEADER]: attemptsHeader(report, this.nodeId, error, this.carriedAttempts(msg)),
+        [WARREN_HEADERS.ATTEMPTS]: attemptsHeader(report, this.nodeId, error, this.carriedAttempts(msg)),
       },
     };
     try {
@@ -220,7 +220,7 @@ export class QueueConsumer {
    */
   private carriedAttempts(msg: ConsumeMessage): unknown {
     const attempt = Number(stringHeaders(msg.properties.headers)[WARREN_HEADERS.ATTEMPT] ?? 1) || 1;
-    return attempt > 1 ? msg.properties.headers?.[ATTEMPTS_HEADER] : undefined;
+    return attempt > 1 ? msg.properties.headers?.[WARREN_HEADERS.ATTEMPTS] : undefined;
   }
 
   /**

@@ -60,9 +60,11 @@ export { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SessionInterrupt, SessionMess
 export type {
   SessionCitation,
   SessionDeltaData,
+  SessionEventData,
   SessionFailedData,
   SessionInterruptedData,
   SessionReplyData,
+  SessionSwitchedData,
   SessionUsage,
 } from './messages/session-events';
 export { sessionEventKey } from './messages/session-events';

@@ -51,9 +51,9 @@ export class ModelWorkerActor {
 
 /**
  * The port's request from the wire message. `locale` is passed on when the message has one
- * (`ModelComplete` does not declare it yet; the local model also infers it from a greeting).
+ * (the local model also infers it from a greeting).
  */
-function toCompletionRequest(msg: ModelComplete & { locale?: string }): CompletionRequest {
+function toCompletionRequest(msg: ModelComplete): CompletionRequest {
   return {
     messages: msg.messages.map((m) => ({
       role: m.role,

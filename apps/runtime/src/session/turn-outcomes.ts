@@ -11,6 +11,7 @@ import { isRetryable } from '@warren/actors';
 import {
   RemoteError,
   SESSION_EVENT_TYPES,
+  type SessionEventData,
   type SessionEventKind,
   safeMessageId,
   sessionEventKey,
@@ -156,7 +157,7 @@ export function settle(turn: TurnScope, prepared: Prepared | undefined, answer?:
  */
 export async function answerAgain(turn: TurnScope, task: TaskRecord): Promise<void> {
   const id = safeMessageId(`${turn.ctx.messageId}:answer`);
-  const emit = (kind: SessionEventKind, type: string, data: object) =>
+  const emit = <K extends SessionEventKind>(kind: K, type: string, data: SessionEventData[K]) =>
     turn.ctx.emit(sessionEventKey(turn.sessionId, kind), type, data, { subject: turn.sessionId, id });
   const taskId = task.clientTaskId ?? turn.clientTaskId;
   if (task.status === 'completed' || task.status === 'interrupted') {
