@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ActorRuntime, type HostOptions } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
+import { TOOL_ACTOR_TYPE } from '@warren/contracts';
 import {
   ActorStateBudgetStore,
   EMBEDDING_ENDPOINTS,
@@ -39,6 +40,7 @@ import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
 import { SESSION_ROUTING, SessionRouting } from './session/session-routing';
 import { SESSION_METRICS } from './session/session-turn.types';
+import { resolveToolOptions, TOOL_OPTIONS } from './tools/tool-options';
 
 /**
  * The model endpoints a runtime node serves: `model/local` plus one per `models.endpoints` entry
@@ -80,6 +82,20 @@ export function runtimeHosting(config?: Partial<Pick<WarrenConfig, 'models' | 'r
     // Document changes from `warren.knowledge` (queue warren.knowledge.ingest).
     knowledge: { source: 'knowledge', keys: ['ingest'] },
   };
+}
+
+/**
+ * The actor types a runtime node sends to without hosting them: the tools (`tool/<name>`, hosted by
+ * whichever apps provide them). The pools of the declared tools (`tools.declarations`) are declared
+ * too, so a call waits in its queue for a tool app (and times out, `WARREN_ASK_TIMEOUT`, when none
+ * answers) instead of being refused as unroutable.
+ */
+export function runtimeTypes(config?: Partial<Pick<WarrenConfig, 'tools'>>): {
+  kinds: Record<string, 'worker'>;
+  workerPools: { type: string; key: string }[];
+} {
+  const names = Object.keys(config?.tools?.declarations ?? {});
+  return { kinds: { [TOOL_ACTOR_TYPE]: 'worker' }, workerPools: names.map((key) => ({ type: TOOL_ACTOR_TYPE, key })) };
 }
 
 /**
@@ -125,6 +141,7 @@ export class RuntimeModule implements OnModuleInit {
           }),
         },
         { provide: PROACTIVE_OPTIONS, useValue: proactive },
+        { provide: TOOL_OPTIONS, useValue: resolveToolOptions(structuredClone({ ...config.tools }) as Record<string, unknown>) },
         { provide: INTENT_CLASSIFIER, useValue: new RuleIntentClassifier(proactive.intents) },
         { provide: PROACTIVE_METRICS, useExisting: WarrenMetrics },
         { provide: Moderator, useValue: new Moderator(moderationRules(config)) },

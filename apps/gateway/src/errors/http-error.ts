@@ -56,6 +56,10 @@ const STATUS_BY_CODE: Readonly<Partial<Record<WarrenErrorCode, number>>> = Objec
   [C.FALLBACKS_EXHAUSTED]: 502,
   [C.CONTEXT_TOO_LONG]: 400,
   [C.CANCELLED]: 499,
+  // A tool call that failed a completion (tools.failOnError): the model's or the tool's fault, not the caller's.
+  [C.TOOL_FAILED]: 502,
+  [C.TOOL_INVALID_ARGUMENTS]: 502,
+  [C.TOOL_NOT_ALLOWED]: 502,
 });
 
 /** The HTTP status of a `WARREN_*` code. */

@@ -42,6 +42,8 @@ export function rememberAnswer(turn: TurnScope, prepared: Prepared, answer: Answ
   const cache = turn.deps.cache;
   if (!cache?.enabled || !prepared.cache || prepared.cache.hit || prepared.redactedIn) return;
   if (answer.cached || answer.interrupted || answer.moderated || answer.text.length === 0) return;
+  // An answer built on tool results holds what the tools said then (a calendar, a balance): never reused.
+  if (answer.timings.some((t) => t.name === 'tool')) return;
   cache.set(prepared.cache.key, { text: answer.text, model: answer.model });
 }
 
