@@ -16,6 +16,7 @@ import { EmbeddingsController } from './openai/embeddings.controller';
 import { ModelsController } from './openai/models.controller';
 import { SessionMessagesService } from './sessions/session-messages.service';
 import { SessionsController } from './sessions/sessions.controller';
+import { TurnAdmission } from './sessions/turn-admission';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
 import { UserSettingsController } from './users/user-settings.controller';
@@ -71,6 +72,7 @@ export class GatewayModule implements OnModuleInit {
         AdminGuard,
         DeadLetterAdminService,
         SessionMessagesService,
+        TurnAdmission,
         TasksService,
         UserSettingsService,
         SessionEventHub,

@@ -19,7 +19,7 @@ export interface paths {
         put?: never;
         /**
          * Send a user message to the session
-         * @description Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed). An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.
+         * @description Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed), also when the turn will wait in the tenant's limiter queue; 429 when the tenant's limiter is sure to refuse it now (nothing is recorded or sent). An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.
          */
         post: operations["postSessionMessage"];
         delete?: never;
@@ -1411,6 +1411,17 @@ export interface operations {
             /** @description The body is not JSON in UTF-8, or is compressed (`WARREN_UNSUPPORTED_MEDIA_TYPE`). */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The tenant's limiter is sure to refuse the turn now: rate limit reached in refuse mode or with a full queue, a user over their own limit (`WARREN_RATE_LIMITED`), or a token budget used up (`WARREN_BUDGET_EXCEEDED`); `Retry-After` in seconds (for a budget, until its period ends). Nothing is recorded or sent. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
