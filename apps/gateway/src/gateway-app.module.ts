@@ -9,7 +9,7 @@ import { type ModelCatalogInput, modelCatalogFromConfig } from './openai/model-c
 
 /**
  * The gateway's options from the configuration: `gateway.tenants`, `gateway.admins`,
- * `gateway.deadLetterRetentionDays` and `gateway.sseHeartbeatMs`;
+ * `gateway.deadLetterRetentionDays`, `gateway.sseHeartbeatMs` and `gateway.admissionTimeoutMs`;
  * the text limit is the ingress router's (`ingress.maxTextLength`), so HTTP and AMQP accept the same.
  */
 export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayOptions> {
@@ -20,6 +20,7 @@ export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayO
     sseHeartbeatMs: config.gateway.sseHeartbeatMs,
     maxTextLength: config.ingress.maxTextLength,
     models: modelCatalogFromConfig(config as unknown as ModelCatalogInput),
+    admissionTimeoutMs: config.gateway.admissionTimeoutMs,
   };
 }
 

@@ -21,6 +21,7 @@ describe('resolveGatewayOptions()', () => {
       sseHeartbeatMs: 15_000,
       historyPageSize: 50,
       historyMaxPageSize: 200,
+      admissionTimeoutMs: 500,
       models: {
         chat: [
           { id: 'auto', kind: 'auto' },

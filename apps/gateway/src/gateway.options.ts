@@ -46,6 +46,11 @@ export interface GatewayOptions {
    * @default `auto` and `local` for chat, `local` for embeddings
    */
   models: ModelCatalog;
+  /**
+   * Longest wait for the tenant's limiter when a turn is posted (the accept-time check, see
+   * `TurnAdmission`); 0 turns the check off. @default 500
+   */
+  admissionTimeoutMs: number;
 }
 
 export const GATEWAY_DEFAULTS: Readonly<GatewayOptions> = Object.freeze({
@@ -57,6 +62,7 @@ export const GATEWAY_DEFAULTS: Readonly<GatewayOptions> = Object.freeze({
   historyPageSize: 50,
   historyMaxPageSize: 200,
   models: DEFAULT_MODEL_CATALOG as ModelCatalog,
+  admissionTimeoutMs: 500,
 });
 
 /** Tenants become part of actor keys (`session/<tenant>~<id>`), so `~`, `/` and `.` are out. */
@@ -94,6 +100,7 @@ export function resolveGatewayOptions(raw: Partial<GatewayOptions> = {}): Gatewa
     historyMaxPageSize: integer('historyMaxPageSize', raw.historyMaxPageSize ?? GATEWAY_DEFAULTS.historyMaxPageSize, 1, MAX_PAGE),
     historyPageSize: 0,
     models: resolveModelCatalog(raw.models ?? GATEWAY_DEFAULTS.models),
+    admissionTimeoutMs: integer('admissionTimeoutMs', raw.admissionTimeoutMs ?? GATEWAY_DEFAULTS.admissionTimeoutMs, 0, 10_000),
   };
   // A lowered maximum lowers the default page size with it.
   const pageSize = raw.historyPageSize ?? Math.min(GATEWAY_DEFAULTS.historyPageSize, o.historyMaxPageSize);
