@@ -45,6 +45,11 @@ export function servedModels(config?: Pick<WarrenConfig, 'models'>): ModelEndpoi
   return endpointsFromConfig(config ?? { models: { local: {} } });
 }
 
+/** The names of the configured model endpoints (`local` and `models.endpoints`): what a message's `model` may name. */
+function configuredEndpoints(config: WarrenConfig): ReadonlySet<string> {
+  return new Set(['local', ...Object.keys((config.models as { endpoints?: Record<string, unknown> }).endpoints ?? {})]);
+}
+
 /**
  * The embedding endpoints a runtime node serves: `embedding/local` plus one per `models.embeddings`
  * entry (validated; `apiKeyEnv` read from the environment).
@@ -114,7 +119,10 @@ export class RuntimeModule implements OnModuleInit {
         { provide: Moderator, useValue: new Moderator(moderationRules(config)) },
         { provide: SESSION_METRICS, useExisting: WarrenMetrics },
         { provide: ENDPOINT_HEALTH, useValue: health },
-        { provide: SESSION_ROUTING, useValue: SessionRouting.fromConfig(config.routing, config.session.model, health) },
+        {
+          provide: SESSION_ROUTING,
+          useValue: SessionRouting.fromConfig(config.routing, config.session.model, health, undefined, configuredEndpoints(config)),
+        },
         // The semantic cache (off by default): per node, in memory (see SemanticCache).
         { provide: SESSION_CACHE, useValue: new SemanticCache({ ...CACHE_DEFAULTS, ...config.cache }) },
         {

@@ -19,7 +19,7 @@ export interface paths {
         put?: never;
         /**
          * Send a user message to the session
-         * @description Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed), also when the turn will wait in the tenant's limiter queue; 429 when the tenant's limiter is sure to refuse it now (nothing is recorded or sent). An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.
+         * @description Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed), also when the turn will wait in the tenant's limiter queue; 429 when the tenant's limiter is sure to refuse it now (nothing is recorded or sent). `model` or `strategy` routes this turn (a name `GET /v1/models` lists). An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.
          */
         post: operations["postSessionMessage"];
         delete?: never;
@@ -516,6 +516,16 @@ export interface components {
              * @enum {string}
              */
             channel?: "voice" | "text";
+            /**
+             * @description Where this turn is routed, as the OpenAI-compatible `model`: `auto`, a strategy, a route or an endpoint, one of the chat models `GET /v1/models` lists (400 naming the field otherwise). Wins over the tenant's and the channel's routing. Not with `strategy`.
+             * @example auto
+             */
+            model?: string;
+            /**
+             * @description A routing strategy this turn is routed by (a `kind: strategy` model of `GET /v1/models`; 400 naming the field otherwise). Not with `model`.
+             * @example fastest
+             */
+            strategy?: string;
         };
         AcceptedMessage: {
             /** @description Id of the turn: `GET /v1/tasks/:taskId`, and `data.taskId` of its events. */

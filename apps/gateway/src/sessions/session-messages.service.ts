@@ -4,6 +4,7 @@ import { InvalidMessageError, InvalidOptionsError, SessionMessage, sessionKey } 
 import { type Page, type TurnPart, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { injectTraceHeaders, otelContext, type TraceContext, WarrenMetrics } from '@warren/telemetry';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { checkRoutingFields } from './routing-fields';
 import type { HistoryQuery, PostMessageBody } from './session-requests.dto';
 import { taskIdFor } from './task-id';
 import { TurnAdmission } from './turn-admission';
@@ -41,6 +42,7 @@ export class SessionMessagesService {
         { field: 'text', constraints: [`text must be at most ${this.options.maxTextLength} characters`] },
       ]);
     }
+    checkRoutingFields(body, this.options.models);
     const taskId = taskIdFor(tenant, sessionId, idempotencyKey);
     if (idempotencyKey === undefined || !(await this.store.tasks.get(taskId))) await this.admission.check(target, body.text, body.userId);
     const actor = `session/${sessionKey(tenant, sessionId)}`;
@@ -50,6 +52,8 @@ export class SessionMessagesService {
       locale: body.locale,
       userId: body.userId,
       channel: body.channel,
+      model: body.model,
+      strategy: body.strategy,
     });
     // The trace goes both ways: explicitly on the headers, and as the active context for the sender.
     const headers: Record<string, string | number> = {};

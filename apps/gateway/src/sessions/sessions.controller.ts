@@ -72,7 +72,7 @@ export class SessionsController {
     description:
       'Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed), ' +
       "also when the turn will wait in the tenant's limiter queue; 429 when the tenant's limiter is sure to refuse it now " +
-      '(nothing is recorded or sent). ' +
+      '(nothing is recorded or sent). `model` or `strategy` routes this turn (a name `GET /v1/models` lists). ' +
       'An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.',
   })
   @ApiHeader({

@@ -25,13 +25,21 @@ export class SessionRouting {
     readonly options: RoutingOptions,
     readonly health?: EndpointHealth,
     classifier: RequestClassifier = new PatternClassifier(options.classifier),
+    /** The model endpoints of the configuration (`local` and `models.endpoints`): what a message's `model` may name. */
+    readonly endpoints: ReadonlySet<string> = new Set([options.default, 'local']),
   ) {
     this.router = new ModelRouter(options, classifier, health ?? NO_HEALTH);
     this.needsTags = Object.values(options.strategies).some((s) => s.kind === 'rules' && s.rules.some((r) => r.when.tags));
   }
 
-  /** From the raw `routing:` section; `sessionModel` (`session.model`) is the default target. */
-  static fromConfig(raw: unknown, sessionModel: string, health?: EndpointHealth, classifier?: RequestClassifier): SessionRouting {
-    return new SessionRouting(resolveRoutingOptions(structuredClone(raw ?? {}), sessionModel), health, classifier);
+  /** From the raw `routing:` section; `sessionModel` (`session.model`) is the default target; `endpoints` the configured model endpoints. */
+  static fromConfig(
+    raw: unknown,
+    sessionModel: string,
+    health?: EndpointHealth,
+    classifier?: RequestClassifier,
+    endpoints?: ReadonlySet<string>,
+  ): SessionRouting {
+    return new SessionRouting(resolveRoutingOptions(structuredClone(raw ?? {}), sessionModel), health, classifier, endpoints);
   }
 }
