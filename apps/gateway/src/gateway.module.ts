@@ -5,6 +5,7 @@ import { AuditController } from './admin/audit.controller';
 import { DeadLetterAdminService } from './admin/dead-letter-admin.service';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { EndpointsController } from './admin/endpoints.controller';
+import { GatewayHealth } from './admin/gateway-health';
 import { InspectController } from './admin/inspect.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ConsoleController } from './console/console.controller';
@@ -73,6 +74,7 @@ export class GatewayModule implements OnModuleInit {
         DeadLetterAdminService,
         SessionMessagesService,
         TurnAdmission,
+        GatewayHealth,
         TasksService,
         UserSettingsService,
         SessionEventHub,

@@ -1,8 +1,10 @@
-import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ActorRuntime, type HostOptions } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
 import {
   ActorStateBudgetStore,
+  CLUSTER_HEALTH,
+  ClusterHealth,
   EMBEDDING_ENDPOINTS,
   EMBEDDING_WORKER_OPTIONS,
   type EmbeddingEndpointRegistry,
@@ -12,6 +14,7 @@ import {
   type EndpointHealthOptions,
   embeddingsFromConfig,
   endpointsFromConfig,
+  HealthAnnouncer,
   LIMITER_BUDGET_STORE,
   LIMITER_OPTIONS,
   LimiterActor,
@@ -88,14 +91,20 @@ export function runtimeHosting(config?: Partial<Pick<WarrenConfig, 'models' | 'r
  * (which hosts them), MetricsModule and WarrenStoreModule.
  */
 @Module({})
-export class RuntimeModule implements OnModuleInit {
+export class RuntimeModule implements OnModuleInit, OnModuleDestroy {
+  private readonly announcer: HealthAnnouncer;
+
   constructor(
     @Inject(WarrenMetrics) private readonly metrics: WarrenMetrics,
     @Inject(ActorRuntime) private readonly runtime: ActorRuntime,
-  ) {}
+    @Inject(CLUSTER_HEALTH) cluster: ClusterHealth,
+  ) {
+    this.announcer = new HealthAnnouncer(cluster, runtime.transport);
+  }
 
   static register(config: WarrenConfig): DynamicModule {
-    // Health of the endpoints as this node's sessions call them (per node: each node measures its own calls).
+    // Health of the endpoints as this node's sessions call them (each node measures its own calls;
+    // the router reads the cluster's view: this node's merged with the others' announcements).
     const health = new EndpointHealth({ ...(config.models as { health?: Partial<EndpointHealthOptions> }).health });
     const proactive = resolveProactiveOptions({ ...structuredClone({ ...config.proactive }), rateLimit: config.session.rateLimit });
     return {
@@ -120,8 +129,18 @@ export class RuntimeModule implements OnModuleInit {
         { provide: SESSION_METRICS, useExisting: WarrenMetrics },
         { provide: ENDPOINT_HEALTH, useValue: health },
         {
+          provide: CLUSTER_HEALTH,
+          useFactory: (runtime: ActorRuntime) => new ClusterHealth(runtime.transport.nodeId, health),
+          inject: [ActorRuntime],
+        },
+        {
           provide: SESSION_ROUTING,
-          useValue: SessionRouting.fromConfig(config.routing, config.session.model, health, undefined, configuredEndpoints(config)),
+          useFactory: (cluster: ClusterHealth) =>
+            SessionRouting.fromConfig(config.routing, config.session.model, health, {
+              endpoints: configuredEndpoints(config),
+              view: cluster,
+            }),
+          inject: [CLUSTER_HEALTH],
         },
         // The semantic cache (off by default): per node, in memory (see SemanticCache).
         { provide: SESSION_CACHE, useValue: new SemanticCache({ ...CACHE_DEFAULTS, ...config.cache }) },
@@ -152,6 +171,11 @@ export class RuntimeModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.metrics.observeRuntime({ activeActors: () => this.runtime.activeActors, mailboxDepth: () => this.runtime.mailboxDepth });
+    this.announcer.start();
+  }
+
+  onModuleDestroy(): void {
+    this.announcer.stop();
   }
 }
 

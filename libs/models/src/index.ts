@@ -16,6 +16,10 @@ export { endpointsFromConfig, LOCAL_ENDPOINT_NAME, openAiOptionsFromConfig } fro
 export { ContextTooLongError, ModelEndpointError, ModelRejectedError, ModelUnavailableError } from './errors/model.errors';
 export type { ModelErrorCode } from './errors/model-error-codes';
 export { MODEL_ERROR_CODES } from './errors/model-error-codes';
+export type { NodeHealth } from './health/cluster-health';
+export { CLUSTER_HEALTH, ClusterHealth, HEALTH_ANNOUNCE_MS } from './health/cluster-health';
+export type { ControlPlane } from './health/health-announcer';
+export { HealthAnnouncer } from './health/health-announcer';
 export type { EndpointHealthState, EndpointState, HealthClock } from './health/endpoint-health';
 export { ENDPOINT_HEALTH, EndpointHealth } from './health/endpoint-health';
 export type { EndpointHealthOptions } from './health/endpoint-health-options';

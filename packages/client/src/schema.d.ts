@@ -283,7 +283,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each model endpoint's health as this node measures it (state, cooldown end, EWMA latency, outstanding) */
+        /** Each model endpoint's health as the cluster's runtime nodes measure it (state, cooldown end, EWMA latency, outstanding) */
         get: operations["listEndpointHealth"];
         put?: never;
         post?: never;
@@ -947,6 +947,12 @@ export interface components {
             items: components["schemas"]["AuditEntryView"][];
             nextCursor?: string;
         };
+        HealthNodeView: {
+            /** @description The node id. */
+            node: string;
+            /** @description When its view was measured (ISO 8601); announcements come every 2 s, older than 6 s are dropped. */
+            at: string;
+        };
         EndpointHealthView: {
             /**
              * @description Endpoint name (`model/<name>`).
@@ -962,24 +968,26 @@ export interface components {
             cooldownUntil?: string;
             /** @description Recent latency (EWMA of the time to the first delta, ms); absent before the first success. */
             latencyMs?: number;
-            /** @description Latency samples measured so far. */
+            /** @description Latency samples measured so far, all nodes. */
             samples: number;
-            /** @description Calls in flight from this node. */
+            /** @description Calls in flight, all nodes. */
             outstanding: number;
-            /** @description Retryable failures since the last success. */
+            /** @description Retryable failures since the last success (the most any node counts). */
             consecutiveFailures: number;
-            /** @description True when this node also serves the endpoint (hosts its worker pool). */
+            /** @description True when the answering process also serves the endpoint (hosts its worker pool). */
             served: boolean;
         };
         EndpointsView: {
             /**
-             * @description `node`: health as measured by the sessions of the node answering (the one hosting sessions in this process); other runtime nodes keep their own view. `unavailable`: this gateway runs without a runtime in its process, so it has no measurements.
+             * @description `cluster`: the views of the runtime nodes listed in `nodes` merged (each measures the calls its sessions make and announces them on `warren.control`): in cooldown on any node is in cooldown, latency averaged by samples, calls summed. `unavailable`: no runtime node announced any lately.
              * @enum {string}
              */
-            scope: "node" | "unavailable";
-            /** @description The node whose view this is (`<hostname>-<pid>`). */
+            scope: "cluster" | "unavailable";
+            /** @description The process answering (`<hostname>-<pid>`). */
             node: string;
-            /** @description With `unavailable`: where endpoint health lives instead and how to read it. */
+            /** @description The nodes whose views are merged. */
+            nodes: components["schemas"]["HealthNodeView"][];
+            /** @description With `unavailable`: why, and where else to read health. */
             note?: string;
             endpoints: components["schemas"]["EndpointHealthView"][];
         };

@@ -11,8 +11,7 @@ const routing = new SessionRouting(
     'local',
   ),
   undefined,
-  undefined,
-  new Set(['local', 'a', 'b']),
+  { endpoints: new Set(['local', 'a', 'b']) },
 );
 
 describe('requestTarget()', () => {
