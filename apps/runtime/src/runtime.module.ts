@@ -34,7 +34,7 @@ import { IntentActor, PROACTIVE_METRICS } from './intents/intent.actor';
 import { INTENT_CLASSIFIER, RuleIntentClassifier } from './intents/intent-classifier';
 import { PROACTIVE_OPTIONS, resolveProactiveOptions } from './intents/proactive.options';
 import { LimiterLeases } from './session/limiter-leases';
-import { CACHE_DEFAULTS, SESSION_CACHE, SemanticCache } from './session/semantic-cache';
+import { resolveCacheOptions, SESSION_CACHE, SemanticCache } from './session/semantic-cache';
 import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
 import { SESSION_ROUTING, SessionRouting } from './session/session-routing';
@@ -46,6 +46,12 @@ import { SESSION_METRICS } from './session/session-turn.types';
  */
 export function servedModels(config?: Pick<WarrenConfig, 'models'>): ModelEndpointRegistry {
   return endpointsFromConfig(config ?? { models: { local: {} } });
+}
+
+/** The sessions' answer cache from `cache:`; in semantic mode with its embedding endpoint (checked at start). */
+function answerCache(config: WarrenConfig, embeddings: EmbeddingEndpointRegistry): SemanticCache {
+  const options = resolveCacheOptions({ ...config.cache } as Parameters<typeof resolveCacheOptions>[0], new Set(embeddings.keys()));
+  return new SemanticCache(options, Date.now, options.mode === 'semantic' ? embeddings.get(options.embedding) : undefined);
 }
 
 /** The names of the configured model endpoints (`local` and `models.endpoints`): what a message's `model` may name. */
@@ -106,6 +112,7 @@ export class RuntimeModule implements OnModuleInit, OnModuleDestroy {
     // Health of the endpoints as this node's sessions call them (each node measures its own calls;
     // the router reads the cluster's view: this node's merged with the others' announcements).
     const health = new EndpointHealth({ ...(config.models as { health?: Partial<EndpointHealthOptions> }).health });
+    const embeddings = servedEmbeddings(config);
     const proactive = resolveProactiveOptions({ ...structuredClone({ ...config.proactive }), rateLimit: config.session.rateLimit });
     return {
       module: RuntimeModule,
@@ -142,8 +149,8 @@ export class RuntimeModule implements OnModuleInit, OnModuleDestroy {
             }),
           inject: [CLUSTER_HEALTH],
         },
-        // The semantic cache (off by default): per node, in memory (see SemanticCache).
-        { provide: SESSION_CACHE, useValue: new SemanticCache({ ...CACHE_DEFAULTS, ...config.cache }) },
+        // The answer cache (off by default; exact or semantic): per node, in memory (see SemanticCache).
+        { provide: SESSION_CACHE, useValue: answerCache(config, embeddings) },
         {
           provide: LIMITER_OPTIONS,
           useValue: resolveLimiterOptions(structuredClone({ ...config.limiter }), { askTimeoutMs: config.runtime.askTimeoutMs }),
@@ -154,7 +161,7 @@ export class RuntimeModule implements OnModuleInit, OnModuleDestroy {
           inject: [WARREN_STORE],
         },
         { provide: MODEL_ENDPOINTS, useValue: servedModels(config) },
-        { provide: EMBEDDING_ENDPOINTS, useValue: servedEmbeddings(config) },
+        { provide: EMBEDDING_ENDPOINTS, useValue: embeddings },
         { provide: EMBEDDING_WORKER_OPTIONS, useValue: { rateLimit: config.session.rateLimit } },
         LimiterLeases,
         IngressRouterActor,
