@@ -9,7 +9,7 @@ import { type ModelCatalogInput, modelCatalogFromConfig } from './openai/model-c
 
 /**
  * The gateway's options from the configuration: `gateway.tenants`, `gateway.admins`,
- * `gateway.deadLetterRetentionDays`, `gateway.sseHeartbeatMs` and `gateway.admissionTimeoutMs`;
+ * `gateway.deadLetterRetentionDays`, `gateway.sseHeartbeatMs`, `gateway.fastPostMessage` and `gateway.admissionTimeoutMs`;
  * the text limit is the ingress router's (`ingress.maxTextLength`), so HTTP and AMQP accept the same.
  */
 export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayOptions> {
@@ -18,6 +18,7 @@ export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayO
     admins: Object.fromEntries(Object.entries(config.gateway.admins).map(([a, v]) => [a, { apiKeys: [...v.apiKeys] }])),
     deadLetterRetentionDays: config.gateway.deadLetterRetentionDays,
     sseHeartbeatMs: config.gateway.sseHeartbeatMs,
+    fastPostMessage: config.gateway.fastPostMessage,
     maxTextLength: config.ingress.maxTextLength,
     models: modelCatalogFromConfig(config as unknown as ModelCatalogInput),
     admissionTimeoutMs: config.gateway.admissionTimeoutMs,

@@ -18,6 +18,7 @@ import { ModelsController } from './openai/models.controller';
 import { SessionMessagesService } from './sessions/session-messages.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { TurnAdmission } from './sessions/turn-admission';
+import { SessionTasksController } from './tasks/session-tasks.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
 import { UserSettingsController } from './users/user-settings.controller';
@@ -55,6 +56,7 @@ export class GatewayModule implements OnModuleInit {
       controllers: [
         SessionsController,
         TasksController,
+        SessionTasksController,
         DeadLettersController,
         AuditController,
         EndpointsController,

@@ -105,6 +105,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/{sessionId}/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's task by its producer's id (a raw producer's CloudEvent id, or the taskId a POST answered) */
+        get: operations["getSessionTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/dead-letters/stats": {
         parameters: {
             query?: never;
@@ -1718,6 +1735,79 @@ export interface operations {
                 };
             };
             /** @description No such task for this tenant (`WARREN_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getSessionTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id, unique within the tenant. */
+                sessionId: string;
+                /** @description The producer's id of the turn: a raw producer's CloudEvent id, or the `taskId` a POST answered. */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such task in this session of this tenant (`WARREN_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;

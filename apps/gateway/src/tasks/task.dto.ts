@@ -1,9 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { SessionParams } from '../sessions/session-requests.dto';
 
 /** `:taskId` of `GET /v1/tasks/:taskId`. */
 export class TaskParams {
   @ApiProperty({ description: 'The `taskId` a POST answered.' })
+  @IsString()
+  @Length(1, 512)
+  taskId!: string;
+}
+
+/** `:sessionId` and `:taskId` of `GET /v1/sessions/:sessionId/tasks/:taskId`. */
+export class SessionTaskParams extends SessionParams {
+  @ApiProperty({ description: "The producer's id of the turn: a raw producer's CloudEvent id, or the `taskId` a POST answered." })
   @IsString()
   @Length(1, 512)
   taskId!: string;
