@@ -1,9 +1,11 @@
-import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ActorRuntime, type HostOptions } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
 import { TOOL_ACTOR_TYPE } from '@warren/contracts';
 import {
   ActorStateBudgetStore,
+  CLUSTER_HEALTH,
+  ClusterHealth,
   EMBEDDING_ENDPOINTS,
   EMBEDDING_WORKER_OPTIONS,
   type EmbeddingEndpointRegistry,
@@ -13,6 +15,7 @@ import {
   type EndpointHealthOptions,
   embeddingsFromConfig,
   endpointsFromConfig,
+  HealthAnnouncer,
   knowledgeEmbedderOf,
   LIMITER_BUDGET_STORE,
   LIMITER_OPTIONS,
@@ -35,7 +38,7 @@ import { PROACTIVE_OPTIONS, resolveProactiveOptions } from './intents/proactive.
 import { KNOWLEDGE_BASE, KNOWLEDGE_OPTIONS, type KnowledgeOptions, resolveKnowledgeOptions } from './knowledge/knowledge.options';
 import { KnowledgeIngestActor } from './knowledge/knowledge-ingest.actor';
 import { LimiterLeases } from './session/limiter-leases';
-import { CACHE_DEFAULTS, SESSION_CACHE, SemanticCache } from './session/semantic-cache';
+import { resolveCacheOptions, SESSION_CACHE, SemanticCache } from './session/semantic-cache';
 import { SessionActor } from './session/session.actor';
 import { resolveSessionOptions, SESSION_OPTIONS } from './session/session.options';
 import { SESSION_ROUTING, SessionRouting } from './session/session-routing';
@@ -48,6 +51,17 @@ import { resolveToolOptions, TOOL_OPTIONS } from './tools/tool-options';
  */
 export function servedModels(config?: Pick<WarrenConfig, 'models'>): ModelEndpointRegistry {
   return endpointsFromConfig(config ?? { models: { local: {} } });
+}
+
+/** The sessions' answer cache from `cache:`; in semantic mode with its embedding endpoint (checked at start). */
+function answerCache(config: WarrenConfig, embeddings: EmbeddingEndpointRegistry): SemanticCache {
+  const options = resolveCacheOptions({ ...config.cache } as Parameters<typeof resolveCacheOptions>[0], new Set(embeddings.keys()));
+  return new SemanticCache(options, Date.now, options.mode === 'semantic' ? embeddings.get(options.embedding) : undefined);
+}
+
+/** The names of the configured model endpoints (`local` and `models.endpoints`): what a message's `model` may name. */
+function configuredEndpoints(config: WarrenConfig): ReadonlySet<string> {
+  return new Set(['local', ...Object.keys((config.models as { endpoints?: Record<string, unknown> }).endpoints ?? {})]);
 }
 
 /**
@@ -115,15 +129,22 @@ export function knowledgeBaseOf(store: WarrenStore, config: Pick<WarrenConfig, '
  * (which hosts them), MetricsModule and WarrenStoreModule.
  */
 @Module({})
-export class RuntimeModule implements OnModuleInit {
+export class RuntimeModule implements OnModuleInit, OnModuleDestroy {
+  private readonly announcer: HealthAnnouncer;
+
   constructor(
     @Inject(WarrenMetrics) private readonly metrics: WarrenMetrics,
     @Inject(ActorRuntime) private readonly runtime: ActorRuntime,
-  ) {}
+    @Inject(CLUSTER_HEALTH) cluster: ClusterHealth,
+  ) {
+    this.announcer = new HealthAnnouncer(cluster, runtime.transport);
+  }
 
   static register(config: WarrenConfig): DynamicModule {
-    // Health of the endpoints as this node's sessions call them (per node: each node measures its own calls).
+    // Health of the endpoints as this node's sessions call them (each node measures its own calls;
+    // the router reads the cluster's view: this node's merged with the others' announcements).
     const health = new EndpointHealth({ ...(config.models as { health?: Partial<EndpointHealthOptions> }).health });
+    const embeddings = servedEmbeddings(config);
     const proactive = resolveProactiveOptions({ ...structuredClone({ ...config.proactive }), rateLimit: config.session.rateLimit });
     return {
       module: RuntimeModule,
@@ -147,9 +168,22 @@ export class RuntimeModule implements OnModuleInit {
         { provide: Moderator, useValue: new Moderator(moderationRules(config)) },
         { provide: SESSION_METRICS, useExisting: WarrenMetrics },
         { provide: ENDPOINT_HEALTH, useValue: health },
-        { provide: SESSION_ROUTING, useValue: SessionRouting.fromConfig(config.routing, config.session.model, health) },
-        // The semantic cache (off by default): per node, in memory (see SemanticCache).
-        { provide: SESSION_CACHE, useValue: new SemanticCache({ ...CACHE_DEFAULTS, ...config.cache }) },
+        {
+          provide: CLUSTER_HEALTH,
+          useFactory: (runtime: ActorRuntime) => new ClusterHealth(runtime.transport.nodeId, health),
+          inject: [ActorRuntime],
+        },
+        {
+          provide: SESSION_ROUTING,
+          useFactory: (cluster: ClusterHealth) =>
+            SessionRouting.fromConfig(config.routing, config.session.model, health, {
+              endpoints: configuredEndpoints(config),
+              view: cluster,
+            }),
+          inject: [CLUSTER_HEALTH],
+        },
+        // The answer cache (off by default; exact or semantic): per node, in memory (see SemanticCache).
+        { provide: SESSION_CACHE, useValue: answerCache(config, embeddings) },
         {
           provide: LIMITER_OPTIONS,
           useValue: resolveLimiterOptions(structuredClone({ ...config.limiter }), { askTimeoutMs: config.runtime.askTimeoutMs }),
@@ -160,7 +194,7 @@ export class RuntimeModule implements OnModuleInit {
           inject: [WARREN_STORE],
         },
         { provide: MODEL_ENDPOINTS, useValue: servedModels(config) },
-        { provide: EMBEDDING_ENDPOINTS, useValue: servedEmbeddings(config) },
+        { provide: EMBEDDING_ENDPOINTS, useValue: embeddings },
         { provide: EMBEDDING_WORKER_OPTIONS, useValue: { rateLimit: config.session.rateLimit } },
         {
           provide: KNOWLEDGE_OPTIONS,
@@ -183,6 +217,11 @@ export class RuntimeModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.metrics.observeRuntime({ activeActors: () => this.runtime.activeActors, mailboxDepth: () => this.runtime.mailboxDepth });
+    this.announcer.start();
+  }
+
+  onModuleDestroy(): void {
+    this.announcer.stop();
   }
 }
 

@@ -28,8 +28,8 @@ export {
   KnowledgeDelete,
   KnowledgeUpsert,
 } from './messages/knowledge.messages';
-export type { LimiterGrant, LimiterLeaseAnswer } from './messages/limiter.messages';
-export { LimiterAcquire, LimiterCancel, LimiterLease, LimiterLeaseReturn, LimiterSettle } from './messages/limiter.messages';
+export type { LimiterCheckAnswer, LimiterGrant, LimiterLeaseAnswer } from './messages/limiter.messages';
+export { LimiterAcquire, LimiterCancel, LimiterCheck, LimiterLease, LimiterLeaseReturn, LimiterSettle } from './messages/limiter.messages';
 export type { MessageClass } from './messages/message.decorator';
 export { Message, messageClassOf, messageTypeOf } from './messages/message.decorator';
 export type { ModelCompletionEnd, ModelDelta, ModelUsage } from './messages/model.messages';

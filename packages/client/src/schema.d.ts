@@ -19,7 +19,7 @@ export interface paths {
         put?: never;
         /**
          * Send a user message to the session
-         * @description Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed). An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.
+         * @description Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed), also when the turn will wait in the tenant's limiter queue; 429 when the tenant's limiter is sure to refuse it now (nothing is recorded or sent). `model` or `strategy` routes this turn (a name `GET /v1/models` lists). An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.
          */
         post: operations["postSessionMessage"];
         delete?: never;
@@ -300,7 +300,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each model endpoint's health as this node measures it (state, cooldown end, EWMA latency, outstanding) */
+        /** Each model endpoint's health as the cluster's runtime nodes measure it (state, cooldown end, EWMA latency, outstanding) */
         get: operations["listEndpointHealth"];
         put?: never;
         post?: never;
@@ -586,6 +586,16 @@ export interface components {
              * @enum {string}
              */
             channel?: "voice" | "text";
+            /**
+             * @description Where this turn is routed, as the OpenAI-compatible `model`: `auto`, a strategy, a route or an endpoint, one of the chat models `GET /v1/models` lists (400 naming the field otherwise). Wins over the tenant's and the channel's routing. Not with `strategy`.
+             * @example auto
+             */
+            model?: string;
+            /**
+             * @description A routing strategy this turn is routed by (a `kind: strategy` model of `GET /v1/models`; 400 naming the field otherwise). Not with `model`.
+             * @example fastest
+             */
+            strategy?: string;
         };
         AcceptedMessage: {
             /** @description Id of the turn: `GET /v1/tasks/:taskId`, and `data.taskId` of its events. */
@@ -1034,6 +1044,12 @@ export interface components {
             items: components["schemas"]["AuditEntryView"][];
             nextCursor?: string;
         };
+        HealthNodeView: {
+            /** @description The node id. */
+            node: string;
+            /** @description When its view was measured (ISO 8601); announcements come every 2 s, older than 6 s are dropped. */
+            at: string;
+        };
         EndpointHealthView: {
             /**
              * @description Endpoint name (`model/<name>`).
@@ -1049,24 +1065,26 @@ export interface components {
             cooldownUntil?: string;
             /** @description Recent latency (EWMA of the time to the first delta, ms); absent before the first success. */
             latencyMs?: number;
-            /** @description Latency samples measured so far. */
+            /** @description Latency samples measured so far, all nodes. */
             samples: number;
-            /** @description Calls in flight from this node. */
+            /** @description Calls in flight, all nodes. */
             outstanding: number;
-            /** @description Retryable failures since the last success. */
+            /** @description Retryable failures since the last success (the most any node counts). */
             consecutiveFailures: number;
-            /** @description True when this node also serves the endpoint (hosts its worker pool). */
+            /** @description True when the answering process also serves the endpoint (hosts its worker pool). */
             served: boolean;
         };
         EndpointsView: {
             /**
-             * @description `node`: health as measured by the sessions of the node answering (the one hosting sessions in this process); other runtime nodes keep their own view. `unavailable`: this gateway runs without a runtime in its process, so it has no measurements.
+             * @description `cluster`: the views of the runtime nodes listed in `nodes` merged (each measures the calls its sessions make and announces them on `warren.control`): in cooldown on any node is in cooldown, latency averaged by samples, calls summed. `unavailable`: no runtime node announced any lately.
              * @enum {string}
              */
-            scope: "node" | "unavailable";
-            /** @description The node whose view this is (`<hostname>-<pid>`). */
+            scope: "cluster" | "unavailable";
+            /** @description The process answering (`<hostname>-<pid>`). */
             node: string;
-            /** @description With `unavailable`: where endpoint health lives instead and how to read it. */
+            /** @description The nodes whose views are merged. */
+            nodes: components["schemas"]["HealthNodeView"][];
+            /** @description With `unavailable`: why, and where else to read health. */
             note?: string;
             endpoints: components["schemas"]["EndpointHealthView"][];
         };
@@ -1618,6 +1636,17 @@ export interface operations {
             /** @description The body is not JSON in UTF-8, or is compressed (`WARREN_UNSUPPORTED_MEDIA_TYPE`). */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The tenant's limiter is sure to refuse the turn now: rate limit reached in refuse mode or with a full queue, a user over their own limit (`WARREN_RATE_LIMITED`), or a token budget used up (`WARREN_BUDGET_EXCEEDED`); `Retry-After` in seconds (for a budget, until its period ends). Nothing is recorded or sent. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

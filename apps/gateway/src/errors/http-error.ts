@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import {
+  BudgetExceededError,
   type FieldViolation,
   InvalidMessageError,
   InvalidOptionsError,
@@ -139,6 +140,11 @@ function fieldsOf(err: WarrenError): FieldViolation[] | undefined {
 
 function retryAfterOf(err: WarrenError): number | undefined {
   if (err instanceof RateLimitedError) return err.retryAfterMs;
+  // A used-up budget: when its period ends (the OpenAI routes leave it out, as OpenAI's `insufficient_quota` does).
+  if (err instanceof BudgetExceededError) {
+    const resets = Date.parse(err.resetsAt);
+    return Number.isFinite(resets) ? Math.max(1000, resets - Date.now()) : undefined;
+  }
   if (err instanceof RemoteError && typeof err.details?.retryAfterMs === 'number') return err.details.retryAfterMs;
   return undefined;
 }

@@ -159,6 +159,17 @@ export class EndpointHealthConfig {
   @Min(0)
   @Max(86_400_000)
   cooldownMs = 30_000;
+
+  /**
+   * An endpoint the latency strategy has not measured for this long is probed by one turn (per node,
+   * per period), and its average restarts from that sample: one that was slow and recovered wins
+   * again. 0 turns probes off.
+   * @default 15000
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  latencyProbeMs = 15_000;
 }
 
 /** Model endpoints served by this installation (`models:`). */
