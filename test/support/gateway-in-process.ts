@@ -63,11 +63,12 @@ export class AnsweringChat {
 export async function startGatewayApp(amqpUrl: string, store: WarrenStore): Promise<INestApplication> {
   @Module({
     imports: [
+      // The store before WarrenModule, as warrenAppImports has it: the store closes after the broker.
+      WarrenStoreModule.forRoot(store),
       WarrenModule.forRoot({
         amqp: { url: amqpUrl, shardCount: 4, nodeId: 'gateway-e2e', publishTimeoutMs: 1500 },
         types: gatewayTypes(),
       }),
-      WarrenStoreModule.forRoot(store),
       MetricsModule.forRoot({ defaultMetrics: false }),
       GatewayModule.register({
         tenants: { dev: { apiKeys: [hashApiKey(DEV)] }, other: { apiKeys: [hashApiKey(OTHER)] } },
