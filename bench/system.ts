@@ -40,22 +40,23 @@ export class WarrenSystem {
   }
 
   /**
-   * Starts it against `amqpUrl` (a vhost of its own) with SYSTEM_BENCH_ENV and `env`; resolves when it listens.
+   * Starts it against `amqpUrl` (a vhost of its own) with SYSTEM_BENCH_ENV and `env`; resolves when it listens
+   * (prints `ready on port N`). `app` may name another script that does so (the HTTP floor, another build), and its directory.
    * `BENCH_SYSTEM_NODE_ARGS` adds node options to the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, and so does `extraNodeArgs`.
    */
   static async start(
     amqpUrl: string,
     env: Record<string, string> = {},
-    app: 'warren' | 'gateway' | 'runtime' = 'warren',
+    app: 'warren' | 'gateway' | 'runtime' | { script: string; cwd?: string } = 'warren',
     timeoutMs = 60_000,
     extraNodeArgs: string[] = [],
   ): Promise<WarrenSystem> {
-    const main = WarrenSystem.main(app);
+    const main = typeof app === 'string' ? WarrenSystem.main(app) : app.script;
     if (!existsSync(main)) throw new Error(`${main} not found: run \`npm run build\` first`);
     const dataDir = mkdtempSync(join(process.env.WARREN_BENCH_DIR ?? tmpdir(), 'warren-system-bench-'));
     const nodeArgs = [...(process.env.BENCH_SYSTEM_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), ...extraNodeArgs];
     const child = spawn(process.execPath, [...nodeArgs, main], {
-      cwd: repoRoot(),
+      cwd: (typeof app === 'string' ? undefined : app.cwd) ?? repoRoot(),
       env: {
         ...process.env,
         NODE_ENV: 'development',

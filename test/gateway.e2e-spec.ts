@@ -1,9 +1,10 @@
 // The HTTP gateway in-process against the real broker: auth, validation, POST → session shards,
 // idempotency, tasks and history per tenant, admin inspection, OpenAPI, metrics, trace continued.
 // (SSE and the broker outage: gateway-events.e2e-spec.ts.)
-import { eventually } from './support/broker';
+import type { INestApplication } from '@nestjs/common';
+import { autoTeardown, eventually } from './support/broker';
 import { auth, useGatewayE2e } from './support/gateway-e2e';
-import { ADMIN, DEV, OTHER } from './support/gateway-in-process';
+import { ADMIN, DEV, OTHER, startGatewayApp } from './support/gateway-in-process';
 
 const { g, post, received } = useGatewayE2e('gateway');
 
@@ -70,8 +71,8 @@ describe('validation', () => {
     });
   });
 
-  test('the answers do not depend on the way a request takes (the fast path reads the body, then leaves it to Nest)', async () => {
-    // Over 64 kB the fast path leaves the body unread; under it, it reads it and puts it back.
+  test('the answers do not depend on the way a request takes (the fast path leaves what it refuses to Nest)', async () => {
+    // Both over maxTextLength, one of them over 64 kB (the old fast path's limit): the same 400 either way.
     const long = await post('s1', { text: 'x'.repeat(70_000) });
     const short = await post('s1', { text: 'x'.repeat(51) });
     expect([long.status, short.status]).toEqual([400, 400]);
@@ -158,6 +159,45 @@ describe('POST /v1/sessions/:sessionId/messages', () => {
       const task = await fetch(`${g.base}/v1/tasks/${taskId}`, { headers: auth(DEV) });
       expect(task.status).toBe(200);
     }
+  });
+});
+
+describe('the fast path of POST /v1/sessions/:sessionId/messages (an Express middleware after the body reader)', () => {
+  test('app-wide middleware added before configureGatewayHttp runs for it; with gateway.fastPostMessage off the controller answers the same', async () => {
+    const marked = (name: string) => (target: INestApplication) =>
+      target.use((_req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => {
+        res.setHeader('x-app-middleware', name);
+        next();
+      });
+    const fast = await startGatewayApp(g.vhost.url, g.store, { before: marked('fast'), nodeId: 'gateway-e2e-fast' });
+    autoTeardown({ close: () => fast.close() });
+    const plain = await startGatewayApp(g.vhost.url, g.store, {
+      before: marked('plain'),
+      gateway: { fastPostMessage: false },
+      nodeId: 'gateway-e2e-plain',
+    });
+    autoTeardown({ close: () => plain.close() });
+    const send = async (target: INestApplication, body: unknown) =>
+      fetch(`${await target.getUrl()}/v1/sessions/mw/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth(DEV) },
+        body: JSON.stringify(body),
+      });
+    const [viaFast, viaPlain] = [await send(fast, { text: 'hi' }), await send(plain, { text: 'hi' })];
+    expect([viaFast.status, viaPlain.status]).toEqual([202, 202]);
+    expect([viaFast.headers.get('x-app-middleware'), viaPlain.headers.get('x-app-middleware')]).toEqual(['fast', 'plain']);
+    const names = (res: Response) => [...res.headers.keys()].sort();
+    expect(names(viaFast)).toEqual(names(viaPlain));
+    expect(viaFast.headers.get('content-type')).toBe(viaPlain.headers.get('content-type'));
+    expect(viaFast.headers.get('etag')).toMatch(/^W\/"31-/);
+    for (const res of [viaFast, viaPlain]) {
+      const { taskId } = (await res.json()) as { taskId: string };
+      await eventually(async () => (await received('session/dev~mw')).find((r) => r.messageId === taskId), 'the message of each way');
+    }
+    // What the fast path refuses, Nest answers: the same 400 naming the field either way.
+    const [badFast, badPlain] = [await send(fast, { text: 'hi', extra: 1 }), await send(plain, { text: 'hi', extra: 1 })];
+    expect([badFast.status, badPlain.status]).toEqual([400, 400]);
+    expect(await badFast.json()).toEqual(await badPlain.json());
   });
 });
 

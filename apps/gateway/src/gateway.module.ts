@@ -1,5 +1,6 @@
 import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { KnowledgeBase, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { AdminGuard } from './admin/admin.guard';
 import { AuditController } from './admin/audit.controller';
 import { DeadLetterAdminService } from './admin/dead-letter-admin.service';
@@ -11,6 +12,7 @@ import { ConsoleController } from './console/console.controller';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { SessionEventHub } from './events/session-event-hub';
 import { GATEWAY_OPTIONS, type GatewayOptions, noTenantKeysWarning, resolveGatewayOptions } from './gateway.options';
+import { GATEWAY_KNOWLEDGE, KnowledgeAdminController } from './knowledge/knowledge-admin.controller';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { EmbeddingsController } from './openai/embeddings.controller';
 import { ModelsController } from './openai/models.controller';
@@ -47,8 +49,15 @@ export class GatewayModule implements OnModuleInit {
     if (warning) this.log.warn(warning);
   }
 
-  /** Resolves `options` (defaults filled, bad values refused with `InvalidOptionsError`). */
-  static register(options: Partial<GatewayOptions> = {}): DynamicModule {
+  /**
+   * Resolves `options` (defaults filled, bad values refused with `InvalidOptionsError`). `knowledge`
+   * builds the knowledge base of the admin routes over the store (the app passes one with
+   * `knowledge.embedder`; default: lexical only).
+   */
+  static register(
+    options: Partial<GatewayOptions> = {},
+    knowledge: (store: WarrenStore) => KnowledgeBase = (store) => new KnowledgeBase(store.knowledge),
+  ): DynamicModule {
     return {
       module: GatewayModule,
       controllers: [
@@ -64,9 +73,11 @@ export class GatewayModule implements OnModuleInit {
         ModelsController,
         EmbeddingsController,
         UserSettingsController,
+        KnowledgeAdminController,
       ],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: resolveGatewayOptions(options) },
+        { provide: GATEWAY_KNOWLEDGE, useFactory: knowledge, inject: [WARREN_STORE] },
         // App-wide, but it only answers `/v1/…` requests (see GatewayExceptionFilter).
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyGuard,

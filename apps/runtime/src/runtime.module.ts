@@ -12,6 +12,7 @@ import {
   type EndpointHealthOptions,
   embeddingsFromConfig,
   endpointsFromConfig,
+  knowledgeEmbedderOf,
   LIMITER_BUDGET_STORE,
   LIMITER_OPTIONS,
   LimiterActor,
@@ -21,7 +22,7 @@ import {
   resolveLimiterOptions,
 } from '@warren/models';
 import { type ModerationRulesInput, Moderator, type PiiKind } from '@warren/moderation';
-import { WARREN_STORE, type WarrenStore } from '@warren/store';
+import { KnowledgeBase, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { WarrenMetrics } from '@warren/telemetry';
 import { ChatActor } from './chat/chat.actor';
 import { DeadLetterKeeperService } from './dead-letters/dead-letter-keeper.service';
@@ -30,6 +31,8 @@ import { INGRESS_ROUTER_OPTIONS, resolveIngressRouterOptions } from './ingress/i
 import { IntentActor, PROACTIVE_METRICS } from './intents/intent.actor';
 import { INTENT_CLASSIFIER, RuleIntentClassifier } from './intents/intent-classifier';
 import { PROACTIVE_OPTIONS, resolveProactiveOptions } from './intents/proactive.options';
+import { KNOWLEDGE_BASE, KNOWLEDGE_OPTIONS, type KnowledgeOptions, resolveKnowledgeOptions } from './knowledge/knowledge.options';
+import { KnowledgeIngestActor } from './knowledge/knowledge-ingest.actor';
 import { LimiterLeases } from './session/limiter-leases';
 import { CACHE_DEFAULTS, SESSION_CACHE, SemanticCache } from './session/semantic-cache';
 import { SessionActor } from './session/session.actor';
@@ -74,7 +77,20 @@ export function runtimeHosting(config?: Partial<Pick<WarrenConfig, 'models' | 'r
       drainPhase: 0,
       prefetch: requests,
     },
+    // Document changes from `warren.knowledge` (queue warren.knowledge.ingest).
+    knowledge: { source: 'knowledge', keys: ['ingest'] },
   };
+}
+
+/**
+ * The knowledge base of a process over its store: passages split at `knowledge.maxPassageChars`,
+ * embedded by `knowledge.embedder` (called in process, not through its worker pool: a write or a
+ * retrieval waits for it) when one is named. The gateway's admin routes build the same.
+ */
+export function knowledgeBaseOf(store: WarrenStore, config: Pick<WarrenConfig, 'models' | 'knowledge'>): KnowledgeBase {
+  const options = resolveKnowledgeOptions(structuredClone({ ...config.knowledge }) as never);
+  const embedder = knowledgeEmbedderOf(servedEmbeddings(config), options.embedder);
+  return new KnowledgeBase(store.knowledge, { maxPassageChars: options.maxPassageChars, ...(embedder ? { embedder } : {}) });
 }
 
 /**
@@ -129,6 +145,12 @@ export class RuntimeModule implements OnModuleInit {
         { provide: MODEL_ENDPOINTS, useValue: servedModels(config) },
         { provide: EMBEDDING_ENDPOINTS, useValue: servedEmbeddings(config) },
         { provide: EMBEDDING_WORKER_OPTIONS, useValue: { rateLimit: config.session.rateLimit } },
+        {
+          provide: KNOWLEDGE_OPTIONS,
+          useValue: resolveKnowledgeOptions(structuredClone({ ...config.knowledge }) as never) satisfies KnowledgeOptions,
+        },
+        { provide: KNOWLEDGE_BASE, useFactory: (store: WarrenStore) => knowledgeBaseOf(store, config), inject: [WARREN_STORE] },
+        KnowledgeIngestActor,
         LimiterLeases,
         IngressRouterActor,
         SessionActor,

@@ -3,7 +3,7 @@ import { warrenAppImports } from '@warren/amqp';
 import type { WarrenConfig } from '@warren/config';
 import type { WarrenStore } from '@warren/store';
 import { GatewayModule } from '../../gateway/src/gateway.module';
-import { gatewayOptionsFromConfig } from '../../gateway/src/gateway-app.module';
+import { gatewayKnowledgeFromConfig, gatewayOptionsFromConfig } from '../../gateway/src/gateway-app.module';
 import { RuntimeModule, runtimeHosting } from '../../runtime/src/runtime.module';
 import { SchedulerModule, schedulerTypes } from '../../scheduler/src/scheduler.module';
 
@@ -21,7 +21,7 @@ export class WarrenAppModule {
       imports: [
         ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting(config), types: schedulerTypes(config) }),
         RuntimeModule.register(config),
-        GatewayModule.register(gatewayOptionsFromConfig(config)),
+        GatewayModule.register(gatewayOptionsFromConfig(config), gatewayKnowledgeFromConfig(config)),
         SchedulerModule.register(config),
       ],
     };

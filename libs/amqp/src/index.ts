@@ -14,6 +14,8 @@ export {
   DEAD_LETTER_QUEUE,
   EXCHANGES,
   ingressShardQueue,
+  KNOWLEDGE_BINDING,
+  KNOWLEDGE_QUEUE,
   retryTier,
   shardQueue,
   workerQueue,

@@ -4,7 +4,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConfirmPublisher } from './confirm-publisher';
 import type { BrokerOps } from './connection-manager';
 import { attemptsHeader, failureHeader } from './failure-headers';
-import { DEAD_LETTER_QUEUE, ingressShardQueue, retryTier } from './names';
+import { DEAD_LETTER_QUEUE, ingressShardQueue, KNOWLEDGE_QUEUE, retryTier } from './names';
 import { readEnvelope, wrappedDeadLetter } from './safe-dead-letter';
 import { stringHeaders } from './string-headers';
 
@@ -113,9 +113,9 @@ export class QueueConsumer {
     this.spec.onDelivery(delivery);
   }
 
-  /** Raw producers' ingress messages are tells by contract: a `reply-to` on them is not an ask. */
+  /** Raw producers' ingress and knowledge messages are tells by contract: a `reply-to` on them is not an ask. */
   private get takesAsks(): boolean {
-    return !this.spec.queue.startsWith(INGRESS_SHARD_PREFIX);
+    return !this.spec.queue.startsWith(INGRESS_SHARD_PREFIX) && this.spec.queue !== KNOWLEDGE_QUEUE;
   }
 
   /**

@@ -4,6 +4,7 @@ import { AmqpConfig } from './sections/amqp.config';
 import { CacheConfig } from './sections/cache.config';
 import { GatewayConfig } from './sections/gateway.config';
 import { IngressConfig } from './sections/ingress.config';
+import { KnowledgeConfig } from './sections/knowledge.config';
 import { LimiterConfig } from './sections/limiter.config';
 import { LogConfig } from './sections/log.config';
 import { type LocalModelConfig, ModelsConfig } from './sections/models.config';
@@ -99,6 +100,12 @@ export class WarrenConfigSchema {
   @Type(() => CacheConfig)
   cache = new CacheConfig();
 
+  /** The knowledge base and the retrieve step of turns (retrieval off by default). */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => KnowledgeConfig)
+  knowledge = new KnowledgeConfig();
+
   /** Logging. */
   @IsObject()
   @ValidateNested()
@@ -122,6 +129,7 @@ export const CONFIG_SECTIONS = Object.freeze({
   scheduler: SchedulerConfig,
   routing: RoutingConfig,
   cache: CacheConfig,
+  knowledge: KnowledgeConfig,
 });
 
 type DeepReadonly<T> = T extends (infer E)[]
@@ -150,6 +158,7 @@ interface WarrenConfigSections {
   scheduler: Plain<SchedulerConfig>;
   routing: Plain<RoutingConfig>;
   cache: Plain<CacheConfig>;
+  knowledge: Plain<KnowledgeConfig>;
 }
 
 /** Resolved, validated and frozen configuration: what apps and libs receive. */

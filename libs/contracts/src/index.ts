@@ -20,6 +20,13 @@ export { CHAT_ADDRESS, ChatComplete } from './messages/chat.messages';
 export { DeadLetterError, DeadLettered } from './messages/dead-lettered.message';
 export type { EmbeddingResult } from './messages/embedding.messages';
 export { EMBEDDING_ACTOR_TYPE, EmbedTexts, MAX_EMBED_INPUTS, MAX_EMBED_TEXT } from './messages/embedding.messages';
+export {
+  KNOWLEDGE_ACTOR_TYPE,
+  KNOWLEDGE_EVENT_TYPES,
+  KNOWLEDGE_ROUTING_KEYS,
+  KnowledgeDelete,
+  KnowledgeUpsert,
+} from './messages/knowledge.messages';
 export type { LimiterGrant, LimiterLeaseAnswer } from './messages/limiter.messages';
 export { LimiterAcquire, LimiterCancel, LimiterLease, LimiterLeaseReturn, LimiterSettle } from './messages/limiter.messages';
 export type { MessageClass } from './messages/message.decorator';
@@ -50,6 +57,7 @@ export { ReminderDue } from './messages/reminder.messages';
 export type { SessionEventKind } from './messages/session.messages';
 export { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SessionInterrupt, SessionMessage } from './messages/session.messages';
 export type {
+  SessionCitation,
   SessionDeltaData,
   SessionEventData,
   SessionFailedData,

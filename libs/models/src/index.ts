@@ -10,6 +10,8 @@ export { EMBEDDING_WORKER_OPTIONS, EmbeddingWorkerActor } from './embeddings/emb
 export type { EmbeddingEndpointEntry } from './embeddings/embeddings-from-config';
 export { embeddingsFromConfig } from './embeddings/embeddings-from-config';
 export { OpenAiEmbeddingEndpoint } from './embeddings/openai-embedding.endpoint';
+export type { EndpointTextEmbedder } from './embeddings/text-embedder';
+export { knowledgeEmbedderOf, textEmbedderOf } from './embeddings/text-embedder';
 export type { ModelsConfigInput, OpenAiEndpointConfig, ProviderEndpointConfig } from './endpoints-from-config';
 export { endpointsFromConfig } from './endpoints-from-config';
 export { ContextTooLongError, ModelEndpointError, ModelRejectedError, ModelUnavailableError } from './errors/model.errors';

@@ -2,6 +2,16 @@ export { createStore } from './create-store';
 export { DEAD_LETTER_TRANSITIONS } from './domain/dead-letter-transitions';
 export { TASK_TRANSITIONS } from './domain/task-transitions';
 export type {
+  KnowledgeBaseOptions,
+  KnowledgeDocumentInput,
+  KnowledgeHit,
+  KnowledgeSearch,
+  TextEmbedder,
+} from './knowledge/knowledge-base';
+export { KnowledgeBase } from './knowledge/knowledge-base';
+export type { PassageSplitOptions } from './knowledge/passage-splitter';
+export { PASSAGE_SPLIT_DEFAULTS, splitPassages } from './knowledge/passage-splitter';
+export type {
   ActorRecord,
   ActorSave,
   ActorStateStore,
@@ -35,6 +45,17 @@ export type {
   TurnRole,
   TurnStatus,
 } from './ports/history.port';
+export type {
+  KnowledgeCandidate,
+  KnowledgeDocument,
+  KnowledgeDocumentWrite,
+  KnowledgePassageInput,
+  KnowledgeQuery,
+  KnowledgeStore,
+  KnowledgeWriteOutcome,
+  KnowledgeWriteResult,
+} from './ports/knowledge.port';
+export { DEFAULT_KNOWLEDGE_COLLECTION } from './ports/knowledge.port';
 export type { Page, PageRequest } from './ports/page';
 export type { ProfilePatch, ProfileRecord, ProfileStore, QuietHours } from './ports/profile.port';
 export type { ReminderClaim, ReminderInput, ReminderRecord, ReminderStore } from './ports/reminder.port';

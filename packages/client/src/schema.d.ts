@@ -458,6 +458,59 @@ export interface paths {
         patch: operations["updateUserSettings"];
         trace?: never;
     };
+    "/v1/admin/knowledge/{tenant}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A document (not deleted) with its version and passage count */
+        get: operations["getKnowledgeDocument"];
+        /** Create or replace a document (split into passages, embedded when an embedder is configured) if its version is newer */
+        put: operations["putKnowledgeDocument"];
+        post?: never;
+        /** Delete a document and its passages (with `version`: unless the stored one is newer) */
+        delete: operations["deleteKnowledgeDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/knowledge/{tenant}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's documents by id; pass `nextAfter` back as `after` */
+        get: operations["listKnowledgeDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/knowledge/{tenant}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's best passages for `q`, as the retrieve step of a turn ranks them (BM25, fused with vectors when hybrid) */
+        get: operations["searchKnowledge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -609,6 +662,10 @@ export interface components {
             /** @enum {string} */
             outcome?: "ok" | "error" | "skipped";
             error?: components["schemas"]["TaskErrorView"];
+            /** @description What the step used (the retrieve step: `passages` with their ids and scores) */
+            details?: {
+                [key: string]: unknown;
+            };
         };
         TaskTransitionView: {
             /** @enum {string} */
@@ -1290,6 +1347,74 @@ export interface components {
              */
             timeZone?: Record<string, never> | null;
             proactive?: components["schemas"]["ProactiveSettingsBody"];
+        };
+        PutKnowledgeDocumentBody: {
+            /**
+             * @description Collection (retrieval can be limited to some).
+             * @default default
+             */
+            collection?: string;
+            title?: string;
+            /** @description The text, split into passages of at most `knowledge.maxPassageChars`. */
+            text: string;
+            /** @description Kept with the document (not searched). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description Orders the changes of the document: applied only when newer than the stored version. */
+            version: number;
+        };
+        KnowledgeWriteView: {
+            /**
+             * @description `applied`; or nothing changed because the stored version is newer (`stale`) or the same (`duplicate`).
+             * @enum {string}
+             */
+            outcome: "applied" | "stale" | "duplicate";
+            /** @description The version stored after the write. */
+            version?: number;
+        };
+        KnowledgeDocumentView: {
+            tenant: string;
+            id: string;
+            collection: string;
+            title?: string;
+            text: string;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            version: number;
+            /** @description How many passages it was split into. */
+            passages: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        KnowledgeDocumentPageView: {
+            items: components["schemas"]["KnowledgeDocumentView"][];
+            /** @description Pass as `after` for the next page. */
+            nextAfter?: string;
+        };
+        KnowledgeRankView: {
+            rank: number;
+            /** @description BM25 (lexical) or cosine similarity (vector). */
+            score: number;
+        };
+        KnowledgeHitView: {
+            /** @example faq-parking#0 */
+            passageId: string;
+            documentId: string;
+            collection: string;
+            title?: string;
+            text: string;
+            version: number;
+            /** @description Reciprocal-rank fusion of the searches, 0..1. */
+            score: number;
+            lexical?: components["schemas"]["KnowledgeRankView"];
+            vector?: components["schemas"]["KnowledgeRankView"];
+        };
+        KnowledgeSearchView: {
+            /** @description Whether vector search ran besides the lexical one. */
+            hybrid: boolean;
+            hits: components["schemas"]["KnowledgeHitView"][];
         };
     };
     responses: never;
@@ -3298,6 +3423,407 @@ export interface operations {
             };
             /** @description The body is not JSON in UTF-8, or is compressed (`WARREN_UNSUPPORTED_MEDIA_TYPE`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+                /** @description The document id, unique per tenant. */
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeDocumentView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such document (`WARREN_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    putKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+                /** @description The document id, unique per tenant. */
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutKnowledgeDocumentBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeWriteView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    deleteKnowledgeDocument: {
+        parameters: {
+            query?: {
+                /** @description Delete only when the stored version is not newer; absent: unconditionally. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+                /** @description The document id, unique per tenant. */
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeWriteView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such document (`WARREN_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    listKnowledgeDocuments: {
+        parameters: {
+            query?: {
+                collection?: string;
+                /** @description Documents per page, 1 to 1000. */
+                limit?: number;
+                /** @description The last id of the previous page (`nextAfter`). */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeDocumentPageView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    searchKnowledge: {
+        parameters: {
+            query: {
+                /** @description The text to search for. */
+                q: string;
+                /** @description Passages at most, 1 to 100. */
+                topK?: number;
+                /** @description Lowest fused score, 0 to 1. */
+                minScore?: number;
+                /** @description Only these collections, comma-separated. */
+                collections?: string[];
+            };
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSearchView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

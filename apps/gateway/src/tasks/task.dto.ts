@@ -34,6 +34,12 @@ export class TaskStepView {
   @ApiPropertyOptional() durationMs?: number;
   @ApiPropertyOptional({ enum: ['ok', 'error', 'skipped'] }) outcome?: string;
   @ApiPropertyOptional({ type: TaskErrorView }) error?: TaskErrorView;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What the step used (the retrieve step: `passages` with their ids and scores)',
+  })
+  details?: Record<string, unknown>;
 }
 
 /** A status change with its time. */

@@ -19,6 +19,7 @@ import { normalizeText } from './text-normalizer';
 import { cachedAnswer, lookupCache, rememberAnswer } from './turn-cache';
 import { answerAgain, complete, endInterrupted, fail } from './turn-outcomes';
 import type { Answer, Prepared } from './turn-results';
+import { retrieve } from './turn-retrieval';
 import { TurnScope } from './turn-scope';
 
 /** How long a turn runs before its task is marked running (a shorter one is written once, by its commit). */
@@ -150,12 +151,14 @@ export class SessionTurn extends TurnScope {
       this.steps.skip('model');
       return { ...base, blocked: { reply: checked.safeReply ?? moderator.rules.safeReply, categories }, prompt: [] };
     }
+    const retrieved = await retrieve(this, checked.text);
     const prompt = buildPrompt({
       systemPrompt: options.systemPrompt,
       tags: pre.tags,
       language: pre.lang.language,
       history: pre.history,
       text: checked.text,
+      ...(retrieved ? { passages: retrieved.passages } : {}),
     });
     const cache = await lookupCache(this, prompt, { text: checked.text, ...(pre.lang.language ? { language: pre.lang.language } : {}) });
     // Reserve the counted prompt plus the most output; settled to the real usage after the model. A
@@ -164,7 +167,13 @@ export class SessionTurn extends TurnScope {
     // ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
     const hitTokens = cache?.hit ? (this.deps.cache?.options.hitTokens ?? 0) : undefined;
     const reservation = await this.model.reserve(this.reservation(), prompt, options.maxOutputTokens, hitTokens);
-    return { ...base, prompt, ...(reservation ? { reservation } : {}), ...(cache ? { cache } : {}) };
+    return {
+      ...base,
+      prompt,
+      ...(reservation ? { reservation } : {}),
+      ...(cache ? { cache } : {}),
+      ...(retrieved ? { citations: retrieved.citations } : {}),
+    };
   }
 
   private blockedAnswer(prepared: Prepared): Answer {

@@ -10,6 +10,7 @@ import type { TokenReserver } from './limiter-reservation';
 import type { SemanticCache } from './semantic-cache';
 import type { SessionOptions } from './session.options';
 import type { SessionRouting } from './session-routing';
+import type { TurnKnowledge } from './turn-retrieval';
 
 /** What a turn reports to metrics (WarrenMetrics fits; optional). */
 export interface TurnMetrics {
@@ -43,6 +44,8 @@ export interface TurnDeps {
   limiter?: TokenReserver;
   /** The proactive rules and classifier: a turn tells its intent actor only when they concern it; absent: every turn tells it. */
   intents?: SessionIntents;
+  /** The knowledge base and its options (`knowledge:`): the `retrieve` step runs for tenants with retrieval on; absent: never. */
+  knowledge?: TurnKnowledge;
 }
 
 /** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */

@@ -74,6 +74,7 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
     ...(prepared.language ? { language: prepared.language } : {}),
     ...(answer.moderated || prepared.redactedIn ? { moderated: true } : {}),
     ...(answer.cached ? { cached: true } : {}),
+    ...(prepared.citations && prepared.citations.length > 0 ? { citations: prepared.citations } : {}),
   });
   settle(turn, prepared, answer);
   await tellIntent(turn, {

@@ -7,6 +7,7 @@ import type { ChatMessage } from '@warren/contracts';
 import type { ModerationDecision } from '@warren/moderation';
 import type { RoutingJournal } from './routed-call';
 import type { CachedAnswer } from './semantic-cache';
+import type { Citation } from './turn-retrieval';
 import type { StepTiming } from './turn-steps';
 
 /**
@@ -29,6 +30,8 @@ export interface Prepared {
   reservation?: { promptTokens: number; reserved: number };
   /** The semantic cache's key of this turn and, on a hit, the answer to reuse (only with the cache on). */
   cache?: { key: string; hit?: CachedAnswer };
+  /** The knowledge passages put into the prompt (the `retrieve` step), cited by the reply. */
+  citations?: Citation[];
 }
 
 /** Result of the `model` step (saved). */

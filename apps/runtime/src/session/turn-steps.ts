@@ -9,6 +9,8 @@ export interface StepTiming {
   durationMs: number;
   outcome: 'ok' | 'error' | 'skipped';
   error?: { code: string; message: string };
+  /** What the step used (JSON data; the `retrieve` step: passage ids and scores). */
+  details?: Record<string, unknown>;
 }
 
 /** Receives each step's duration (metrics). */
@@ -43,6 +45,15 @@ export class TurnSteps {
     }
   }
 
+  /** Attaches what a recorded step used to its timing (the last one of that name). */
+  annotate(name: string, details: Record<string, unknown>): void {
+    for (let i = this.timings.length - 1; i >= 0; i--) {
+      if (this.timings[i].name !== name) continue;
+      this.timings[i].details = details;
+      return;
+    }
+  }
+
   skip(name: string): void {
     this.timings.push({ name, startedAt: Date.now(), durationMs: 0, outcome: 'skipped' });
   }
@@ -66,6 +77,7 @@ export class TurnSteps {
       durationMs: Math.round(t.durationMs * 1000) / 1000,
       outcome: t.outcome,
       ...(t.error ? { error: t.error } : {}),
+      ...(t.details ? { details: t.details } : {}),
     }));
   }
 

@@ -79,8 +79,10 @@ export interface HostedType {
   /**
    * Entity types only: consume the ingress shards (`warren.ingress.shard.<n>`, raw producers'
    * `session.<sessionId>.<kind>` messages) instead of the type's own shards; the key is the session id.
+   * Worker types only, `knowledge`: consume `warren.knowledge.ingest` (raw producers' document
+   * changes published on the `warren.knowledge` exchange); the key is `ingest`.
    */
-  source?: 'ingress';
+  source?: 'ingress' | 'knowledge';
 }
 
 /** Callbacks a hosting transport calls. */

@@ -27,6 +27,21 @@ export interface SessionReplyData {
   moderated?: boolean;
   /** True when the answer came from the semantic cache, not from a model call. */
   cached?: boolean;
+  /** The knowledge passages the prompt was given (the `retrieve` step), best first. */
+  citations?: SessionCitation[];
+}
+
+/** A knowledge passage a reply cites. */
+export interface SessionCitation {
+  /** `<documentId>#<n>`: the id the prompt named the passage by. */
+  id: string;
+  documentId: string;
+  collection: string;
+  title?: string;
+  /** The document's version the passage comes from. */
+  version: number;
+  /** Fused retrieval score, 0..1. */
+  score: number;
 }
 
 /** `session.<id>.failed`: the turn ended without a reply; `code` is a stable `WARREN_*` code. */

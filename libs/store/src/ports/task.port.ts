@@ -15,6 +15,8 @@ export interface TaskStep {
   durationMs?: number;
   outcome?: 'ok' | 'error' | 'skipped';
   error?: TaskError;
+  /** What the step used or decided, as JSON data (the `retrieve` step: the passages' ids and scores). */
+  details?: Record<string, unknown>;
 }
 
 /** Token usage and cost of a task. */
