@@ -52,7 +52,7 @@ export {
   TURN_OUTCOMES,
   TurnEvent,
 } from './messages/proactive.messages';
-export type { MissedFirePolicy, ReminderSchedule } from './messages/reminder.messages';
+export type { MissedFirePolicy, ReminderInput, ReminderSchedule } from './messages/reminder.messages';
 export { ReminderDue } from './messages/reminder.messages';
 export type { SessionEventKind } from './messages/session.messages';
 export { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SessionInterrupt, SessionMessage } from './messages/session.messages';
