@@ -17,6 +17,7 @@ import {
   SESSION_ID_PATTERN,
   SessionInterrupt,
   SessionMessage,
+  ToolCall,
 } from '@warren/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -354,6 +355,8 @@ describe('docs/asyncapi.yaml: the raw actor protocol', () => {
       validateSync(plainToInstance(cls, data), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
     expect(examples['model-complete']?.type).toBe('warren.model.complete');
     expect(classValid(ModelComplete, examples['model-complete']?.data as object)).toEqual([]);
+    expect(examples['tool-call']?.type).toBe('warren.tool.call');
+    expect(classValid(ToolCall, examples['tool-call']?.data as object)).toEqual([]);
     expect(examples['limiter-acquire']?.type).toBe('warren.limiter.acquire');
     expect(classValid(LimiterAcquire, examples['limiter-acquire']?.data as object)).toEqual([]);
   });

@@ -327,7 +327,14 @@ test('/docs-json documents every route with bearer auth, and /docs serves Swagge
   expect(Object.keys(doc.paths['/v1/sessions/{sessionId}/messages'] ?? {}).sort()).toEqual(['get', 'post']);
   expect(doc.paths['/v1/tasks/{taskId}']?.get?.security).toEqual([{ bearer: [] }]);
   expect(doc.components.securitySchemes.bearer?.scheme).toBe('bearer');
-  expect(Object.keys(doc.components.schemas.PostMessageBody?.properties ?? {}).sort()).toEqual(['channel', 'locale', 'text', 'userId']);
+  expect(Object.keys(doc.components.schemas.PostMessageBody?.properties ?? {}).sort()).toEqual([
+    'channel',
+    'locale',
+    'model',
+    'strategy',
+    'text',
+    'userId',
+  ]);
   expect(doc.paths['/v1/admin/tasks/{taskId}']?.get?.security).toEqual([{ bearer: [] }]);
   expect(doc.paths['/v1/admin/sessions/{tenant}/{sessionId}/timeline']?.get?.security).toEqual([{ bearer: [] }]);
   // The console's static files are not an API.

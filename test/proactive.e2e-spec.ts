@@ -183,7 +183,10 @@ describe('proactive messages', () => {
   });
 
   it('a tenant over its daily token budget gets no "Sorry I could not answer earlier…" for the turn it was refused', async () => {
-    const post = await http('POST', '/v1/sessions/p-budget/messages', 'bud-key', { text: 'what is 2+3?', userId: 'u-budget' });
+    // A question short enough for the gateway's accept-time check (its 2 tokens fit the budget of 5:
+    // 202), refused by the turn's reservation (prompt + output allowance) afterwards.
+    const post = await http('POST', '/v1/sessions/p-budget/messages', 'bud-key', { text: 'why?', userId: 'u-budget' });
+    expect(post.status).toBe(202);
     const { taskId } = (await post.json()) as { taskId: string };
     expect((await tap.waitForEnd(taskId)).event.data).toMatchObject({ code: 'WARREN_BUDGET_EXCEEDED' });
     const reminderId = `proactive:unansweredQuestion:${taskId}`;

@@ -10,7 +10,7 @@ import { type ModelCatalogInput, modelCatalogFromConfig } from './openai/model-c
 
 /**
  * The gateway's options from the configuration: `gateway.tenants`, `gateway.admins`,
- * `gateway.deadLetterRetentionDays`, `gateway.sseHeartbeatMs` and `gateway.fastPostMessage`;
+ * `gateway.deadLetterRetentionDays`, `gateway.sseHeartbeatMs`, `gateway.fastPostMessage` and `gateway.admissionTimeoutMs`;
  * the text limit is the ingress router's (`ingress.maxTextLength`), so HTTP and AMQP accept the same.
  */
 export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayOptions> {
@@ -22,6 +22,7 @@ export function gatewayOptionsFromConfig(config: WarrenConfig): Partial<GatewayO
     fastPostMessage: config.gateway.fastPostMessage,
     maxTextLength: config.ingress.maxTextLength,
     models: modelCatalogFromConfig(config as unknown as ModelCatalogInput),
+    admissionTimeoutMs: config.gateway.admissionTimeoutMs,
   };
 }
 
@@ -38,7 +39,7 @@ export function gatewayKnowledgeFromConfig(config: WarrenConfig): (store: Warren
 
 /**
  * The actor types the gateway sends to, none of which it hosts: session actors (messages), intent
- * actors (a pending proactive message deleted), the `chat/default` worker pool (the
+ * actors (a pending proactive message deleted), limiter actors (the accept-time check of a turn), the `chat/default` worker pool (the
  * OpenAI-compatible chat endpoint asks it) and the `embedding/<name>` pools of the configured
  * embedding endpoints (`POST /v1/embeddings`; without `config`, `embedding/local`). Declaring them
  * declares their queues, so what is sent waits there for a runtime instead of being refused as
@@ -48,7 +49,7 @@ export function gatewayTypes(config?: WarrenConfig): ActorTypeTable {
   const chat = parseAddress(CHAT_ADDRESS);
   const embeddings = config ? modelCatalogFromConfig(config as unknown as ModelCatalogInput).embeddings : ['local'];
   return {
-    kinds: { session: 'entity', intent: 'entity', [chat.type]: 'worker', [EMBEDDING_ACTOR_TYPE]: 'worker' },
+    kinds: { session: 'entity', intent: 'entity', limiter: 'entity', [chat.type]: 'worker', [EMBEDDING_ACTOR_TYPE]: 'worker' },
     workerPools: [{ type: chat.type, key: chat.key }, ...embeddings.map((key) => ({ type: EMBEDDING_ACTOR_TYPE, key }))],
   };
 }

@@ -6,6 +6,7 @@ import { AuditController } from './admin/audit.controller';
 import { DeadLetterAdminService } from './admin/dead-letter-admin.service';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { EndpointsController } from './admin/endpoints.controller';
+import { GatewayHealth } from './admin/gateway-health';
 import { InspectController } from './admin/inspect.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ConsoleController } from './console/console.controller';
@@ -18,6 +19,7 @@ import { EmbeddingsController } from './openai/embeddings.controller';
 import { ModelsController } from './openai/models.controller';
 import { SessionMessagesService } from './sessions/session-messages.service';
 import { SessionsController } from './sessions/sessions.controller';
+import { TurnAdmission } from './sessions/turn-admission';
 import { SessionTasksController } from './tasks/session-tasks.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
@@ -84,6 +86,8 @@ export class GatewayModule implements OnModuleInit {
         AdminGuard,
         DeadLetterAdminService,
         SessionMessagesService,
+        TurnAdmission,
+        GatewayHealth,
         TasksService,
         UserSettingsService,
         SessionEventHub,

@@ -22,6 +22,7 @@ describe('resolveGatewayOptions()', () => {
       historyPageSize: 50,
       historyMaxPageSize: 200,
       fastPostMessage: true,
+      admissionTimeoutMs: 500,
       models: {
         chat: [
           { id: 'auto', kind: 'auto' },

@@ -47,6 +47,11 @@ export interface GatewayOptions {
    */
   models: ModelCatalog;
   /**
+   * Longest wait for the tenant's limiter when a turn is posted (the accept-time check, see
+   * `TurnAdmission`); 0 turns the check off. @default 500
+   */
+  admissionTimeoutMs: number;
+  /**
    * Answer `POST /v1/sessions/:sessionId/messages` in the gateway's Express middleware
    * (`useFastPostMessage`) instead of Nest's router, guard and pipe. @default true
    */
@@ -63,6 +68,7 @@ export const GATEWAY_DEFAULTS: Readonly<GatewayOptions> = Object.freeze({
   historyMaxPageSize: 200,
   models: DEFAULT_MODEL_CATALOG as ModelCatalog,
   fastPostMessage: true,
+  admissionTimeoutMs: 500,
 });
 
 /** Tenants become part of actor keys (`session/<tenant>~<id>`), so `~`, `/` and `.` are out. */
@@ -101,6 +107,7 @@ export function resolveGatewayOptions(raw: Partial<GatewayOptions> = {}): Gatewa
     historyPageSize: 0,
     models: resolveModelCatalog(raw.models ?? GATEWAY_DEFAULTS.models),
     fastPostMessage: raw.fastPostMessage ?? GATEWAY_DEFAULTS.fastPostMessage,
+    admissionTimeoutMs: integer('admissionTimeoutMs', raw.admissionTimeoutMs ?? GATEWAY_DEFAULTS.admissionTimeoutMs, 0, 10_000),
   };
   if (typeof o.fastPostMessage !== 'boolean') throw new InvalidOptionsError('gateway.fastPostMessage', 'must be true or false');
   // A lowered maximum lowers the default page size with it.

@@ -29,7 +29,7 @@ describe('resolveAmqpOptions()', () => {
       operationTimeoutMs: 30_000,
       closeTimeoutMs: 5_000,
       setupTimeoutMs: 60_000,
-      requestPools: ['model', 'chat', 'embedding'],
+      requestPools: ['model', 'chat', 'embedding', 'tool'],
     });
   });
 

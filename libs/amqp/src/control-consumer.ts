@@ -3,9 +3,17 @@ import type { Channel, ChannelModel } from 'amqplib';
 import type { ConnectionManager } from './connection-manager';
 import { controlQueue, EXCHANGES } from './names';
 
+/** The commands this node acts on: a cancel with its task id, a health announcement of a node. */
+function isControlCommand(c: ControlCommand | null | undefined): c is ControlCommand {
+  if (c?.kind === 'cancel') return typeof c.taskId === 'string';
+  if (c?.kind === 'health')
+    return typeof c.node === 'string' && typeof c.at === 'number' && typeof c.endpoints === 'object' && c.endpoints !== null;
+  return false;
+}
+
 /**
  * This node's exclusive queue on the `warren.control` fanout: every node hears every
- * `cancel(taskId)`, and the one running that task aborts it.
+ * `cancel(taskId)`, and the one running that task aborts it, and every node's health announcements.
  */
 export class ControlConsumer {
   private readonly handlers: ((command: ControlCommand) => void)[] = [];
@@ -35,7 +43,7 @@ export class ControlConsumer {
         if (!msg) return;
         try {
           const command = JSON.parse(msg.content.toString('utf8')) as ControlCommand;
-          if (command?.kind === 'cancel' && typeof command.taskId === 'string') for (const h of this.handlers) h(command);
+          if (isControlCommand(command)) for (const h of this.handlers) h(command);
         } catch {
           // not a command: ignore (control messages are advisory)
         }

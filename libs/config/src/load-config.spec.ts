@@ -54,7 +54,7 @@ describe('loadConfig()', () => {
       operationTimeoutMs: 30_000,
       closeTimeoutMs: 5_000,
       setupTimeoutMs: 60_000,
-      requestPools: ['model', 'chat', 'embedding'],
+      requestPools: ['model', 'chat', 'embedding', 'tool'],
     });
     expect(config.runtime).toMatchObject({ shardPrefetch: 256, mailboxCapacity: 64, entityBackoffMs: [50, 250, 1000] });
     expect(config.store).toEqual({ dataDir: './.warren-data' });

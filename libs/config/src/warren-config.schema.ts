@@ -15,6 +15,7 @@ import { RuntimeConfig } from './sections/runtime.config';
 import { SchedulerConfig } from './sections/scheduler.config';
 import { SessionConfig } from './sections/session.config';
 import { StoreConfig } from './sections/store.config';
+import { ToolsConfig } from './sections/tools.config';
 
 /**
  * The whole configuration file, one nested class per section. Defaults live in the
@@ -100,6 +101,11 @@ export class WarrenConfigSchema {
   @Type(() => CacheConfig)
   cache = new CacheConfig();
 
+  /** Tools as actors: what models may call and how calls are made. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ToolsConfig)
+  tools = new ToolsConfig();
   /** The knowledge base and the retrieve step of turns (retrieval off by default). */
   @IsObject()
   @ValidateNested()
@@ -129,6 +135,7 @@ export const CONFIG_SECTIONS = Object.freeze({
   scheduler: SchedulerConfig,
   routing: RoutingConfig,
   cache: CacheConfig,
+  tools: ToolsConfig,
   knowledge: KnowledgeConfig,
 });
 
@@ -158,6 +165,7 @@ interface WarrenConfigSections {
   scheduler: Plain<SchedulerConfig>;
   routing: Plain<RoutingConfig>;
   cache: Plain<CacheConfig>;
+  tools: Plain<ToolsConfig>;
   knowledge: Plain<KnowledgeConfig>;
 }
 

@@ -13,6 +13,7 @@ export { WARREN_ERROR_CODES } from './errors/error-codes';
 export type { WireError } from './errors/error-wire';
 export { fromWireError, RemoteError, toWireError } from './errors/error-wire';
 export * from './errors/runtime-errors';
+export { ToolArgumentsError, ToolFailedError, ToolNotAllowedError } from './errors/tool-errors';
 export type { WarrenErrorOptions } from './errors/warren.error';
 export { WarrenApiError, WarrenError, WarrenRuntimeError } from './errors/warren.error';
 export type { ChatCompletionDelta, ChatCompletionEnd } from './messages/chat.messages';
@@ -27,8 +28,8 @@ export {
   KnowledgeDelete,
   KnowledgeUpsert,
 } from './messages/knowledge.messages';
-export type { LimiterGrant, LimiterLeaseAnswer } from './messages/limiter.messages';
-export { LimiterAcquire, LimiterCancel, LimiterLease, LimiterLeaseReturn, LimiterSettle } from './messages/limiter.messages';
+export type { LimiterCheckAnswer, LimiterGrant, LimiterLeaseAnswer } from './messages/limiter.messages';
+export { LimiterAcquire, LimiterCancel, LimiterCheck, LimiterLease, LimiterLeaseReturn, LimiterSettle } from './messages/limiter.messages';
 export type { MessageClass } from './messages/message.decorator';
 export { Message, messageClassOf, messageTypeOf } from './messages/message.decorator';
 export type { ModelCompletionEnd, ModelDelta, ModelUsage } from './messages/model.messages';
@@ -67,4 +68,6 @@ export type {
   SessionUsage,
 } from './messages/session-events';
 export { sessionEventKey } from './messages/session-events';
+export type { ModelTool, ModelToolCall, ModelToolChoice, ToolResult } from './messages/tool.messages';
+export { TOOL_ACTOR_TYPE, TOOL_NAME_PATTERN, ToolCall, toolAddress } from './messages/tool.messages';
 export { SCOPED_TASK_PREFIX, scopedTaskId } from './task-ids';

@@ -66,6 +66,7 @@ export type {
   TaskStatus,
   TaskStep,
   TaskStore,
+  TaskToolCall,
   TaskTransition,
   TaskUpdate,
   TaskUsage,

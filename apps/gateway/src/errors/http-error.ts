@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import {
+  BudgetExceededError,
   type FieldViolation,
   InvalidMessageError,
   InvalidOptionsError,
@@ -56,6 +57,10 @@ const STATUS_BY_CODE: Readonly<Partial<Record<WarrenErrorCode, number>>> = Objec
   [C.FALLBACKS_EXHAUSTED]: 502,
   [C.CONTEXT_TOO_LONG]: 400,
   [C.CANCELLED]: 499,
+  // A tool call that failed a completion (tools.failOnError): the model's or the tool's fault, not the caller's.
+  [C.TOOL_FAILED]: 502,
+  [C.TOOL_INVALID_ARGUMENTS]: 502,
+  [C.TOOL_NOT_ALLOWED]: 502,
 });
 
 /** The HTTP status of a `WARREN_*` code. */
@@ -135,6 +140,11 @@ function fieldsOf(err: WarrenError): FieldViolation[] | undefined {
 
 function retryAfterOf(err: WarrenError): number | undefined {
   if (err instanceof RateLimitedError) return err.retryAfterMs;
+  // A used-up budget: when its period ends (the OpenAI routes leave it out, as OpenAI's `insufficient_quota` does).
+  if (err instanceof BudgetExceededError) {
+    const resets = Date.parse(err.resetsAt);
+    return Number.isFinite(resets) ? Math.max(1000, resets - Date.now()) : undefined;
+  }
   if (err instanceof RemoteError && typeof err.details?.retryAfterMs === 'number') return err.details.retryAfterMs;
   return undefined;
 }

@@ -26,6 +26,18 @@ export class TaskErrorView {
   @ApiProperty() message!: string;
 }
 
+/** A tool call of a turn (step `tool`): what the model asked, and what it got back. */
+export class TaskToolCallView {
+  @ApiProperty({ example: 'calendar', description: 'The tool (`tool/<name>`).' }) name!: string;
+  @ApiProperty({ example: 'call_abc123', description: "The model's id of the call." }) callId!: string;
+  @ApiProperty({ description: 'The arguments as the model sent them (parsed when JSON, else the text).', example: { date: '2026-12-08' } })
+  arguments!: unknown;
+  @ApiPropertyOptional({
+    description: 'The result as given to the model (cut at 4,000 characters); absent when the call failed (see `error`).',
+  })
+  result?: string;
+}
+
 /** One step of a turn with its timings. */
 export class TaskStepView {
   @ApiProperty({ example: 'model' }) name!: string;
@@ -34,6 +46,7 @@ export class TaskStepView {
   @ApiPropertyOptional() durationMs?: number;
   @ApiPropertyOptional({ enum: ['ok', 'error', 'skipped'] }) outcome?: string;
   @ApiPropertyOptional({ type: TaskErrorView }) error?: TaskErrorView;
+  @ApiPropertyOptional({ type: TaskToolCallView, description: 'Step `tool`: the call.' }) tool?: TaskToolCallView;
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,

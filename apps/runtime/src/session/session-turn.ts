@@ -222,12 +222,17 @@ export class SessionTurn extends TurnScope {
     const routing = this.deps.routing ?? SessionRouting.fromConfig({}, options.model);
     let answer: ModelAnswer;
     try {
-      answer = await this.model.call(request, await this.routeInput(prepared, routing), {
-        onDelta,
-        onSwitched: (data) => this.emit('switched', SESSION_EVENT_TYPES.SWITCHED, { taskId: this.clientTaskId, ...data }),
-        beforeCall: async () => failpoint(FAILPOINTS.TURN_BEFORE_MODEL, this.taskId),
-        afterStream: async () => midStream,
-      });
+      answer = await this.model.call(
+        request,
+        await this.routeInput(prepared, routing),
+        {
+          onDelta,
+          onSwitched: (data) => this.emit('switched', SESSION_EVENT_TYPES.SWITCHED, { taskId: this.clientTaskId, ...data }),
+          beforeCall: async () => failpoint(FAILPOINTS.TURN_BEFORE_MODEL, this.taskId),
+          afterStream: async () => midStream,
+        },
+        this.deps.tools ? { scope: this.ref() } : undefined,
+      );
     } catch (error) {
       this.routingJournal ??= this.model.journal;
       await Promise.allSettled(emits);

@@ -14,6 +14,7 @@ import { PROACTIVE_METRICS, type ProactiveMetrics } from '../intents/intent.acto
 import { INTENT_CLASSIFIER, type IntentClassifier } from '../intents/intent-classifier';
 import { PROACTIVE_OPTIONS, type ProactiveOptions } from '../intents/proactive.options';
 import { KNOWLEDGE_BASE, KNOWLEDGE_OPTIONS, type KnowledgeOptions } from '../knowledge/knowledge.options';
+import { TOOL_OPTIONS, type ToolOptions } from '../tools/tool-options';
 import type { SessionIntents } from './intent-gate';
 import { LimiterLeases } from './limiter-leases';
 import { deliverProactive, probeReply } from './proactive-delivery';
@@ -49,6 +50,7 @@ export class SessionActor {
     @Optional() @Inject(LimiterLeases) private readonly leases?: LimiterLeases,
     @Optional() @Inject(PROACTIVE_OPTIONS) private readonly proactiveOptions?: ProactiveOptions,
     @Optional() @Inject(INTENT_CLASSIFIER) private readonly classifier?: IntentClassifier,
+    @Optional() @Inject(TOOL_OPTIONS) private readonly tools?: ToolOptions,
     @Optional() @Inject(KNOWLEDGE_BASE) knowledgeBase?: KnowledgeBase,
     @Optional() @Inject(KNOWLEDGE_OPTIONS) knowledgeOptions?: KnowledgeOptions,
   ) {
@@ -70,6 +72,7 @@ export class SessionActor {
       cache: this.cache,
       limiter: this.leases,
       intents: this.intents,
+      tools: this.tools,
       knowledge: this.knowledge,
     };
     await new SessionTurn(deps, msg, ctx).run();

@@ -54,7 +54,21 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
         traceId: traceIdOf(otelContext.active()),
         model: answer.model,
         strategy: prepared.blocked ? 'moderation' : answer.cached ? 'cache' : (answer.routing?.strategy ?? 'static'),
-        ...(prepared.cache ? { cache: { hit: prepared.cache.hit !== undefined, key: prepared.cache.key } } : {}),
+        ...(prepared.cache
+          ? {
+              cache: {
+                hit: prepared.cache.hit !== undefined,
+                key: prepared.cache.key,
+                mode: turn.deps.cache?.options.mode ?? 'exact',
+                // How a hit matched: the same normalised question, or one close in meaning (its cosine similarity).
+                ...(prepared.cache.hit
+                  ? prepared.cache.similarity !== undefined
+                    ? { match: 'semantic', similarity: Math.round(prepared.cache.similarity * 1000) / 1000 }
+                    : { match: 'exact' }
+                  : {}),
+              },
+            }
+          : {}),
         language: prepared.language,
         languageSource: prepared.languageSource,
         moderation: {

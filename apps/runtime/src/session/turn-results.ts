@@ -28,8 +28,11 @@ export interface Prepared {
   prompt: ChatMessage[];
   /** What the limiter granted: the counted prompt and the whole reservation (prompt + max output), settled after the model. */
   reservation?: { promptTokens: number; reserved: number };
-  /** The semantic cache's key of this turn and, on a hit, the answer to reuse (only with the cache on). */
-  cache?: { key: string; hit?: CachedAnswer };
+  /**
+   * The answer cache's key of this turn and, on a hit, the answer to reuse (only with the cache on);
+   * in semantic mode the conversation scope, and the similarity of a hit by meaning.
+   */
+  cache?: { key: string; hit?: CachedAnswer; scope?: string; similarity?: number };
   /** The knowledge passages put into the prompt (the `retrieve` step), cited by the reply. */
   citations?: Citation[];
 }

@@ -10,6 +10,7 @@ import { type SessionEventData, type SessionEventKind, type SessionMessage, sess
 import type { NewTask, NewTurnPart } from '@warren/store';
 import type { LimiterReservation } from './limiter-reservation';
 import { ModelCall } from './model-call';
+import { requestTarget } from './request-target';
 import type { RoutingJournal } from './routed-call';
 import { lastEndpointOf } from './session-affinity';
 import type { SessionRouting } from './session-routing';
@@ -66,11 +67,12 @@ export abstract class TurnScope {
     return { tenant: this.tenant, reservationId: this.taskId, ...(this.msg.userId ? { userId: this.msg.userId } : {}) };
   }
 
-  /** What the router decides on: the turn's tenant, session, text, language, channel, profile tags (when a rule needs them), last endpoint. */
+  /** What the router decides on: the turn's tenant, session, text, language, channel, profile tags (when a rule needs them), last endpoint, and the message's own `model`/`strategy`. */
   async routeInput(prepared: Pick<Prepared, 'text' | 'language'>, routing: SessionRouting) {
     const tags =
       routing.needsTags && this.msg.userId ? ((await this.deps.store.profiles.get(this.tenant, this.msg.userId))?.tags ?? []) : [];
     const last = lastEndpointOf(this.ctx.state);
+    const strategy = requestTarget(this.msg, routing);
     return {
       tenant: this.tenant,
       sessionKey: this.ctx.key,
@@ -79,6 +81,7 @@ export abstract class TurnScope {
       ...(prepared.language ? { language: prepared.language } : {}),
       ...(this.msg.channel ? { channel: this.msg.channel } : {}),
       ...(last ? { lastEndpoint: last } : {}),
+      ...(strategy !== undefined ? { strategy } : {}),
     };
   }
 

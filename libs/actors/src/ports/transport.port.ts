@@ -42,10 +42,36 @@ export interface AskStreamOptions {
 export type StreamPart = { kind: 'chunk'; value: unknown } | { kind: 'end'; body: ReplyBody };
 
 /** A command on the control plane (`warren.control`, fanout to every node). */
-export interface ControlCommand {
+export type ControlCommand = CancelCommand | HealthAnnouncement;
+
+/** Abort the work of `taskId` wherever it runs. */
+export interface CancelCommand {
   kind: 'cancel';
   taskId: string;
   reason?: string;
+}
+
+/** One model endpoint's health as one node measures it (what `EndpointHealth#state` says, plain). */
+export interface AnnouncedEndpointHealth {
+  state: 'healthy' | 'cooldown';
+  cooldownUntil?: number;
+  ewmaLatencyMs: number;
+  samples: number;
+  outstanding: number;
+  consecutiveFailures: number;
+}
+
+/**
+ * A node's view of model endpoint health, announced every few seconds to every node (advisory,
+ * not durable): routing and `GET /v1/admin/endpoints` merge the fresh ones into the cluster's view.
+ */
+export interface HealthAnnouncement {
+  kind: 'health';
+  /** The announcing node's id. */
+  node: string;
+  /** Epoch ms when it was measured. */
+  at: number;
+  endpoints: Record<string, AnnouncedEndpointHealth>;
 }
 
 /**

@@ -36,6 +36,12 @@ export const WARREN_ERROR_CODES = Object.freeze({
   PAYLOAD_TOO_LARGE: 'WARREN_PAYLOAD_TOO_LARGE',
   /** A request body in a media type, charset or content coding that is not read (HTTP 415). */
   UNSUPPORTED_MEDIA_TYPE: 'WARREN_UNSUPPORTED_MEDIA_TYPE',
+  /** A tool (`tool/<name>`) could not do what the model asked. */
+  TOOL_FAILED: 'WARREN_TOOL_FAILED',
+  /** A model's tool arguments are not JSON or do not match the tool's schema (the tool was not called). */
+  TOOL_INVALID_ARGUMENTS: 'WARREN_TOOL_INVALID_ARGUMENTS',
+  /** A model called a tool that is not declared for the tenant (nothing was called). */
+  TOOL_NOT_ALLOWED: 'WARREN_TOOL_NOT_ALLOWED',
   /** A model endpoint cannot answer now (down, overloaded, timed out); another try or another endpoint may work. */
   MODEL_UNAVAILABLE: 'WARREN_MODEL_UNAVAILABLE',
   /** A model endpoint refused the request itself (bad request, content policy, auth); retrying the same request is useless. */

@@ -50,6 +50,9 @@ const ARGS: Record<string, unknown[]> = {
   ForbiddenError: [],
   PayloadTooLargeError: [102_400],
   UnsupportedMediaTypeError: ['content-encoding', 'gzip', 'send the body uncompressed'],
+  ToolFailedError: ['calendar', 'the calendar is closed'],
+  ToolArgumentsError: ['calendar', ['/date must be string']],
+  ToolNotAllowedError: ['calendar', 'dev'],
 };
 
 const isErrorClass = (value: unknown): value is ErrorClass =>
