@@ -2,8 +2,8 @@ export type { ActorAddress } from './address';
 export { formatAddress, isValidSessionId, parseAddress, SESSION_ID_PATTERN, sessionKey } from './address';
 export { CLOUDEVENTS_CONTENT_TYPE, WARREN_HEADERS } from './envelope/amqp-headers';
 export type { CloudEvent, CloudEventInit } from './envelope/cloud-event';
-export { CLOUD_EVENT_LIMITS, createCloudEvent, parseCloudEvent, textAttributeProblem } from './envelope/cloud-event';
-export { INGRESS_LIMITS, ingressEnvelopeViolations } from './envelope/ingress-envelope';
+export { createCloudEvent, parseCloudEvent, textAttributeProblem } from './envelope/cloud-event';
+export { ingressEnvelopeViolations } from './envelope/ingress-envelope';
 export { digestMessageId, isUsableMessageId, safeMessageId } from './envelope/message-id';
 export type { ReplyBody } from './envelope/reply-body';
 export { REPLY_TYPES } from './envelope/reply-body';
@@ -70,4 +70,4 @@ export type {
 export { sessionEventKey } from './messages/session-events';
 export type { ModelTool, ModelToolCall, ModelToolChoice, ToolResult } from './messages/tool.messages';
 export { TOOL_ACTOR_TYPE, TOOL_NAME_PATTERN, ToolCall, toolAddress } from './messages/tool.messages';
-export { SCOPED_TASK_PREFIX, scopedTaskId } from './task-ids';
+export { scopedTaskId } from './task-ids';
