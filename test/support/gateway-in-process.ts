@@ -68,11 +68,12 @@ export async function startGatewayApp(
 ): Promise<INestApplication> {
   @Module({
     imports: [
+      // The store before WarrenModule, as warrenAppImports has it: the store closes after the broker.
+      WarrenStoreModule.forRoot(store),
       WarrenModule.forRoot({
         amqp: { url: amqpUrl, shardCount: 4, nodeId: options.nodeId ?? 'gateway-e2e', publishTimeoutMs: 1500 },
         types: gatewayTypes(),
       }),
-      WarrenStoreModule.forRoot(store),
       MetricsModule.forRoot({ defaultMetrics: false }),
       GatewayModule.register({
         tenants: { dev: { apiKeys: [hashApiKey(DEV)] }, other: { apiKeys: [hashApiKey(OTHER)] } },

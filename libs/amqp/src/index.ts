@@ -1,5 +1,5 @@
 export type { AmqpTransportOptions } from './amqp-options';
-export { AMQP_DEFAULTS, maskUrl, resolveAmqpOptions } from './amqp-options';
+export { AMQP_DEFAULTS, resolveAmqpOptions } from './amqp-options';
 export type { ActorTypeTable, RepublishProperties } from './amqp-transport';
 export { AmqpTransport } from './amqp-transport';
 export type { DeadLetterConsumerOptions, DeadLetterHandler, DeadLetterMessage } from './dead-letter-consumer';
@@ -9,22 +9,8 @@ export { headersAsJson, headersJsonText, headerText, isFailureHeader, readDeadLe
 export type { EventConnection, EventListener } from './event-subscriber';
 export { EventSubscriber } from './event-subscriber';
 export type { AttemptEntry, FailureHeader } from './failure-headers';
-export {
-  actorExchange,
-  DEAD_LETTER_QUEUE,
-  EXCHANGES,
-  ingressShardQueue,
-  KNOWLEDGE_BINDING,
-  KNOWLEDGE_QUEUE,
-  retryTier,
-  shardQueue,
-  workerQueue,
-  workerRoutingKey,
-} from './names';
 export type { Readiness } from './nest/health.controller';
-export { HealthController } from './nest/health.controller';
 export { nestRuntimeLogger } from './nest/nest-runtime-logger';
-export { amqpOptionsFromConfig, runtimeOptionsFromConfig } from './nest/options-from-config';
 export type { WarrenAppSpec } from './nest/run-warren-app';
 export { runWarrenApp } from './nest/run-warren-app';
 export { WarrenModule } from './nest/warren.module';

@@ -2,8 +2,8 @@ export type { ActorAddress } from './address';
 export { formatAddress, isValidSessionId, parseAddress, SESSION_ID_PATTERN, sessionKey } from './address';
 export { CLOUDEVENTS_CONTENT_TYPE, WARREN_HEADERS } from './envelope/amqp-headers';
 export type { CloudEvent, CloudEventInit } from './envelope/cloud-event';
-export { CLOUD_EVENT_LIMITS, createCloudEvent, parseCloudEvent, textAttributeProblem } from './envelope/cloud-event';
-export { INGRESS_LIMITS, ingressEnvelopeViolations } from './envelope/ingress-envelope';
+export { createCloudEvent, parseCloudEvent, textAttributeProblem } from './envelope/cloud-event';
+export { ingressEnvelopeViolations } from './envelope/ingress-envelope';
 export { digestMessageId, isUsableMessageId, safeMessageId } from './envelope/message-id';
 export type { ReplyBody } from './envelope/reply-body';
 export { REPLY_TYPES } from './envelope/reply-body';
@@ -53,7 +53,7 @@ export {
   TURN_OUTCOMES,
   TurnEvent,
 } from './messages/proactive.messages';
-export type { MissedFirePolicy, ReminderSchedule } from './messages/reminder.messages';
+export type { MissedFirePolicy, ReminderInput, ReminderSchedule } from './messages/reminder.messages';
 export { ReminderDue } from './messages/reminder.messages';
 export type { SessionEventKind } from './messages/session.messages';
 export { SESSION_EVENT_KINDS, SESSION_EVENT_TYPES, SessionInterrupt, SessionMessage } from './messages/session.messages';
@@ -70,4 +70,4 @@ export type {
 export { sessionEventKey } from './messages/session-events';
 export type { ModelTool, ModelToolCall, ModelToolChoice, ToolResult } from './messages/tool.messages';
 export { TOOL_ACTOR_TYPE, TOOL_NAME_PATTERN, ToolCall, toolAddress } from './messages/tool.messages';
-export { SCOPED_TASK_PREFIX, scopedTaskId } from './task-ids';
+export { scopedTaskId } from './task-ids';

@@ -1,6 +1,4 @@
 export { createStore } from './create-store';
-export { DEAD_LETTER_TRANSITIONS } from './domain/dead-letter-transitions';
-export { TASK_TRANSITIONS } from './domain/task-transitions';
 export type {
   KnowledgeBaseOptions,
   KnowledgeDocumentInput,
@@ -10,7 +8,6 @@ export type {
 } from './knowledge/knowledge-base';
 export { KnowledgeBase } from './knowledge/knowledge-base';
 export type { PassageSplitOptions } from './knowledge/passage-splitter';
-export { PASSAGE_SPLIT_DEFAULTS, splitPassages } from './knowledge/passage-splitter';
 export type {
   ActorRecord,
   ActorSave,
@@ -55,7 +52,6 @@ export type {
   KnowledgeWriteOutcome,
   KnowledgeWriteResult,
 } from './ports/knowledge.port';
-export { DEFAULT_KNOWLEDGE_COLLECTION } from './ports/knowledge.port';
 export type { Page, PageRequest } from './ports/page';
 export type { ProfilePatch, ProfileRecord, ProfileStore, QuietHours } from './ports/profile.port';
 export type { ReminderClaim, ReminderInput, ReminderRecord, ReminderStore } from './ports/reminder.port';
@@ -72,6 +68,6 @@ export type {
   TaskUsage,
 } from './ports/task.port';
 export type { ResolvedStoreOptions, StoreKind, StoreOptions } from './store-options';
-export { resolveStoreOptions, STORE_DEFAULTS, storeOptionsFromEnv } from './store-options';
+export { storeOptionsFromEnv } from './store-options';
 export type { ErasureReport, WarrenStore } from './warren-store';
 export { WARREN_STORE } from './warren-store';

@@ -4,7 +4,8 @@
  * public types and tokens in `session-turn.types.ts`.
  */
 
-import { ActivationLostError, InvalidMessageError, ModelComplete, SESSION_EVENT_TYPES } from '@warren/contracts';
+import { Logger } from '@nestjs/common';
+import { ActivationLostError, InvalidMessageError, ModelComplete, SESSION_EVENT_TYPES, WARREN_ERROR_CODES } from '@warren/contracts';
 import { FAILPOINTS, failpoint } from '@warren/telemetry';
 import { confidentLanguage, languageOf } from './language';
 import type { ModelAnswer } from './model-call';
@@ -21,6 +22,8 @@ import { answerAgain, complete, endInterrupted, fail } from './turn-outcomes';
 import type { Answer, Prepared } from './turn-results';
 import { retrieve } from './turn-retrieval';
 import { TurnScope } from './turn-scope';
+
+const log = new Logger('SessionTurn');
 
 /** How long a turn runs before its task is marked running (a shorter one is written once, by its commit). */
 export const RUNNING_MARK_DELAY_MS = 200;
@@ -114,7 +117,10 @@ export class SessionTurn extends TurnScope {
     this.runningMark = setTimeout(() => {
       this.runningMark = undefined;
       // The commit may have ended the task meanwhile: then there is nothing to mark.
-      mark().catch(() => undefined);
+      mark().catch((err: unknown) => {
+        if ((err as { code?: unknown })?.code !== WARREN_ERROR_CODES.INVALID_TRANSITION)
+          log.warn(`${this.ctx.self}: could not mark task ${this.taskId} running: ${(err as Error).message}`);
+      });
     }, RUNNING_MARK_DELAY_MS);
   }
 
