@@ -44,7 +44,9 @@ export class SessionMessagesService {
     }
     checkRoutingFields(body, this.options.models);
     const taskId = taskIdFor(tenant, sessionId, idempotencyKey);
-    if (idempotencyKey === undefined || !(await this.store.tasks.get(taskId))) await this.admission.check(target, body.text, body.userId);
+    // A retry of a turn recorded already (same Idempotency-Key) was accepted: it is not judged again.
+    const recorded = idempotencyKey === undefined ? undefined : async () => (await this.store.tasks.get(taskId)) !== undefined;
+    await this.admission.check(target, body.text, body.userId, recorded);
     const actor = `session/${sessionKey(tenant, sessionId)}`;
     await this.store.tasks.create({ id: taskId, tenant, sessionId, userId: body.userId, actor });
     const message = Object.assign(new SessionMessage(), {

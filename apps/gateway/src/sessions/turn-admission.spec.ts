@@ -62,3 +62,20 @@ describe('TurnAdmission#check()', () => {
     expect(asked).toEqual([]);
   });
 });
+
+describe('TurnAdmission#check() with a retry', () => {
+  it('does not judge a turn recorded already (same Idempotency-Key), and only looks when it would ask', async () => {
+    const { admission, asked } = admissionWith([{ queued: false, clearMs: 60_000 }]);
+    let looked = 0;
+    const recorded = (answer: boolean) => async () => {
+      looked++;
+      return answer;
+    };
+    await admission.check(target, 'a', undefined, recorded(true));
+    expect(asked).toHaveLength(0);
+    await admission.check(target, 'a', undefined, recorded(false));
+    expect(asked).toHaveLength(1);
+    await admission.check(target, 'a', undefined, recorded(false)); // within the clear window: no look, no ask
+    expect({ looked, asked: asked.length }).toEqual({ looked: 2, asked: 1 });
+  });
+});

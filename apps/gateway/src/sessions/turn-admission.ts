@@ -33,12 +33,16 @@ export class TurnAdmission {
     @Inject(AmqpTransport) private readonly transport: AmqpTransport,
   ) {}
 
-  /** Resolves when the turn may be accepted; rejects with the limiter's refusal when it is certain. */
-  async check(target: SessionTarget, text: string, userId: string | undefined): Promise<void> {
+  /**
+   * Resolves when the turn may be accepted; rejects with the limiter's refusal when it is certain.
+   * `recorded`, asked only when the limiter would be, says the turn was accepted before (a retry).
+   */
+  async check(target: SessionTarget, text: string, userId: string | undefined, recorded?: () => Promise<boolean>): Promise<void> {
     const timeoutMs = this.options.admissionTimeoutMs;
     if (timeoutMs === 0) return;
     const now = Date.now();
     if ((this.clearUntil.get(target.tenant) ?? 0) > now) return;
+    if (recorded && (await recorded())) return;
     const msg = Object.assign(new LimiterCheck(), { tokens: countTokens(text), ...(userId !== undefined ? { userId } : {}) });
     let answer: LimiterCheckAnswer;
     try {
