@@ -59,6 +59,8 @@ export interface AnnouncedEndpointHealth {
   samples: number;
   outstanding: number;
   consecutiveFailures: number;
+  /** Epoch ms of the node's last latency sample, when it has one. */
+  lastSampleAt?: number;
 }
 
 /**

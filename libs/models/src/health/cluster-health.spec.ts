@@ -82,4 +82,22 @@ describe('ClusterHealth', () => {
     expect(cluster.state('a')).toMatchObject({ samples: 2, ewmaLatencyMs: 25 });
     announcer.stop();
   });
+
+  it("leaves a node's latency measured long before the freshest out of the average (a probe found the endpoint recovered)", () => {
+    const local = new EndpointHealth({ latencyProbeMs: 10_000 }, clock);
+    const cluster = new ClusterHealth('n1', local, clock);
+    const peer = (ewmaLatencyMs: number, samples: number, lastSampleAt: number) =>
+      ({
+        kind: 'health',
+        node: 'n2',
+        at: now,
+        endpoints: { a: { state: 'healthy', ewmaLatencyMs, samples, outstanding: 0, consecutiveFailures: 0, lastSampleAt } },
+      }) as const;
+    cluster.apply(peer(2000, 50, now - 60_000)); // n2 measured a slow minute long ago and stopped
+    local.recordStart('a');
+    local.recordSuccess('a', 20); // n1's probe: recovered
+    expect(cluster.state('a')).toMatchObject({ ewmaLatencyMs: 20, samples: 51 });
+    cluster.apply(peer(30, 5, now)); // n2 measures it again too
+    expect(cluster.state('a').ewmaLatencyMs).toBeCloseTo((20 * 1 + 30 * 5) / 6);
+  });
 });

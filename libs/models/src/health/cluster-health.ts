@@ -1,5 +1,6 @@
 import type { AnnouncedEndpointHealth, HealthAnnouncement } from '@warren/actors';
 import type { EndpointHealth, EndpointHealthState, HealthClock } from './endpoint-health';
+import { ENDPOINT_HEALTH_DEFAULTS } from './endpoint-health-options';
 
 /** Nest injection token of a process's {@link ClusterHealth}. */
 export const CLUSTER_HEALTH = Symbol('warren:cluster-health');
@@ -22,7 +23,8 @@ export interface NodeHealth {
  * The cluster's view of model endpoint health: this node's own tracker (`EndpointHealth`, fed by
  * its calls; absent in a gateway without a runtime) merged with what the other nodes announced on
  * `warren.control` in the last few periods. An endpoint in cooldown on any node is in cooldown here
- * (until the latest end), latency is the average over the nodes weighted by their samples, samples
+ * (until the latest end), latency is the average over the nodes weighted by their samples (but
+ * those measured long before the freshest: see `merge`), samples
  * and outstanding calls are summed, failures in a row are the most any node counts. The router reads
  * it (`RouterHealthView`), so a node skips an endpoint another node found down; probes stay per node.
  */
@@ -58,6 +60,7 @@ export class ClusterHealth {
         samples: s.samples,
         outstanding: s.outstanding,
         consecutiveFailures: s.consecutiveFailures,
+        ...(s.lastSampleAt !== undefined ? { lastSampleAt: s.lastSampleAt } : {}),
       };
     }
     return { kind: 'health', node: this.node, at: this.clock.now(), endpoints };
@@ -84,7 +87,7 @@ export class ClusterHealth {
     const parts = this.nodes()
       .map((n) => n.endpoints[name])
       .filter((s): s is EndpointHealthState => s !== undefined);
-    return merge(parts, now);
+    return merge(parts, now, this.staleMs);
   }
 
   /** Every endpoint any node knows (plus `names`), merged, by name. */
@@ -98,8 +101,15 @@ export class ClusterHealth {
       out[name] = merge(
         nodes.map((n) => n.endpoints[name]).filter((s): s is EndpointHealthState => s !== undefined),
         now,
+        this.staleMs,
       );
     return out;
+  }
+
+  /** Latency samples this much older than the freshest of an endpoint are left out of its average (the probe period). */
+  private get staleMs(): number {
+    const period = this.local?.options.latencyProbeMs ?? 0;
+    return period > 0 ? period : ENDPOINT_HEALTH_DEFAULTS.latencyProbeMs; // probes off (0) or no tracker: the default period
   }
 
   /** A latency probe of this node's tracker (probes are per node: each measures its own calls). */
@@ -108,20 +118,30 @@ export class ClusterHealth {
   }
 }
 
-function merge(parts: readonly EndpointHealthState[], now: number): EndpointHealthState {
+/**
+ * One endpoint's state from the nodes' parts. Latency averages the nodes' EWMAs by their samples,
+ * leaving out a node whose last sample is more than `staleMs` older than the freshest one: after a
+ * probe found a recovered endpoint, the other nodes' old averages must not outweigh it.
+ */
+function merge(parts: readonly EndpointHealthState[], now: number, staleMs: number): EndpointHealthState {
   let samples = 0;
   let weighted = 0;
+  let weights = 0;
   let outstanding = 0;
   let failures = 0;
   let cooldownUntil = 0;
+  const freshest = Math.max(0, ...parts.map((p) => p.lastSampleAt ?? 0));
   for (const p of parts) {
     samples += p.samples;
-    weighted += p.ewmaLatencyMs * p.samples;
+    if (p.samples > 0 && (p.lastSampleAt === undefined || p.lastSampleAt >= freshest - staleMs)) {
+      weighted += p.ewmaLatencyMs * p.samples;
+      weights += p.samples;
+    }
     outstanding += p.outstanding;
     failures = Math.max(failures, p.consecutiveFailures);
     if (p.state === 'cooldown' && p.cooldownUntil !== undefined && p.cooldownUntil > now)
       cooldownUntil = Math.max(cooldownUntil, p.cooldownUntil);
   }
-  const base = { ewmaLatencyMs: samples > 0 ? weighted / samples : 0, samples, outstanding, consecutiveFailures: failures };
+  const base = { ewmaLatencyMs: weights > 0 ? weighted / weights : 0, samples, outstanding, consecutiveFailures: failures };
   return cooldownUntil > 0 ? { state: 'cooldown', cooldownUntil, ...base } : { state: 'healthy', ...base };
 }
