@@ -158,14 +158,17 @@ describe('proactive messages', () => {
   it('the user speaking first cancels the pending message', async () => {
     const first = await say('p-cancel', "Let me think, I'll finish this later", 'u-cancel');
     const reminderId = `proactive:unfinishedTask:${tap.task(first)}`;
-    expect(await store.reminders.get('intent/dev~u:u-cancel', reminderId)).toMatchObject({ name: reminderId });
+    // The session tells the intent actor after the turn's commit: the reminder follows the reply.
+    const pending = await eventually(() => store.reminders.get('intent/dev~u:u-cancel', reminderId), 'the pending reminder', 10_000);
+    expect(pending).toMatchObject({ name: reminderId });
     await say('p-cancel', 'OK, the answer is 42', 'u-cancel');
-    expect(await store.reminders.get('intent/dev~u:u-cancel', reminderId)).toBeUndefined();
-    expect(
-      (await decisionsOf('intent/dev~u:u-cancel')).find((d) => d.reminderId === reminderId && d.decision === 'cancelled'),
-    ).toMatchObject({
-      reason: 'user-spoke',
-    });
+    const cancelled = await eventually(
+      async () => (await decisionsOf('intent/dev~u:u-cancel')).find((d) => d.reminderId === reminderId && d.decision === 'cancelled'),
+      'the cancellation',
+      10_000,
+    );
+    expect(cancelled).toMatchObject({ reason: 'user-spoke' });
+    await eventually(async () => (await store.reminders.get('intent/dev~u:u-cancel', reminderId)) === undefined, 'the reminder deleted', 10_000);
     await sleep(4000); // past the time it was due: a wait on the clock, not on an event
     expect(proactiveOf('p-cancel').filter((e) => e.event.data.intent === 'unfinishedTask')).toEqual([]);
   });

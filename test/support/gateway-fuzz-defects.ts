@@ -261,7 +261,10 @@ export const chatDefect: fc.Arbitrary<FuzzRequest> = fc
       ['user', ''],
       ['user', 'u'.repeat(257)],
       ['n', 2],
-      ['tools', [{ type: 'function', function: { name: 'f' } }]],
+      // Tools are function tools in OpenAI's shape; the deprecated `functions` stays refused.
+      ['tools', 'f'],
+      ['tools', [{ type: 'retrieval' }]],
+      ['functions', [{ name: 'f' }]],
     ),
     notAString.map((v): [string, unknown] => ['model', v]),
     notAString.filter((v) => !Array.isArray(v)).map((v): [string, unknown] => ['messages', v]),
