@@ -37,5 +37,5 @@ export type { AskCallOptions, SendOptions } from './runtime/message-sender';
 export type { OnRefusal, Refusal, RefusalContext } from './runtime/refusals';
 export type { RetryDecision, RetryPolicyOptions } from './runtime/retry-policy';
 export { decideRetry, isRetryable } from './runtime/retry-policy';
-export type { RuntimeOptions } from './runtime-options';
+export type { RuntimeOptions, RuntimeOptionsInput } from './runtime-options';
 export { RUNTIME_DEFAULTS, resolveRuntimeOptions } from './runtime-options';

@@ -79,6 +79,8 @@ export class AmqpTransport implements HostingTransport {
   private readonly hosted: HostedQueues;
   private readonly deadLetterConsumers: DeadLetterConsumer[] = [];
   private readonly kinds = new Map<string, 'entity' | 'worker'>();
+  /** Consumers of coordinated entity shards, by `<type>/<shard>`. */
+  private readonly shardConsumers = new Map<string, QueueConsumer>();
   private model: ChannelModel | undefined;
 
   constructor(
@@ -258,17 +260,26 @@ export class AmqpTransport implements HostingTransport {
     const consumers: QueueConsumer[] = [];
     const add = (queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string, requests = false) =>
       consumers.push(this.consumer(queue, prefetch, keyOf, callbacks, requests));
+    const addShard = (n: number, keyOf: (m: ConsumeMessage) => string) => {
+      const c = this.consumer(
+        this.shardQueueName(spec.type, n),
+        spec.prefetch ?? this.options.shardPrefetch,
+        keyOf,
+        callbacks,
+        false,
+        !spec.coordinated,
+      );
+      if (spec.coordinated) this.shardConsumers.set(`${spec.type}/${n}`, c);
+      consumers.push(c);
+    };
     if (spec.kind === 'entity' && spec.source === 'ingress') {
       topology.ingress = true;
-      for (let n = 0; n < this.options.shardCount; n++) {
-        // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
-        add(ingressShardQueue(n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey.split('.')[1] ?? '');
-      }
+      this.ingressType = spec.type;
+      // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
+      for (let n = 0; n < this.options.shardCount; n++) addShard(n, (m) => m.fields.routingKey.split('.')[1] ?? '');
     } else if (spec.kind === 'entity') {
       if (!topology.entityTypes.includes(spec.type)) topology.entityTypes.push(spec.type);
-      for (let n = 0; n < this.options.shardCount; n++) {
-        add(shardQueue(spec.type, n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey);
-      }
+      for (let n = 0; n < this.options.shardCount; n++) addShard(n, (m) => m.fields.routingKey);
     } else {
       for (const key of spec.keys ?? ['default']) {
         if (!topology.workerPools.some((p) => p.type === spec.type && p.key === key)) topology.workerPools.push({ type: spec.type, key });
@@ -286,6 +297,39 @@ export class AmqpTransport implements HostingTransport {
     if (this.hosted.holding || !model || !this.connection.connected) return;
     await this.hosted.declare(model);
     await this.hosted.open(model, added);
+  }
+
+  /** The hosted type fed by the ingress shards (its shard queues are `warren.ingress.shard.<n>`). */
+  private ingressType: string | undefined;
+
+  get shardCount(): number {
+    return this.options.shardCount;
+  }
+
+  shardQueueName(type: string, shard: number): string {
+    return type === this.ingressType ? ingressShardQueue(shard) : shardQueue(type, shard);
+  }
+
+  private shardConsumer(type: string, shard: number): QueueConsumer {
+    const c = this.shardConsumers.get(`${type}/${shard}`);
+    if (!c) throw new UnknownActorTypeError(`${type} (shard ${shard} is not a coordinated shard of this node)`);
+    return c;
+  }
+
+  /**
+   * Consumes shard `shard` of a coordinated type: now when connected and not holding (the queue is
+   * declared first), and again after every reconnection until `closeShard`.
+   */
+  async consumeShard(type: string, shard: number): Promise<void> {
+    const c = this.shardConsumer(type, shard);
+    // Its queue was declared when the type was hosted (or at `startConsumers`, or on connecting).
+    const model = this.model;
+    await c.want(!this.hosted.holding && model && this.connection.connected ? model : undefined, this.connection);
+  }
+
+  /** Closes the consumer of shard `shard` (unacked messages go back to the queue); it stays closed. */
+  async closeShard(type: string, shard: number): Promise<void> {
+    await this.shardConsumer(type, shard).unwant(this.connection);
   }
 
   /**
@@ -317,11 +361,13 @@ export class AmqpTransport implements HostingTransport {
     keyOf: (m: ConsumeMessage) => string,
     callbacks: HostingCallbacks,
     requests = false,
+    wanted = true,
   ): QueueConsumer {
     return new QueueConsumer(
       { queue, prefetch, keyOf, requests, onDelivery: (d) => callbacks.onDelivery(d), onLost: (q) => callbacks.onQueueLost(q) },
       this.publisher,
       this.nodeId,
+      wanted,
     );
   }
 

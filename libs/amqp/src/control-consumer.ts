@@ -3,9 +3,25 @@ import type { Channel, ChannelModel } from 'amqplib';
 import type { ConnectionManager } from './connection-manager';
 import { controlQueue, EXCHANGES } from './names';
 
+/** A cancel with a task id, or a member announcement with the fields every node relies on. */
+function validCommand(c: ControlCommand | undefined): boolean {
+  if (c?.kind === 'cancel') return typeof c.taskId === 'string';
+  if (c?.kind !== 'member') return false;
+  const m = c.member;
+  return (
+    typeof m?.nodeId === 'string' &&
+    typeof m.startedAt === 'number' &&
+    Array.isArray(m.types) &&
+    typeof m.owned === 'object' &&
+    m.owned !== null &&
+    Object.values(m.owned).every((list) => Array.isArray(list) && list.every((n) => Number.isInteger(n)))
+  );
+}
+
 /**
  * This node's exclusive queue on the `warren.control` fanout: every node hears every
- * `cancel(taskId)`, and the one running that task aborts it.
+ * `cancel(taskId)`, and the one running that task aborts it, and every runtime node's membership
+ * announcement (heartbeat, shards owned, leaving).
  */
 export class ControlConsumer {
   private readonly handlers: ((command: ControlCommand) => void)[] = [];
@@ -35,7 +51,7 @@ export class ControlConsumer {
         if (!msg) return;
         try {
           const command = JSON.parse(msg.content.toString('utf8')) as ControlCommand;
-          if (command?.kind === 'cancel' && typeof command.taskId === 'string') for (const h of this.handlers) h(command);
+          if (validCommand(command)) for (const h of this.handlers) h(command);
         } catch {
           // not a command: ignore (control messages are advisory)
         }
