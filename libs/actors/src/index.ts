@@ -5,6 +5,21 @@ export type { HostOptions, RuntimeServices } from './actor-runtime';
 export { ActorRuntime } from './actor-runtime';
 export { ManualClock } from './clock/manual-clock';
 export { SystemClock } from './clock/system-clock';
+export type {
+  ClusterNodeView,
+  ClusterSnapshot,
+  HandOffDoneView,
+  HandOffInProgressView,
+  ShardOwnershipView,
+} from './cluster/cluster-view';
+export { ClusterView } from './cluster/cluster-view';
+export type { Member, MemberAnnouncement } from './cluster/member-table';
+export { MemberTable } from './cluster/member-table';
+export { rendezvousOwner } from './cluster/rendezvous';
+export type { RebalanceStep, ShardRef } from './cluster/shard-allocator';
+export { ShardAllocator } from './cluster/shard-allocator';
+export type { ClusterOptions, CoordinatorListener, HandOff, ShardHost } from './cluster/shard-coordinator';
+export { ShardCoordinator } from './cluster/shard-coordinator';
 export type { ActorDecoratorOptions, ActorKind } from './decorators/actor.decorator';
 export { Actor, getActorMetadata } from './decorators/actor.decorator';
 export type { HandleOptions } from './decorators/handle.decorator';

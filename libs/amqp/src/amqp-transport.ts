@@ -322,7 +322,9 @@ export class AmqpTransport implements HostingTransport {
    */
   async consumeShard(type: string, shard: number): Promise<void> {
     const c = this.shardConsumer(type, shard);
-    // Its queue was declared when the type was hosted (or at `startConsumers`, or on connecting).
+    // Its queue, and every queue its actors may send to, is declared first: when the type was
+    // hosted, at `startConsumers` or on connecting (a declaration may still be under way).
+    await this.hosted.whenDeclared();
     const model = this.model;
     await c.want(!this.hosted.holding && model && this.connection.connected ? model : undefined, this.connection);
   }

@@ -38,7 +38,25 @@ export class HostedQueues {
    * Declares the whole topology known so far on its own channel, skipping what was already declared
    * on this connection (a new connection declares everything again: the broker may have lost it).
    */
-  async declare(model: ChannelModel): Promise<void> {
+  declare(model: ChannelModel): Promise<void> {
+    // One declaration at a time; `whenDeclared` waits for the latest.
+    const next = this.latest.catch(() => undefined).then(() => this.declareNow(model));
+    this.latest = next;
+    return next;
+  }
+
+  /** Resolves once the declarations asked for so far are done (failed ones included). */
+  async whenDeclared(): Promise<void> {
+    let seen: Promise<void>;
+    do {
+      seen = this.latest;
+      await seen.catch(() => undefined);
+    } while (seen !== this.latest);
+  }
+
+  private latest: Promise<void> = Promise.resolve();
+
+  private async declareNow(model: ChannelModel): Promise<void> {
     if (this.declared?.model !== model) this.declared = { model, done: new Set() };
     const done = this.declared.done;
     const size = topologySize(this.topology);

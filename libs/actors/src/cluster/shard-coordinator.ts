@@ -108,6 +108,16 @@ export class ShardCoordinator {
     return out;
   }
 
+  /** Live members, this node included. */
+  memberCount(): number {
+    return this.table.all().filter((m) => m.nodeId !== this.nodeId).length + 1;
+  }
+
+  /** Shards consumed now, counted per type. */
+  ownedCounts(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.owned()).map(([t, list]) => [t, list.length]));
+  }
+
   /** Hand-offs in progress (shards draining). */
   inProgress(): HandOff[] {
     return [...this.releasing.values()];
@@ -124,6 +134,11 @@ export class ShardCoordinator {
       owned: this.owned(),
       ...(this.releasing.size > 0 ? { releasing } : {}),
       ...(leaving ? { leaving: true } : {}),
+      failureTimeoutMs: this.options.failureTimeoutMs,
+      handOffs: {
+        total: this.handOffsTotal,
+        recent: this.recentHandOffs.slice(-10).map((h) => ({ type: h.type, shard: h.shard, ms: h.ms, at: h.startedAt })),
+      },
     };
   }
 
