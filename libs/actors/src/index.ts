@@ -15,7 +15,7 @@ export type {
 export { ClusterView } from './cluster/cluster-view';
 export type { Member, MemberAnnouncement } from './cluster/member-table';
 export { MemberTable } from './cluster/member-table';
-export { rendezvousOwner } from './cluster/rendezvous';
+export { rendezvousOwner, rendezvousRanking } from './cluster/rendezvous';
 export type { RebalanceStep, ShardRef } from './cluster/shard-allocator';
 export { ShardAllocator } from './cluster/shard-allocator';
 export type { ClusterOptions, CoordinatorListener, HandOff, ShardHost } from './cluster/shard-coordinator';

@@ -35,7 +35,10 @@ describe('ClusterView', () => {
     const v = new ClusterView('g');
     v.observe(member('a', { releasing: { session: [2] } }), 100);
     expect(v.snapshot(400).handOffs.inProgress).toEqual([{ node: 'a', type: 'session', shard: 2, forMs: 300 }]);
-    v.observe(member('a', { owned: { session: [0] }, handOffs: { total: 1, recent: [{ type: 'session', shard: 2, ms: 250, at: 100 }] } }), 500);
+    v.observe(
+      member('a', { owned: { session: [0] }, handOffs: { total: 1, recent: [{ type: 'session', shard: 2, ms: 250, at: 100 }] } }),
+      500,
+    );
     const h = v.snapshot(600).handOffs;
     expect(h.inProgress).toEqual([]);
     expect(h.total).toBe(1);
