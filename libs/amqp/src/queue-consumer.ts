@@ -90,6 +90,27 @@ export class QueueConsumer {
    * `startConsumers` may both ask).
    */
   async open(model: ChannelModel, ops: BrokerOps): Promise<void> {
+    // Two callers at once (set-up after a connection, the shard coordinator taking the shard) must
+    // not open two channels: the first would go on consuming, unknown to this object.
+    if (this.opening?.model === model) return this.opening.done;
+    const done = this.openNow(model, ops);
+    this.opening = { model, done };
+    try {
+      await done;
+    } finally {
+      if (this.opening?.done === done) this.opening = undefined;
+    }
+    // Let go meanwhile: close what was just opened.
+    if (!this.isWanted && this.channel && this.openedOn === model) {
+      const ch = this.channel;
+      this.channel = undefined;
+      await ops.closeQuietly(ch);
+    }
+  }
+
+  private opening: { model: ChannelModel; done: Promise<void> } | undefined;
+
+  private async openNow(model: ChannelModel, ops: BrokerOps): Promise<void> {
     if (this.closing || !this.wanted || (this.channel && this.openedOn === model)) return;
     const q = this.spec.queue;
     const ch = await ops.op(model, model.createChannel(), `channel.open (consumer of ${q})`);
