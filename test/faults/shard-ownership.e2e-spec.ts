@@ -120,7 +120,7 @@ test('three runtimes each own a third of every entity type’s shards within a b
 
 test('under steady load a fourth runtime joins, one stops (SIGTERM), one is killed (SIGKILL): shards move in time, no turn lost, doubled or reordered', async () => {
   const load = new FaultLoad(tap, gateway.url);
-  load.start('churn', { sessions: 3, turns: 1000, everyMs: 300 });
+  load.start('churn', { sessions: 4, turns: 1000, everyMs: 200 });
   await eventually(
     () => tap.events.some((e) => e.sessionId.startsWith('churn-') && e.kind === 'reply') || undefined,
     'a churn turn answered',
