@@ -79,8 +79,6 @@ export class AmqpTransport implements HostingTransport {
   private readonly hosted: HostedQueues;
   private readonly deadLetterConsumers: DeadLetterConsumer[] = [];
   private readonly kinds = new Map<string, 'entity' | 'worker'>();
-  /** Consumers of coordinated entity shards, by `<type>/<shard>`. */
-  private readonly shardConsumers = new Map<string, QueueConsumer>();
   private model: ChannelModel | undefined;
 
   constructor(
@@ -269,12 +267,12 @@ export class AmqpTransport implements HostingTransport {
         false,
         !spec.coordinated,
       );
-      if (spec.coordinated) this.shardConsumers.set(`${spec.type}/${n}`, c);
+      if (spec.coordinated) this.hosted.coordinate(spec.type, n, c);
       consumers.push(c);
     };
     if (spec.kind === 'entity' && spec.source === 'ingress') {
       topology.ingress = true;
-      this.ingressType = spec.type;
+      this.hosted.ingressType = spec.type;
       // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
       for (let n = 0; n < this.options.shardCount; n++) addShard(n, (m) => m.fields.routingKey.split('.')[1] ?? '');
     } else if (spec.kind === 'entity') {
@@ -299,39 +297,22 @@ export class AmqpTransport implements HostingTransport {
     await this.hosted.open(model, added);
   }
 
-  /** The hosted type fed by the ingress shards (its shard queues are `warren.ingress.shard.<n>`). */
-  private ingressType: string | undefined;
-
   get shardCount(): number {
     return this.options.shardCount;
   }
 
   shardQueueName(type: string, shard: number): string {
-    return type === this.ingressType ? ingressShardQueue(shard) : shardQueue(type, shard);
+    return type === this.hosted.ingressType ? ingressShardQueue(shard) : shardQueue(type, shard);
   }
 
-  private shardConsumer(type: string, shard: number): QueueConsumer {
-    const c = this.shardConsumers.get(`${type}/${shard}`);
-    if (!c) throw new UnknownActorTypeError(`${type} (shard ${shard} is not a coordinated shard of this node)`);
-    return c;
-  }
-
-  /**
-   * Consumes shard `shard` of a coordinated type: now when connected and not holding (the queue is
-   * declared first), and again after every reconnection until `closeShard`.
-   */
-  async consumeShard(type: string, shard: number): Promise<void> {
-    const c = this.shardConsumer(type, shard);
-    // Its queue, and every queue its actors may send to, is declared first: when the type was
-    // hosted, at `startConsumers` or on connecting (a declaration may still be under way).
-    await this.hosted.whenDeclared();
-    const model = this.model;
-    await c.want(!this.hosted.holding && model && this.connection.connected ? model : undefined, this.connection);
+  /** Consumes shard `shard` of a coordinated type, now and after every reconnection until `closeShard`. */
+  consumeShard(type: string, shard: number): Promise<void> {
+    return this.hosted.consumeShard(type, shard, () => (this.model && this.connection.connected ? this.model : undefined));
   }
 
   /** Closes the consumer of shard `shard` (unacked messages go back to the queue); it stays closed. */
-  async closeShard(type: string, shard: number): Promise<void> {
-    await this.shardConsumer(type, shard).unwant(this.connection);
+  closeShard(type: string, shard: number): Promise<void> {
+    return this.hosted.closeShard(type, shard);
   }
 
   /**
