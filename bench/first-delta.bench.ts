@@ -5,14 +5,19 @@
  * word every PER_DELTA_MS; "hello" gets 7 words: 100 + 6 × 40 = 340 ms). Sequential on one session,
  * and an open loop at 100 turns/s over 200 warm sessions, once with the default configuration and
  * once with `runtime.workerPrefetch` raised (the default caps a node's concurrent streams at 16).
- * Output moderation releases text up to the last complete word, so the first delta leaves when the
- * model's second word arrives: the model's own share of the time to first delta is LATENCY_MS +
- * PER_DELTA_MS = 140 ms.
+ * Output moderation holds back as many words as the longest `out` block rule can span (6 with the
+ * built-in rules: "i am going to kill you") plus the word in progress, so that no delta ever holds
+ * the start of a blocked phrase (issue 18). With the built-in rules a 7-word reply therefore streams
+ * its first delta only with its last words (about 340 ms); MODEL_FIRST_RELEASE_MS below is what
+ * the model alone takes to its second word (a one-word window: rules that span one word, or no
+ * block rules), the floor Warren adds to. Shorter block rules shrink the window (docs/architecture.md).
  * Run alone: `node dist/bench/first-delta.bench.js` (BENCH_QUICK=1 for a short run).
  */
 
+import { type Background, cpuPerTurn, meanBackground, measureBackground } from './cpu-meter';
 import { type BenchRow, QUICK, sleep, withVhost } from './support';
-import { type Background, cpuPerTurn, meanBackground, measureBackground, TurnClient, WarrenSystem } from './system';
+import { WarrenSystem } from './system';
+import { TurnClient } from './turn-client';
 import { closedLoop, fmtMs, KEEP_UP, logStage, openLoop, type SequentialRun, type StageResult, sequentialAmqp } from './turn-load';
 
 /** The local model's time to its first word, ms. */

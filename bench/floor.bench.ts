@@ -14,8 +14,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Background, brokerPid, cpuSecondsOf } from './cpu-meter';
 import { type BenchRow, ROUNDS, repoRoot, withVhost } from './support';
-import { type Background, brokerPid, cpuSecondsOf } from './system';
 
 /** Turns the floor script runs (its warm-up included), for CPU per turn when it does not print its own. */
 const FLOOR_TURNS = 550;

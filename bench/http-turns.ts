@@ -7,7 +7,8 @@
 
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { DEV_KEY, type TurnClient, type TurnEnd } from './system';
+import { DEV_KEY } from './system';
+import { type TurnClient, type TurnEnd } from './turn-client';
 
 /** A turn's end as seen by an HTTP client, with when the 202 arrived. */
 export interface HttpTurnEnd extends TurnEnd {

@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark one after the other (each in its own vhost), prints one
  * table and writes bench/RESULTS.md. `BENCH_QUICK=1` is a ~30 s smoke run with smaller counts
  * (printed only: RESULTS.md keeps the last full run). `BENCH_ONLY=floor,turn` (names: tell, ask,
- * memory, floor, turn, first-delta, gateway, store, router, moderation, limiter, …) runs a part, printed only too.
+ * memory, floor, turn, first-delta, gateway, gateway-http, store, router, moderation, limiter, knowledge, …) runs a part, printed only too.
  * Children: the Nest baseline and the memory bench (with --expose-gc) run as separate node processes,
  * and so do both turn floors (shared/bench/floor-turn.js, plain and LEAN=1) and the Warren app under
  * the turn, first-delta and gateway benches (`BENCH_SYSTEM_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`
@@ -15,7 +15,8 @@ import { performance } from 'node:perf_hooks';
 import { ASK_IN_FLIGHT, ASK_THROUGHPUT_COUNT, askLatencyRows, runAskBench } from './ask.bench';
 import { type FirstDeltaResult, firstDeltaRows, runFirstDeltaBench } from './first-delta.bench';
 import { bestFloors, type FloorRun, type Floors, floorRows, runFloorBench, runFloorsOnce } from './floor.bench';
-import { type GatewayBenchResult, gatewayRows, runGatewayBench } from './gateway.bench';
+import { type GatewayBenchResult, runGatewayBench } from './gateway.bench';
+import { gatewayRows } from './gateway-report';
 import type { MemoryResult } from './memory.bench';
 import { textTable, writeResults } from './results-file';
 import { runStoreBench } from './store.bench';
@@ -185,6 +186,11 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['turn', 'turns (raw AMQP and HTTP)', turnBenchRows],
   ['first-delta', 'time to first delta', firstDeltaBenchRows],
   ['gateway', 'gateway', gatewayBenchRows],
+  [
+    'gateway-http',
+    'gateway HTTP path against its floor',
+    () => import('./gateway-http.bench').then(async (m) => m.gatewayHttpRows(await m.runGatewayHttpBench())),
+  ],
   ['store', 'store', storeRows],
   ['router', 'router decision overhead', () => import('./router.bench').then((m) => m.routerBenchRows())],
   ['moderation', 'output moderation before streaming', () => import('./moderation.bench').then((m) => m.moderationBenchRows())],
@@ -192,6 +198,7 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['dlq-replay', 'dead-letter bulk replay', () => import('./dead-letter.bench').then((m) => m.deadLetterReplayRows())],
   ['dead-lettering', 'dead-lettering throughput', () => import('./dead-lettering.bench').then((m) => m.deadLetteringRows())],
   ['reminders', '100k reminders due within a minute', () => import('./reminders.bench').then((m) => m.runRemindersBench())],
+  ['knowledge', 'knowledge retrieval', () => import('./knowledge.bench').then((m) => m.knowledgeBenchRows())],
 ];
 
 /** BENCH_ONLY=turn,floor (names of BENCHES, comma-separated) runs those only; RESULTS.md is then left as it was. */

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HttpTurns } from './http-turns';
 import { QUICK, rabbitmqctl, withVhost } from './support';
-import { TurnClient, WarrenSystem } from './system';
+import { WarrenSystem } from './system';
+import { TurnClient } from './turn-client';
 import { countSnapshot, perTurn } from './turn-counts';
 import { sequentialAmqp, sequentialTurns } from './turn-load';
 

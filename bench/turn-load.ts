@@ -8,8 +8,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { CpuMeter, type CpuSplit, cpuPerTurn } from './cpu-meter';
 import { percentile, runConcurrent, sleep } from './support';
-import { CpuMeter, type CpuSplit, cpuPerTurn, type TurnClient, type TurnEnd } from './system';
+import { type TurnClient, type TurnEnd } from './turn-client';
 
 /** Sessions the closed and open loops spread their turns over. */
 export const SESSIONS = 1000;

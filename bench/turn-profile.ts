@@ -14,10 +14,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cpuPerTurn } from './cpu-meter';
 import { profileMarkdown, summariseProfile } from './cpu-profile';
 import { HttpTurns } from './http-turns';
 import { QUICK, withVhost } from './support';
-import { cpuPerTurn, TurnClient, WarrenSystem } from './system';
+import { WarrenSystem } from './system';
+import { TurnClient } from './turn-client';
 import { countsTable, countTurns } from './turn-counts-run';
 import { sequentialAmqp, sequentialTurns } from './turn-load';
 

@@ -5,12 +5,13 @@
  * the lean one's), with the ratios issue 17 sets as targets.
  */
 
+import { type Background, type CpuSplit, cpuPerTurn, perTurnUs } from './cpu-meter';
 import type { FirstDeltaResult } from './first-delta.bench';
 import { MODEL_LATENCY_MS, MODEL_PER_DELTA_MS, WIDE_WORKER_PREFETCH } from './first-delta.bench';
 import { type FloorRun, type Floors, floorBrokerNetUs } from './floor.bench';
-import { type GatewayBenchResult, gatewaySection } from './gateway.bench';
+import type { GatewayBenchResult } from './gateway.bench';
+import { gatewaySection } from './gateway-report';
 import type { BenchRow } from './support';
-import { type Background, type CpuSplit, cpuPerTurn, perTurnUs } from './system';
 import type { SequentialResult, TurnBenchResult } from './turn.bench';
 import { CLOSED_IN_FLIGHT, SEQ_WARMUP, STEP_SECONDS } from './turn.bench';
 import { countsTable } from './turn-counts-run';

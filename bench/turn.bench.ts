@@ -13,9 +13,11 @@
  */
 
 import { performance } from 'node:perf_hooks';
+import { type Background, cpuPerTurn, meanBackground, measureBackground } from './cpu-meter';
 import { HttpTurns } from './http-turns';
 import { type BenchVhost, QUICK, ROUNDS, rabbitmqctl, runConcurrent, sleep, withVhost } from './support';
-import { type Background, cpuPerTurn, deadLetterCount, meanBackground, measureBackground, TurnClient, WarrenSystem } from './system';
+import { deadLetterCount, WarrenSystem } from './system';
+import { TurnClient } from './turn-client';
 import { countTurns, type TurnCounts } from './turn-counts-run';
 import {
   type ClosedLoopResult,

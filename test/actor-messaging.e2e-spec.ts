@@ -146,8 +146,8 @@ describe('entity actors', () => {
 
   test('an interleaved handler runs while a long handler awaits and aborts it; ordinary messages wait their turn', async () => {
     const ref = node.runtime.ref('counter/barge-1');
+    // One shard queue, in order: LongWait is dispatched before everything sent after it.
     const long = ref.ask<string>(Object.assign(new LongWait(), { ms: 10_000 }));
-    await new Promise((r) => setTimeout(r, 200));
     const queued = ref.ask(Object.assign(new Append(), { value: 'after' }));
     // An interleaved read runs now, while LongWait holds the ordinary lane; 'after' is not applied yet.
     expect(await ref.ask<string[]>(new ReadLog())).toEqual([]);
@@ -162,8 +162,21 @@ describe('entity actors', () => {
   test('ctx.signal is fired by a cancel(taskId) on warren.control for a worker on any node', async () => {
     const ref = node.runtime.ref('echo/a');
     const pending = ref.ask(Object.assign(new Say(), { text: 'x', delayMs: 10_000 }), { taskId: 'task-cancel-1' }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 200));
-    await node.transport.control({ kind: 'cancel', taskId: 'task-cancel-1' });
+    // A cancel that comes before the worker took the message finds nothing to abort: send it again
+    // until the ask has ended (a cancel is idempotent).
+    let ended: unknown;
+    void pending.then((outcome) => {
+      ended = { outcome };
+    });
+    await eventually(
+      async () => {
+        await node.transport.control({ kind: 'cancel', taskId: 'task-cancel-1' });
+        return ended;
+      },
+      'the cancelled ask to end',
+      15_000,
+      200,
+    );
     const err = await pending;
     expect(err).toBeInstanceOf(CancelledError);
     expect((err as CancelledError).code).toBe('WARREN_CANCELLED');
@@ -173,8 +186,8 @@ describe('entity actors', () => {
 describe('handler context', () => {
   test('ctx.replyLater() answers an ask from a later message; the actor stays free meanwhile', async () => {
     const ref = node.runtime.ref('counter/defer-1');
+    // One shard queue, in order: both Holds are handled before the Release sent after them.
     const held = [ref.ask<string>(new Hold()), ref.ask<string>(new Hold())];
-    await new Promise((r) => setTimeout(r, 100));
     expect(await ref.ask(Object.assign(new Release(), { value: 'released' }))).toBe(2);
     expect(await Promise.all(held)).toEqual(['released', 'released']);
   });

@@ -5,6 +5,10 @@
 import { type AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { AMQP_DEFAULTS } from '@warren/amqp';
 import {
+  KNOWLEDGE_EVENT_TYPES,
+  KNOWLEDGE_ROUTING_KEYS,
+  KnowledgeDelete,
+  KnowledgeUpsert,
   LimiterAcquire,
   ModelComplete,
   REPLY_TYPES,
@@ -13,6 +17,7 @@ import {
   SESSION_ID_PATTERN,
   SessionInterrupt,
   SessionMessage,
+  ToolCall,
 } from '@warren/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -107,13 +112,17 @@ describe('docs/asyncapi.yaml', () => {
     expect(addresses.filter((a) => a?.startsWith('session.')).sort()).toEqual(
       [...INGRESS_KINDS, ...EVENT_KINDS].map((k) => `session.{sessionId}.${k}`).sort(),
     );
-    expect(addresses.filter((a) => !a?.startsWith('session.')).sort()).toEqual([...ACTOR_ADDRESSES, null].sort());
+    expect(addresses.filter((a) => !a?.startsWith('session.')).sort()).toEqual(
+      [...ACTOR_ADDRESSES, ...Object.values(KNOWLEDGE_ROUTING_KEYS), null].sort(),
+    );
     const names = document
       .components()
       .messages()
       .all()
       .map((m) => m.name());
-    expect(names.sort()).toEqual([...Object.values(SESSION_EVENT_TYPES), ...Object.values(REPLY_TYPES), ACTOR_MESSAGE].sort());
+    expect(names.sort()).toEqual(
+      [...Object.values(SESSION_EVENT_TYPES), ...Object.values(REPLY_TYPES), ...Object.values(KNOWLEDGE_EVENT_TYPES), ACTOR_MESSAGE].sort(),
+    );
     for (const message of document.components().messages().all()) {
       if (message.name() === ACTOR_MESSAGE) continue; // any type: the message class's name
       expect(message.bindings().get('amqp')?.value()).toMatchObject({ messageType: message.name() });
@@ -163,6 +172,58 @@ describe('docs/asyncapi.yaml', () => {
         const errors = contract.checkMessage(message.name() as string, ex.payload(), ex.headers() ?? {});
         expect({ example: ex.name(), errors }).toEqual({ example: ex.name(), errors: [] });
       }
+    }
+  });
+
+  test('knowledge changes are received on topic exchange warren.knowledge; their schemas agree with the classes', () => {
+    for (const [key, type] of [
+      [KNOWLEDGE_ROUTING_KEYS.UPSERT, KNOWLEDGE_EVENT_TYPES.UPSERT],
+      [KNOWLEDGE_ROUTING_KEYS.DELETE, KNOWLEDGE_EVENT_TYPES.DELETE],
+    ]) {
+      const channel = document
+        .channels()
+        .all()
+        .find((c) => c.address() === key);
+      expect(channel?.bindings().get('amqp')?.value()).toMatchObject({
+        is: 'routingKey',
+        exchange: { name: 'warren.knowledge', type: 'topic', durable: true },
+      });
+      expect(
+        channel
+          ?.operations()
+          .all()
+          .map((o) => o.action()),
+      ).toEqual(['receive']);
+      expect(channel?.messages().all()[0]?.name()).toBe(type);
+    }
+    const classValid = (cls: new () => object, data: object) =>
+      validateSync(plainToInstance(cls, data), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }).length === 0;
+    const envelope = (type: string, data: object) => ({ specversion: '1.0', id: 'e-1', source: 'cdc://x', type, data });
+    const upserts: [object, boolean][] = [
+      [{ id: 'd', text: 'hello', version: 1 }, true],
+      [{ tenant: 'acme', id: 'd', collection: 'faq', title: 'T', text: '', metadata: { a: 1 }, version: 0 }, true],
+      [{ id: 'd', text: 'hello' }, false],
+      [{ id: 'd', text: 'hello', version: -1 }, false],
+      [{ id: 'd', text: 'hello', version: 1.5 }, false],
+      [{ id: '', text: 'hello', version: 1 }, false],
+      [{ id: 'd', text: 'hello', version: 1, collection: 'a b' }, false],
+      [{ id: 'd', text: 'hello', version: 1, extra: true }, false],
+    ];
+    for (const [data, valid] of upserts) {
+      const schema = contract.checkMessage(KNOWLEDGE_EVENT_TYPES.UPSERT, envelope(KNOWLEDGE_EVENT_TYPES.UPSERT, data)).length === 0;
+      expect({ data, schema }).toEqual({ data, schema: valid });
+      expect({ data, class: classValid(KnowledgeUpsert, data) }).toEqual({ data, class: valid });
+    }
+    const deletes: [object, boolean][] = [
+      [{ id: 'd', version: 3 }, true],
+      [{ tenant: 'acme', id: 'd', version: 0 }, true],
+      [{ id: 'd' }, false],
+      [{ id: 'd', version: 3, text: 'x' }, false],
+    ];
+    for (const [data, valid] of deletes) {
+      const schema = contract.checkMessage(KNOWLEDGE_EVENT_TYPES.DELETE, envelope(KNOWLEDGE_EVENT_TYPES.DELETE, data)).length === 0;
+      expect({ data, schema }).toEqual({ data, schema: valid });
+      expect({ data, class: classValid(KnowledgeDelete, data) }).toEqual({ data, class: valid });
     }
   });
 
@@ -294,6 +355,8 @@ describe('docs/asyncapi.yaml: the raw actor protocol', () => {
       validateSync(plainToInstance(cls, data), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
     expect(examples['model-complete']?.type).toBe('warren.model.complete');
     expect(classValid(ModelComplete, examples['model-complete']?.data as object)).toEqual([]);
+    expect(examples['tool-call']?.type).toBe('warren.tool.call');
+    expect(classValid(ToolCall, examples['tool-call']?.data as object)).toEqual([]);
     expect(examples['limiter-acquire']?.type).toBe('warren.limiter.acquire');
     expect(classValid(LimiterAcquire, examples['limiter-acquire']?.data as object)).toEqual([]);
   });

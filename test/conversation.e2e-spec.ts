@@ -43,8 +43,8 @@ const get = async (path: string, headers: Record<string, string> = DEV) => {
 const sse = async (sessionId: string, headers = DEV): Promise<SseStream> => {
   const stream = await openSse(`${app.url}/v1/sessions/${sessionId}/events`, headers);
   autoTeardown({ close: () => stream.close() });
-  // The SSE binding is made when the stream opens; give the broker a moment to have it.
-  await new Promise((r) => setTimeout(r, 100));
+  // The gateway sends the response head only once the session's binding is in place, so the
+  // stream gets every event published after this.
   return stream;
 };
 
@@ -107,8 +107,15 @@ describe('a conversation through the gateway', () => {
     const again = await post('idem', { text: 'hello' }, { ...DEV, 'idempotency-key': key });
     expect(again.taskId).toBe(first.taskId);
     await tap.waitFor(first.taskId, 'reply');
-    await new Promise((r) => setTimeout(r, 200));
-    expect((await get('/v1/sessions/idem/messages')).body.items).toHaveLength(2);
+    // A later turn of the same session runs after anything the retry could have started.
+    const marker = await post('idem', { text: 'what is 1 + 1?' });
+    await tap.waitFor(marker.taskId, 'reply');
+    expect((await get('/v1/sessions/idem/messages?order=asc')).body.items?.map((p) => p.content)).toEqual([
+      'hello',
+      expect.any(String),
+      'what is 1 + 1?',
+      '1 + 1 = 2.',
+    ]);
   });
 
   it('never shows one tenant another tenant’s sessions, tasks or events', async () => {
@@ -116,12 +123,12 @@ describe('a conversation through the gateway', () => {
     const devStream = await sse('shared', DEV);
     const { taskId } = await post('shared', { text: 'hello' });
     await eventually(() => ofTask(devStream, taskId).some((f) => f.event === 'reply'), 'dev reply');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(acmeStream.events()).toEqual([]);
     expect((await get(`/v1/tasks/${taskId}`, ACME)).status).toBe(404);
     expect((await get('/v1/sessions/shared/messages', ACME)).body.items).toEqual([]);
     const acme = await post('shared', { text: 'what is 5 + 5?' }, ACME);
     await eventually(() => ofTask(acmeStream, acme.taskId).some((f) => f.event === 'reply'), 'acme reply');
+    // acme's own turn, published after dev's, is all its stream got.
+    expect(acmeStream.events().every((f) => (f.data as { taskId?: string }).taskId === acme.taskId)).toBe(true);
     expect((await get('/v1/sessions/shared/messages', ACME)).body.items).toHaveLength(2);
     expect((await get('/v1/sessions/shared/messages', DEV)).body.items).toHaveLength(2);
   });

@@ -176,9 +176,14 @@ describe('replay', () => {
       replayed: [{ id: dl.messageId, address: 'recorder/dry', exchange: 'warren.actors.recorder', routingKey: 'dry' }],
       skipped: [],
     });
-    await new Promise((res) => setTimeout(res, 500));
-    expect(seen.filter((s) => s.address === 'recorder/dry')).toEqual([]);
     expect((await store.deadLetters.get(dl.messageId))?.status).toBe('open');
+    // A real replay to the same actor afterwards (a positive marker): anything the dry run had sent
+    // would reach the actor before it.
+    const marker = deadLetter(2001, { address: 'recorder/dry' });
+    await store.deadLetters.insertIfAbsent(marker);
+    expect((await call('POST', '/v1/admin/dead-letters/replay', { ids: [marker.messageId] })).status).toBe(200);
+    await eventually(() => seen.some((s) => s.address === 'recorder/dry'), 'the marker replay');
+    expect(seen.filter((s) => s.address === 'recorder/dry').map((s) => s.replayOf)).toEqual([marker.messageId]);
   });
 
   it('republishes with a new id, the same task id, x-warren-replay-of and without the failure headers; then the record is replayed', async () => {

@@ -206,7 +206,9 @@ describe('the runtime app: failed turns', () => {
       async () => (await system.store.actors.load('session/dev~f1')).processed.some((p) => p.id === `dl:${taskId}`),
       'the notice',
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // A later turn of the session (it fails too: every model call fails here) is a positive marker:
+    // a second failed event for the first task would come before the marker's.
+    await system.tap.waitFor(await system.tap.say('f1', 'marker'), 'failed');
     expect(system.tap.ofTask(taskId).filter((e) => e.kind === 'failed')).toHaveLength(1);
   });
 
@@ -252,7 +254,8 @@ describe('the runtime app: failed turns', () => {
     const failed = await system.tap.waitFor(taskId, 'failed');
     expect(failed.event.data).toEqual({ taskId, code: 'WARREN_DELIVERY_LIMIT', message: expect.stringContaining('try again') });
     expect(await system.store.tasks.get(taskId)).toMatchObject({ status: 'failed', error: { code: 'WARREN_DELIVERY_LIMIT' } });
-    await new Promise((r) => setTimeout(r, 300));
+    // A later turn of the session (a positive marker): a second failed event would come before its own.
+    await system.tap.waitFor(await system.tap.say('c1', 'marker'), 'failed');
     expect(system.tap.ofTask(taskId).filter((e) => e.kind === 'failed')).toHaveLength(1);
   });
 });

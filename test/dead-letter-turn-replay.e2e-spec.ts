@@ -64,10 +64,11 @@ describe('a failed turn replayed after the fault is fixed', () => {
     const reply = await tap.waitFor(taskId, 'reply', 20_000);
     expect(reply.event.data).toMatchObject({ taskId });
     await eventually(async () => (await store.tasks.get(tap.task(taskId)))?.status === 'completed', 'task completed');
-    await new Promise((res) => setTimeout(res, 1000));
+    // A later turn of the session (a positive marker): a second run of the replay would show before its reply.
+    await tap.waitFor(await tap.say('fix1', 'hello'), 'reply', 20_000);
     expect(tap.events.filter((e) => e.kind === 'reply' && (e.event.data as { taskId?: string }).taskId === taskId)).toHaveLength(1);
     const parts = (await store.history.page({ tenant: 'dev', sessionId: 'fix1' })).items;
-    expect(parts.filter((p) => p.role === 'assistant')).toHaveLength(1);
+    expect(parts.filter((p) => p.role === 'assistant' && p.taskId === tap.task(taskId))).toHaveLength(1);
     expect((await store.deadLetters.get(dl.messageId))?.status).toBe('replayed');
   });
 });

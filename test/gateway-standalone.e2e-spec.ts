@@ -1,7 +1,7 @@
 // The production layout: the gateway and the runtime as two processes (compiled mains, `npm run
 // build` first) on one vhost and one data dir. The OpenAI-compatible endpoint of the standalone
 // gateway asks the runtime's chat worker pool (streamed and not), a session turn goes through, and
-// the admin view of endpoint health says where health lives when the gateway has none.
+// the admin view of endpoint health shows what the runtime measured (announced on warren.control).
 import { rmSync } from 'node:fs';
 import OpenAI from 'openai';
 import { AppProcess } from './support/app-process';
@@ -83,11 +83,24 @@ describe('a standalone gateway next to a standalone runtime', () => {
     await eventually(async () => (await task(taskId)).status === 'completed', `turn ${taskId} completed`);
   });
 
-  it('GET /v1/admin/endpoints says health is per runtime node, not here, and where to read it', async () => {
-    const res = await fetch(`${gateway.url}/v1/admin/endpoints`, { headers: { authorization: 'Bearer dev-admin-key' } });
-    expect(res.status).toBe(200);
-    const view = (await res.json()) as { scope: string; note?: string; endpoints: unknown[] };
-    expect(view).toMatchObject({ scope: 'unavailable', endpoints: [] });
-    expect(view.note).toContain('/metrics');
+  it("GET /v1/admin/endpoints shows the cluster's view: what the runtime measured, announced on warren.control", async () => {
+    interface View {
+      scope: string;
+      nodes: { node: string }[];
+      endpoints: { name: string; samples: number; state: string; served: boolean }[];
+    }
+    // The turns above called model/local on the runtime; it announces its view every 2 s.
+    const view = await eventually(
+      async () => {
+        const res = await fetch(`${gateway.url}/v1/admin/endpoints`, { headers: { authorization: 'Bearer dev-admin-key' } });
+        expect(res.status).toBe(200);
+        const v = (await res.json()) as View;
+        return v.scope === 'cluster' && (v.endpoints.find((e) => e.name === 'local')?.samples ?? 0) > 0 ? v : undefined;
+      },
+      'the runtime’s health announced to the gateway',
+      15_000,
+    );
+    expect(view.nodes).toHaveLength(1); // the runtime (the gateway measures nothing)
+    expect(view.endpoints.find((e) => e.name === 'local')).toMatchObject({ state: 'healthy', served: false });
   });
 });

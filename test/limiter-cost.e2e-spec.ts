@@ -3,7 +3,7 @@
 // reply, and budget usage that survives a restart (saved every limiter.budgetFlushMs).
 import { BudgetExceededError, LimiterAcquire, type LimiterGrant, LimiterSettle, RateLimitedError } from '@warren/contracts';
 import { ActorStateBudgetStore, type BudgetStore, LimiterActor, type LimiterOptions, resolveLimiterOptions } from '@warren/models';
-import { useVhost } from './support/broker';
+import { eventually, useVhost } from './support/broker';
 import { type InProcessRuntime, startRuntime, tempDir } from './support/runtime';
 
 const vhost = useVhost('limiter-cost');
@@ -134,7 +134,9 @@ describe('token-cost-aware limiter on the real broker', () => {
   test('after a restart the budget usage is still there (within limiter.budgetFlushMs)', async () => {
     expect(await acquire('durable', 4000)).toMatchObject({ granted: true });
     await settle('durable', 4000, 3000);
-    await new Promise((r) => setTimeout(r, FLUSH_MS * 3)); // saved by the batch timer, not per message
+    // Saved by the batch timer (every FLUSH_MS), not per message: wait until the store has it.
+    const saved = new ActorStateBudgetStore(node.store.actors);
+    await eventually(async () => (await saved.load('durable')).usage?.dayUsed === 3000, 'the budget saved by the flush timer');
     await node.stop();
     ({ node, limiter } = await startLimiterNode());
     const err = await acquire('durable', 2001).catch((e: unknown) => e);

@@ -33,18 +33,17 @@ test('turns over the rate wait for capacity and are answered; past the queue tim
 }, 60_000);
 
 test('a turn interrupted while it waits leaves the queue: the next one takes its place', async () => {
-  await new Promise((r) => setTimeout(r, 2500)); // the bucket is full again (2 requests)
+  // a1 and a2 empty the bucket, whatever an earlier test left in it: from full they run at once,
+  // from empty they wait at most ~2 s (< queueTimeoutMs). Both are answered before b comes: three
+  // new sessions start in any order, and a b admitted ahead of a2 would run through instead of waiting.
   const a1 = await tap.say('cancel-a1', 'first');
   const a2 = await tap.say('cancel-a2', 'second');
-  // Both admitted (the bucket is empty now) before b comes: three new sessions start in any
-  // order, and a b admitted ahead of a2 would run through instead of waiting.
   expect((await tap.waitForEnd(a1)).kind).toBe('reply');
   expect((await tap.waitForEnd(a2)).kind).toBe('reply');
   const t0 = Date.now();
   const b = await tap.say('cancel-b', 'waits, then is interrupted');
   // Interrupt once b's turn runs (it then waits in the limiter's queue), however loaded the machine is.
-  await eventually(async () => (await store.tasks.get(tap.task(b)))?.status === 'running' || undefined, 'b running');
-  await new Promise((r) => setTimeout(r, 100));
+  await eventually(async () => (await store.tasks.get(tap.task(b)))?.status === 'running', 'b running');
   await tap.interrupt('cancel-b');
   const c = await tap.say('cancel-c', 'waits behind b');
   expect((await tap.waitForEnd(b)).kind).toBe('interrupted');

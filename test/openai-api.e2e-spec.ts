@@ -138,11 +138,11 @@ describe('POST /v1/chat/completions', () => {
     expect(unknown.error).toMatchObject({ code: 'WARREN_NOT_FOUND', param: 'model' });
   });
 
-  it('refuses JSON mode, structured outputs and tools explicitly (400, param), instead of ignoring them', async () => {
+  it('refuses JSON mode, structured outputs and the deprecated functions explicitly (400, param), instead of ignoring them', async () => {
     for (const [param, extra] of [
       ['response_format', { response_format: { type: 'json_object' } }],
       ['response_format', { response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } } }],
-      ['tools', { tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }] }],
+      ['functions', { functions: [{ name: 'lookup', parameters: { type: 'object' } }] }],
     ] as const) {
       const err = await client.chat.completions.create({ model: 'auto', messages: hello, ...extra } as never).catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);

@@ -80,6 +80,40 @@ describe('OpenAiCompatibleEndpoint (the openai SDK as transport) against a fake 
     }
   });
 
+  test('tools: sends tools, tool_choice, tool calls and results in the prompt; puts the streamed tool-call pieces together', async () => {
+    const before = server.requests.length;
+    const out = await run(
+      endpoint('tool-calls').complete(
+        {
+          messages: [
+            { role: 'user', content: 'what is on monday' },
+            { role: 'assistant', content: '', toolCalls: [{ id: 'c0', name: 'calendar', arguments: '{}' }] },
+            { role: 'tool', content: '{"error":"no date"}', toolCallId: 'c0' },
+          ],
+          tools: [{ name: 'calendar', description: 'Looks up a day', parameters: { type: 'object' } }],
+          toolChoice: 'auto',
+        },
+        live(),
+      ),
+    );
+    expect(out.deltas).toEqual([]);
+    expect(out.result).toEqual({
+      model: 'fake',
+      usage: { promptTokens: 11, completionTokens: 0 },
+      finishReason: 'tool_calls',
+      toolCalls: [{ id: 'call_fake_1', name: 'calendar', arguments: '{"date":"2026-12-08"}' }],
+    });
+    expect(server.requests[before]?.body).toMatchObject({
+      messages: [
+        { role: 'user', content: 'what is on monday' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c0', type: 'function', function: { name: 'calendar', arguments: '{}' } }] },
+        { role: 'tool', content: '{"error":"no date"}', tool_call_id: 'c0' },
+      ],
+      tools: [{ type: 'function', function: { name: 'calendar', description: 'Looks up a day', parameters: { type: 'object' } } }],
+      tool_choice: 'auto',
+    });
+  });
+
   test('CRLF line ends and events split across TCP writes', async () => {
     server.next({ kind: 'stream', crlfSplit: true, deltas: ['a', 'b', 'c'] });
     expect((await run(endpoint('normal').complete(prompt, live()))).deltas).toEqual(['a', 'b', 'c']);

@@ -34,11 +34,7 @@ describe('proactive messages and turns', () => {
     await tap.waitFor(first, 'reply');
     const second = await tap.say('q-busy', 'what is 2+3?', { data: { userId: 'u-busy' } });
     const reply = await tap.waitFor(second, 'reply');
-    const [event] = await eventually(
-      () => (proactiveOf('q-busy').length > 0 ? proactiveOf('q-busy') : undefined),
-      'the proactive event',
-      10_000,
-    );
+    const [event] = await eventually(() => proactiveOf('q-busy'), 'the proactive event', 10_000);
     expect(event.event.data).toMatchObject({
       intent: 'reminder',
       reminderId: `proactive:reminder:${tap.task(first)}`,
@@ -54,11 +50,7 @@ describe('proactive messages and turns', () => {
     const taskId = await tap.say('q-model', 'Hello', { data: { userId: 'u-model' } });
     const reply = await tap.waitFor(taskId, 'reply');
     expect(reply.event.data.text).toMatch(/\?$/);
-    const [event] = await eventually(
-      () => (proactiveOf('q-model').length > 0 ? proactiveOf('q-model') : undefined),
-      'the proactive event',
-      10_000,
-    );
+    const [event] = await eventually(() => proactiveOf('q-model'), 'the proactive event', 10_000);
     expect(event.event.data).toMatchObject({
       intent: 'idleAfterQuestion',
       reminderId: `proactive:idleAfterQuestion:${tap.task(taskId)}`,

@@ -43,6 +43,8 @@ beforeAll(async () => {
 
 const proactiveOf = (sessionId: string): TappedEvent[] => tap.events.filter((e) => e.sessionId === sessionId && e.kind === 'proactive');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A turn after everything a session was sent so far: the session handles its messages in order. */
+const marker = (sessionId: string, userId: string) => say(sessionId, 'what is 2 + 2?', userId);
 type IntentState = { decisions?: { reminderId: string; decision: string; reason?: string }[] };
 const decisionsOf = async (address: string) => (await store.actors.load<IntentState>(address)).state?.decisions ?? [];
 
@@ -69,11 +71,7 @@ describe('proactive messages', () => {
   it('"remind me in 2 seconds to stretch" gives a proactive event on warren.events within seconds, and a history part', async () => {
     const taskId = await say('p-remind', 'Remind me in 2 seconds to stretch', 'u-remind');
     const said = Date.now();
-    const [event] = await eventually(
-      () => (proactiveOf('p-remind').length > 0 ? proactiveOf('p-remind') : undefined),
-      'the proactive event',
-      10_000,
-    );
+    const [event] = await eventually(() => proactiveOf('p-remind'), 'the proactive event', 10_000);
     expect(event.at - said).toBeLessThan(6000);
     const reminderId = `proactive:reminder:${tap.task(taskId)}`;
     expect(event.event.type).toBe('warren.session.proactive');
@@ -92,17 +90,13 @@ describe('proactive messages', () => {
         expect.objectContaining({ reminderId, decision: 'sent' }),
       ]),
     );
-    await sleep(1500);
+    await marker('p-remind', 'u-remind');
     expect(proactiveOf('p-remind')).toHaveLength(1);
   });
 
   it('works without a user id: the session keeps its own intent actor', async () => {
     const taskId = await say('p-anon', 'remind me in 1 second to drink water');
-    const [event] = await eventually(
-      () => (proactiveOf('p-anon').length > 0 ? proactiveOf('p-anon') : undefined),
-      'the proactive event',
-      10_000,
-    );
+    const [event] = await eventually(() => proactiveOf('p-anon'), 'the proactive event', 10_000);
     expect(event.event.data).toMatchObject({
       text: 'You asked me to remind you to drink water.',
       reminderId: `proactive:reminder:${tap.task(taskId)}`,
@@ -120,7 +114,7 @@ describe('proactive messages', () => {
       10_000,
     );
     expect((await decisionsOf('intent/dev~u:u-optout')).find((d) => d.decision === 'suppressed')).toMatchObject({ reason: 'opted-out' });
-    await sleep(500);
+    await marker('p-optout', 'u-optout');
     expect(proactiveOf('p-optout')).toEqual([]);
   });
 
@@ -157,7 +151,7 @@ describe('proactive messages', () => {
       10_000,
     );
     expect(suppressed.reason).toBe('daily-cap');
-    await sleep(500);
+    await marker('p-cap', 'u-cap');
     expect(proactiveOf('p-cap')).toHaveLength(1);
   });
 
@@ -172,7 +166,7 @@ describe('proactive messages', () => {
     ).toMatchObject({
       reason: 'user-spoke',
     });
-    await sleep(4000);
+    await sleep(4000); // past the time it was due: a wait on the clock, not on an event
     expect(proactiveOf('p-cancel').filter((e) => e.event.data.intent === 'unfinishedTask')).toEqual([]);
   });
 
@@ -189,7 +183,10 @@ describe('proactive messages', () => {
   });
 
   it('a tenant over its daily token budget gets no "Sorry I could not answer earlier…" for the turn it was refused', async () => {
-    const post = await http('POST', '/v1/sessions/p-budget/messages', 'bud-key', { text: 'what is 2+3?', userId: 'u-budget' });
+    // A question short enough for the gateway's accept-time check (its 2 tokens fit the budget of 5:
+    // 202), refused by the turn's reservation (prompt + output allowance) afterwards.
+    const post = await http('POST', '/v1/sessions/p-budget/messages', 'bud-key', { text: 'why?', userId: 'u-budget' });
+    expect(post.status).toBe(202);
     const { taskId } = (await post.json()) as { taskId: string };
     expect((await tap.waitForEnd(taskId)).event.data).toMatchObject({ code: 'WARREN_BUDGET_EXCEEDED' });
     const reminderId = `proactive:unansweredQuestion:${taskId}`;

@@ -28,6 +28,16 @@ const firesAtLeast = (key: string, n: number) =>
   }, `${n} fires of alarm/${key}`);
 /** Moves the clock to `at`, and at least past the scheduler's poll interval (a clock that does not move wakes nobody). */
 const moveTo = (at: number) => clock.set(Math.max(at, clock.now() + 200));
+/**
+ * `moveTo`, then waits until the scheduler has polled at the new time: a marker reminder due just
+ * before it fired. It is the latest reminder due, so anything else due by then went out before it.
+ */
+async function moveToAndPoll(at: number, marker: string): Promise<void> {
+  const target = Math.max(at, clock.now() + 200);
+  await set(marker, { name: 'poll', at: new Date(target - 1).toISOString() });
+  clock.set(target);
+  await firesAtLeast(marker, 1);
+}
 
 test('a one-shot reminder set from a handler is delivered once to the passivated actor, with the deterministic id', async () => {
   await set('one', { name: 'wake', after: 60_000, payload: { note: 'stretch' } });
@@ -37,8 +47,7 @@ test('a one-shot reminder set from a handler is delivered once to the passivated
   expect(dueAt - Date.now()).toBeGreaterThan(55_000);
   await eventually(() => node.runtime.entities.activeCount === 0, 'passivation', 5000);
 
-  moveTo(dueAt - 1000);
-  await new Promise((r) => setTimeout(r, 300));
+  await moveToAndPoll(dueAt - 1000, 'one-marker');
   expect(await fires('one')).toEqual([]); // not yet
   moveTo(dueAt + 50);
   const [fire] = await firesAtLeast('one', 1);
@@ -65,8 +74,7 @@ test('an interval reminder fires every period until cancelled', async () => {
   expect(got.map((f) => Date.parse(f.scheduledAt) - first)).toEqual([0, 10_000, 20_000]);
   expect(await node.runtime.ref('alarm/every').ask(Object.assign(new CancelAlarm(), { name: 'tick' }))).toBe(true);
   expect(await node.runtime.ref('alarm/every').ask(Object.assign(new CancelAlarm(), { name: 'tick' }))).toBe(false);
-  moveTo(first + 40_000);
-  await new Promise((r) => setTimeout(r, 500));
+  await moveToAndPoll(first + 40_000, 'every-marker');
   expect(await fires('every')).toHaveLength(3);
 });
 

@@ -1,4 +1,4 @@
-// The semantic cache (`cache:`, off by default) on the all-in-one app: the same question after the
+// The answer cache (`cache:`, off by default; exact or semantic mode) on the all-in-one app: the same question after the
 // same context in the same tenant is answered from the cache (streamed as deltas, `cached: true`,
 // the task's routing.cache shows the hit, warren_cache_lookups_total counts it); the same last
 // message after a different earlier context, or in another tenant, is not; off, nothing is cached.
@@ -79,7 +79,7 @@ describe('semantic cache on', () => {
     const task = await store.tasks.get(second.taskId);
     expect(task).toMatchObject({ status: 'completed', routing: { strategy: 'cache', model: first.reply.model } });
     const firstCache = (await store.tasks.get(first.taskId))?.routing?.cache as { key: string } | undefined;
-    expect(task?.routing?.cache).toEqual({ hit: true, key: firstCache?.key });
+    expect(task?.routing?.cache).toEqual({ hit: true, key: firstCache?.key, mode: 'exact', match: 'exact' });
     expect(await lookups(app, 'hit')).toBe(hitsBefore + 1);
     // The model call of the first turn counted as a routing decision (no A/B split: arm none); the cached one did not call a model.
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
@@ -111,6 +111,13 @@ describe('semantic cache on', () => {
     expect((await store.tasks.get(c.taskId))?.routing).toMatchObject({ cache: { hit: false } });
   });
 
+  it('exact mode is exact: a paraphrase misses', async () => {
+    await say('p1', 'What is the capital of Italy?');
+    const paraphrase = await say('p2', 'What is the capital city of Italy?');
+    expect(paraphrase.reply.cached).toBeUndefined();
+    expect((await store.tasks.get(paraphrase.taskId))?.routing).toMatchObject({ cache: { hit: false, mode: 'exact' } });
+  });
+
   it('another tenant does not get the answer', async () => {
     const dev = await say('t-dev', 'What time zone is Lisbon in?');
     expect(dev.reply.cached).toBeUndefined();
@@ -119,6 +126,48 @@ describe('semantic cache on', () => {
     expect(acme.reply.cached).toBeUndefined();
     expect((await store.tasks.get(acme.taskId))?.routing).toMatchObject({ cache: { hit: false } });
     expect(await lookups(app, 'miss')).toBeGreaterThan(0);
+  });
+});
+
+describe('answer cache in semantic mode (the local embedder)', () => {
+  const vhost = useVhost('semantic-cache-semantic');
+  let app: AppProcess;
+  let tap: EventTap;
+  let store: WarrenStore;
+  const say = client(
+    () => app,
+    () => tap,
+  );
+
+  beforeAll(async () => {
+    ({ app, tap, store } = await startSystem('warren', vhost.url, {
+      WARREN__GATEWAY__TENANTS: TENANTS,
+      WARREN__CACHE__ENABLED: 'true',
+      WARREN__CACHE__MODE: 'semantic',
+      WARREN__CACHE__SIMILARITY: '0.9',
+    }));
+  });
+
+  it('a paraphrase in the same context is answered from the cache, with its similarity on the task', async () => {
+    const first = await say('s1', 'What is the capital of France?');
+    expect(first.reply.cached).toBeUndefined();
+    const paraphrase = await say('s2', 'what is the capital city of France');
+    expect(paraphrase.reply).toMatchObject({ cached: true, text: first.reply.text });
+    const cache = (await store.tasks.get(paraphrase.taskId))?.routing?.cache as { similarity: number };
+    expect(cache).toMatchObject({ hit: true, mode: 'semantic', match: 'semantic' });
+    expect(cache.similarity).toBeGreaterThanOrEqual(0.9);
+    // Close in words, another question: not close enough.
+    expect((await say('s3', 'What is the capital of Spain?')).reply.cached).toBeUndefined();
+  });
+
+  it('a follow-up only meets answers given after the same context (LiteLLM #12234)', async () => {
+    await say('f1', 'Tell me about Paris.');
+    const paris = await say('f1', 'And its population?');
+    expect(paris.reply.cached).toBeUndefined();
+    await say('f2', 'Tell me about Rome.');
+    const rome = await say('f2', 'And its population?');
+    expect(rome.reply.cached).toBeUndefined();
+    expect((await store.tasks.get(rome.taskId))?.routing).toMatchObject({ cache: { hit: false, mode: 'semantic' } });
   });
 });
 

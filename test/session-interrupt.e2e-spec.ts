@@ -1,7 +1,7 @@
 // Barge-in over the raw-AMQP contract: a voice server cuts the assistant off mid-stream.
 import type { WarrenStore } from '@warren/store';
 import { loadWireContract } from './support/asyncapi';
-import { autoTeardown, eventually, useVhost } from './support/broker';
+import { eventually, useVhost } from './support/broker';
 import type { EventTap } from './support/event-tap';
 import { startSystem } from './support/system';
 
@@ -25,7 +25,9 @@ describe('interrupting a turn (barge-in)', () => {
     await tap.interrupt('s-int');
     const interrupted = await tap.waitFor(taskId, 'interrupted');
     expect(interrupted.at - interruptedAt).toBeLessThan(250);
-    await new Promise((r) => setTimeout(r, 400)); // would the stream have gone on?
+    // The next turn of the session (a positive marker): a stream that went on would show before its reply.
+    const next = await tap.say('s-int', 'hello');
+    expect((await tap.waitFor(next, 'reply')).event.data.text).toBe('Hello! How can I help you today?');
     const deltas = tap.ofTask(taskId).filter((e) => e.kind === 'delta');
     expect(deltas.filter((e) => e.at > interruptedAt + 250)).toEqual([]);
     expect(tap.ofTask(taskId).some((e) => e.kind === 'reply')).toBe(false);
@@ -37,12 +39,11 @@ describe('interrupting a turn (barge-in)', () => {
     expect(parts.map((p) => [p.role, p.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'interrupted'],
+      ['user', 'complete'],
+      ['assistant', 'complete'],
     ]);
     expect(parts[1].content).toBe(partial);
     expect(await store.tasks.get(tap.task(taskId))).toMatchObject({ status: 'interrupted', error: { code: 'WARREN_CANCELLED' } });
-
-    const next = await tap.say('s-int', 'hello');
-    expect((await tap.waitFor(next, 'reply')).event.data.text).toBe('Hello! How can I help you today?');
   });
 
   it('cancels a named turn that still waits behind another one: it never runs', async () => {

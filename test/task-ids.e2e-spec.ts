@@ -9,9 +9,9 @@ import { startSystem } from './support/system';
 
 const vhost = useVhost('task-ids');
 
-test('two sessions reusing one CloudEvent id each get their own turn, task and history; a late repeat is answered', async () => {
+test('two sessions reusing one CloudEvent id each get their own turn, task and history; a late repeat is answered; HTTP finds each by the id its producer used', async () => {
   // A processed window of 2: two more turns push the first id out of it.
-  const { tap, store } = await startSystem('runtime', vhost.url, { WARREN__RUNTIME__PROCESSED_WINDOW: '2' });
+  const { tap, store, app } = await startSystem('warren', vhost.url, { WARREN__RUNTIME__PROCESSED_WINDOW: '2' });
   const id = randomUUID();
   const replyOf = (sessionId: string, not: TappedEvent[] = []) =>
     eventually(
@@ -38,4 +38,14 @@ test('two sessions reusing one CloudEvent id each get their own turn, task and h
   expect(again.event.id).not.toBe(a.event.id);
   // Nothing ran again: three turns, six parts.
   expect((await store.history.page({ tenant: 'dev', sessionId: 'reuse-a' })).items).toHaveLength(6);
+
+  // Over HTTP the producer names the turn by its own id, within its session.
+  const auth = { authorization: 'Bearer dev-key' };
+  const byClientId = await fetch(`${app.url}/v1/sessions/reuse-b/tasks/${id}`, { headers: auth });
+  expect(byClientId.status).toBe(200);
+  expect(await byClientId.json()).toMatchObject({ id: scopedTaskId('dev', 'reuse-b', id), sessionId: 'reuse-b', status: 'completed' });
+  // The stored id works too; another session's or tenant's task is not found.
+  const byStoredId = await fetch(`${app.url}/v1/sessions/reuse-a/tasks/${scopedTaskId('dev', 'reuse-a', id)}`, { headers: auth });
+  expect(byStoredId.status).toBe(200);
+  expect((await fetch(`${app.url}/v1/sessions/other/tasks/${id}`, { headers: auth })).status).toBe(404);
 });

@@ -13,6 +13,11 @@ export function appMain(app: WarrenApp): string {
   return join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
 }
 
+/** Compiled entry point of an example app (`examples/<name>/src/main.ts`). */
+export function exampleMain(name: string): string {
+  return join(ROOT, 'dist', 'examples', name, 'src', 'main.js');
+}
+
 /**
  * A Warren app (`runtime`, `gateway`, `scheduler`, or the all-in-one `warren`) in a child process, started
  * from compiled output with the given environment; `port` is its HTTP port once ready.
@@ -27,11 +32,13 @@ export class AppProcess {
   private readonly ready: Promise<void>;
   private readonly exited: Promise<number | null>;
 
+  /** @param main another compiled entry point to run under `app`'s name (an example app), instead of the Warren app's. */
   constructor(
-    readonly app: WarrenApp,
+    readonly app: WarrenApp | 'calendar-tool',
     env: Record<string, string>,
+    main: string = appMain(app as WarrenApp),
   ) {
-    this.child = spawn(process.execPath, [appMain(app)], {
+    this.child = spawn(process.execPath, [main], {
       // Port 0 for every app's HTTP: the gateway's and the all-in-one's PORT, the runtime's and the scheduler's own.
       env: {
         ...process.env,

@@ -79,14 +79,40 @@ export function queueDepth(vhost: string, queue: string): number {
   return 0;
 }
 
-/** Polls `check` until it returns truthy or `timeoutMs` passes (then throws with `what`). */
-export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<NonNullable<T>> {
+/**
+ * What a check of `eventually` returns while the awaited state does not hold yet. Empty arrays and
+ * empty plain objects count as "not yet" too (both are truthy, and a check that returns a list it
+ * is waiting to fill would otherwise pass at once).
+ */
+export type NotYet = undefined | null | false | 0 | '' | readonly never[];
+
+/** True when a check's value means the awaited state holds. */
+export function holds(value: unknown): boolean {
+  if (!value) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (Object.getPrototypeOf(value) === Object.prototype) return Object.keys(value as object).length > 0;
+  return true;
+}
+
+/**
+ * Polls `check` until it returns a value that `holds` (truthy, and not an empty array or empty
+ * plain object), then resolves with that value; throws after `timeoutMs` naming `what` (with the
+ * check's last error, if it threw). Return the awaited thing itself (`find(...)`, a non-empty list,
+ * a record) or a boolean that is true exactly when the state holds.
+ */
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<Exclude<T, NotYet>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v) return v as NonNullable<T>;
+      if (holds(v)) return v as Exclude<T, NotYet>;
+      last = undefined;
     } catch (err) {
       last = err;
     }

@@ -11,7 +11,7 @@ import type { WarrenStore } from '@warren/store';
 import { MetricsModule, traceIdOf } from '@warren/telemetry';
 import { configureGatewayHttp } from '../../apps/gateway/src/configure-gateway-http';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
-import { hashApiKey } from '../../apps/gateway/src/gateway.options';
+import { type GatewayOptions, hashApiKey } from '../../apps/gateway/src/gateway.options';
 import { gatewayTypes } from '../../apps/gateway/src/gateway-app.module';
 
 export const DEV = 'dev-key';
@@ -58,16 +58,22 @@ export class AnsweringChat {
 
 /**
  * The gateway listening on a free port of 127.0.0.1, with the actor types of the standalone gateway:
- * tenants `dev` and `other`, admin `ops`, text limit 50, history pages of 20.
+ * tenants `dev` and `other`, admin `ops`, text limit 50, history pages of 20. `options.gateway` adds
+ * gateway options; `options.before` runs on the app before `configureGatewayHttp` (app-wide middleware); `options.nodeId` for a second app.
  */
-export async function startGatewayApp(amqpUrl: string, store: WarrenStore): Promise<INestApplication> {
+export async function startGatewayApp(
+  amqpUrl: string,
+  store: WarrenStore,
+  options: { gateway?: Partial<GatewayOptions>; before?: (app: INestApplication) => void; nodeId?: string } = {},
+): Promise<INestApplication> {
   @Module({
     imports: [
+      // The store before WarrenModule, as warrenAppImports has it: the store closes after the broker.
+      WarrenStoreModule.forRoot(store),
       WarrenModule.forRoot({
-        amqp: { url: amqpUrl, shardCount: 4, nodeId: 'gateway-e2e', publishTimeoutMs: 1500 },
+        amqp: { url: amqpUrl, shardCount: 4, nodeId: options.nodeId ?? 'gateway-e2e', publishTimeoutMs: 1500 },
         types: gatewayTypes(),
       }),
-      WarrenStoreModule.forRoot(store),
       MetricsModule.forRoot({ defaultMetrics: false }),
       GatewayModule.register({
         tenants: { dev: { apiKeys: [hashApiKey(DEV)] }, other: { apiKeys: [hashApiKey(OTHER)] } },
@@ -75,11 +81,13 @@ export async function startGatewayApp(amqpUrl: string, store: WarrenStore): Prom
         maxTextLength: 50,
         sseHeartbeatMs: 100,
         historyMaxPageSize: 20,
+        ...options.gateway,
       }),
     ],
   })
   class GatewayTestApp {}
   const app = await NestFactory.create(GatewayTestApp, { logger: ['error', 'warn'] });
+  options.before?.(app);
   configureGatewayHttp(app);
   await app.listen(0, '127.0.0.1');
   return app;

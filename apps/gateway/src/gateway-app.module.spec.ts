@@ -5,7 +5,7 @@ import { modelCatalogFromConfig } from './openai/model-catalog';
 describe('gatewayTypes()', () => {
   it('knows every type the standalone gateway sends to: sessions, intents, the chat pool and the embedding pools the OpenAI routes ask', () => {
     const types = gatewayTypes();
-    expect(types.kinds).toEqual({ session: 'entity', intent: 'entity', chat: 'worker', embedding: 'worker' });
+    expect(types.kinds).toEqual({ session: 'entity', intent: 'entity', limiter: 'entity', chat: 'worker', embedding: 'worker' });
     // The pools' queues are declared too, so a request asked before any runtime declared them waits for one.
     expect(types.workerPools).toEqual([
       { type: 'chat', key: 'default' },

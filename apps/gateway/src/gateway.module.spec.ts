@@ -17,7 +17,7 @@ class WarnRecorder implements LoggerService {
 async function startGateway(options: Partial<GatewayOptions>): Promise<WarnRecorder> {
   const logger = new WarnRecorder();
   const ref = await Test.createTestingModule({ imports: [GatewayModule.register(options)] })
-    .useMocker(() => ({}))
+    .useMocker(() => ({ onControl: () => undefined })) // a transport stand-in hears no control messages
     .compile();
   const app = ref.createNestApplication({ logger });
   await app.init();

@@ -2,23 +2,28 @@ import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@
 import { APP_FILTER } from '@nestjs/core';
 import { ClusterView } from '@warren/actors';
 import { AmqpTransport } from '@warren/amqp';
+import { KnowledgeBase, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { AdminGuard } from './admin/admin.guard';
 import { AuditController } from './admin/audit.controller';
 import { ClusterController } from './admin/cluster.controller';
 import { DeadLetterAdminService } from './admin/dead-letter-admin.service';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { EndpointsController } from './admin/endpoints.controller';
+import { GatewayHealth } from './admin/gateway-health';
 import { InspectController } from './admin/inspect.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ConsoleController } from './console/console.controller';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { SessionEventHub } from './events/session-event-hub';
 import { GATEWAY_OPTIONS, type GatewayOptions, noTenantKeysWarning, resolveGatewayOptions } from './gateway.options';
+import { GATEWAY_KNOWLEDGE, KnowledgeAdminController } from './knowledge/knowledge-admin.controller';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { EmbeddingsController } from './openai/embeddings.controller';
 import { ModelsController } from './openai/models.controller';
 import { SessionMessagesService } from './sessions/session-messages.service';
 import { SessionsController } from './sessions/sessions.controller';
+import { TurnAdmission } from './sessions/turn-admission';
+import { SessionTasksController } from './tasks/session-tasks.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
 import { UserSettingsController } from './users/user-settings.controller';
@@ -49,13 +54,21 @@ export class GatewayModule implements OnModuleInit {
     if (warning) this.log.warn(warning);
   }
 
-  /** Resolves `options` (defaults filled, bad values refused with `InvalidOptionsError`). */
-  static register(options: Partial<GatewayOptions> = {}): DynamicModule {
+  /**
+   * Resolves `options` (defaults filled, bad values refused with `InvalidOptionsError`). `knowledge`
+   * builds the knowledge base of the admin routes over the store (the app passes one with
+   * `knowledge.embedder`; default: lexical only).
+   */
+  static register(
+    options: Partial<GatewayOptions> = {},
+    knowledge: (store: WarrenStore) => KnowledgeBase = (store) => new KnowledgeBase(store.knowledge),
+  ): DynamicModule {
     return {
       module: GatewayModule,
       controllers: [
         SessionsController,
         TasksController,
+        SessionTasksController,
         DeadLettersController,
         AuditController,
         EndpointsController,
@@ -66,15 +79,19 @@ export class GatewayModule implements OnModuleInit {
         ModelsController,
         EmbeddingsController,
         UserSettingsController,
+        KnowledgeAdminController,
       ],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: resolveGatewayOptions(options) },
+        { provide: GATEWAY_KNOWLEDGE, useFactory: knowledge, inject: [WARREN_STORE] },
         // App-wide, but it only answers `/v1/…` requests (see GatewayExceptionFilter).
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         ApiKeyGuard,
         AdminGuard,
         DeadLetterAdminService,
         SessionMessagesService,
+        TurnAdmission,
+        GatewayHealth,
         TasksService,
         UserSettingsService,
         SessionEventHub,

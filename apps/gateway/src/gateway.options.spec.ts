@@ -21,6 +21,8 @@ describe('resolveGatewayOptions()', () => {
       sseHeartbeatMs: 15_000,
       historyPageSize: 50,
       historyMaxPageSize: 200,
+      fastPostMessage: true,
+      admissionTimeoutMs: 500,
       models: {
         chat: [
           { id: 'auto', kind: 'auto' },
@@ -67,6 +69,7 @@ describe('resolveGatewayOptions()', () => {
     [{ maxTextLength: 0 }, /gateway\.maxTextLength/],
     [{ maxTextLength: 1.5 }, /gateway\.maxTextLength/],
     [{ sseHeartbeatMs: '15000' }, /gateway\.sseHeartbeatMs/],
+    [{ fastPostMessage: 'yes' }, /gateway\.fastPostMessage: must be true or false/],
     [{ historyMaxPageSize: 1001 }, /gateway\.historyMaxPageSize/],
     [{ historyPageSize: 300 }, /gateway\.historyPageSize: must be an integer from 1 to 200/],
     [{ tenants: [] }, /gateway\.tenants: must be an object/],

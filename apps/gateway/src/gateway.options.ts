@@ -46,6 +46,16 @@ export interface GatewayOptions {
    * @default `auto` and `local` for chat, `local` for embeddings
    */
   models: ModelCatalog;
+  /**
+   * Longest wait for the tenant's limiter when a turn is posted (the accept-time check, see
+   * `TurnAdmission`); 0 turns the check off. @default 500
+   */
+  admissionTimeoutMs: number;
+  /**
+   * Answer `POST /v1/sessions/:sessionId/messages` in the gateway's Express middleware
+   * (`useFastPostMessage`) instead of Nest's router, guard and pipe. @default true
+   */
+  fastPostMessage: boolean;
 }
 
 export const GATEWAY_DEFAULTS: Readonly<GatewayOptions> = Object.freeze({
@@ -57,6 +67,8 @@ export const GATEWAY_DEFAULTS: Readonly<GatewayOptions> = Object.freeze({
   historyPageSize: 50,
   historyMaxPageSize: 200,
   models: DEFAULT_MODEL_CATALOG as ModelCatalog,
+  fastPostMessage: true,
+  admissionTimeoutMs: 500,
 });
 
 /** Tenants become part of actor keys (`session/<tenant>~<id>`), so `~`, `/` and `.` are out. */
@@ -94,7 +106,10 @@ export function resolveGatewayOptions(raw: Partial<GatewayOptions> = {}): Gatewa
     historyMaxPageSize: integer('historyMaxPageSize', raw.historyMaxPageSize ?? GATEWAY_DEFAULTS.historyMaxPageSize, 1, MAX_PAGE),
     historyPageSize: 0,
     models: resolveModelCatalog(raw.models ?? GATEWAY_DEFAULTS.models),
+    fastPostMessage: raw.fastPostMessage ?? GATEWAY_DEFAULTS.fastPostMessage,
+    admissionTimeoutMs: integer('admissionTimeoutMs', raw.admissionTimeoutMs ?? GATEWAY_DEFAULTS.admissionTimeoutMs, 0, 10_000),
   };
+  if (typeof o.fastPostMessage !== 'boolean') throw new InvalidOptionsError('gateway.fastPostMessage', 'must be true or false');
   // A lowered maximum lowers the default page size with it.
   const pageSize = raw.historyPageSize ?? Math.min(GATEWAY_DEFAULTS.historyPageSize, o.historyMaxPageSize);
   o.historyPageSize = integer('historyPageSize', pageSize, 1, o.historyMaxPageSize);

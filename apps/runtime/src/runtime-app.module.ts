@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { warrenAppImports } from '@warren/amqp';
 import type { WarrenConfig } from '@warren/config';
 import type { WarrenStore } from '@warren/store';
-import { RuntimeModule, runtimeHosting } from './runtime.module';
+import { RuntimeModule, runtimeHosting, runtimeTypes } from './runtime.module';
 
 /** The standalone runtime process: broker, store, metrics, health, and the runtime's actors. */
 @Module({})
@@ -11,7 +11,7 @@ export class RuntimeAppModule {
     return {
       module: RuntimeAppModule,
       imports: [
-        ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting(config) }),
+        ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting(config), types: runtimeTypes(config) }),
         RuntimeModule.register(config),
       ],
     };

@@ -3,8 +3,8 @@ import { warrenAppImports } from '@warren/amqp';
 import type { WarrenConfig } from '@warren/config';
 import type { WarrenStore } from '@warren/store';
 import { GatewayModule } from '../../gateway/src/gateway.module';
-import { gatewayOptionsFromConfig } from '../../gateway/src/gateway-app.module';
-import { RuntimeModule, runtimeHosting } from '../../runtime/src/runtime.module';
+import { gatewayKnowledgeFromConfig, gatewayOptionsFromConfig } from '../../gateway/src/gateway-app.module';
+import { RuntimeModule, runtimeHosting, runtimeTypes } from '../../runtime/src/runtime.module';
 import { SchedulerModule, schedulerTypes } from '../../scheduler/src/scheduler.module';
 
 /**
@@ -19,9 +19,14 @@ export class WarrenAppModule {
     return {
       module: WarrenAppModule,
       imports: [
-        ...warrenAppImports(config, store, { hostsEntities: true, hosting: runtimeHosting(config), types: schedulerTypes(config) }),
+        ...warrenAppImports(config, store, {
+          hostsEntities: true,
+          hosting: runtimeHosting(config),
+          // The scheduler's entity types and the tools the runtime calls (hosted by other apps).
+          types: { ...runtimeTypes(config), kinds: { ...schedulerTypes(config).kinds, ...runtimeTypes(config).kinds } },
+        }),
         RuntimeModule.register(config),
-        GatewayModule.register(gatewayOptionsFromConfig(config)),
+        GatewayModule.register(gatewayOptionsFromConfig(config), gatewayKnowledgeFromConfig(config)),
         SchedulerModule.register(config),
       ],
     };

@@ -20,8 +20,8 @@ export interface HostOptions {
   keys?: string[];
   /** Consumer prefetch for this type. */
   prefetch?: number;
-  /** Consume the ingress shards instead of the type's own (the ingress router). */
-  source?: 'ingress';
+  /** Consume the ingress shards (the ingress router) or the knowledge queue (a worker) instead of the type's own. */
+  source?: 'ingress' | 'knowledge';
   /**
    * Shutdown order: types of phase 0 stop taking messages and finish first, while the types they
    * wait on (asks to model workers, the limiter) keep answering; then phase 1, and so on. Give a

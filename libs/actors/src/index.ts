@@ -31,9 +31,11 @@ export { UNREADABLE_TYPE } from './ports/delivery.port';
 export type { PendingReminder, ReminderRegistration, ReminderRegistry } from './ports/reminder-registry.port';
 export type {
   ActorTransport,
+  AnnouncedEndpointHealth,
   AskOptions,
   AskStreamOptions,
   ControlCommand,
+  HealthAnnouncement,
   HostedType,
   HostingCallbacks,
   HostingTransport,

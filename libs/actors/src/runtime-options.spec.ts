@@ -91,16 +91,16 @@ describe('resolveRuntimeOptions()', () => {
     expect(rejection({ retry }).key).toBe(key);
   });
 
-  // BUG (runtime-options.ts, resolveRuntimeOptions): only top-level keys are checked, so a typo
-  // inside `retry` (e.g. `entityBackofMs`) is silently ignored and the default is used, although
+  // Regression (runtime-options.ts, resolveRuntimeOptions): only top-level keys were checked, so a
+  // typo inside `retry` (e.g. `entityBackofMs`) was silently ignored and the default used, although
   // the function's doc says it "rejects unknown keys".
   test('resolveRuntimeOptions() refuses an unknown key inside retry', () => {
     expect(rejection({ retry: { entityBackofMs: [1] } }).key).toBe('retry.entityBackofMs');
   });
 
-  // BUG (runtime-options.ts, RUNTIME_DEFAULTS): Object.freeze is shallow and resolveRuntimeOptions()
-  // returns the default retry arrays by reference, so mutating a resolved option changes the
-  // defaults of every later resolveRuntimeOptions() call in the process.
+  // Regression (runtime-options.ts, RUNTIME_DEFAULTS): Object.freeze is shallow and
+  // resolveRuntimeOptions() used to return the default retry arrays by reference, so mutating a
+  // resolved option changed the defaults of every later resolveRuntimeOptions() call in the process.
   test('resolveRuntimeOptions() does not share the default retry arrays with its result', () => {
     const list = resolveRuntimeOptions().retry.entityBackoffMs;
     let pushed = false;

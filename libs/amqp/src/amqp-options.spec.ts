@@ -29,7 +29,7 @@ describe('resolveAmqpOptions()', () => {
       operationTimeoutMs: 30_000,
       closeTimeoutMs: 5_000,
       setupTimeoutMs: 60_000,
-      requestPools: ['model', 'chat', 'embedding'],
+      requestPools: ['model', 'chat', 'embedding', 'tool'],
     });
   });
 
@@ -110,9 +110,9 @@ describe('resolveAmqpOptions()', () => {
     expect(rejection({ workerRetryTiersMs: [1000, 0, 3000] }).key).toBe('workerRetryTiersMs[1]');
   });
 
-  // BUG (amqp-options.ts, AMQP_DEFAULTS / resolveAmqpOptions): Object.freeze is shallow and the
-  // spread copies the default workerRetryTiersMs array by reference, so mutating a resolved
-  // option changes the defaults of every later resolveAmqpOptions() call.
+  // Regression (amqp-options.ts, AMQP_DEFAULTS / resolveAmqpOptions): Object.freeze is shallow and
+  // the spread used to copy the default workerRetryTiersMs array by reference, so mutating a
+  // resolved option changed the defaults of every later resolveAmqpOptions() call.
   test('resolveAmqpOptions() does not share the default workerRetryTiersMs array with its result', () => {
     const list = resolveAmqpOptions().workerRetryTiersMs;
     let pushed = false;
@@ -143,9 +143,9 @@ describe('maskUrl()', () => {
     },
   );
 
-  // BUG (amqp-options.ts, maskUrl): the pattern `(\/\/[^:/@]+:)[^@]*@` stops at the first "@" and
-  // needs a non-empty user, but amqplib parses the URL with WHATWG `new URL()`, which takes the last
-  // "@" and allows an empty user: the connect error printed by connection-manager.ts then leaks
+  // Regression (amqp-options.ts, maskUrl): the pattern `(\/\/[^:/@]+:)[^@]*@` stopped at the first
+  // "@" and needed a non-empty user, but amqplib parses the URL with WHATWG `new URL()`, which takes
+  // the last "@" and allows an empty user: the connect error printed by connection-manager.ts leaked
   // (part of) the password.
   test.each([
     ['amqp://u:p@ss@broker/v', 'ss'],

@@ -54,7 +54,7 @@ export interface AmqpTransportOptions {
   setupTimeoutMs: number;
   /**
    * Worker types whose pools carry only asks whose asker keeps the durable record (model and chat
-   * requests): classic queues `warren.rpc.<type>.<key>`, transient messages. @default ['model', 'chat', 'embedding']
+   * requests): classic queues `warren.rpc.<type>.<key>`, transient messages. @default ['model', 'chat', 'embedding', 'tool']
    */
   requestPools: string[];
 }
@@ -73,7 +73,7 @@ export const AMQP_DEFAULTS: Omit<AmqpTransportOptions, 'nodeId'> = Object.freeze
   operationTimeoutMs: 30_000,
   closeTimeoutMs: 5_000,
   setupTimeoutMs: 60_000,
-  requestPools: Object.freeze(['model', 'chat', 'embedding']) as string[],
+  requestPools: Object.freeze(['model', 'chat', 'embedding', 'tool']) as string[],
 });
 
 const KNOWN = new Set<string>([...Object.keys(AMQP_DEFAULTS), 'nodeId']);

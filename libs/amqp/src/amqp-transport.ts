@@ -35,6 +35,7 @@ import {
   actorExchange,
   EXCHANGES,
   ingressShardQueue,
+  KNOWLEDGE_QUEUE,
   requestQueue,
   requestRoutingKey,
   shardQueue,
@@ -275,6 +276,9 @@ export class AmqpTransport implements HostingTransport {
       this.hosted.ingressType = spec.type;
       // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
       for (let n = 0; n < this.options.shardCount; n++) addShard(n, (m) => m.fields.routingKey.split('.')[1] ?? '');
+    } else if (spec.kind === 'worker' && spec.source === 'knowledge') {
+      topology.knowledge = true;
+      add(KNOWLEDGE_QUEUE, spec.prefetch ?? this.options.workerPrefetch, () => 'ingest');
     } else if (spec.kind === 'entity') {
       if (!topology.entityTypes.includes(spec.type)) topology.entityTypes.push(spec.type);
       for (let n = 0; n < this.options.shardCount; n++) addShard(n, (m) => m.fields.routingKey);

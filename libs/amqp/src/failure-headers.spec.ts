@@ -1,5 +1,5 @@
 import { AskTimeoutError, InvalidMessageError } from '@warren/contracts';
-import { ATTEMPTS_HEADER, attemptsHeader, failureHeader, MAX_ATTEMPTS_KEPT, ORIGIN_HEADERS, readAttempts } from './failure-headers';
+import { attemptsHeader, failureHeader, MAX_ATTEMPTS_KEPT, readAttempts } from './failure-headers';
 
 describe('failureHeader()', () => {
   beforeEach(() => {
@@ -59,15 +59,6 @@ describe('failureHeader()', () => {
   });
 });
 
-describe('ORIGIN_HEADERS', () => {
-  it('ORIGIN_HEADERS names the x-warren-origin-* headers', () => {
-    expect(ORIGIN_HEADERS.EXCHANGE).toBe('x-warren-origin-exchange');
-    expect(ORIGIN_HEADERS.ROUTING_KEY).toBe('x-warren-origin-routing-key');
-    expect(ORIGIN_HEADERS.QUEUE).toMatch(/^x-warren-/);
-    expect(Object.isFrozen(ORIGIN_HEADERS)).toBe(true);
-  });
-});
-
 describe('attemptsHeader()', () => {
   it('attemptsHeader() lists the carried attempts, the in-place ones and the final one, oldest first', () => {
     const carried = [
@@ -116,6 +107,5 @@ describe('attemptsHeader()', () => {
     expect(readAttempts([42, { class: Buffer.from('E'), code: 'C', attempt: 2 }])).toEqual([
       { class: 'E', code: 'C', message: '', stackHead: '', handler: '', node: '', attempt: 2, time: '' },
     ]);
-    expect(ATTEMPTS_HEADER).toBe('x-warren-attempts');
   });
 });

@@ -1,5 +1,5 @@
 import type { FailureReport } from '@warren/actors';
-import { toWireError, WARREN_HEADERS } from '@warren/contracts';
+import { toWireError } from '@warren/contracts';
 
 /** The `x-warren-error` table put on a dead letter or a retried message. */
 export interface FailureHeader {
@@ -30,8 +30,6 @@ export function failureHeader(report: FailureReport, nodeId: string): FailureHea
   };
 }
 
-/** `x-warren-attempts`: every failed attempt at handling a message, oldest first (see `attemptsHeader`). */
-export const ATTEMPTS_HEADER = 'x-warren-attempts';
 /** At most this many attempts travel in `x-warren-attempts` (the latest ones). */
 export const MAX_ATTEMPTS_KEPT = 20;
 const ATTEMPT_MESSAGE_MAX = 1000;
@@ -103,10 +101,3 @@ export function readAttempts(raw: unknown): AttemptEntry[] {
       time: str(e.time),
     }));
 }
-
-/** Header names for where the message came from, so a replay can send it back there. */
-export const ORIGIN_HEADERS = Object.freeze({
-  EXCHANGE: 'x-warren-origin-exchange',
-  ROUTING_KEY: 'x-warren-origin-routing-key',
-  QUEUE: WARREN_HEADERS.ORIGIN_QUEUE,
-} as const);

@@ -5,7 +5,13 @@ export const EXCHANGES = Object.freeze({
   EVENTS: 'warren.events',
   WORKERS: 'warren.workers',
   CONTROL: 'warren.control',
+  KNOWLEDGE: 'warren.knowledge',
 } as const);
+
+/** The queue of the knowledge base's change events, bound to `warren.knowledge` with `document.*`. */
+export const KNOWLEDGE_QUEUE = 'warren.knowledge.ingest';
+/** The binding of `warren.knowledge.ingest`: routing keys `document.upsert` and `document.delete`. */
+export const KNOWLEDGE_BINDING = 'document.*';
 
 export const DEAD_LETTER_QUEUE = 'warren.dead';
 export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';

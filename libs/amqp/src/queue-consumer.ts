@@ -3,8 +3,8 @@ import { BrokerUnavailableError, type CloudEvent, WARREN_HEADERS } from '@warren
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConfirmPublisher } from './confirm-publisher';
 import type { BrokerOps } from './connection-manager';
-import { ATTEMPTS_HEADER, attemptsHeader, failureHeader, ORIGIN_HEADERS } from './failure-headers';
-import { DEAD_LETTER_QUEUE, ingressShardQueue, retryTier } from './names';
+import { attemptsHeader, failureHeader } from './failure-headers';
+import { DEAD_LETTER_QUEUE, ingressShardQueue, KNOWLEDGE_QUEUE, retryTier } from './names';
 import { readEnvelope, wrappedDeadLetter } from './safe-dead-letter';
 import { stringHeaders } from './string-headers';
 
@@ -167,9 +167,9 @@ export class QueueConsumer {
     this.spec.onDelivery(delivery);
   }
 
-  /** Raw producers' ingress messages are tells by contract: a `reply-to` on them is not an ask. */
+  /** Raw producers' ingress and knowledge messages are tells by contract: a `reply-to` on them is not an ask. */
   private get takesAsks(): boolean {
-    return !this.spec.queue.startsWith(INGRESS_SHARD_PREFIX);
+    return !this.spec.queue.startsWith(INGRESS_SHARD_PREFIX) && this.spec.queue !== KNOWLEDGE_QUEUE;
   }
 
   /**
@@ -189,10 +189,10 @@ export class QueueConsumer {
     const headers = {
       ...(msg.properties.headers ?? {}),
       [WARREN_HEADERS.ERROR]: failure,
-      [ATTEMPTS_HEADER]: attempts,
-      [ORIGIN_HEADERS.EXCHANGE]: msg.fields.exchange,
-      [ORIGIN_HEADERS.ROUTING_KEY]: msg.fields.routingKey,
-      [ORIGIN_HEADERS.QUEUE]: this.spec.queue,
+      [WARREN_HEADERS.ATTEMPTS]: attempts,
+      [WARREN_HEADERS.ORIGIN_EXCHANGE]: msg.fields.exchange,
+      [WARREN_HEADERS.ORIGIN_ROUTING_KEY]: msg.fields.routingKey,
+      [WARREN_HEADERS.ORIGIN_QUEUE]: this.spec.queue,
       ...(report.target ? { [WARREN_HEADERS.TARGET]: report.target } : {}),
     };
     await this.withRetries(ch, msg, async () => {
@@ -231,7 +231,7 @@ export class QueueConsumer {
         ...(msg.properties.headers ?? {}),
         [WARREN_HEADERS.ATTEMPT]: report.attempt + 1,
         [WARREN_HEADERS.ERROR]: error,
-        [ATTEMPTS_HEADER]: attemptsHeader(report, this.nodeId, error, this.carriedAttempts(msg)),
+        [WARREN_HEADERS.ATTEMPTS]: attemptsHeader(report, this.nodeId, error, this.carriedAttempts(msg)),
       },
     };
     try {
@@ -274,7 +274,7 @@ export class QueueConsumer {
    */
   private carriedAttempts(msg: ConsumeMessage): unknown {
     const attempt = Number(stringHeaders(msg.properties.headers)[WARREN_HEADERS.ATTEMPT] ?? 1) || 1;
-    return attempt > 1 ? msg.properties.headers?.[ATTEMPTS_HEADER] : undefined;
+    return attempt > 1 ? msg.properties.headers?.[WARREN_HEADERS.ATTEMPTS] : undefined;
   }
 
   /**

@@ -12,7 +12,8 @@ import {
   WARREN_HEADERS,
 } from '@warren/contracts';
 import type { ConsumeMessage, Options } from 'amqplib';
-import { ATTEMPTS_HEADER, type AttemptEntry, type FailureHeader, ORIGIN_HEADERS } from './failure-headers';
+import { headersJsonText } from './dead-letter-headers';
+import type { AttemptEntry, FailureHeader } from './failure-headers';
 
 /** CloudEvents type of a dead letter that could not be published as it was (see `wrappedDeadLetter`). */
 export const WRAPPED_DEAD_LETTER_TYPE = 'warren.deadletter.wrapped';
@@ -92,7 +93,7 @@ export function wrappedDeadLetter(msg: ConsumeMessage, envelopeId: string, w: Wr
   const original = msg.properties.headers ?? {};
   const id = isUsableMessageId(envelopeId) ? envelopeId : digestMessageId('wrapped', msg.fields.routingKey, msg.content);
   const kept = msg.content.subarray(0, WRAPPED_BODY_MAX_BYTES);
-  const headersText = headersJson(original);
+  const headersText = headersJsonText(original);
   const data: WrappedDeadLetterData = {
     reason: `could not be dead-lettered as it was: ${errorText(w.cause)}`,
     body: {
@@ -108,10 +109,10 @@ export function wrappedDeadLetter(msg: ConsumeMessage, envelopeId: string, w: Wr
   const event = createCloudEvent({ id, source: `warren://node/${w.nodeId}`, type: WRAPPED_DEAD_LETTER_TYPE, data });
   const headers: Record<string, unknown> = {
     [WARREN_HEADERS.ERROR]: w.failure,
-    [ATTEMPTS_HEADER]: w.attempts.slice(-WRAPPED_ATTEMPTS_KEPT),
-    [ORIGIN_HEADERS.EXCHANGE]: msg.fields.exchange,
-    [ORIGIN_HEADERS.ROUTING_KEY]: msg.fields.routingKey,
-    [ORIGIN_HEADERS.QUEUE]: w.queue,
+    [WARREN_HEADERS.ATTEMPTS]: w.attempts.slice(-WRAPPED_ATTEMPTS_KEPT),
+    [WARREN_HEADERS.ORIGIN_EXCHANGE]: msg.fields.exchange,
+    [WARREN_HEADERS.ORIGIN_ROUTING_KEY]: msg.fields.routingKey,
+    [WARREN_HEADERS.ORIGIN_QUEUE]: w.queue,
   };
   if (plain(w.failure.target)) headers[WARREN_HEADERS.TARGET] = w.failure.target;
   for (const name of [WARREN_HEADERS.SENDER, WARREN_HEADERS.TASK_ID, WARREN_HEADERS.REPLAY_OF]) {
@@ -141,25 +142,6 @@ function propertiesOf(msg: ConsumeMessage): Record<string, unknown> {
     if (k !== 'headers' && v !== undefined && v !== null) out[k] = typeof v === 'bigint' ? String(v) : v;
   }
   return out;
-}
-
-/** Headers as JSON text: buffers as UTF-8 text, big integers as strings; never throws. */
-function headersJson(headers: Record<string, unknown>): string {
-  try {
-    return JSON.stringify(headers, (_k, v: unknown) => {
-      if (typeof v === 'bigint') return String(v);
-      if (
-        typeof v === 'object' &&
-        v !== null &&
-        (v as { type?: unknown }).type === 'Buffer' &&
-        Array.isArray((v as { data?: unknown }).data)
-      )
-        return Buffer.from((v as { data: number[] }).data).toString('utf8');
-      return v;
-    });
-  } catch (error) {
-    return JSON.stringify({ unserialisable: errorText(error) });
-  }
 }
 
 function errorText(error: unknown): string {

@@ -171,6 +171,18 @@ describe('declareTopology()', () => {
     expect(t.queues.has('warren.ingress.shard.2')).toBe(false);
   });
 
+  it('declareTopology() with knowledge declares the warren.knowledge topic exchange and its quorum queue bound to document.*', async () => {
+    expect((await declared()).exchanges.has('warren.knowledge')).toBe(false);
+    const t = await declared({ knowledge: true });
+    expect(t.exchanges.get('warren.knowledge')).toEqual({ type: 'topic', opts: { durable: true } });
+    expect(t.queues.get('warren.knowledge.ingest')).toEqual({ durable: true, arguments: workQueueArguments(7, false) });
+    expect(t.queueBindings).toContainEqual(['warren.knowledge.ingest', 'warren.knowledge', 'document.*']);
+    expect(topologySize(spec({ knowledge: true }))).toEqual({
+      queues: topologySize(spec()).queues + 1,
+      exchanges: topologySize(spec()).exchanges + 1,
+    });
+  });
+
   it('declareTopology() declares every queue durable', async () => {
     const t = await declared({ workerPools: [{ type: 'model', key: 'x' }], retryTiersMs: [5], ingress: true });
     for (const opts of t.queues.values()) expect(opts.durable).toBe(true);

@@ -5,6 +5,8 @@ import {
   DEAD_LETTER_QUEUE,
   EXCHANGES,
   ingressShardQueue,
+  KNOWLEDGE_BINDING,
+  KNOWLEDGE_QUEUE,
   requestQueue,
   requestRoutingKey,
   retryTier,
@@ -24,6 +26,8 @@ export interface TopologySpec {
   retryTiersMs: number[];
   /** Declare the ingress exchanges and shards (nodes that host the ingress router). */
   ingress: boolean;
+  /** Declare `warren.knowledge` and its queue (nodes that host the knowledge ingest worker). @default false */
+  knowledge?: boolean;
 }
 
 /**
@@ -60,8 +64,8 @@ const unbounded: Bounded = (op) => op;
 export function topologySize(spec: TopologySpec): { queues: number; exchanges: number } {
   const entityQueues = spec.entityTypes.length * spec.shardCount + (spec.ingress ? spec.shardCount : 0);
   return {
-    queues: 1 + entityQueues + spec.workerPools.length + spec.retryTiersMs.length,
-    exchanges: 3 + spec.entityTypes.length + spec.retryTiersMs.length + (spec.ingress ? 2 : 0),
+    queues: 1 + entityQueues + spec.workerPools.length + spec.retryTiersMs.length + (spec.knowledge ? 1 : 0),
+    exchanges: 3 + spec.entityTypes.length + spec.retryTiersMs.length + (spec.ingress ? 2 : 0) + (spec.knowledge ? 1 : 0),
   };
 }
 
@@ -146,6 +150,15 @@ export async function declareTopology(ch: Channel, spec: TopologySpec, options: 
       await step(`queue.declare ${q}`, () => ch.assertQueue(q, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, true) }));
       await step(`queue.bind ${q}`, () => ch.bindQueue(q, EXCHANGES.INGRESS_HASH, '1'));
     }
+  }
+  if (spec.knowledge) {
+    // Document changes from raw producers (CDC connectors, content systems): one quorum queue of
+    // competing consumers; versions, not order, decide which change wins.
+    await step(`exchange.declare ${EXCHANGES.KNOWLEDGE}`, () => ch.assertExchange(EXCHANGES.KNOWLEDGE, 'topic', { durable: true }));
+    await step(`queue.declare ${KNOWLEDGE_QUEUE}`, () =>
+      ch.assertQueue(KNOWLEDGE_QUEUE, { durable: true, arguments: workQueueArguments(spec.deliveryLimit, false) }),
+    );
+    await step(`queue.bind ${KNOWLEDGE_QUEUE}`, () => ch.bindQueue(KNOWLEDGE_QUEUE, EXCHANGES.KNOWLEDGE, KNOWLEDGE_BINDING));
   }
 }
 

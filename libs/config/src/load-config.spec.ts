@@ -54,11 +54,11 @@ describe('loadConfig()', () => {
       operationTimeoutMs: 30_000,
       closeTimeoutMs: 5_000,
       setupTimeoutMs: 60_000,
-      requestPools: ['model', 'chat', 'embedding'],
+      requestPools: ['model', 'chat', 'embedding', 'tool'],
     });
     expect(config.runtime).toMatchObject({ shardPrefetch: 256, mailboxCapacity: 64, entityBackoffMs: [50, 250, 1000] });
     expect(config.store).toEqual({ dataDir: './.warren-data' });
-    expect(config.gateway).toMatchObject({ port: 3000, host: '0.0.0.0', sseHeartbeatMs: 15000 });
+    expect(config.gateway).toMatchObject({ port: 3000, host: '0.0.0.0', sseHeartbeatMs: 15000, fastPostMessage: true });
     expect(Object.keys(config.gateway.tenants)).toEqual(['dev']);
     expect(Object.keys(config.gateway.admins)).toEqual(['dev-admin']);
     expect(config.gateway.deadLetterRetentionDays).toBe(30);

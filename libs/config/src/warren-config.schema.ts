@@ -4,6 +4,7 @@ import { AmqpConfig } from './sections/amqp.config';
 import { CacheConfig } from './sections/cache.config';
 import { GatewayConfig } from './sections/gateway.config';
 import { IngressConfig } from './sections/ingress.config';
+import { KnowledgeConfig } from './sections/knowledge.config';
 import { LimiterConfig } from './sections/limiter.config';
 import { LogConfig } from './sections/log.config';
 import { type LocalModelConfig, ModelsConfig } from './sections/models.config';
@@ -14,6 +15,7 @@ import { RuntimeConfig } from './sections/runtime.config';
 import { SchedulerConfig } from './sections/scheduler.config';
 import { SessionConfig } from './sections/session.config';
 import { StoreConfig } from './sections/store.config';
+import { ToolsConfig } from './sections/tools.config';
 
 /**
  * The whole configuration file, one nested class per section. Defaults live in the
@@ -99,6 +101,17 @@ export class WarrenConfigSchema {
   @Type(() => CacheConfig)
   cache = new CacheConfig();
 
+  /** Tools as actors: what models may call and how calls are made. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ToolsConfig)
+  tools = new ToolsConfig();
+  /** The knowledge base and the retrieve step of turns (retrieval off by default). */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => KnowledgeConfig)
+  knowledge = new KnowledgeConfig();
+
   /** Logging. */
   @IsObject()
   @ValidateNested()
@@ -122,6 +135,8 @@ export const CONFIG_SECTIONS = Object.freeze({
   scheduler: SchedulerConfig,
   routing: RoutingConfig,
   cache: CacheConfig,
+  tools: ToolsConfig,
+  knowledge: KnowledgeConfig,
 });
 
 type DeepReadonly<T> = T extends (infer E)[]
@@ -150,6 +165,8 @@ interface WarrenConfigSections {
   scheduler: Plain<SchedulerConfig>;
   routing: Plain<RoutingConfig>;
   cache: Plain<CacheConfig>;
+  tools: Plain<ToolsConfig>;
+  knowledge: Plain<KnowledgeConfig>;
 }
 
 /** Resolved, validated and frozen configuration: what apps and libs receive. */

@@ -25,8 +25,9 @@ const PROVIDER_KINDS = ['openai', 'anthropic'] as const;
 /** The part of `WarrenConfig` this reads (structural; libs/models imports only types from libs/config). */
 export interface ModelsConfigInput {
   readonly models: {
-    readonly local: Readonly<Partial<Omit<LocalModelOptions, 'name' | 'seed' | 'replies'>>> & {
+    readonly local: Readonly<Partial<Omit<LocalModelOptions, 'name' | 'seed' | 'replies' | 'tools'>>> & {
       readonly replies?: readonly Readonly<{ when: string; say: string }>[];
+      readonly tools?: readonly Readonly<{ when: string; call: string; arguments?: Readonly<Record<string, unknown>>; say?: string }>[];
     };
     readonly endpoints?: Readonly<Record<string, Readonly<ModelEndpointConfig>>>;
   };
@@ -37,7 +38,7 @@ export const LOCAL_ENDPOINT_NAME = 'local';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** Keys of a `kind: local` entry. */
-const LOCAL_ENTRY_KEYS = new Set(['kind', 'latencyMs', 'perDeltaMs', 'failureRate', 'contextWindow', 'seed', 'replies']);
+const LOCAL_ENTRY_KEYS = new Set(['kind', 'latencyMs', 'perDeltaMs', 'failureRate', 'contextWindow', 'seed', 'replies', 'tools']);
 const ENTRY_KEYS = new Set([
   'kind',
   'baseUrl',

@@ -1,15 +1,22 @@
-import type { ChatMessage, ModelCompletionEnd } from '@warren/contracts';
+import type { ChatMessage, ModelCompletionEnd, ModelTool, ModelToolChoice } from '@warren/contracts';
 
 /** What a model endpoint is asked: the prompt and the knobs every adapter understands. */
 export interface CompletionRequest {
   /** The prompt, oldest first; the last `user` message is the turn being answered. */
-  readonly messages: readonly Pick<ChatMessage, 'role' | 'content'>[];
+  readonly messages: readonly Pick<ChatMessage, 'role' | 'content' | 'toolCalls' | 'toolCallId'>[];
   /** Upper bound of completion tokens; the completion ends with `finishReason: 'length'` when reached. */
   readonly maxTokens?: number;
   /** 0..2; adapters that are deterministic ignore it. */
   readonly temperature?: number;
   /** BCP 47 tag of the user's language (e.g. `fr-FR`), when known. */
   readonly locale?: string;
+  /**
+   * Tools the model may call. An endpoint that can ends its completion with `finishReason:
+   * 'tool_calls'` and the calls in `toolCalls` (arguments as JSON text); one that cannot ignores them.
+   */
+  readonly tools?: readonly ModelTool[];
+  /** OpenAI's `tool_choice`. @default 'auto' when `tools` are given */
+  readonly toolChoice?: ModelToolChoice;
 }
 
 /** How a completion ended: the wire end marker of a `model/<name>` stream (model, usage, finishReason). */

@@ -32,6 +32,7 @@ export class ModelWorkerActor {
       const { deltas, result } = otelContext.with(callTrace, () => endpoint.complete(toCompletionRequest(msg), ctx.signal));
       for await (const text of coalesceDeltas(deltas)) yield { text };
       const end = await result;
+      if (end.toolCalls?.length) span.setAttribute('gen_ai.response.tool_calls', end.toolCalls.map((c) => c.name).join(','));
       span.setAttributes({
         'gen_ai.response.model': end.model,
         'gen_ai.usage.input_tokens': end.usage.promptTokens,
@@ -50,13 +51,20 @@ export class ModelWorkerActor {
 
 /**
  * The port's request from the wire message. `locale` is passed on when the message has one
- * (`ModelComplete` does not declare it yet; the local model also infers it from a greeting).
+ * (the local model also infers it from a greeting).
  */
-function toCompletionRequest(msg: ModelComplete & { locale?: string }): CompletionRequest {
+function toCompletionRequest(msg: ModelComplete): CompletionRequest {
   return {
-    messages: msg.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: msg.messages.map((m) => ({
+      role: m.role,
+      content: m.content,
+      ...(m.toolCalls ? { toolCalls: m.toolCalls } : {}),
+      ...(m.toolCallId ? { toolCallId: m.toolCallId } : {}),
+    })),
     ...(msg.maxTokens === undefined ? {} : { maxTokens: msg.maxTokens }),
     ...(msg.temperature === undefined ? {} : { temperature: msg.temperature }),
     ...(msg.locale === undefined ? {} : { locale: msg.locale }),
+    ...(msg.tools === undefined ? {} : { tools: msg.tools }),
+    ...(msg.toolChoice === undefined ? {} : { toolChoice: msg.toolChoice }),
   };
 }

@@ -8,8 +8,6 @@ export type {
   ModerationRulesInput,
   PiiRules,
 } from './moderation-rules';
-export { DEFAULT_MODERATION_RULES, resolveModerationRules } from './moderation-rules';
 export type { ModerationDecision, ModerationResult } from './moderator';
-export { MAX_HOLD_BACK_TOKENS, Moderator } from './moderator';
+export { Moderator } from './moderator';
 export type { PiiCandidate, PiiKind } from './pii-redactor';
-export { luhnValid, REDACTION_MASKS } from './pii-redactor';

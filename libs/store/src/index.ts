@@ -1,6 +1,13 @@
 export { createStore } from './create-store';
-export { DEAD_LETTER_TRANSITIONS } from './domain/dead-letter-transitions';
-export { TASK_TRANSITIONS } from './domain/task-transitions';
+export type {
+  KnowledgeBaseOptions,
+  KnowledgeDocumentInput,
+  KnowledgeHit,
+  KnowledgeSearch,
+  TextEmbedder,
+} from './knowledge/knowledge-base';
+export { KnowledgeBase } from './knowledge/knowledge-base';
+export type { PassageSplitOptions } from './knowledge/passage-splitter';
 export type {
   ActorRecord,
   ActorSave,
@@ -35,6 +42,16 @@ export type {
   TurnRole,
   TurnStatus,
 } from './ports/history.port';
+export type {
+  KnowledgeCandidate,
+  KnowledgeDocument,
+  KnowledgeDocumentWrite,
+  KnowledgePassageInput,
+  KnowledgeQuery,
+  KnowledgeStore,
+  KnowledgeWriteOutcome,
+  KnowledgeWriteResult,
+} from './ports/knowledge.port';
 export type { Page, PageRequest } from './ports/page';
 export type { ProfilePatch, ProfileRecord, ProfileStore, QuietHours } from './ports/profile.port';
 export type { ReminderClaim, ReminderInput, ReminderRecord, ReminderStore } from './ports/reminder.port';
@@ -45,11 +62,12 @@ export type {
   TaskStatus,
   TaskStep,
   TaskStore,
+  TaskToolCall,
   TaskTransition,
   TaskUpdate,
   TaskUsage,
 } from './ports/task.port';
 export type { ResolvedStoreOptions, StoreKind, StoreOptions } from './store-options';
-export { resolveStoreOptions, STORE_DEFAULTS, storeOptionsFromEnv } from './store-options';
+export { storeOptionsFromEnv } from './store-options';
 export type { ErasureReport, WarrenStore } from './warren-store';
 export { WARREN_STORE } from './warren-store';

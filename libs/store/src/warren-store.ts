@@ -2,6 +2,7 @@ import type { ActorStateStore } from './ports/actor-state.port';
 import type { AuditStore } from './ports/audit.port';
 import type { DeadLetterStore } from './ports/dead-letter.port';
 import type { HistoryStore } from './ports/history.port';
+import type { KnowledgeStore } from './ports/knowledge.port';
 import type { ProfileStore } from './ports/profile.port';
 import type { ReminderStore } from './ports/reminder.port';
 import type { TaskStore } from './ports/task.port';
@@ -27,6 +28,8 @@ export interface WarrenStore {
   readonly profiles: ProfileStore;
   /** Operator actions (who, what, when, how many). */
   readonly audit: AuditStore;
+  /** The knowledge base's documents and passages (retrieval; see `KnowledgeBase`). */
+  readonly knowledge: KnowledgeStore;
   /** Connects and creates collections and indices; idempotent, safe with several processes starting at once. */
   init(): Promise<void>;
   /** Resolves when the store answers; rejects with `StoreUnavailableError` otherwise. */

@@ -19,7 +19,7 @@ export interface paths {
         put?: never;
         /**
          * Send a user message to the session
-         * @description Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed). An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.
+         * @description Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed), also when the turn will wait in the tenant's limiter queue; 429 when the tenant's limiter is sure to refuse it now (nothing is recorded or sent). `model` or `strategy` routes this turn (a name `GET /v1/models` lists). An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.
          */
         post: operations["postSessionMessage"];
         delete?: never;
@@ -97,6 +97,23 @@ export interface paths {
         };
         /** A task: status, steps with timings, routing, usage, error, transitions */
         get: operations["getTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{sessionId}/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's task by its producer's id (a raw producer's CloudEvent id, or the taskId a POST answered) */
+        get: operations["getSessionTask"];
         put?: never;
         post?: never;
         delete?: never;
@@ -283,7 +300,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each model endpoint's health as this node measures it (state, cooldown end, EWMA latency, outstanding) */
+        /** Each model endpoint's health as the cluster's runtime nodes measure it (state, cooldown end, EWMA latency, outstanding) */
         get: operations["listEndpointHealth"];
         put?: never;
         post?: never;
@@ -361,7 +378,7 @@ export interface paths {
         put?: never;
         /**
          * Create a chat completion (OpenAI-compatible)
-         * @description `model` is `auto` (the routing default), a routing strategy, a route or a model endpoint (see `GET /v1/models`). Goes through input moderation (blocked: the safe reply with `finish_reason: content_filter`), the tenant's limiter, the router with its fallbacks and output moderation before streaming: text is sent only once nothing after it can block or mask it; a blocked answer ends with the safe reply and `finish_reason: content_filter` (not streamed: only the safe reply), a redacted one carries the masked text. No history is kept; the task (`GET /v1/tasks/{taskId}`, id in `x-warren-task-id`) records the steps and the routing journal. JSON mode and structured outputs (`response_format` `json_object`/`json_schema`), tools and functions, log probabilities, audio, predicted outputs, stop sequences and `n` > 1 are refused with 400 (`param` names the field), never ignored; sampling hints (`top_p`, `seed`, penalties, `logit_bias`) and unknown fields are not passed on. With `stream: true`, `chat.completion.chunk` Server-Sent Events and `data: [DONE]`; the status is decided before the stream starts, an error after it is one `data: {"error": …}` frame. Errors use OpenAI's shape `{ error: { message, type, param, code } }` with Warren's `WARREN_*` code. A client that disconnects cancels the model call.
+         * @description `model` is `auto` (the routing default), a routing strategy, a route or a model endpoint (see `GET /v1/models`). Goes through input moderation (blocked: the safe reply with `finish_reason: content_filter`), the tenant's limiter, the router with its fallbacks and output moderation before streaming: text is sent only once nothing after it can block or mask it; a blocked answer ends with the safe reply and `finish_reason: content_filter` (not streamed: only the safe reply), a redacted one carries the masked text. No history is kept; the task (`GET /v1/tasks/{taskId}`, id in `x-warren-task-id`) records the steps and the routing journal. Tools: `tools` (function tools) and `tool_choice` in the OpenAI format are passed to the model; when it calls one of them the answer ends with `finish_reason: tool_calls` and the calls (`message.tool_calls`, or one `delta.tool_calls` chunk with each call whole), and the next request carries the results as `tool` messages. The tenant's Warren-hosted tools (`tools.declarations` in the configuration) are offered too and run by Warren (each call on the task's steps); `tool_choice: none` turns them off. JSON mode and structured outputs (`response_format` `json_object`/`json_schema`), the deprecated `functions`, log probabilities, audio, predicted outputs, stop sequences and `n` > 1 are refused with 400 (`param` names the field), never ignored; sampling hints (`top_p`, `seed`, penalties, `logit_bias`) and unknown fields are not passed on. With `stream: true`, `chat.completion.chunk` Server-Sent Events and `data: [DONE]`; the status is decided before the stream starts, an error after it is one `data: {"error": …}` frame. Errors use OpenAI's shape `{ error: { message, type, param, code } }` with Warren's `WARREN_*` code. A client that disconnects cancels the model call.
          */
         post: operations["createChatCompletion"];
         delete?: never;
@@ -458,6 +475,59 @@ export interface paths {
         patch: operations["updateUserSettings"];
         trace?: never;
     };
+    "/v1/admin/knowledge/{tenant}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A document (not deleted) with its version and passage count */
+        get: operations["getKnowledgeDocument"];
+        /** Create or replace a document (split into passages, embedded when an embedder is configured) if its version is newer */
+        put: operations["putKnowledgeDocument"];
+        post?: never;
+        /** Delete a document and its passages (with `version`: unless the stored one is newer) */
+        delete: operations["deleteKnowledgeDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/knowledge/{tenant}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's documents by id; pass `nextAfter` back as `after` */
+        get: operations["listKnowledgeDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/knowledge/{tenant}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's best passages for `q`, as the retrieve step of a turn ranks them (BM25, fused with vectors when hybrid) */
+        get: operations["searchKnowledge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -466,7 +536,7 @@ export interface components {
          * @description The stable Warren error code (the same in error classes, `failed` events and dead letters).
          * @enum {string}
          */
-        WarrenErrorCode: "WARREN_INTERNAL" | "WARREN_INVALID_OPTIONS" | "WARREN_INVALID_CONFIG" | "WARREN_INVALID_ADDRESS" | "WARREN_INVALID_MESSAGE" | "WARREN_UNKNOWN_ACTOR_TYPE" | "WARREN_UNKNOWN_MESSAGE_TYPE" | "WARREN_ASK_TIMEOUT" | "WARREN_ACTOR_OVERLOADED" | "WARREN_BROKER_UNAVAILABLE" | "WARREN_CONNECTION_LOST" | "WARREN_PUBLISH_REJECTED" | "WARREN_NO_ROUTE" | "WARREN_STATE_CONFLICT" | "WARREN_STORE_UNAVAILABLE" | "WARREN_DOCUMENT_TOO_LARGE" | "WARREN_INVALID_TRANSITION" | "WARREN_NOT_FOUND" | "WARREN_CANCELLED" | "WARREN_HANDLER_FAILED" | "WARREN_RATE_LIMITED" | "WARREN_BUDGET_EXCEEDED" | "WARREN_SHUTTING_DOWN" | "WARREN_ACTIVATION_LOST" | "WARREN_UNAUTHORIZED" | "WARREN_FORBIDDEN" | "WARREN_DELIVERY_LIMIT" | "WARREN_PAYLOAD_TOO_LARGE" | "WARREN_UNSUPPORTED_MEDIA_TYPE" | "WARREN_MODEL_UNAVAILABLE" | "WARREN_MODEL_REJECTED" | "WARREN_CONTEXT_TOO_LONG" | "WARREN_FALLBACKS_EXHAUSTED" | "WARREN_LIMITER_CAPACITY_EXCEEDED";
+        WarrenErrorCode: "WARREN_INTERNAL" | "WARREN_INVALID_OPTIONS" | "WARREN_INVALID_CONFIG" | "WARREN_INVALID_ADDRESS" | "WARREN_INVALID_MESSAGE" | "WARREN_UNKNOWN_ACTOR_TYPE" | "WARREN_UNKNOWN_MESSAGE_TYPE" | "WARREN_ASK_TIMEOUT" | "WARREN_ACTOR_OVERLOADED" | "WARREN_BROKER_UNAVAILABLE" | "WARREN_CONNECTION_LOST" | "WARREN_PUBLISH_REJECTED" | "WARREN_NO_ROUTE" | "WARREN_STATE_CONFLICT" | "WARREN_STORE_UNAVAILABLE" | "WARREN_STORE_ELSEWHERE" | "WARREN_DOCUMENT_TOO_LARGE" | "WARREN_INVALID_TRANSITION" | "WARREN_NOT_FOUND" | "WARREN_CANCELLED" | "WARREN_HANDLER_FAILED" | "WARREN_RATE_LIMITED" | "WARREN_BUDGET_EXCEEDED" | "WARREN_SHUTTING_DOWN" | "WARREN_ACTIVATION_LOST" | "WARREN_UNAUTHORIZED" | "WARREN_FORBIDDEN" | "WARREN_DELIVERY_LIMIT" | "WARREN_PAYLOAD_TOO_LARGE" | "WARREN_UNSUPPORTED_MEDIA_TYPE" | "WARREN_TOOL_FAILED" | "WARREN_TOOL_INVALID_ARGUMENTS" | "WARREN_TOOL_NOT_ALLOWED" | "WARREN_MODEL_UNAVAILABLE" | "WARREN_MODEL_REJECTED" | "WARREN_CONTEXT_TOO_LONG" | "WARREN_FALLBACKS_EXHAUSTED" | "WARREN_LIMITER_CAPACITY_EXCEEDED";
         FieldViolationView: {
             /** @example text */
             field: string;
@@ -533,6 +603,16 @@ export interface components {
              * @enum {string}
              */
             channel?: "voice" | "text";
+            /**
+             * @description Where this turn is routed, as the OpenAI-compatible `model`: `auto`, a strategy, a route or an endpoint, one of the chat models `GET /v1/models` lists (400 naming the field otherwise). Wins over the tenant's and the channel's routing. Not with `strategy`.
+             * @example auto
+             */
+            model?: string;
+            /**
+             * @description A routing strategy this turn is routed by (a `kind: strategy` model of `GET /v1/models`; 400 naming the field otherwise). Not with `model`.
+             * @example fastest
+             */
+            strategy?: string;
         };
         AcceptedMessage: {
             /** @description Id of the turn: `GET /v1/tasks/:taskId`, and `data.taskId` of its events. */
@@ -598,6 +678,27 @@ export interface components {
             code: string;
             message: string;
         };
+        TaskToolCallView: {
+            /**
+             * @description The tool (`tool/<name>`).
+             * @example calendar
+             */
+            name: string;
+            /**
+             * @description The model's id of the call.
+             * @example call_abc123
+             */
+            callId: string;
+            /**
+             * @description The arguments as the model sent them (parsed when JSON, else the text).
+             * @example {
+             *       "date": "2026-12-08"
+             *     }
+             */
+            arguments: Record<string, never>;
+            /** @description The result as given to the model (cut at 4,000 characters); absent when the call failed (see `error`). */
+            result?: string;
+        };
         TaskStepView: {
             /** @example model */
             name: string;
@@ -609,6 +710,12 @@ export interface components {
             /** @enum {string} */
             outcome?: "ok" | "error" | "skipped";
             error?: components["schemas"]["TaskErrorView"];
+            /** @description Step `tool`: the call. */
+            tool?: components["schemas"]["TaskToolCallView"];
+            /** @description What the step used (the retrieve step: `passages` with their ids and scores) */
+            details?: {
+                [key: string]: unknown;
+            };
         };
         TaskTransitionView: {
             /** @enum {string} */
@@ -954,6 +1061,12 @@ export interface components {
             items: components["schemas"]["AuditEntryView"][];
             nextCursor?: string;
         };
+        HealthNodeView: {
+            /** @description The node id. */
+            node: string;
+            /** @description When its view was measured (ISO 8601); announcements come every 2 s, older than 6 s are dropped. */
+            at: string;
+        };
         EndpointHealthView: {
             /**
              * @description Endpoint name (`model/<name>`).
@@ -969,24 +1082,26 @@ export interface components {
             cooldownUntil?: string;
             /** @description Recent latency (EWMA of the time to the first delta, ms); absent before the first success. */
             latencyMs?: number;
-            /** @description Latency samples measured so far. */
+            /** @description Latency samples measured so far, all nodes. */
             samples: number;
-            /** @description Calls in flight from this node. */
+            /** @description Calls in flight, all nodes. */
             outstanding: number;
-            /** @description Retryable failures since the last success. */
+            /** @description Retryable failures since the last success (the most any node counts). */
             consecutiveFailures: number;
-            /** @description True when this node also serves the endpoint (hosts its worker pool). */
+            /** @description True when the answering process also serves the endpoint (hosts its worker pool). */
             served: boolean;
         };
         EndpointsView: {
             /**
-             * @description `node`: health as measured by the sessions of the node answering (the one hosting sessions in this process); other runtime nodes keep their own view. `unavailable`: this gateway runs without a runtime in its process, so it has no measurements.
+             * @description `cluster`: the views of the runtime nodes listed in `nodes` merged (each measures the calls its sessions make and announces them on `warren.control`): in cooldown on any node is in cooldown, latency averaged by samples, calls summed. `unavailable`: no runtime node announced any lately.
              * @enum {string}
              */
-            scope: "node" | "unavailable";
-            /** @description The node whose view this is (`<hostname>-<pid>`). */
+            scope: "cluster" | "unavailable";
+            /** @description The process answering (`<hostname>-<pid>`). */
             node: string;
-            /** @description With `unavailable`: where endpoint health lives instead and how to read it. */
+            /** @description The nodes whose views are merged. */
+            nodes: components["schemas"]["HealthNodeView"][];
+            /** @description With `unavailable`: why, and where else to read health. */
             note?: string;
             endpoints: components["schemas"]["EndpointHealthView"][];
         };
@@ -1104,13 +1219,33 @@ export interface components {
         OpenAiErrorView: {
             error: components["schemas"]["OpenAiErrorDetailView"];
         };
+        ToolCallFunctionView: {
+            /** @example calendar */
+            name: string;
+            /**
+             * @description The arguments as JSON text.
+             * @example {"date":"2026-12-08"}
+             */
+            arguments: string;
+        };
+        ToolCallView: {
+            /** @description In streamed chunks: which call of the answer (each call comes whole, in one chunk). */
+            index?: number;
+            /** @example call_abc123 */
+            id: string;
+            /** @enum {string} */
+            type: "function";
+            function: components["schemas"]["ToolCallFunctionView"];
+        };
         AssistantMessageView: {
             /** @enum {string} */
             role: "assistant";
-            /** @description The moderated answer; only the safe reply when the answer was blocked (`finish_reason: content_filter`). */
-            content: string;
+            /** @description The moderated answer; only the safe reply when the answer was blocked (`finish_reason: content_filter`); `null` when the model only asks for tools. */
+            content: Record<string, never> | null;
             /** @enum {string|null} */
             refusal: null;
+            /** @description The caller's tools the model asks for (`finish_reason: tool_calls`). */
+            tool_calls?: components["schemas"]["ToolCallView"][];
         };
         ChoiceView: {
             /** @enum {number} */
@@ -1119,7 +1254,7 @@ export interface components {
             /** @enum {number|null} */
             logprobs: null;
             /** @enum {string} */
-            finish_reason: "stop" | "length" | "content_filter";
+            finish_reason: "stop" | "length" | "content_filter" | "tool_calls";
         };
         CompletionUsageView: {
             prompt_tokens: number;
@@ -1155,6 +1290,8 @@ export interface components {
              */
             role?: "assistant";
             content?: string;
+            /** @description Tool calls, each whole in one chunk before the finish chunk. */
+            tool_calls?: components["schemas"]["ToolCallView"][];
         };
         ChunkChoiceView: {
             /** @enum {number} */
@@ -1163,7 +1300,7 @@ export interface components {
             /** @enum {number|null} */
             logprobs: null;
             /** @enum {string|null} */
-            finish_reason: "stop" | "length" | "content_filter" | null;
+            finish_reason: "stop" | "length" | "content_filter" | "tool_calls" | null;
         };
         ChatCompletionChunkView: {
             id: string;
@@ -1178,14 +1315,18 @@ export interface components {
         };
         ChatMessageView: {
             /**
-             * @description `developer` is read as `system`; `tool` is refused.
+             * @description `developer` is read as `system`; `tool` carries the result of an assistant's tool call (`tool_call_id`).
              * @enum {string}
              */
-            role: "system" | "developer" | "user" | "assistant";
+            role: "system" | "developer" | "user" | "assistant" | "tool";
             /** @description Text, or text parts (joined); an assistant message may have `null`. Non-text parts are refused. */
             content: (string | components["schemas"]["TextPartView"][]) | null;
             /** @description Not passed on. */
             name?: string;
+            /** @description An assistant's calls of the caller's tools (as a completion returned them). */
+            tool_calls?: components["schemas"]["ToolCallView"][];
+            /** @description A `tool` message: the id of the call it answers. */
+            tool_call_id?: string;
         };
         StreamOptionsView: {
             /** @description A last chunk with the usage and no choices; every other chunk has `usage: null`. */
@@ -1197,6 +1338,20 @@ export interface components {
              * @enum {string}
              */
             type: "text";
+        };
+        FunctionDefinitionView: {
+            /** @example calendar */
+            name: string;
+            description?: string;
+            /** @description JSON schema of the arguments. */
+            parameters?: {
+                [key: string]: unknown;
+            };
+        };
+        ToolView: {
+            /** @enum {string} */
+            type: "function";
+            function: components["schemas"]["FunctionDefinitionView"];
         };
         ChatCompletionRequestView: {
             /**
@@ -1225,10 +1380,12 @@ export interface components {
              */
             n?: 1;
             response_format?: components["schemas"]["ResponseFormatView"];
-            /** @description Function calling is refused: empty or absent. */
-            tools?: Record<string, never>[];
-            /** @enum {string} */
-            tool_choice?: "none" | "auto";
+            /** @description The caller's tools: passed to the model; a call to one ends the answer with `finish_reason: tool_calls`. The tenant's Warren-hosted tools are offered besides them and run by Warren. */
+            tools?: components["schemas"]["ToolView"][];
+            /** @description `none` also turns off the Warren-hosted tools; a named function must be one of `tools` (or, without `tools`, a hosted one). */
+            tool_choice?: ("none" | "auto" | "required") | Record<string, never>;
+            /** @description Accepted; the model may always ask for several calls at once. */
+            parallel_tool_calls?: boolean;
             /**
              * @description Log probabilities are refused.
              * @enum {boolean}
@@ -1358,6 +1515,74 @@ export interface components {
              */
             timeZone?: Record<string, never> | null;
             proactive?: components["schemas"]["ProactiveSettingsBody"];
+        };
+        PutKnowledgeDocumentBody: {
+            /**
+             * @description Collection (retrieval can be limited to some).
+             * @default default
+             */
+            collection?: string;
+            title?: string;
+            /** @description The text, split into passages of at most `knowledge.maxPassageChars`. */
+            text: string;
+            /** @description Kept with the document (not searched). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description Orders the changes of the document: applied only when newer than the stored version. */
+            version: number;
+        };
+        KnowledgeWriteView: {
+            /**
+             * @description `applied`; or nothing changed because the stored version is newer (`stale`) or the same (`duplicate`).
+             * @enum {string}
+             */
+            outcome: "applied" | "stale" | "duplicate";
+            /** @description The version stored after the write. */
+            version?: number;
+        };
+        KnowledgeDocumentView: {
+            tenant: string;
+            id: string;
+            collection: string;
+            title?: string;
+            text: string;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            version: number;
+            /** @description How many passages it was split into. */
+            passages: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        KnowledgeDocumentPageView: {
+            items: components["schemas"]["KnowledgeDocumentView"][];
+            /** @description Pass as `after` for the next page. */
+            nextAfter?: string;
+        };
+        KnowledgeRankView: {
+            rank: number;
+            /** @description BM25 (lexical) or cosine similarity (vector). */
+            score: number;
+        };
+        KnowledgeHitView: {
+            /** @example faq-parking#0 */
+            passageId: string;
+            documentId: string;
+            collection: string;
+            title?: string;
+            text: string;
+            version: number;
+            /** @description Reciprocal-rank fusion of the searches, 0..1. */
+            score: number;
+            lexical?: components["schemas"]["KnowledgeRankView"];
+            vector?: components["schemas"]["KnowledgeRankView"];
+        };
+        KnowledgeSearchView: {
+            /** @description Whether vector search ran besides the lexical one. */
+            hybrid: boolean;
+            hits: components["schemas"]["KnowledgeHitView"][];
         };
     };
     responses: never;
@@ -1496,6 +1721,17 @@ export interface operations {
             /** @description The body is not JSON in UTF-8, or is compressed (`WARREN_UNSUPPORTED_MEDIA_TYPE`). */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The tenant's limiter is sure to refuse the turn now: rate limit reached in refuse mode or with a full queue, a user over their own limit (`WARREN_RATE_LIMITED`), or a token budget used up (`WARREN_BUDGET_EXCEEDED`); `Retry-After` in seconds (for a budget, until its period ends). Nothing is recorded or sent. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1774,6 +2010,79 @@ export interface operations {
                 };
             };
             /** @description No such task for this tenant (`WARREN_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getSessionTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id, unique within the tenant. */
+                sessionId: string;
+                /** @description The producer's id of the turn: a raw producer's CloudEvent id, or the `taskId` a POST answered. */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such task in this session of this tenant (`WARREN_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3341,6 +3650,407 @@ export interface operations {
             };
             /** @description The body is not JSON in UTF-8, or is compressed (`WARREN_UNSUPPORTED_MEDIA_TYPE`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+                /** @description The document id, unique per tenant. */
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeDocumentView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such document (`WARREN_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    putKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+                /** @description The document id, unique per tenant. */
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutKnowledgeDocumentBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeWriteView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    deleteKnowledgeDocument: {
+        parameters: {
+            query?: {
+                /** @description Delete only when the stored version is not newer; absent: unconditionally. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+                /** @description The document id, unique per tenant. */
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeWriteView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No such document (`WARREN_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    listKnowledgeDocuments: {
+        parameters: {
+            query?: {
+                collection?: string;
+                /** @description Documents per page, 1 to 1000. */
+                limit?: number;
+                /** @description The last id of the previous page (`nextAfter`). */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeDocumentPageView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description The broker, the store or the model is unavailable (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_MODEL_UNAVAILABLE`, …; `Retry-After: 1`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    searchKnowledge: {
+        parameters: {
+            query: {
+                /** @description The text to search for. */
+                q: string;
+                /** @description Passages at most, 1 to 100. */
+                topK?: number;
+                /** @description Lowest fused score, 0 to 1. */
+                minScore?: number;
+                /** @description Only these collections, comma-separated. */
+                collections?: string[];
+            };
+            header?: never;
+            path: {
+                /** @description The tenant whose knowledge base this is. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSearchView"];
+                };
+            };
+            /** @description A request field is wrong (`WARREN_INVALID_MESSAGE`, `fields` names it), or the body is not JSON, is nested deeper than 64 levels or has a reserved field name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

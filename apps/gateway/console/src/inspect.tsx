@@ -9,7 +9,15 @@ interface Task {
   userId?: string;
   actor?: string;
   status: string;
-  steps: { name: string; startedAt: string; durationMs?: number; outcome?: string; error?: { code: string; message: string } }[];
+  steps: {
+    name: string;
+    startedAt: string;
+    durationMs?: number;
+    outcome?: string;
+    error?: { code: string; message: string };
+    /** Step `tool`: the call the model asked for and what it got back. */
+    tool?: { name: string; callId: string; arguments: unknown; result?: string };
+  }[];
   transitions: { status: string; at: string }[];
   routing?: Record<string, unknown> & {
     traceId?: string;
@@ -117,13 +125,19 @@ export function TaskView({ taskId }: { taskId?: string }) {
               </tr>
             </thead>
             <tbody>
-              {task.steps.map((s) => (
-                <tr key={s.name + s.startedAt}>
-                  <td>{s.name}</td>
+              {task.steps.map((s, i) => (
+                <tr key={`${s.name}-${i}`}>
+                  <td>{s.tool ? `tool ${s.tool.name}` : s.name}</td>
                   <td>{when(s.startedAt)}</td>
                   <td>{s.durationMs === undefined ? '' : Math.round(s.durationMs * 10) / 10}</td>
                   <td>
                     {s.outcome ?? ''} {s.error ? `${s.error.code}: ${s.error.message}` : ''}
+                    {s.tool && (
+                      <div class="mono">
+                        {JSON.stringify(s.tool.arguments)}
+                        {s.tool.result === undefined ? '' : ` → ${s.tool.result}`}
+                      </div>
+                    )}
                   </td>
                 </tr>
               ))}

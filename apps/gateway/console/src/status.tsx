@@ -13,9 +13,15 @@ interface EndpointState {
   served: boolean;
 }
 
-/** Model endpoints: healthy or in cooldown (until when), latency, calls in flight, as the answering node sees them. */
+/** Model endpoints: healthy or in cooldown (until when), latency, calls in flight, as the cluster's runtime nodes see them. */
 export function Endpoints() {
-  const [view, setView] = useState<{ scope: string; node: string; note?: string; endpoints: EndpointState[] }>();
+  const [view, setView] = useState<{
+    scope: string;
+    node: string;
+    nodes?: { node: string }[];
+    note?: string;
+    endpoints: EndpointState[];
+  }>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     const load = () => api<typeof view>('/v1/admin/endpoints').then(setView, (e) => setError(describe(e)));
@@ -30,7 +36,10 @@ export function Endpoints() {
       {view && (
         <>
           <p class="muted">
-            As node {view.node} sees them ({view.scope}). {view.note}
+            {view.scope === 'cluster'
+              ? `As the runtime nodes ${(view.nodes ?? []).map((n) => n.node).join(', ')} measure them (merged).`
+              : `No view (${view.scope}).`}{' '}
+            {view.note}
           </p>
           <table>
             <thead>

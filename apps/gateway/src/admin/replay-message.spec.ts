@@ -1,6 +1,6 @@
 import { WARREN_HEADERS } from '@warren/contracts';
 import type { DeadLetterRecord } from '@warren/store';
-import { buildReplay, isFailureHeader, replayDestination, replayHeaders, replayIdFor } from './replay-message';
+import { buildReplay, replayHeaders, replayIdFor } from './replay-message';
 
 const base = {
   messageId: 'm1',
@@ -38,53 +38,6 @@ describe('replayHeaders()', () => {
       [WARREN_HEADERS.TASK_ID]: 't9',
       [WARREN_HEADERS.REPLAY_OF]: 'm1',
     });
-  });
-
-  it.each(['x-warren-error', 'X-Death', 'x-first-death-exchange', 'x-last-death-queue', 'x-warren-origin-queue', 'x-delivery-count'])(
-    '%s is a failure header',
-    (name) => expect(isFailureHeader(name)).toBe(true),
-  );
-  it.each(['traceparent', 'x-warren-task-id', 'x-warren-target', 'x-warren-sender'])('%s is not', (name) =>
-    expect(isFailureHeader(name)).toBe(false),
-  );
-});
-
-describe('replayDestination()', () => {
-  it('is the recorded origin first', () => {
-    expect(replayDestination({ origin: { exchange: 'warren.actors.session', routingKey: 'dev~s1' }, headers: {} })).toEqual({
-      exchange: 'warren.actors.session',
-      routingKey: 'dev~s1',
-    });
-  });
-
-  it('else the origin headers', () => {
-    expect(replayDestination({ headers: base.headers })).toEqual({ exchange: 'warren.actors.session', routingKey: 'dev~s1' });
-  });
-
-  it('sends a message that died coming back from a retry tier straight to its queue', () => {
-    expect(
-      replayDestination({
-        origin: { exchange: 'warren.retry.1000', routingKey: 'warren.worker.model.local', queue: 'warren.worker.model.local' },
-        headers: {},
-      }),
-    ).toEqual({ exchange: '', routingKey: 'warren.worker.model.local' });
-  });
-
-  it('else derives it from the address: entity exchange with the key, or the workers exchange for a worker queue', () => {
-    expect(replayDestination({ address: 'counter/c-1', headers: {} })).toEqual({ exchange: 'warren.actors.counter', routingKey: 'c-1' });
-    expect(replayDestination({ address: 'model/local', queue: 'warren.worker.model.local', headers: {} })).toEqual({
-      exchange: 'warren.workers',
-      routingKey: 'model.local',
-    });
-    expect(replayDestination({ headers: { [WARREN_HEADERS.TARGET]: 'session/dev~s2' } })).toEqual({
-      exchange: 'warren.actors.session',
-      routingKey: 'dev~s2',
-    });
-  });
-
-  it('is undefined when nothing says where it was going', () => {
-    expect(replayDestination({ headers: {} })).toBeUndefined();
-    expect(replayDestination({ address: 'not an address', headers: {} })).toBeUndefined();
   });
 });
 

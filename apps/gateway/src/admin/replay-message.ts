@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
-import { actorExchange, EXCHANGES, ORIGIN_HEADERS, workerRoutingKey } from '@warren/amqp';
-import { parseAddress, WARREN_HEADERS } from '@warren/contracts';
+import { isFailureHeader, type ReplayDestination, replayDestination } from '@warren/amqp';
+import { WARREN_HEADERS } from '@warren/contracts';
 import type { DeadLetterRecord } from '@warren/store';
-
-/** Where a replay is published. */
-export interface ReplayDestination {
-  exchange: string;
-  routingKey: string;
-}
 
 /** A replay ready to publish: the new message id, its body and AMQP properties. */
 export interface ReplayMessage extends ReplayDestination {
@@ -15,23 +9,6 @@ export interface ReplayMessage extends ReplayDestination {
   type?: string;
   body: Buffer;
   headers: Record<string, unknown>;
-}
-
-/** Headers a dead letter gathered on its way to `warren.dead`; a replay starts without them. */
-const FAILURE_HEADER_NAMES = new Set<string>([
-  WARREN_HEADERS.ERROR,
-  WARREN_HEADERS.ATTEMPT,
-  'x-warren-attempts',
-  WARREN_HEADERS.REPLAY_OF,
-  'x-death',
-  'x-delivery-count',
-]);
-const FAILURE_HEADER_PREFIXES = ['x-first-death-', 'x-last-death-', 'x-warren-origin-'];
-
-/** True for a header of the failure (`x-warren-error`, `x-death`, `x-warren-origin-*`, …), not of the message. */
-export function isFailureHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return FAILURE_HEADER_NAMES.has(lower) || FAILURE_HEADER_PREFIXES.some((p) => lower.startsWith(p));
 }
 
 /**
@@ -44,42 +21,6 @@ export function replayHeaders(record: Pick<DeadLetterRecord, 'messageId' | 'head
   if (out[WARREN_HEADERS.TASK_ID] === undefined && record.taskId !== undefined) out[WARREN_HEADERS.TASK_ID] = record.taskId;
   out[WARREN_HEADERS.REPLAY_OF] = record.messageId;
   return out;
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  return undefined;
-}
-
-/**
- * Where the dead message was going: its recorded origin (`origin`, else the `x-warren-origin-*`
- * headers), else derived from its target address (entity `warren.actors.<type>` with the key as
- * routing key; worker pools, known by a `warren.worker.*` queue, `warren.workers` with
- * `<type>.<key>`). A message that died coming back from a retry tier (`warren.retry.<delay>`) goes
- * straight to its origin queue. Undefined when nothing says where it was going.
- */
-export function replayDestination(
-  record: Pick<DeadLetterRecord, 'origin' | 'headers' | 'address' | 'queue'>,
-): ReplayDestination | undefined {
-  const headers = record.headers ?? {};
-  const queue = record.origin?.queue ?? record.queue ?? text(headers[ORIGIN_HEADERS.QUEUE]);
-  const exchange = record.origin?.exchange ?? text(headers[ORIGIN_HEADERS.EXCHANGE]);
-  const routingKey = record.origin?.routingKey ?? text(headers[ORIGIN_HEADERS.ROUTING_KEY]);
-  if (exchange !== undefined && routingKey !== undefined) {
-    if (exchange.startsWith('warren.retry.') || exchange === '') return { exchange: '', routingKey: queue ?? routingKey };
-    return { exchange, routingKey };
-  }
-  const address = record.address ?? text(headers[WARREN_HEADERS.TARGET]);
-  if (address === undefined) return queue === undefined ? undefined : { exchange: '', routingKey: queue };
-  let parsed: { type: string; key: string };
-  try {
-    parsed = parseAddress(address);
-  } catch {
-    return undefined;
-  }
-  if (queue?.startsWith('warren.worker.')) return { exchange: EXCHANGES.WORKERS, routingKey: workerRoutingKey(parsed.type, parsed.key) };
-  return { exchange: actorExchange(parsed.type), routingKey: parsed.key };
 }
 
 /**

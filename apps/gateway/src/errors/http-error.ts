@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import {
+  BudgetExceededError,
   type FieldViolation,
   InvalidMessageError,
   InvalidOptionsError,
@@ -7,6 +8,7 @@ import {
   RemoteError,
   WARREN_ERROR_CODES,
   WarrenError,
+  type WarrenErrorCode,
 } from '@warren/contracts';
 
 /**
@@ -26,8 +28,11 @@ export interface HttpError {
 
 const C = WARREN_ERROR_CODES;
 
-/** HTTP status of a Warren error code; codes not listed are 500. */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
+/**
+ * HTTP status of a Warren error code, the one table of the gateway (problem details and the
+ * OpenAI-compatible routes both answer through `toHttpError`); codes not listed are 500.
+ */
+const STATUS_BY_CODE: Readonly<Partial<Record<WarrenErrorCode, number>>> = Object.freeze({
   [C.INVALID_MESSAGE]: 400,
   [C.INVALID_OPTIONS]: 400,
   [C.INVALID_ADDRESS]: 400,
@@ -45,19 +50,22 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   [C.SHUTTING_DOWN]: 503,
   [C.ACTOR_OVERLOADED]: 503,
   [C.ASK_TIMEOUT]: 504,
-  // Model and router failures, budgets (codes of @warren/models), as the OpenAI-compatible routes answer them too.
   [C.BUDGET_EXCEEDED]: 429,
-  WARREN_LIMITER_CAPACITY_EXCEEDED: 503,
-  WARREN_MODEL_UNAVAILABLE: 503,
-  WARREN_MODEL_REJECTED: 502,
-  WARREN_FALLBACKS_EXHAUSTED: 502,
-  WARREN_CONTEXT_TOO_LONG: 400,
+  [C.LIMITER_CAPACITY_EXCEEDED]: 503,
+  [C.MODEL_UNAVAILABLE]: 503,
+  [C.MODEL_REJECTED]: 502,
+  [C.FALLBACKS_EXHAUSTED]: 502,
+  [C.CONTEXT_TOO_LONG]: 400,
   [C.CANCELLED]: 499,
+  // A tool call that failed a completion (tools.failOnError): the model's or the tool's fault, not the caller's.
+  [C.TOOL_FAILED]: 502,
+  [C.TOOL_INVALID_ARGUMENTS]: 502,
+  [C.TOOL_NOT_ALLOWED]: 502,
 });
 
 /** The HTTP status of a `WARREN_*` code. */
 export function httpStatusOf(code: string): number {
-  return STATUS_BY_CODE[code] ?? 500;
+  return STATUS_BY_CODE[code as WarrenErrorCode] ?? 500;
 }
 
 /** Code of a Nest `HttpException` or an HTTP client error that did not come from Warren (payload too large, …). */
@@ -132,6 +140,11 @@ function fieldsOf(err: WarrenError): FieldViolation[] | undefined {
 
 function retryAfterOf(err: WarrenError): number | undefined {
   if (err instanceof RateLimitedError) return err.retryAfterMs;
+  // A used-up budget: when its period ends (the OpenAI routes leave it out, as OpenAI's `insufficient_quota` does).
+  if (err instanceof BudgetExceededError) {
+    const resets = Date.parse(err.resetsAt);
+    return Number.isFinite(resets) ? Math.max(1000, resets - Date.now()) : undefined;
+  }
   if (err instanceof RemoteError && typeof err.details?.retryAfterMs === 'number') return err.details.retryAfterMs;
   return undefined;
 }

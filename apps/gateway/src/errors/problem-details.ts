@@ -1,23 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import { type FieldViolation, WARREN_ERROR_CODES } from '@warren/contracts';
-import { LIMITER_ERROR_CODES, MODEL_ERROR_CODES, ROUTER_ERROR_CODES } from '@warren/models';
 import type { HttpError } from './http-error';
 
 /** The media type of an RFC 9457 problem details body. */
 export const PROBLEM_JSON = 'application/problem+json';
 
-/**
- * Every `WARREN_*` code a gateway answer may carry: the wire codes (`WARREN_ERROR_CODES`) and those
- * of model endpoints, the router and the limiter. The OpenAPI document lists them as an enum.
- */
-export const PROBLEM_CODES: readonly string[] = Object.freeze([
-  ...new Set([
-    ...Object.values(WARREN_ERROR_CODES),
-    ...Object.values(MODEL_ERROR_CODES),
-    ...Object.values(ROUTER_ERROR_CODES),
-    ...Object.values(LIMITER_ERROR_CODES),
-  ]),
-]);
+/** Every `WARREN_*` code a gateway answer may carry (`WARREN_ERROR_CODES`). The OpenAPI document lists them as an enum. */
+export const PROBLEM_CODES: readonly string[] = Object.freeze(Object.values(WARREN_ERROR_CODES));
 
 /**
  * An RFC 9457 problem details body (`application/problem+json`): `type` identifies the kind of
@@ -57,6 +46,9 @@ const TITLES: Readonly<Record<string, string>> = Object.freeze({
   WARREN_SHUTTING_DOWN: 'Shutting down',
   WARREN_ACTOR_OVERLOADED: 'Actor overloaded',
   WARREN_ASK_TIMEOUT: 'No answer in time',
+  WARREN_TOOL_FAILED: 'Tool failed',
+  WARREN_TOOL_INVALID_ARGUMENTS: 'Invalid tool arguments from the model',
+  WARREN_TOOL_NOT_ALLOWED: 'Tool not available',
   WARREN_MODEL_UNAVAILABLE: 'Model endpoint unavailable',
   WARREN_MODEL_REJECTED: 'Model endpoint refused the request',
   WARREN_FALLBACKS_EXHAUSTED: 'No model endpoint could answer',

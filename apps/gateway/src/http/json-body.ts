@@ -168,8 +168,8 @@ function readBody(req: IncomingMessage, limit: number, done: (err: Error | undef
  * too deep or with a reserved name (`parseJsonBody`). A request without a body is left as it is.
  *
  * Express only. Call it before `app.init()`, so it comes before the body parsers Nest adds there.
- * Requests answered by the fast path (`useFastPostMessage`) never reach it: that path takes only
- * bodies these rules accept (plain JSON, at most 64 kB) and hands over the rest.
+ * The fast path of `POST /v1/sessions/:sessionId/messages` (`useFastPostMessage`) comes after it
+ * and reads the body it read.
  */
 export function useJsonBodies(app: INestApplication): void {
   if (app.getHttpAdapter().getType() !== 'express') return;

@@ -9,7 +9,7 @@ import { Tenant } from '../auth/tenant.decorator';
 import { ApiOpenAiErrors } from '../errors/api-errors.decorator';
 import { type ChatRequest, parseChatRequest } from './chat-request';
 import { OpenAiExceptionFilter, toOpenAiError } from './openai-error';
-import { chatCompletion, chunk, completionId, finishChunk, roleChunk, usageChunk } from './openai-format';
+import { chatCompletion, chunk, completionId, finishChunk, roleChunk, toolCallsChunk, usageChunk } from './openai-format';
 import { ChatCompletionChunkView, ChatCompletionRequestView, ChatCompletionView, TextPartView } from './openai-views.dto';
 
 /** The task id header of a completion, documented on its 200 answer. */
@@ -50,7 +50,11 @@ export class ChatCompletionsController {
       'fallbacks and output moderation before streaming: text is sent only once nothing after it can block or mask it; a blocked answer ' +
       'ends with the safe reply and `finish_reason: content_filter` (not streamed: only the safe reply), a redacted one carries the masked text. ' +
       'No history is kept; the task (`GET /v1/tasks/{taskId}`, id in `x-warren-task-id`) records the steps and the routing journal. ' +
-      'JSON mode and structured outputs (`response_format` `json_object`/`json_schema`), tools and functions, log probabilities, audio, ' +
+      'Tools: `tools` (function tools) and `tool_choice` in the OpenAI format are passed to the model; when it calls one of them the ' +
+      'answer ends with `finish_reason: tool_calls` and the calls (`message.tool_calls`, or one `delta.tool_calls` chunk with each call whole), ' +
+      "and the next request carries the results as `tool` messages. The tenant's Warren-hosted tools (`tools.declarations` in the " +
+      "configuration) are offered too and run by Warren (each call on the task's steps); `tool_choice: none` turns them off. " +
+      'JSON mode and structured outputs (`response_format` `json_object`/`json_schema`), the deprecated `functions`, log probabilities, audio, ' +
       'predicted outputs, stop sequences and `n` > 1 are refused with 400 (`param` names the field), never ignored; sampling hints ' +
       '(`top_p`, `seed`, penalties, `logit_bias`) and unknown fields are not passed on. ' +
       'With `stream: true`, `chat.completion.chunk` Server-Sent Events and `data: [DONE]`; the status is decided before the stream starts, an error after it is one `data: {"error": …}` frame. ' +
@@ -145,6 +149,7 @@ export class ChatCompletionsController {
         next = await parts.next();
       }
       const end = next.value ?? emptyEnd(request.model);
+      if (end.toolCalls && end.toolCalls.length > 0) send(res, toolCallsChunk({ ...meta, model: end.model }, end));
       send(res, finishChunk({ ...meta, model: end.model }, end));
       if (request.includeUsage) send(res, usageChunk({ ...meta, model: end.model }, end));
       res.end('data: [DONE]\n\n');
@@ -166,6 +171,8 @@ function toMessage(tenant: string, r: ChatRequest): ChatComplete {
     ...(r.maxTokens === undefined ? {} : { maxTokens: r.maxTokens }),
     ...(r.temperature === undefined ? {} : { temperature: r.temperature }),
     ...(r.user === undefined ? {} : { userId: r.user }),
+    ...(r.tools === undefined ? {} : { tools: r.tools }),
+    ...(r.toolChoice === undefined ? {} : { toolChoice: r.toolChoice }),
   });
 }
 

@@ -1,9 +1,13 @@
-import { InvalidMessageError } from '@warren/contracts';
+import { InvalidMessageError, type ModelTool, type ModelToolCall, type ModelToolChoice, TOOL_NAME_PATTERN } from '@warren/contracts';
 
 /** One message of the conversation as Warren passes it on (OpenAI's `developer` is a `system` message). */
 export interface ChatRequestMessage {
-  role: 'system' | 'user' | 'assistant';
+  role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
+  /** An assistant's `tool_calls`. */
+  toolCalls?: ModelToolCall[];
+  /** A tool message's `tool_call_id`. */
+  toolCallId?: string;
 }
 
 /** The part of an OpenAI chat completions request that Warren acts on. */
@@ -16,9 +20,14 @@ export interface ChatRequest {
   maxTokens?: number;
   temperature?: number;
   user?: string;
+  /** The caller's tools (`tools[].function`). */
+  tools?: ModelTool[];
+  /** `tool_choice`. */
+  toolChoice?: ModelToolChoice;
 }
 
 const MAX_MESSAGES = 1000;
+const MAX_TOOLS = 128;
 const MAX_CONTENT = 1_000_000;
 
 /**
@@ -26,15 +35,17 @@ const MAX_CONTENT = 1_000_000;
  * its violation naming the field as OpenAI's `param` does (`messages[1].role`). Text content parts
  * are joined.
  *
- * - Acted on: `model`, `messages`, `stream`, `stream_options.include_usage`, `max_completion_tokens`
- *   / `max_tokens`, `temperature`, `user`.
+ * - Acted on: `model`, `messages` (with assistant `tool_calls` and `tool` messages), `stream`,
+ *   `stream_options.include_usage`, `max_completion_tokens` / `max_tokens`, `temperature`, `user`,
+ *   `tools` (`type: 'function'`), `tool_choice`.
  * - Accepted when they ask for what Warren does anyway: `n: 1`, `response_format: { type: 'text' }`,
- *   no `tools` (`[]`, `tool_choice: 'none' | 'auto'`, `parallel_tool_calls`), `logprobs: false`,
+ *   `parallel_tool_calls` (the model may always ask for several calls at once), `logprobs: false`,
  *   `modalities: ['text']`.
  * - Refused, never silently dropped ({@link UNSUPPORTED}): JSON output (`response_format`
- *   `json_object` or `json_schema`), tools and functions, log probabilities, audio, predicted
- *   outputs, stop sequences, several choices, non-text parts: no Warren endpoint does them, and an
- *   answer that ignored them would look right and be wrong.
+ *   `json_object` or `json_schema`), the deprecated `functions` / `function_call` (use `tools`),
+ *   tools of another type than `function`, log probabilities, audio, predicted outputs, stop
+ *   sequences, several choices, non-text parts: no Warren endpoint does them, and an answer that
+ *   ignored them would look right and be wrong.
  * - Sampling and provider hints (`top_p`, `seed`, penalties, `logit_bias`, `reasoning_effort`,
  *   `store`, `metadata`, `service_tier` …) and unknown fields are not passed on, as OpenAI ignores
  *   unknown fields.
@@ -73,7 +84,10 @@ export function parseChatRequest(body: unknown): ChatRequest {
     'must be a string of 1 to 256 characters',
   );
   optional(b.n, 'n', (v) => v === 1, 'must be 1: one choice per completion');
+  optional(b.parallel_tool_calls, 'parallel_tool_calls', isBool, 'must be a boolean');
   refuseUnsupported(b);
+  const tools = b.tools === undefined || b.tools === null ? undefined : toolsOf(b.tools);
+  const toolChoice = b.tool_choice === undefined || b.tool_choice === null ? undefined : toolChoiceOf(b.tool_choice, tools ?? []);
   return {
     model: b.model,
     messages,
@@ -82,16 +96,57 @@ export function parseChatRequest(body: unknown): ChatRequest {
     ...(maxTokens === undefined ? {} : { maxTokens: maxTokens as number }),
     ...(temperature === undefined ? {} : { temperature: temperature as number }),
     ...(user === undefined ? {} : { user: user as string }),
+    ...(tools && tools.length > 0 ? { tools } : {}),
+    ...(toolChoice === undefined ? {} : { toolChoice }),
   };
+}
+
+/** `tools`: `[{ type: 'function', function: { name, description?, parameters?, strict? } }]`. */
+function toolsOf(raw: unknown): ModelTool[] {
+  if (!Array.isArray(raw)) throw invalid('tools', 'must be an array of { type: "function", function: { name, description, parameters } }');
+  if (raw.length > MAX_TOOLS) throw invalid('tools', `must have at most ${MAX_TOOLS} tools`);
+  const names = new Set<string>();
+  return raw.map((t, i) => {
+    const path = `tools[${i}]`;
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) throw invalid(path, 'must be an object');
+    const tool = t as { type?: unknown; function?: unknown };
+    if (tool.type !== 'function') throw invalid(`${path}.type`, UNSUPPORTED.toolType);
+    const f = tool.function as { name?: unknown; description?: unknown; parameters?: unknown } | null | undefined;
+    if (typeof f !== 'object' || f === null) throw invalid(`${path}.function`, 'must be an object { name, description, parameters }');
+    if (typeof f.name !== 'string' || !TOOL_NAME_PATTERN.test(f.name))
+      throw invalid(`${path}.function.name`, 'must be 1-64 letters, digits, "_" or "-"');
+    if (names.has(f.name)) throw invalid(`${path}.function.name`, `must be unique (${f.name} is declared twice)`);
+    names.add(f.name);
+    if (f.description !== undefined && typeof f.description !== 'string') throw invalid(`${path}.function.description`, 'must be a string');
+    if (f.parameters !== undefined && (typeof f.parameters !== 'object' || f.parameters === null || Array.isArray(f.parameters)))
+      throw invalid(`${path}.function.parameters`, 'must be a JSON schema object');
+    return {
+      name: f.name,
+      ...(f.description === undefined ? {} : { description: f.description }),
+      ...(f.parameters === undefined ? {} : { parameters: f.parameters as Record<string, unknown> }),
+    };
+  });
+}
+
+/** `tool_choice`: `none`, `auto`, `required` or `{ type: 'function', function: { name } }` naming one of `tools`. */
+function toolChoiceOf(raw: unknown, tools: readonly ModelTool[]): ModelToolChoice {
+  if (raw === 'none' || raw === 'auto' || raw === 'required') return raw;
+  const c = raw as { type?: unknown; function?: { name?: unknown } } | null;
+  if (typeof c !== 'object' || c === null || c.type !== 'function' || typeof c.function?.name !== 'string')
+    throw invalid('tool_choice', 'must be "none", "auto", "required" or { "type": "function", "function": { "name": … } }');
+  const name = c.function.name;
+  // Without tools of its own the caller may name one of the tenant's Warren-hosted tools.
+  if (tools.length > 0 && !tools.some((t) => t.name === name)) throw invalid('tool_choice', `names ${name}, which is not one of tools`);
+  return { name };
 }
 
 /** Why each feature Warren does not have is refused (the message says what to send instead). */
 export const UNSUPPORTED = Object.freeze({
   responseFormat:
     'must be { "type": "text" }: JSON mode and structured outputs (json_object, json_schema) are not supported; ask for JSON in the prompt instead',
-  tools: 'must be empty: function calling is not supported (no Warren endpoint runs tools)',
-  toolChoice: 'must be "none" or "auto": function calling is not supported',
-  functions: 'must be empty: function calling is not supported',
+  toolType: 'must be "function": only function tools are supported',
+  functions: 'must be empty: the deprecated functions are not supported; declare them in tools',
+  functionCall: 'must be "none" or "auto": the deprecated function_call is not supported; use tool_choice',
   logprobs: 'must be false: log probabilities are not returned',
   audio: 'must be absent: Warren answers text only',
   modalities: 'must be ["text"]: Warren answers text only',
@@ -107,11 +162,9 @@ function refuseUnsupported(b: Record<string, unknown>): void {
     if (typeof b.response_format !== 'object' || Array.isArray(b.response_format) || type !== 'text')
       throw invalid('response_format', UNSUPPORTED.responseFormat);
   }
-  if (present(b.tools) && (!Array.isArray(b.tools) || b.tools.length > 0)) throw invalid('tools', UNSUPPORTED.tools);
-  if (present(b.tool_choice) && b.tool_choice !== 'none' && b.tool_choice !== 'auto') throw invalid('tool_choice', UNSUPPORTED.toolChoice);
   if (present(b.functions) && (!Array.isArray(b.functions) || b.functions.length > 0)) throw invalid('functions', UNSUPPORTED.functions);
   if (present(b.function_call) && b.function_call !== 'none' && b.function_call !== 'auto')
-    throw invalid('function_call', UNSUPPORTED.toolChoice);
+    throw invalid('function_call', UNSUPPORTED.functionCall);
   if (present(b.logprobs) && b.logprobs !== false) throw invalid('logprobs', UNSUPPORTED.logprobs);
   if (present(b.top_logprobs) && b.top_logprobs !== 0) throw invalid('top_logprobs', UNSUPPORTED.logprobs);
   if (present(b.audio)) throw invalid('audio', UNSUPPORTED.audio);
@@ -125,11 +178,33 @@ function message(raw: unknown, path: string): ChatRequestMessage {
   if (typeof raw !== 'object' || raw === null) throw invalid(path, 'must be an object');
   const m = raw as Record<string, unknown>;
   const role = m.role === 'developer' ? 'system' : m.role;
-  if (role !== 'system' && role !== 'user' && role !== 'assistant')
-    throw invalid(`${path}.role`, 'must be system, developer, user or assistant (tool messages are not supported)');
+  if (role !== 'system' && role !== 'user' && role !== 'assistant' && role !== 'tool')
+    throw invalid(`${path}.role`, 'must be system, developer, user, assistant or tool');
+  const toolCalls =
+    role === 'assistant' && m.tool_calls !== undefined && m.tool_calls !== null ? toolCallsOf(m.tool_calls, path) : undefined;
   const content = text(m.content, `${path}.content`, role === 'assistant');
   if (content.length > MAX_CONTENT) throw invalid(`${path}.content`, `must have at most ${MAX_CONTENT} characters`);
-  return { role, content };
+  if (role === 'tool') {
+    if (typeof m.tool_call_id !== 'string' || m.tool_call_id.length === 0 || m.tool_call_id.length > 256)
+      throw invalid(`${path}.tool_call_id`, 'must be the id of the tool call this message answers');
+    return { role, content, toolCallId: m.tool_call_id };
+  }
+  return { role, content, ...(toolCalls && toolCalls.length > 0 ? { toolCalls } : {}) };
+}
+
+/** An assistant's `tool_calls`: `[{ id, type: 'function', function: { name, arguments } }]`. */
+function toolCallsOf(raw: unknown, path: string): ModelToolCall[] {
+  if (!Array.isArray(raw)) throw invalid(`${path}.tool_calls`, 'must be an array');
+  return raw.map((c, i) => {
+    const p = `${path}.tool_calls[${i}]`;
+    const call = c as { id?: unknown; type?: unknown; function?: { name?: unknown; arguments?: unknown } } | null;
+    if (typeof call !== 'object' || call === null) throw invalid(p, 'must be an object');
+    if (typeof call.id !== 'string' || call.id.length === 0 || call.id.length > 256) throw invalid(`${p}.id`, 'must be a non-empty string');
+    if (call.type !== 'function') throw invalid(`${p}.type`, 'must be "function"');
+    if (typeof call.function?.name !== 'string' || typeof call.function.arguments !== 'string')
+      throw invalid(`${p}.function`, 'must be { name, arguments } (arguments: JSON text)');
+    return { id: call.id, name: call.function.name, arguments: call.function.arguments };
+  });
 }
 
 /** A string, or an array of `{ type: 'text', text }` parts (joined); an assistant's may be null. */

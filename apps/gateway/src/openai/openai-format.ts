@@ -19,8 +19,19 @@ function usageOf(end: ChatCompletionEnd) {
   return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
 }
 
-/** A non-streamed answer: a `chat.completion` object. */
+/** The model's calls of the caller's tools, in OpenAI's shape (`tool_calls[]`); `index` for streamed chunks. */
+function toolCallsOf(end: ChatCompletionEnd, streamed: boolean) {
+  return (end.toolCalls ?? []).map((c, index) => ({
+    ...(streamed ? { index } : {}),
+    id: c.id,
+    type: 'function' as const,
+    function: { name: c.name, arguments: c.arguments },
+  }));
+}
+
+/** A non-streamed answer: a `chat.completion` object (with `tool_calls`, and `content: null` when the model said nothing, when it asks for tools). */
 export function chatCompletion(meta: CompletionMeta, text: string, end: ChatCompletionEnd) {
+  const calls = end.toolCalls && end.toolCalls.length > 0;
   return {
     id: meta.id,
     object: 'chat.completion' as const,
@@ -30,7 +41,12 @@ export function chatCompletion(meta: CompletionMeta, text: string, end: ChatComp
     choices: [
       {
         index: 0,
-        message: { role: 'assistant' as const, content: text, refusal: null },
+        message: {
+          role: 'assistant' as const,
+          content: calls && text === '' ? null : text,
+          refusal: null,
+          ...(calls ? { tool_calls: toolCallsOf(end, false) } : {}),
+        },
         logprobs: null,
         finish_reason: end.finishReason,
       },
@@ -67,7 +83,12 @@ export function chunk(meta: CompletionMeta, text: string) {
   return withChoice(meta, { content: text }, null);
 }
 
-/** The chunk with the finish reason (`stop`, `length`, `content_filter`). */
+/** The model's calls of the caller's tools as one chunk (each call whole: id, name and all of its arguments). */
+export function toolCallsChunk(meta: CompletionMeta, end: ChatCompletionEnd) {
+  return withChoice(meta, { tool_calls: toolCallsOf(end, true) }, null);
+}
+
+/** The chunk with the finish reason (`stop`, `length`, `content_filter`, `tool_calls`). */
 export function finishChunk(meta: CompletionMeta, end: ChatCompletionEnd) {
   return withChoice(meta, {}, end.finishReason);
 }

@@ -10,9 +10,27 @@ export class TextPartView {
   @ApiProperty() text!: string;
 }
 
+/** The function a tool call names. */
+export class ToolCallFunctionView {
+  @ApiProperty({ example: 'calendar' }) name!: string;
+  @ApiProperty({ description: 'The arguments as JSON text.', example: '{"date":"2026-12-08"}' }) arguments!: string;
+}
+
+/** A tool call of an assistant message (`tool_calls[]`). */
+export class ToolCallView {
+  @ApiPropertyOptional({ description: 'In streamed chunks: which call of the answer (each call comes whole, in one chunk).' })
+  index?: number;
+  @ApiProperty({ example: 'call_abc123' }) id!: string;
+  @ApiProperty({ enum: ['function'] }) type!: 'function';
+  @ApiProperty({ type: ToolCallFunctionView }) function!: ToolCallFunctionView;
+}
+
 /** One message of the conversation. */
 export class ChatMessageView {
-  @ApiProperty({ enum: ['system', 'developer', 'user', 'assistant'], description: '`developer` is read as `system`; `tool` is refused.' })
+  @ApiProperty({
+    enum: ['system', 'developer', 'user', 'assistant', 'tool'],
+    description: "`developer` is read as `system`; `tool` carries the result of an assistant's tool call (`tool_call_id`).",
+  })
   role!: string;
   @ApiProperty({
     description: 'Text, or text parts (joined); an assistant message may have `null`. Non-text parts are refused.',
@@ -21,6 +39,23 @@ export class ChatMessageView {
   })
   content!: string | TextPartView[] | null;
   @ApiPropertyOptional({ description: 'Not passed on.' }) name?: string;
+  @ApiPropertyOptional({ type: [ToolCallView], description: "An assistant's calls of the caller's tools (as a completion returned them)." })
+  tool_calls?: ToolCallView[];
+  @ApiPropertyOptional({ description: 'A `tool` message: the id of the call it answers.' }) tool_call_id?: string;
+}
+
+/** A function tool's declaration. */
+export class FunctionDefinitionView {
+  @ApiProperty({ pattern: '^[A-Za-z0-9_-]{1,64}$', example: 'calendar' }) name!: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'JSON schema of the arguments.' })
+  parameters?: Record<string, unknown>;
+}
+
+/** A tool the model may call (`tools[]`): only `function` tools. */
+export class ToolView {
+  @ApiProperty({ enum: ['function'] }) type!: 'function';
+  @ApiProperty({ type: FunctionDefinitionView }) function!: FunctionDefinitionView;
 }
 
 /** `stream_options`. */
@@ -63,13 +98,22 @@ export class ChatCompletionRequestView {
   @ApiPropertyOptional({ enum: [1], description: 'Only one choice.' }) n?: number;
   @ApiPropertyOptional({ type: ResponseFormatView }) response_format?: ResponseFormatView;
   @ApiPropertyOptional({
-    type: 'array',
-    maxItems: 0,
-    items: { type: 'object' },
-    description: 'Function calling is refused: empty or absent.',
+    type: [ToolView],
+    maxItems: 128,
+    description:
+      "The caller's tools: passed to the model; a call to one ends the answer with `finish_reason: tool_calls`. The tenant's Warren-hosted tools are offered besides them and run by Warren.",
   })
-  tools?: object[];
-  @ApiPropertyOptional({ enum: ['none', 'auto'] }) tool_choice?: string;
+  tools?: ToolView[];
+  @ApiPropertyOptional({
+    oneOf: [
+      { type: 'string', enum: ['none', 'auto', 'required'] },
+      { type: 'object', example: { type: 'function', function: { name: 'calendar' } } },
+    ],
+    description:
+      '`none` also turns off the Warren-hosted tools; a named function must be one of `tools` (or, without `tools`, a hosted one).',
+  })
+  tool_choice?: string | object;
+  @ApiPropertyOptional({ description: 'Accepted; the model may always ask for several calls at once.' }) parallel_tool_calls?: boolean;
   @ApiPropertyOptional({ enum: [false], description: 'Log probabilities are refused.' }) logprobs?: boolean;
   @ApiPropertyOptional({ type: [String], enum: ['text'], description: 'Text only.' }) modalities?: string[];
 }
@@ -84,9 +128,15 @@ export class CompletionUsageView {
 /** The assistant's message of a non-streamed completion. */
 export class AssistantMessageView {
   @ApiProperty({ enum: ['assistant'] }) role!: 'assistant';
-  @ApiProperty({ description: 'The moderated answer; only the safe reply when the answer was blocked (`finish_reason: content_filter`).' })
-  content!: string;
+  @ApiProperty({
+    description:
+      'The moderated answer; only the safe reply when the answer was blocked (`finish_reason: content_filter`); `null` when the model only asks for tools.',
+    nullable: true,
+  })
+  content!: string | null;
   @ApiProperty({ type: String, nullable: true, enum: [null] }) refusal!: null;
+  @ApiPropertyOptional({ type: [ToolCallView], description: "The caller's tools the model asks for (`finish_reason: tool_calls`)." })
+  tool_calls?: ToolCallView[];
 }
 
 /** A choice of a non-streamed completion. */
@@ -94,7 +144,7 @@ export class ChoiceView {
   @ApiProperty({ enum: [0] }) index!: number;
   @ApiProperty({ type: AssistantMessageView }) message!: AssistantMessageView;
   @ApiProperty({ type: Object, nullable: true, enum: [null] }) logprobs!: null;
-  @ApiProperty({ enum: ['stop', 'length', 'content_filter'] }) finish_reason!: string;
+  @ApiProperty({ enum: ['stop', 'length', 'content_filter', 'tool_calls'] }) finish_reason!: string;
 }
 
 /** `chat.completion`: the answer of a non-streamed request. */
@@ -112,6 +162,8 @@ export class ChatCompletionView {
 export class ChunkDeltaView {
   @ApiPropertyOptional({ enum: ['assistant'], description: 'On the first chunk only.' }) role?: string;
   @ApiPropertyOptional() content?: string;
+  @ApiPropertyOptional({ type: [ToolCallView], description: 'Tool calls, each whole in one chunk before the finish chunk.' })
+  tool_calls?: ToolCallView[];
 }
 
 /** A choice of a streamed chunk. */
@@ -119,7 +171,9 @@ export class ChunkChoiceView {
   @ApiProperty({ enum: [0] }) index!: number;
   @ApiProperty({ type: ChunkDeltaView }) delta!: ChunkDeltaView;
   @ApiProperty({ type: Object, nullable: true, enum: [null] }) logprobs!: null;
-  @ApiProperty({ type: String, nullable: true, enum: ['stop', 'length', 'content_filter', null] }) finish_reason!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['stop', 'length', 'content_filter', 'tool_calls', null] }) finish_reason!:
+    | string
+    | null;
 }
 
 /**

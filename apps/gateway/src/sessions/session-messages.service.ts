@@ -4,8 +4,10 @@ import { InvalidMessageError, InvalidOptionsError, SessionMessage, sessionKey } 
 import { type Page, type TurnPart, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { injectTraceHeaders, otelContext, type TraceContext, WarrenMetrics } from '@warren/telemetry';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { checkRoutingFields } from './routing-fields';
 import type { HistoryQuery, PostMessageBody } from './session-requests.dto';
 import { taskIdFor } from './task-id';
+import { TurnAdmission } from './turn-admission';
 
 /** A tenant's session as the gateway addresses it. */
 export interface SessionTarget {
@@ -21,6 +23,7 @@ export class SessionMessagesService {
     @Inject(WARREN_STORE) private readonly store: WarrenStore,
     @Inject(WarrenClient) private readonly warren: WarrenClient,
     @Inject(AmqpTransport) private readonly transport: AmqpTransport,
+    @Inject(TurnAdmission) private readonly admission: TurnAdmission,
     @Optional() @Inject(WarrenMetrics) private readonly metrics?: WarrenMetrics,
   ) {}
 
@@ -28,7 +31,9 @@ export class SessionMessagesService {
    * Records the task (idempotent), then tells `session/<tenant>~<sessionId>` the message with
    * message id = task id, persistent and confirmed, in the trace `trace`. Resolves with the
    * task id once the broker has the message; rejects with `BrokerUnavailableError` when it
-   * cannot be reached within the publish timeout.
+   * cannot be reached within the publish timeout, and with the limiter's refusal
+   * (`RateLimitedError`, `BudgetExceededError`) when it is certain before anything is recorded
+   * ({@link TurnAdmission}; a retry of a task recorded already is not asked about again).
    */
   async accept(target: SessionTarget, body: PostMessageBody, idempotencyKey: string | undefined, trace: TraceContext): Promise<string> {
     const { tenant, sessionId } = target;
@@ -37,7 +42,11 @@ export class SessionMessagesService {
         { field: 'text', constraints: [`text must be at most ${this.options.maxTextLength} characters`] },
       ]);
     }
+    checkRoutingFields(body, this.options.models);
     const taskId = taskIdFor(tenant, sessionId, idempotencyKey);
+    // A retry of a turn recorded already (same Idempotency-Key) was accepted: it is not judged again.
+    const recorded = idempotencyKey === undefined ? undefined : async () => (await this.store.tasks.get(taskId)) !== undefined;
+    await this.admission.check(target, body.text, body.userId, recorded);
     const actor = `session/${sessionKey(tenant, sessionId)}`;
     await this.store.tasks.create({ id: taskId, tenant, sessionId, userId: body.userId, actor });
     const message = Object.assign(new SessionMessage(), {
@@ -45,6 +54,8 @@ export class SessionMessagesService {
       locale: body.locale,
       userId: body.userId,
       channel: body.channel,
+      model: body.model,
+      strategy: body.strategy,
     });
     // The trace goes both ways: explicitly on the headers, and as the active context for the sender.
     const headers: Record<string, string | number> = {};

@@ -28,6 +28,21 @@ export class PostMessageBody extends SessionMessage {
 
   @ApiPropertyOptional({ enum: ['voice', 'text'], description: 'Routing rules may use it.' })
   declare channel?: 'voice' | 'text';
+
+  @ApiPropertyOptional({
+    description:
+      'Where this turn is routed, as the OpenAI-compatible `model`: `auto`, a strategy, a route or an endpoint, one of the chat models ' +
+      "`GET /v1/models` lists (400 naming the field otherwise). Wins over the tenant's and the channel's routing. Not with `strategy`.",
+    example: 'auto',
+  })
+  declare model?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'A routing strategy this turn is routed by (a `kind: strategy` model of `GET /v1/models`; 400 naming the field otherwise). Not with `model`.',
+    example: 'fastest',
+  })
+  declare strategy?: string;
 }
 
 /** Query of `GET /v1/sessions/:sessionId/messages`. */

@@ -70,7 +70,9 @@ export class SessionsController {
     operationId: 'postSessionMessage',
     summary: 'Send a user message to the session',
     description:
-      'Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed). ' +
+      'Starts a turn of `session/<tenant>~<sessionId>`. Answers 202 once the broker has the message (persistent, confirmed), ' +
+      "also when the turn will wait in the tenant's limiter queue; 429 when the tenant's limiter is sure to refuse it now " +
+      '(nothing is recorded or sent). `model` or `strategy` routes this turn (a name `GET /v1/models` lists). ' +
       'An incoming W3C `traceparent` is continued and the response carries the `traceparent` of the request span.',
   })
   @ApiHeader({
@@ -79,10 +81,20 @@ export class SessionsController {
     description: 'Makes retries safe: the same key for the same session gives the same taskId, and the turn runs once.',
   })
   @ApiAcceptedResponse({ type: AcceptedMessage })
-  @ApiProblems(413, 415, [
-    503,
-    'The broker or the store cannot be reached (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_PUBLISH_REJECTED`; `Retry-After: 1`).',
-  ])
+  @ApiProblems(
+    413,
+    415,
+    [
+      429,
+      "The tenant's limiter is sure to refuse the turn now: rate limit reached in refuse mode or with a full queue, a user over their own limit " +
+        '(`WARREN_RATE_LIMITED`), or a token budget used up (`WARREN_BUDGET_EXCEEDED`); `Retry-After` in seconds (for a budget, until its period ends). ' +
+        'Nothing is recorded or sent.',
+    ],
+    [
+      503,
+      'The broker or the store cannot be reached (`WARREN_BROKER_UNAVAILABLE`, `WARREN_STORE_UNAVAILABLE`, `WARREN_PUBLISH_REJECTED`; `Retry-After: 1`).',
+    ],
+  )
   async post(
     @Tenant() tenant: string,
     @Param() params: SessionParams,

@@ -19,6 +19,7 @@ import { type SessionOptions, tenantLanguage } from '../session/session.options'
 import { SessionRouting } from '../session/session-routing';
 import type { TurnMetrics } from '../session/session-turn.types';
 import { TurnSteps } from '../session/turn-steps';
+import type { ToolOptions } from '../tools/tool-options';
 import { chatTarget } from './chat-target';
 
 const log = new Logger('ChatCompletion');
@@ -35,6 +36,8 @@ export interface ChatDeps {
   metrics?: TurnMetrics;
   /** How the request reserves tokens (`LimiterLeases`); absent: per request with `limiter/<tenant>`. */
   limiter?: TokenReserver;
+  /** Warren-hosted tools (`tools:`): the tenant's are offered besides the caller's own; absent: only the caller's. */
+  tools?: ToolOptions;
 }
 
 /**
@@ -46,7 +49,9 @@ export interface ChatDeps {
  * `moderated`, `finishReason: 'content_filter'`) → settle. The caller sends the conversation; no
  * history is written. The task (`ctx.taskId`) records the steps, usage and routing journal. A
  * cancelled task (the HTTP client went away) aborts `ctx.signal`: the model call stops and the
- * task ends `interrupted`.
+ * task ends `interrupted`. Tools: the tenant's Warren-hosted tools are run here (rounds, as in a
+ * session turn); the caller's own (`msg.tools`) are passed on, and a call to one ends the completion
+ * with `finishReason: 'tool_calls'` for the caller to run.
  */
 export class ChatCompletion {
   private readonly taskId: string;
@@ -110,7 +115,14 @@ export class ChatCompletion {
       const end: ChatCompletionEnd = {
         model: answer.model,
         usage: answer.usage,
-        finishReason: answer.blocked ? 'content_filter' : answer.finishReason === 'length' ? 'length' : 'stop',
+        finishReason: answer.blocked
+          ? 'content_filter'
+          : answer.toolCalls
+            ? 'tool_calls'
+            : answer.finishReason === 'length'
+              ? 'length'
+              : 'stop',
+        ...(answer.toolCalls && !answer.blocked ? { toolCalls: answer.toolCalls } : {}),
       };
       await this.completed(end, {
         ...answer.journal,
@@ -134,7 +146,12 @@ export class ChatCompletion {
     let safeReply: string | undefined;
     for (const m of this.msg.messages) {
       if (m.role !== 'user') {
-        prompt.push({ role: m.role, content: m.content });
+        prompt.push({
+          role: m.role,
+          content: m.content,
+          ...(m.toolCalls ? { toolCalls: m.toolCalls } : {}),
+          ...(m.toolCallId ? { toolCallId: m.toolCallId } : {}),
+        });
         continue;
       }
       const checked = this.deps.moderator.check(m.content, 'in');
@@ -172,15 +189,25 @@ export class ChatCompletion {
       ...(language ? { language } : {}),
       ...(strategy ? { strategy } : {}),
     };
+    const tools = {
+      scope: { tenant: this.msg.tenant, ...(this.msg.userId ? { userId: this.msg.userId } : {}) },
+      ...(this.msg.tools ? { client: this.msg.tools } : {}),
+      ...(this.msg.toolChoice ? { choice: this.msg.toolChoice } : {}),
+    };
     const call = this.model
-      .call(request, route, {
-        onDelta: (text, moderated) => {
-          if (first) this.deps.metrics?.firstDeltaSent?.('chat', performance.now() - this.startedAt);
-          first = false;
-          queue.push(moderated ? { text, moderated } : { text });
-          notify();
+      .call(
+        request,
+        route,
+        {
+          onDelta: (text, moderated) => {
+            if (first) this.deps.metrics?.firstDeltaSent?.('chat', performance.now() - this.startedAt);
+            first = false;
+            queue.push(moderated ? { text, moderated } : { text });
+            notify();
+          },
         },
-      })
+        tools,
+      )
       .finally(() => {
         done = true;
         notify();

@@ -8,6 +8,7 @@ import { LimiterLeases } from '../session/limiter-leases';
 import { SESSION_OPTIONS, type SessionOptions } from '../session/session.options';
 import { SESSION_ROUTING, type SessionRouting } from '../session/session-routing';
 import { SESSION_METRICS, type TurnMetrics } from '../session/session-turn.types';
+import { TOOL_OPTIONS, type ToolOptions } from '../tools/tool-options';
 import { ChatCompletion } from './chat-completion';
 
 /**
@@ -28,6 +29,7 @@ export class ChatActor {
     @Optional() @Inject(SESSION_ROUTING) private readonly routing?: SessionRouting,
     @Optional() @Inject(SESSION_METRICS) private readonly metrics?: TurnMetrics,
     @Optional() @Inject(LimiterLeases) private readonly leases?: LimiterLeases,
+    @Optional() @Inject(TOOL_OPTIONS) private readonly tools?: ToolOptions,
   ) {
     this.endpoints = new Set(endpoints.keys());
   }
@@ -42,6 +44,7 @@ export class ChatActor {
       ...(this.routing ? { routing: this.routing } : {}),
       ...(this.metrics ? { metrics: this.metrics } : {}),
       ...(this.leases ? { limiter: this.leases } : {}),
+      ...(this.tools ? { tools: this.tools } : {}),
     };
     return yield* new ChatCompletion(deps, msg, ctx).run();
   }

@@ -1,20 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ATTEMPTS_HEADER, type DeadLetterMessage, ORIGIN_HEADERS, readAttempts } from '@warren/amqp';
-import { parseCloudEvent, WARREN_ERROR_CODES, WARREN_HEADERS } from '@warren/contracts';
+import { type BrokerDeath, type DeadLetterMessage, headersAsJson, headerText, readDeadLetterHeaders } from '@warren/amqp';
+import { parseCloudEvent, WARREN_ERROR_CODES } from '@warren/contracts';
 import type { DeadLetterAttempt, DeadLetterOrigin, NewDeadLetter } from '@warren/store';
 
 /** Error class recorded for a message the broker dead-lettered (no Warren error: the consumer never finished). */
 export const BROKER_DEAD_LETTER_CLASS = 'BrokerDeadLetter';
-
-/** One `x-death` entry, as the broker writes it (amqplib decodes its time as `{ '!': 'timestamp', value }`). */
-interface DeathEntry {
-  reason: string;
-  queue: string;
-  exchange: string;
-  routingKeys: string[];
-  count: number;
-  time?: Date;
-}
 
 /**
  * Builds the record of a message taken from `warren.dead`, whichever way it got there:
@@ -25,7 +15,7 @@ interface DeathEntry {
  * Pure: the same message always gives the same record (a redelivery is recognised by its id).
  */
 export function toNewDeadLetter(message: DeadLetterMessage): NewDeadLetter {
-  const h = message.headers;
+  const h = readDeadLetterHeaders(message.headers);
   const text = message.body.toString('utf8');
   let envelope: unknown = text;
   let envelopeId: string | undefined;
@@ -37,12 +27,12 @@ export function toNewDeadLetter(message: DeadLetterMessage): NewDeadLetter {
     // Poison: kept as the raw text.
   }
   const messageId = message.properties.messageId ?? envelopeId ?? `body:${createHash('sha256').update(message.body).digest('hex')}`;
-  const deaths = readDeaths(h['x-death']);
+  const deaths = h.deaths;
   const brokerDeath = deaths[0]?.reason === 'delivery_limit' ? deaths[0] : undefined;
-  const warrenError = table(h[WARREN_HEADERS.ERROR]);
-  const target = str(h[WARREN_HEADERS.TARGET]) ?? str(warrenError?.target);
+  const warrenError = h.error;
+  const target = h.target;
 
-  let attempts: DeadLetterAttempt[] = readAttempts(h[ATTEMPTS_HEADER]).map((a) => ({
+  let attempts: DeadLetterAttempt[] = h.attempts.map((a) => ({
     at: dateOr(a.time, new Date(0)),
     code: a.code,
     errorClass: a.class,
@@ -59,15 +49,11 @@ export function toNewDeadLetter(message: DeadLetterMessage): NewDeadLetter {
       at: brokerDeath.time ?? timestampOf(message) ?? new Date(0),
       code: WARREN_ERROR_CODES.DELIVERY_LIMIT,
       errorClass: BROKER_DEAD_LETTER_CLASS,
-      message: brokerMessage(brokerDeath, Number(str(h['x-delivery-count'])) || undefined),
+      message: brokerMessage(brokerDeath, h.deliveryCount),
     });
     origin = { exchange: brokerDeath.exchange, routingKey: brokerDeath.routingKeys[0] ?? '', queue: brokerDeath.queue };
-  } else if (str(h[ORIGIN_HEADERS.EXCHANGE]) !== undefined || str(h[ORIGIN_HEADERS.ROUTING_KEY]) !== undefined) {
-    origin = {
-      exchange: str(h[ORIGIN_HEADERS.EXCHANGE]) ?? '',
-      routingKey: str(h[ORIGIN_HEADERS.ROUTING_KEY]) ?? '',
-      ...(str(h[ORIGIN_HEADERS.QUEUE]) ? { queue: str(h[ORIGIN_HEADERS.QUEUE]) } : {}),
-    };
+  } else if (h.origin) {
+    origin = h.origin;
   } else if (deaths[0]) {
     // Rejected by a node that could not publish it at all: the broker's x-death says where it was going.
     origin = { exchange: deaths[0].exchange, routingKey: deaths[0].routingKeys[0] ?? '', queue: deaths[0].queue };
@@ -87,10 +73,8 @@ export function toNewDeadLetter(message: DeadLetterMessage): NewDeadLetter {
   }
   const last = attempts[attempts.length - 1] as DeadLetterAttempt;
   const times = attempts.map((a) => a.at.getTime());
-  const queue = origin?.queue ?? str(h[ORIGIN_HEADERS.QUEUE]);
-  const sender = str(h[WARREN_HEADERS.SENDER]);
-  const taskId = str(h[WARREN_HEADERS.TASK_ID]);
-  const replayOf = str(h[WARREN_HEADERS.REPLAY_OF]);
+  const queue = origin?.queue ?? h.originQueue;
+  const { sender, taskId, replayOf } = h;
   const tenant = tenantOf(target);
   return {
     messageId,
@@ -109,7 +93,7 @@ export function toNewDeadLetter(message: DeadLetterMessage): NewDeadLetter {
     firstFailureAt: new Date(Math.min(...times)),
     lastFailureAt: new Date(Math.max(...times)),
     envelope,
-    headers: jsonSafe(h) as Record<string, unknown>,
+    headers: headersAsJson(message.headers),
     attempts,
     ...(replayOf ? { replayOf } : {}),
   };
@@ -117,41 +101,27 @@ export function toNewDeadLetter(message: DeadLetterMessage): NewDeadLetter {
 
 /** The number of attempts a record stands for (the largest attempt number seen, at least one per entry). */
 export function attemptCount(message: DeadLetterMessage, record: NewDeadLetter): number {
-  const numbers = readAttempts(message.headers[ATTEMPTS_HEADER]).map((a) => a.attempt);
-  const finalAttempt = Number(table(message.headers[WARREN_HEADERS.ERROR])?.attempt) || 0;
+  const h = readDeadLetterHeaders(message.headers);
+  const numbers = h.attempts.map((a) => a.attempt);
+  const finalAttempt = Number(h.error?.attempt) || 0;
   return Math.max(1, record.attempts.length, finalAttempt, ...numbers);
 }
 
 function attemptOf(error: Record<string, unknown>): DeadLetterAttempt {
   return {
-    at: dateOr(str(error.time), new Date(0)),
-    code: str(error.code) ?? WARREN_ERROR_CODES.INTERNAL,
-    errorClass: str(error.class) ?? 'Error',
-    message: str(error.message) ?? '',
-    ...(str(error.stackHead) ? { stackHead: str(error.stackHead) } : {}),
-    ...(str(error.handler) ? { handler: str(error.handler) } : {}),
-    ...(str(error.node) ? { node: str(error.node) } : {}),
+    at: dateOr(headerText(error.time), new Date(0)),
+    code: headerText(error.code) ?? WARREN_ERROR_CODES.INTERNAL,
+    errorClass: headerText(error.class) ?? 'Error',
+    message: headerText(error.message) ?? '',
+    ...(headerText(error.stackHead) ? { stackHead: headerText(error.stackHead) } : {}),
+    ...(headerText(error.handler) ? { handler: headerText(error.handler) } : {}),
+    ...(headerText(error.node) ? { node: headerText(error.node) } : {}),
   };
 }
 
-function brokerMessage(death: DeathEntry, deliveryCount: number | undefined): string {
+function brokerMessage(death: BrokerDeath, deliveryCount: number | undefined): string {
   const count = deliveryCount === undefined ? '' : `, x-delivery-count ${deliveryCount}`;
   return `the broker gave up on it in ${death.queue} (x-delivery-limit${count}): the consumer crashed or never settled the message`;
-}
-
-function readDeaths(raw: unknown): DeathEntry[] {
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .map(table)
-    .filter((d): d is Record<string, unknown> => d !== undefined)
-    .map((d) => ({
-      reason: str(d.reason) ?? '',
-      queue: str(d.queue) ?? '',
-      exchange: str(d.exchange) ?? '',
-      routingKeys: Array.isArray(d['routing-keys']) ? (d['routing-keys'] as unknown[]).map((k) => str(k) ?? '') : [],
-      count: Number(d.count) || 1,
-      time: timeOf(d.time),
-    }));
 }
 
 /** `warren.<type>.shard.<n>`, `warren.worker.<type>.<key>`, `warren.ingress.shard.<n>` → the actor type. */
@@ -172,23 +142,6 @@ function tenantOf(target: string | undefined): string | undefined {
   return key && sep > 0 ? key.slice(0, sep) : undefined;
 }
 
-function table(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.length > 0 ? v : undefined;
-  if (Buffer.isBuffer(v)) return v.length > 0 ? v.toString('utf8') : undefined;
-  if (typeof v === 'number') return String(v);
-  return undefined;
-}
-
-function timeOf(v: unknown): Date | undefined {
-  const t = table(v);
-  const seconds = t && t['!'] === 'timestamp' ? Number(t.value) : typeof v === 'number' ? v : Number.NaN;
-  return Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined;
-}
-
 function timestampOf(message: DeadLetterMessage): Date | undefined {
   return message.properties.timestamp !== undefined ? new Date(message.properties.timestamp * 1000) : undefined;
 }
@@ -196,13 +149,4 @@ function timestampOf(message: DeadLetterMessage): Date | undefined {
 function dateOr(iso: string | undefined, fallback: Date): Date {
   const t = iso ? Date.parse(iso) : Number.NaN;
   return Number.isNaN(t) ? fallback : new Date(t);
-}
-
-/** Headers as plain JSON data for the store: buffers become text; tables, arrays and typed values stay. */
-function jsonSafe(v: unknown): unknown {
-  if (Buffer.isBuffer(v)) return v.toString('utf8');
-  if (Array.isArray(v)) return v.map(jsonSafe);
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
-  return v;
 }

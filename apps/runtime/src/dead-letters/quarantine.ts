@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DeadLetterMessage } from '@warren/amqp';
+import { type DeadLetterMessage, headersJsonText } from '@warren/amqp';
 import { parseAddress, textAttributeProblem, WARREN_ERROR_CODES } from '@warren/contracts';
 import type { DeadLetterAttempt, DeadLetterOrigin, NewDeadLetter } from '@warren/store';
 
@@ -42,7 +42,7 @@ export function quarantinedRecord(
   bodyBytes = QUARANTINE_BODY_BYTES,
 ): NewDeadLetter {
   const kept = message.body.subarray(0, bodyBytes);
-  const headers = headersJson(message.headers);
+  const headers = headersJsonText(message.headers);
   const envelope: QuarantinedEnvelope = {
     quarantined: {
       reason: reason.slice(0, TEXT_MAX),
@@ -129,25 +129,6 @@ function digest(message: DeadLetterMessage): string {
     .update('\u0000')
     .update(message.body)
     .digest('hex');
-}
-
-/** Headers as JSON text (buffers as UTF-8 text, big integers as strings); never throws. */
-function headersJson(headers: Record<string, unknown>): string {
-  try {
-    return JSON.stringify(headers, (_k, v: unknown) => {
-      if (typeof v === 'bigint') return String(v);
-      if (
-        typeof v === 'object' &&
-        v !== null &&
-        (v as { type?: unknown }).type === 'Buffer' &&
-        Array.isArray((v as { data?: unknown }).data)
-      )
-        return Buffer.from((v as { data: number[] }).data).toString('utf8');
-      return v;
-    });
-  } catch (error) {
-    return JSON.stringify({ unserialisable: error instanceof Error ? error.message : String(error) });
-  }
 }
 
 function strip<T extends object>(value: T): T {

@@ -48,3 +48,12 @@ export function cacheKey(input: CacheKeyInput): string {
   ];
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
 }
+
+/**
+ * The conversation scope of a turn for the semantic mode: the same material as {@link cacheKey}
+ * but the new text. Only questions of one scope are compared by meaning, so a follow-up is only
+ * answered from the cache after the very same (normalised) context.
+ */
+export function cacheScope(input: CacheKeyInput): string {
+  return cacheKey({ ...input, prompt: [...input.prompt.slice(0, -1), { role: 'user', content: '' }] });
+}

@@ -1,6 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { ActorContext } from '@warren/actors';
 import { LimiterAcquire, LimiterCancel, LimiterSettle, WARREN_ERROR_CODES } from '@warren/contracts';
-import { LIMITER_ERROR_CODES } from '@warren/models';
+
+const log = new Logger('LimiterReservation');
 
 /** A reservation asked of `limiter/<tenant>`: named (so it can be withdrawn and settled), for a user when known. */
 export interface LimiterReservation {
@@ -21,7 +23,9 @@ export async function reserveTokens(ctx: ActorContext, r: LimiterReservation, to
     await ctx.ask(limiter, Object.assign(new LimiterAcquire(), { tokens, reservationId: r.reservationId, ...userId }));
   } catch (error) {
     if (!isLimiterAnswer(error)) {
-      await ctx.tell(limiter, Object.assign(new LimiterCancel(), { reservationId: r.reservationId })).catch(() => undefined);
+      await ctx.tell(limiter, Object.assign(new LimiterCancel(), { reservationId: r.reservationId })).catch((err: unknown) => {
+        log.warn(`${ctx.self}: could not withdraw reservation ${r.reservationId} (it may stay charged): ${(err as Error).message}`);
+      });
     }
     throw error;
   }
@@ -64,6 +68,6 @@ export function isLimiterAnswer(error: unknown): boolean {
   return (
     code === WARREN_ERROR_CODES.RATE_LIMITED ||
     code === WARREN_ERROR_CODES.BUDGET_EXCEEDED ||
-    code === LIMITER_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED
+    code === WARREN_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED
   );
 }

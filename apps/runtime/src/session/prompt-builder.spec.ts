@@ -32,4 +32,17 @@ describe('buildPrompt', () => {
     expect(messages[1].content).toBe('Once upon [interrupted by the user]');
     expect(messages[0].content).toBe('x');
   });
+
+  it('puts knowledge passages into the system message with their ids, and asks the model to cite them', () => {
+    const passages = [
+      { id: 'faq#0', title: 'Parking', text: 'Parking is free\non weekends.' },
+      { id: 'hours#1', text: 'We open at nine.' },
+    ];
+    const messages = buildPrompt({ systemPrompt: 'x', tags: [], history: [], text: 'can I park?', passages });
+    expect(messages[0].content).toContain('[faq#0] Parking: Parking is free on weekends.');
+    expect(messages[0].content).toContain('[hours#1] We open at nine.');
+    expect(messages[0].content).toMatch(/cite the ids/);
+    expect(messages[1]).toEqual({ role: 'user', content: 'can I park?' });
+    expect(buildPrompt({ systemPrompt: 'x', tags: [], history: [], text: 'y', passages: [] })[0].content).toBe('x');
+  });
 });

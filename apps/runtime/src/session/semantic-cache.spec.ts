@@ -1,4 +1,5 @@
-import { CACHE_DEFAULTS, cachedDeltas, SemanticCache } from './semantic-cache';
+import { LocalEmbedder } from '@warren/models';
+import { CACHE_DEFAULTS, cachedDeltas, resolveCacheOptions, SemanticCache } from './semantic-cache';
 
 describe('SemanticCache', () => {
   let now = 0;
@@ -54,5 +55,44 @@ describe('cachedDeltas', () => {
     for (const p of parts.slice(0, -1)) expect(p.length).toBeLessThanOrEqual(20);
     expect(cachedDeltas('')).toEqual([]);
     expect(cachedDeltas('one')).toEqual(['one']);
+  });
+});
+
+describe('SemanticCache in semantic mode', () => {
+  const embedder = new LocalEmbedder();
+  const semantic = (over: Partial<typeof CACHE_DEFAULTS> = {}) =>
+    new SemanticCache({ ...CACHE_DEFAULTS, enabled: true, mode: 'semantic', ...over }, Date.now, embedder);
+  const signal = new AbortController().signal;
+
+  it('answers a paraphrase asked in the same scope, not an unrelated question nor another scope', async () => {
+    const c = semantic();
+    await c.remember('k1', { text: 'Paris.', model: 'local' }, { scope: 's1', text: 'What is the capital of France?' });
+    const hit = await c.lookupSimilar('s1', 'what is the capital city of France', signal);
+    expect(hit?.answer).toEqual({ text: 'Paris.', model: 'local' });
+    expect(hit?.similarity).toBeGreaterThanOrEqual(0.9);
+    expect(await c.lookupSimilar('s1', 'What is the capital of Spain?', signal)).toBeUndefined();
+    expect(await c.lookupSimilar('s1', 'how do I reset my password', signal)).toBeUndefined();
+    // The multi-turn guard: the same words after another context are another scope.
+    expect(await c.lookupSimilar('s2', 'What is the capital of France?', signal)).toBeUndefined();
+  });
+
+  it('forgets the vector of an evicted answer, and does nothing in exact mode', async () => {
+    const c = semantic({ maxEntries: 1 });
+    await c.remember('k1', { text: 'A', model: 'm' }, { scope: 's', text: 'hello there friend' });
+    await c.remember('k2', { text: 'B', model: 'm' }, { scope: 's', text: 'completely different words' });
+    expect(await c.lookupSimilar('s', 'hello there friend', signal)).toBeUndefined();
+    const exact = new SemanticCache({ ...CACHE_DEFAULTS, enabled: true }, Date.now, embedder);
+    expect(exact.semantic).toBe(false);
+    await exact.remember('k', { text: 'A', model: 'm' }, { scope: 's', text: 'hello' });
+    expect(await exact.lookupSimilar('s', 'hello', signal)).toBeUndefined();
+    expect(exact.get('k')).toEqual({ text: 'A', model: 'm' });
+  });
+
+  it('resolveCacheOptions() refuses semantic mode without its embedder or without context', () => {
+    const embedders = new Set(['local']);
+    expect(resolveCacheOptions({ enabled: true, mode: 'semantic' }, embedders).mode).toBe('semantic');
+    expect(() => resolveCacheOptions({ enabled: true, mode: 'semantic', embedding: 'nope' }, embedders)).toThrow(/cache.embedding/);
+    expect(() => resolveCacheOptions({ enabled: true, mode: 'semantic', contextMessages: 0 }, embedders)).toThrow(/cache.contextMessages/);
+    expect(() => resolveCacheOptions({ mode: 'fuzzy' as never }, embedders)).toThrow(/cache.mode/);
   });
 });

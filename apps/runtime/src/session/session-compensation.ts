@@ -1,5 +1,12 @@
 import type { ActorContext } from '@warren/actors';
-import { type DeadLettered, messageTypeOf, SESSION_EVENT_TYPES, SessionMessage, sessionEventKey } from '@warren/contracts';
+import {
+  type DeadLettered,
+  messageTypeOf,
+  SESSION_EVENT_TYPES,
+  type SessionFailedData,
+  SessionMessage,
+  sessionEventKey,
+} from '@warren/contracts';
 import type { WarrenStore } from '@warren/store';
 import { userMessageFor } from './failure-messages';
 import type { SessionState } from './session-state';
@@ -40,7 +47,11 @@ export async function compensateTurn(
   await ctx.emit(
     sessionEventKey(sessionId, 'failed'),
     SESSION_EVENT_TYPES.FAILED,
-    { taskId: task?.clientTaskId ?? notice.taskId, code: notice.error.code, message: userMessageFor(notice.error.code, undefined) },
+    {
+      taskId: task?.clientTaskId ?? notice.taskId,
+      code: notice.error.code,
+      message: userMessageFor(notice.error.code, undefined),
+    } satisfies SessionFailedData,
     { subject: sessionId, afterCommit: true },
   );
   if (ctx.state?.current === notice.taskId) ctx.state.current = undefined;

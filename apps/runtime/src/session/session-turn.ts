@@ -4,7 +4,8 @@
  * public types and tokens in `session-turn.types.ts`.
  */
 
-import { ActivationLostError, InvalidMessageError, ModelComplete, SESSION_EVENT_TYPES } from '@warren/contracts';
+import { Logger } from '@nestjs/common';
+import { ActivationLostError, InvalidMessageError, ModelComplete, SESSION_EVENT_TYPES, WARREN_ERROR_CODES } from '@warren/contracts';
 import { FAILPOINTS, failpoint } from '@warren/telemetry';
 import { confidentLanguage, languageOf } from './language';
 import type { ModelAnswer } from './model-call';
@@ -19,7 +20,10 @@ import { normalizeText } from './text-normalizer';
 import { cachedAnswer, lookupCache, rememberAnswer } from './turn-cache';
 import { answerAgain, complete, endInterrupted, fail } from './turn-outcomes';
 import type { Answer, Prepared } from './turn-results';
+import { retrieve } from './turn-retrieval';
 import { TurnScope } from './turn-scope';
+
+const log = new Logger('SessionTurn');
 
 /** How long a turn runs before its task is marked running (a shorter one is written once, by its commit). */
 export const RUNNING_MARK_DELAY_MS = 200;
@@ -113,7 +117,10 @@ export class SessionTurn extends TurnScope {
     this.runningMark = setTimeout(() => {
       this.runningMark = undefined;
       // The commit may have ended the task meanwhile: then there is nothing to mark.
-      mark().catch(() => undefined);
+      mark().catch((err: unknown) => {
+        if ((err as { code?: unknown })?.code !== WARREN_ERROR_CODES.INVALID_TRANSITION)
+          log.warn(`${this.ctx.self}: could not mark task ${this.taskId} running: ${(err as Error).message}`);
+      });
     }, RUNNING_MARK_DELAY_MS);
   }
 
@@ -150,12 +157,14 @@ export class SessionTurn extends TurnScope {
       this.steps.skip('model');
       return { ...base, blocked: { reply: checked.safeReply ?? moderator.rules.safeReply, categories }, prompt: [] };
     }
+    const retrieved = await retrieve(this, checked.text);
     const prompt = buildPrompt({
       systemPrompt: options.systemPrompt,
       tags: pre.tags,
       language: pre.lang.language,
       history: pre.history,
       text: checked.text,
+      ...(retrieved ? { passages: retrieved.passages } : {}),
     });
     const cache = await lookupCache(this, prompt, { text: checked.text, ...(pre.lang.language ? { language: pre.lang.language } : {}) });
     // Reserve the counted prompt plus the most output; settled to the real usage after the model. A
@@ -164,7 +173,13 @@ export class SessionTurn extends TurnScope {
     // ask's timeout, runtime.askTimeoutMs, is checked to exceed the queue's).
     const hitTokens = cache?.hit ? (this.deps.cache?.options.hitTokens ?? 0) : undefined;
     const reservation = await this.model.reserve(this.reservation(), prompt, options.maxOutputTokens, hitTokens);
-    return { ...base, prompt, ...(reservation ? { reservation } : {}), ...(cache ? { cache } : {}) };
+    return {
+      ...base,
+      prompt,
+      ...(reservation ? { reservation } : {}),
+      ...(cache ? { cache } : {}),
+      ...(retrieved ? { citations: retrieved.citations } : {}),
+    };
   }
 
   private blockedAnswer(prepared: Prepared): Answer {
@@ -207,12 +222,17 @@ export class SessionTurn extends TurnScope {
     const routing = this.deps.routing ?? SessionRouting.fromConfig({}, options.model);
     let answer: ModelAnswer;
     try {
-      answer = await this.model.call(request, await this.routeInput(prepared, routing), {
-        onDelta,
-        onSwitched: (data) => this.emit('switched', SESSION_EVENT_TYPES.SWITCHED, { taskId: this.clientTaskId, ...data }),
-        beforeCall: async () => failpoint(FAILPOINTS.TURN_BEFORE_MODEL, this.taskId),
-        afterStream: async () => midStream,
-      });
+      answer = await this.model.call(
+        request,
+        await this.routeInput(prepared, routing),
+        {
+          onDelta,
+          onSwitched: (data) => this.emit('switched', SESSION_EVENT_TYPES.SWITCHED, { taskId: this.clientTaskId, ...data }),
+          beforeCall: async () => failpoint(FAILPOINTS.TURN_BEFORE_MODEL, this.taskId),
+          afterStream: async () => midStream,
+        },
+        this.deps.tools ? { scope: this.ref() } : undefined,
+      );
     } catch (error) {
       this.routingJournal ??= this.model.journal;
       await Promise.allSettled(emits);

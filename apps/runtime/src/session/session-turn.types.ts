@@ -5,11 +5,13 @@
 
 import type { Moderator } from '@warren/moderation';
 import type { TaskStatus, WarrenStore } from '@warren/store';
+import type { ToolOptions } from '../tools/tool-options';
 import type { SessionIntents } from './intent-gate';
 import type { TokenReserver } from './limiter-reservation';
 import type { SemanticCache } from './semantic-cache';
 import type { SessionOptions } from './session.options';
 import type { SessionRouting } from './session-routing';
+import type { TurnKnowledge } from './turn-retrieval';
 
 /** What a turn reports to metrics (WarrenMetrics fits; optional). */
 export interface TurnMetrics {
@@ -43,6 +45,10 @@ export interface TurnDeps {
   limiter?: TokenReserver;
   /** The proactive rules and classifier: a turn tells its intent actor only when they concern it; absent: every turn tells it. */
   intents?: SessionIntents;
+  /** Tools as actors (`tools:`): the tenant's declared tools are offered to the model; absent: none. */
+  tools?: ToolOptions;
+  /** The knowledge base and its options (`knowledge:`): the `retrieve` step runs for tenants with retrieval on; absent: never. */
+  knowledge?: TurnKnowledge;
 }
 
 /** The abort reason of an interrupt (a shutdown aborts with another reason and is redelivered). */

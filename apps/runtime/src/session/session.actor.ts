@@ -9,10 +9,12 @@ import {
   SessionMessage,
 } from '@warren/contracts';
 import { Moderator } from '@warren/moderation';
-import { WARREN_STORE, type WarrenStore } from '@warren/store';
+import { type KnowledgeBase, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { PROACTIVE_METRICS, type ProactiveMetrics } from '../intents/intent.actor';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '../intents/intent-classifier';
 import { PROACTIVE_OPTIONS, type ProactiveOptions } from '../intents/proactive.options';
+import { KNOWLEDGE_BASE, KNOWLEDGE_OPTIONS, type KnowledgeOptions } from '../knowledge/knowledge.options';
+import { TOOL_OPTIONS, type ToolOptions } from '../tools/tool-options';
 import type { SessionIntents } from './intent-gate';
 import { LimiterLeases } from './limiter-leases';
 import { deliverProactive, probeReply } from './proactive-delivery';
@@ -23,6 +25,7 @@ import { SESSION_ROUTING, type SessionRouting } from './session-routing';
 import { rememberCancelled, type SessionState } from './session-state';
 import { SessionTurn } from './session-turn';
 import { INTERRUPTED, SESSION_METRICS, type TurnMetrics } from './session-turn.types';
+import type { TurnKnowledge } from './turn-retrieval';
 
 /**
  * `session/<tenant>~<sessionId>`: one user's conversation. Turns run one at a time in arrival
@@ -47,11 +50,16 @@ export class SessionActor {
     @Optional() @Inject(LimiterLeases) private readonly leases?: LimiterLeases,
     @Optional() @Inject(PROACTIVE_OPTIONS) private readonly proactiveOptions?: ProactiveOptions,
     @Optional() @Inject(INTENT_CLASSIFIER) private readonly classifier?: IntentClassifier,
+    @Optional() @Inject(TOOL_OPTIONS) private readonly tools?: ToolOptions,
+    @Optional() @Inject(KNOWLEDGE_BASE) knowledgeBase?: KnowledgeBase,
+    @Optional() @Inject(KNOWLEDGE_OPTIONS) knowledgeOptions?: KnowledgeOptions,
   ) {
     this.intents = proactiveOptions && classifier ? { options: proactiveOptions, classifier } : undefined;
+    this.knowledge = knowledgeBase && knowledgeOptions ? { base: knowledgeBase, options: knowledgeOptions } : undefined;
   }
 
   private readonly intents: SessionIntents | undefined;
+  private readonly knowledge: TurnKnowledge | undefined;
 
   @Handle(SessionMessage)
   async message(msg: SessionMessage, ctx: ActorContext<SessionState>): Promise<void> {
@@ -64,6 +72,8 @@ export class SessionActor {
       cache: this.cache,
       limiter: this.leases,
       intents: this.intents,
+      tools: this.tools,
+      knowledge: this.knowledge,
     };
     await new SessionTurn(deps, msg, ctx).run();
   }

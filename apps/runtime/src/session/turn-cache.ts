@@ -1,10 +1,10 @@
 /**
- * A session turn's semantic-cache steps: look the turn's answer up before the limiter, answer
+ * A session turn's answer-cache steps: look the turn's answer up before the limiter, answer
  * from the cache instead of a model on a hit, and remember a model's answer for later turns.
  */
 
 import { type ChatMessage, SESSION_EVENT_TYPES } from '@warren/contracts';
-import { cacheKey } from './cache-key';
+import { cacheKey, cacheScope } from './cache-key';
 import { type CachedAnswer, cachedDeltas } from './semantic-cache';
 import { SessionRouting } from './session-routing';
 import { INTERRUPTED } from './session-turn.types';
@@ -31,18 +31,36 @@ export async function lookupCache(
   } catch {
     return undefined; // the model step reports the routing error
   }
-  const key = cacheKey({ tenant: turn.tenant, route, prompt, contextMessages: cache.options.contextMessages });
+  const material = { tenant: turn.tenant, route, prompt, contextMessages: cache.options.contextMessages };
+  const key = cacheKey(material);
   const hit = cache.get(key);
-  turn.deps.metrics?.cacheLookup?.(hit ? 'hit' : 'miss');
-  return hit ? { key, hit } : { key };
+  if (hit || !cache.semantic) {
+    turn.deps.metrics?.cacheLookup?.(hit ? 'hit' : 'miss');
+    return hit ? { key, hit } : { key };
+  }
+  // Semantic mode: a question close enough in meaning, asked after the same context.
+  const scope = cacheScope(material);
+  let similar: Awaited<ReturnType<typeof cache.lookupSimilar>>;
+  try {
+    similar = await cache.lookupSimilar(scope, prompt.at(-1)?.content ?? '', turn.ctx.signal);
+  } catch {
+    similar = undefined; // the embedder failed: the turn goes on without the cache
+  }
+  turn.deps.metrics?.cacheLookup?.(similar ? 'hit' : 'miss');
+  return similar ? { key, scope, hit: similar.answer, similarity: similar.similarity } : { key, scope };
 }
 
-/** Stores a model's answer in the semantic cache: whole, unmoderated, not from the cache, input not masked. */
+/** Stores a model's answer in the answer cache: whole, unmoderated, not from the cache, input not masked. */
 export function rememberAnswer(turn: TurnScope, prepared: Prepared, answer: Answer): void {
   const cache = turn.deps.cache;
   if (!cache?.enabled || !prepared.cache || prepared.cache.hit || prepared.redactedIn) return;
   if (answer.cached || answer.interrupted || answer.moderated || answer.text.length === 0) return;
-  cache.set(prepared.cache.key, { text: answer.text, model: answer.model });
+  // An answer built on tool results holds what the tools said then (a calendar, a balance): never reused.
+  if (answer.timings.some((t) => t.name === 'tool')) return;
+  const { key, scope } = prepared.cache;
+  const question = scope !== undefined ? { scope, text: prepared.prompt.at(-1)?.content ?? '' } : undefined;
+  // Not awaited: storing (and embedding the question, in semantic mode) is not on the reply's path.
+  cache.remember(key, { text: answer.text, model: answer.model }, question).catch(() => undefined);
 }
 
 /**

@@ -11,6 +11,7 @@ import { isRetryable } from '@warren/actors';
 import {
   RemoteError,
   SESSION_EVENT_TYPES,
+  type SessionEventData,
   type SessionEventKind,
   safeMessageId,
   sessionEventKey,
@@ -53,7 +54,21 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
         traceId: traceIdOf(otelContext.active()),
         model: answer.model,
         strategy: prepared.blocked ? 'moderation' : answer.cached ? 'cache' : (answer.routing?.strategy ?? 'static'),
-        ...(prepared.cache ? { cache: { hit: prepared.cache.hit !== undefined, key: prepared.cache.key } } : {}),
+        ...(prepared.cache
+          ? {
+              cache: {
+                hit: prepared.cache.hit !== undefined,
+                key: prepared.cache.key,
+                mode: turn.deps.cache?.options.mode ?? 'exact',
+                // How a hit matched: the same normalised question, or one close in meaning (its cosine similarity).
+                ...(prepared.cache.hit
+                  ? prepared.cache.similarity !== undefined
+                    ? { match: 'semantic', similarity: Math.round(prepared.cache.similarity * 1000) / 1000 }
+                    : { match: 'exact' }
+                  : {}),
+              },
+            }
+          : {}),
         language: prepared.language,
         languageSource: prepared.languageSource,
         moderation: {
@@ -73,6 +88,7 @@ export async function complete(turn: TurnScope, prepared: Prepared, answer: Answ
     ...(prepared.language ? { language: prepared.language } : {}),
     ...(answer.moderated || prepared.redactedIn ? { moderated: true } : {}),
     ...(answer.cached ? { cached: true } : {}),
+    ...(prepared.citations && prepared.citations.length > 0 ? { citations: prepared.citations } : {}),
   });
   settle(turn, prepared, answer);
   await tellIntent(turn, {
@@ -155,7 +171,7 @@ export function settle(turn: TurnScope, prepared: Prepared | undefined, answer?:
  */
 export async function answerAgain(turn: TurnScope, task: TaskRecord): Promise<void> {
   const id = safeMessageId(`${turn.ctx.messageId}:answer`);
-  const emit = (kind: SessionEventKind, type: string, data: object) =>
+  const emit = <K extends SessionEventKind>(kind: K, type: string, data: SessionEventData[K]) =>
     turn.ctx.emit(sessionEventKey(turn.sessionId, kind), type, data, { subject: turn.sessionId, id });
   const taskId = task.clientTaskId ?? turn.clientTaskId;
   if (task.status === 'completed' || task.status === 'interrupted') {

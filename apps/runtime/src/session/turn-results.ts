@@ -7,6 +7,7 @@ import type { ChatMessage } from '@warren/contracts';
 import type { ModerationDecision } from '@warren/moderation';
 import type { RoutingJournal } from './routed-call';
 import type { CachedAnswer } from './semantic-cache';
+import type { Citation } from './turn-retrieval';
 import type { StepTiming } from './turn-steps';
 
 /**
@@ -27,8 +28,13 @@ export interface Prepared {
   prompt: ChatMessage[];
   /** What the limiter granted: the counted prompt and the whole reservation (prompt + max output), settled after the model. */
   reservation?: { promptTokens: number; reserved: number };
-  /** The semantic cache's key of this turn and, on a hit, the answer to reuse (only with the cache on). */
-  cache?: { key: string; hit?: CachedAnswer };
+  /**
+   * The answer cache's key of this turn and, on a hit, the answer to reuse (only with the cache on);
+   * in semantic mode the conversation scope, and the similarity of a hit by meaning.
+   */
+  cache?: { key: string; hit?: CachedAnswer; scope?: string; similarity?: number };
+  /** The knowledge passages put into the prompt (the `retrieve` step), cited by the reply. */
+  citations?: Citation[];
 }
 
 /** Result of the `model` step (saved). */

@@ -4,11 +4,13 @@
  * them. `SessionTurn` is one, so sharing it allocates nothing per turn.
  */
 
+import { Logger } from '@nestjs/common';
 import type { ActorContext } from '@warren/actors';
-import { type SessionEventKind, type SessionMessage, sessionEventKey, WARREN_HEADERS } from '@warren/contracts';
+import { type SessionEventData, type SessionEventKind, type SessionMessage, sessionEventKey, WARREN_HEADERS } from '@warren/contracts';
 import type { NewTask, NewTurnPart } from '@warren/store';
 import type { LimiterReservation } from './limiter-reservation';
 import { ModelCall } from './model-call';
+import { requestTarget } from './request-target';
 import type { RoutingJournal } from './routed-call';
 import { lastEndpointOf } from './session-affinity';
 import type { SessionRouting } from './session-routing';
@@ -16,6 +18,8 @@ import type { SessionState } from './session-state';
 import type { TurnDeps } from './session-turn.types';
 import type { Answer, Prepared } from './turn-results';
 import { TurnSteps } from './turn-steps';
+
+const log = new Logger('SessionTurn');
 
 /** One turn's identity, dependencies and progress; `SessionTurn` extends it, the outcome and cache functions take it. */
 export abstract class TurnScope {
@@ -63,11 +67,12 @@ export abstract class TurnScope {
     return { tenant: this.tenant, reservationId: this.taskId, ...(this.msg.userId ? { userId: this.msg.userId } : {}) };
   }
 
-  /** What the router decides on: the turn's tenant, session, text, language, channel, profile tags (when a rule needs them), last endpoint. */
+  /** What the router decides on: the turn's tenant, session, text, language, channel, profile tags (when a rule needs them), last endpoint, and the message's own `model`/`strategy`. */
   async routeInput(prepared: Pick<Prepared, 'text' | 'language'>, routing: SessionRouting) {
     const tags =
       routing.needsTags && this.msg.userId ? ((await this.deps.store.profiles.get(this.tenant, this.msg.userId))?.tags ?? []) : [];
     const last = lastEndpointOf(this.ctx.state);
+    const strategy = requestTarget(this.msg, routing);
     return {
       tenant: this.tenant,
       sessionKey: this.ctx.key,
@@ -76,6 +81,7 @@ export abstract class TurnScope {
       ...(prepared.language ? { language: prepared.language } : {}),
       ...(this.msg.channel ? { channel: this.msg.channel } : {}),
       ...(last ? { lastEndpoint: last } : {}),
+      ...(strategy !== undefined ? { strategy } : {}),
     };
   }
 
@@ -116,12 +122,16 @@ export abstract class TurnScope {
    * Publishes a session event now (deltas, `switched`: a preview, not part of the commit), transient:
    * a durable listener queue does not write it to disk; the `reply` (persistent) carries the whole text.
    */
-  emit(kind: SessionEventKind, type: string, data: object): Promise<void> {
+  emit<K extends SessionEventKind>(kind: K, type: string, data: SessionEventData[K]): Promise<void> {
     return this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId, transient: true });
   }
 
   /** Stages a session event in the turn's outbox: published once the turn's end is committed. */
-  emitAfterCommit(kind: SessionEventKind, type: string, data: object): void {
-    this.ctx.emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId, afterCommit: true }).catch(() => undefined);
+  emitAfterCommit<K extends SessionEventKind>(kind: K, type: string, data: SessionEventData[K]): void {
+    this.ctx
+      .emit(sessionEventKey(this.sessionId, kind), type, data, { subject: this.sessionId, afterCommit: true })
+      .catch((err: unknown) =>
+        log.warn(`${this.ctx.self}: could not stage the ${kind} event of task ${this.taskId}: ${(err as Error).message}`),
+      );
   }
 }

@@ -1,5 +1,5 @@
 import { toWireError } from '@warren/contracts';
-import type { TaskStep } from '@warren/store';
+import type { TaskStep, TaskToolCall } from '@warren/store';
 
 /** A step's timing as kept in the turn's saved step results (plain JSON). */
 export interface StepTiming {
@@ -9,6 +9,10 @@ export interface StepTiming {
   durationMs: number;
   outcome: 'ok' | 'error' | 'skipped';
   error?: { code: string; message: string };
+  /** A `tool` step's call. */
+  tool?: TaskToolCall;
+  /** What the step used (JSON data; the `retrieve` step: passage ids and scores). */
+  details?: Record<string, unknown>;
 }
 
 /** Receives each step's duration (metrics). */
@@ -43,6 +47,20 @@ export class TurnSteps {
     }
   }
 
+  /** Records a step timed by its caller (a tool call, whose outcome is not a thrown error). */
+  record(timing: StepTiming): void {
+    this.push(timing);
+  }
+
+  /** Attaches what a recorded step used to its timing (the last one of that name). */
+  annotate(name: string, details: Record<string, unknown>): void {
+    for (let i = this.timings.length - 1; i >= 0; i--) {
+      if (this.timings[i].name !== name) continue;
+      this.timings[i].details = details;
+      return;
+    }
+  }
+
   skip(name: string): void {
     this.timings.push({ name, startedAt: Date.now(), durationMs: 0, outcome: 'skipped' });
   }
@@ -66,6 +84,8 @@ export class TurnSteps {
       durationMs: Math.round(t.durationMs * 1000) / 1000,
       outcome: t.outcome,
       ...(t.error ? { error: t.error } : {}),
+      ...(t.tool ? { tool: t.tool } : {}),
+      ...(t.details ? { details: t.details } : {}),
     }));
   }
 

@@ -1,4 +1,4 @@
-import type { ReminderInput } from '@warren/store';
+import type { ReminderInput } from '@warren/contracts';
 
 /** A reminder as the runtime registers it: the schedule resolved to a first due time (the store's record input). */
 export type ReminderRegistration = ReminderInput;

@@ -43,7 +43,45 @@ export interface AskStreamOptions {
 export type StreamPart = { kind: 'chunk'; value: unknown } | { kind: 'end'; body: ReplyBody };
 
 /** A command on the control plane (`warren.control`, fanout to every node). */
-export type ControlCommand = { kind: 'cancel'; taskId: string; reason?: string } | { kind: 'member'; member: MemberAnnouncement };
+export type ControlCommand = CancelCommand | HealthAnnouncement | MemberCommand;
+
+/** Abort the work of `taskId` wherever it runs. */
+export interface CancelCommand {
+  kind: 'cancel';
+  taskId: string;
+  reason?: string;
+}
+
+/** A runtime node's membership announcement (heartbeat, shards owned, leaving): see `ShardCoordinator`. */
+export interface MemberCommand {
+  kind: 'member';
+  member: MemberAnnouncement;
+}
+
+/** One model endpoint's health as one node measures it (what `EndpointHealth#state` says, plain). */
+export interface AnnouncedEndpointHealth {
+  state: 'healthy' | 'cooldown';
+  cooldownUntil?: number;
+  ewmaLatencyMs: number;
+  samples: number;
+  outstanding: number;
+  consecutiveFailures: number;
+  /** Epoch ms of the node's last latency sample, when it has one. */
+  lastSampleAt?: number;
+}
+
+/**
+ * A node's view of model endpoint health, announced every few seconds to every node (advisory,
+ * not durable): routing and `GET /v1/admin/endpoints` merge the fresh ones into the cluster's view.
+ */
+export interface HealthAnnouncement {
+  kind: 'health';
+  /** The announcing node's id. */
+  node: string;
+  /** Epoch ms when it was measured. */
+  at: number;
+  endpoints: Record<string, AnnouncedEndpointHealth>;
+}
 
 /**
  * What the actor runtime needs from a broker. Implemented by libs/amqp; the runtime never
@@ -76,8 +114,10 @@ export interface HostedType {
   /**
    * Entity types only: consume the ingress shards (`warren.ingress.shard.<n>`, raw producers'
    * `session.<sessionId>.<kind>` messages) instead of the type's own shards; the key is the session id.
+   * Worker types only, `knowledge`: consume `warren.knowledge.ingest` (raw producers' document
+   * changes published on the `warren.knowledge` exchange); the key is `ingest`.
    */
-  source?: 'ingress';
+  source?: 'ingress' | 'knowledge';
   /**
    * Entity types only: the shards are consumed only when `consumeShard` says so (the shard
    * coordinator decides), not all at once.

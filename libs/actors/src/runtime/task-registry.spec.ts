@@ -78,10 +78,10 @@ describe('TaskRegistry', () => {
     expect(gone.signal.aborted).toBe(false);
   });
 
-  // BUG (task-registry.ts, the closure returned by register()): a second call of a stale
-  // unregister function runs `if (set.size === 0) this.byTask.delete(taskId)` on its own,
-  // already-removed Set and deletes the *newer* Set registered under the same task id, so a
-  // later cancel(taskId) no longer aborts the new work.
+  // Regression (task-registry.ts, the closure returned by register()): a second call of a stale
+  // unregister function used to run `if (set.size === 0) this.byTask.delete(taskId)` on its own,
+  // already-removed Set and delete the *newer* Set registered under the same task id, so a later
+  // cancel(taskId) no longer aborted the new work.
   test('TaskRegistry#register() unregister is idempotent and never drops a later registration of the same task', () => {
     const tasks = new TaskRegistry();
     const first = new AbortController();

@@ -83,11 +83,12 @@ async function start(spec: WarrenAppSpec): Promise<void> {
   log.log(`${spec.name} ${config.runtime.nodeId} starting (each start-up phase limited to ${limitMs} ms)`);
   const store = createStore(config.store);
   await phase('store', () => store.init());
-  // The embedded store closes synchronously, after Nest has drained the actors on shutdown.
+  // Nest's shutdown closes the store, awaited (WarrenStoreModule). This is only for a start-up
+  // that fails before Nest runs: the embedded store's close is synchronous and finishes here.
   process.once('exit', () => void store.close());
   const app = await NestFactory.create(spec.module(config, store), { logger: nestLogger, abortOnError: false });
-  // process.exit(0) at the end (not the signal raised again), so 'exit' handlers run: the store
-  // closes and the last log line is written.
+  // process.exit(0) at the end (not the signal raised again), so 'exit' handlers run: the last log
+  // line is written.
   app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
   if (spec.hostsActors ?? true) app.connectMicroservice({ strategy: app.get(WarrenServer) }, { inheritAppConfig: true });
   spec.configure?.(app, config);

@@ -19,6 +19,7 @@ export function warrenAppImports(
 ): DynamicModule[] {
   return [
     WarrenConfigModule.forRoot(config),
+    // Before WarrenModule: Nest's shutdown then closes the broker connection first, the store after.
     WarrenStoreModule.forRoot(store),
     MetricsModule.forRoot(),
     { module: TracingModule },

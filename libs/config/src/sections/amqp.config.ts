@@ -101,11 +101,11 @@ export class AmqpConfig {
    * a timeout or a redelivery (a session's model request, the gateway's chat completion and embeddings): their
    * pools are classic queues `warren.rpc.<type>.<name>` with transient messages (no disk write, no
    * quorum replication). A request lost with a broker restart is asked again. Other pools are quorum.
-   * @default ['model', 'chat', 'embedding']
+   * @default ['model', 'chat', 'embedding', 'tool']
    */
   @IsArray()
   @ArrayMaxSize(64)
   @IsString({ each: true })
   @Matches(/^[a-z][a-z0-9-]{0,63}$/, { each: true, message: 'each must be an actor type name' })
-  requestPools: string[] = ['model', 'chat', 'embedding'];
+  requestPools: string[] = ['model', 'chat', 'embedding', 'tool'];
 }

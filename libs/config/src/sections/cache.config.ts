@@ -1,9 +1,10 @@
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, Length, Max, Min } from 'class-validator';
 
 /**
- * The semantic cache of session turns (`cache:` in the config file): a near-identical question
- * in the same conversation context of the same tenant reuses the previous answer instead of
- * calling a model. Off by default. Per runtime node (an in-memory LRU).
+ * The answer cache of session turns (`cache:` in the config file): the same question (`exact`:
+ * normalised text; `semantic`: or one close in meaning, by embeddings) in the same conversation
+ * context of the same tenant reuses the previous answer instead of calling a model. Off by
+ * default. Per runtime node (an in-memory LRU).
  */
 export class CacheConfig {
   /**
@@ -12,6 +13,34 @@ export class CacheConfig {
    */
   @IsBoolean()
   enabled = false;
+
+  /**
+   * `exact`: the same question after normalisation (NFKC, case-folded, whitespace and punctuation
+   * collapsed); a paraphrase misses. `semantic`: also a question whose embedding (from `embedding`)
+   * has a cosine similarity of at least `similarity` with one asked after the same context
+   * (needs `contextMessages` ≥ 1).
+   * @default 'exact'
+   */
+  @IsIn(['exact', 'semantic'])
+  mode: 'exact' | 'semantic' = 'exact';
+
+  /**
+   * `semantic`: the embedding endpoint questions are embedded with (`local`, or a `models.embeddings` name),
+   * called in the runtime node's process.
+   * @default 'local'
+   */
+  @IsString()
+  @Length(1, 256)
+  embedding = 'local';
+
+  /**
+   * `semantic`: the least cosine similarity of two questions that share an answer.
+   * @default 0.9
+   */
+  @IsNumber()
+  @Min(0.01)
+  @Max(1)
+  similarity = 0.9;
 
   /**
    * How long an answer may be reused, in milliseconds.

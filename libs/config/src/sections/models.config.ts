@@ -47,6 +47,17 @@ export class LocalModelConfig {
   @IsOptional()
   @IsArray()
   replies?: { when: string; say: string }[] = [];
+
+  /**
+   * Tool rules (tests, demos): `[{ when: <regex>, call: <tool>, arguments?: {…}, say?: <text> }]`; the
+   * first whose `when` matches the last user message asks for tool `call` when the turn offers it,
+   * and answers `say` (`{result}`: the tool's result) once the result is in. Checked in full when the
+   * runtime starts (`resolveLocalModelOptions` in @warren/models).
+   * @default []
+   */
+  @IsOptional()
+  @IsArray()
+  tools?: { when: string; call: string; arguments?: Record<string, unknown>; say?: string }[] = [];
 }
 
 /**
@@ -69,6 +80,7 @@ export interface LocalModelEndpointConfig {
   /** Seed of the failure PRNG. @default 1 */
   seed?: number;
   replies?: { when: string; say: string }[];
+  tools?: { when: string; call: string; arguments?: Record<string, unknown>; say?: string }[];
 }
 
 /**
@@ -147,6 +159,17 @@ export class EndpointHealthConfig {
   @Min(0)
   @Max(86_400_000)
   cooldownMs = 30_000;
+
+  /**
+   * An endpoint the latency strategy has not measured for this long is probed by one turn (per node,
+   * per period), and its average restarts from that sample: one that was slow and recovered wins
+   * again. 0 turns probes off.
+   * @default 15000
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  latencyProbeMs = 15_000;
 }
 
 /** Model endpoints served by this installation (`models:`). */

@@ -1,4 +1,4 @@
-import { WARREN_ERROR_CODES } from './error-codes';
+import { WARREN_ERROR_CODES, type WarrenErrorCode } from './error-codes';
 import { WarrenApiError } from './warren.error';
 
 /** One field that failed validation. */
@@ -12,7 +12,7 @@ export class InvalidOptionsError extends WarrenApiError {
   constructor(
     readonly key: string,
     reason: string,
-    code: string = WARREN_ERROR_CODES.INVALID_OPTIONS,
+    code: WarrenErrorCode = WARREN_ERROR_CODES.INVALID_OPTIONS,
   ) {
     super(`${key}: ${reason}`, code);
   }

@@ -1,4 +1,7 @@
-/** Stable error codes. They are part of the public wire contract: never rename one. */
+/**
+ * Every stable error code Warren gives, in one catalog (the actor runtime's, the model endpoints',
+ * the router's and the limiter's). They are part of the public wire contract: never rename one.
+ */
 export const WARREN_ERROR_CODES = Object.freeze({
   INTERNAL: 'WARREN_INTERNAL',
   INVALID_OPTIONS: 'WARREN_INVALID_OPTIONS',
@@ -35,6 +38,22 @@ export const WARREN_ERROR_CODES = Object.freeze({
   PAYLOAD_TOO_LARGE: 'WARREN_PAYLOAD_TOO_LARGE',
   /** A request body in a media type, charset or content coding that is not read (HTTP 415). */
   UNSUPPORTED_MEDIA_TYPE: 'WARREN_UNSUPPORTED_MEDIA_TYPE',
+  /** A tool (`tool/<name>`) could not do what the model asked. */
+  TOOL_FAILED: 'WARREN_TOOL_FAILED',
+  /** A model's tool arguments are not JSON or do not match the tool's schema (the tool was not called). */
+  TOOL_INVALID_ARGUMENTS: 'WARREN_TOOL_INVALID_ARGUMENTS',
+  /** A model called a tool that is not declared for the tenant (nothing was called). */
+  TOOL_NOT_ALLOWED: 'WARREN_TOOL_NOT_ALLOWED',
+  /** A model endpoint cannot answer now (down, overloaded, timed out); another try or another endpoint may work. */
+  MODEL_UNAVAILABLE: 'WARREN_MODEL_UNAVAILABLE',
+  /** A model endpoint refused the request itself (bad request, content policy, auth); retrying the same request is useless. */
+  MODEL_REJECTED: 'WARREN_MODEL_REJECTED',
+  /** The prompt does not fit the model endpoint's context window. */
+  CONTEXT_TOO_LONG: 'WARREN_CONTEXT_TOO_LONG',
+  /** Every endpoint of the turn's routing chain failed (or the stream broke and could not be continued). */
+  FALLBACKS_EXHAUSTED: 'WARREN_FALLBACKS_EXHAUSTED',
+  /** The request costs more than the limiter's bucket can ever hold: it can never pass at the configured limits. */
+  LIMITER_CAPACITY_EXCEEDED: 'WARREN_LIMITER_CAPACITY_EXCEEDED',
 } as const);
 
 export type WarrenErrorCode = (typeof WARREN_ERROR_CODES)[keyof typeof WARREN_ERROR_CODES];

@@ -1,5 +1,5 @@
 import { InvalidMessageError, UnknownActorTypeError, UnknownMessageTypeError } from './api-errors';
-import { WARREN_ERROR_CODES } from './error-codes';
+import { WARREN_ERROR_CODES, type WarrenErrorCode } from './error-codes';
 import { ActorOverloadedError, AskTimeoutError, BudgetExceededError, CancelledError, RateLimitedError } from './runtime-errors';
 import { WarrenError, WarrenRuntimeError } from './warren.error';
 
@@ -14,7 +14,10 @@ export interface WireError {
   details?: Record<string, unknown>;
 }
 
-/** A handler's error that arrived from another node; `code` and `name` are the remote ones. */
+/**
+ * A handler's error that arrived from another node; `code` and `name` are the remote ones. The code
+ * is passed on unchanged even when it is not in this node's catalog (a newer node's, an app's own).
+ */
 export class RemoteError extends WarrenRuntimeError {
   constructor(
     readonly remoteName: string,
@@ -23,7 +26,7 @@ export class RemoteError extends WarrenRuntimeError {
     retryable: boolean,
     readonly details?: Record<string, unknown>,
   ) {
-    super(message, code, { retryable });
+    super(message, code as WarrenErrorCode, { retryable });
   }
 }
 

@@ -45,13 +45,15 @@ const ARGS: Record<string, unknown[]> = {
   InvalidTransitionError: ['task', 'completed', 'running'],
   NotFoundError: ['task', 't1'],
   CancelledError: [],
-  ShuttingDownError: [],
   RateLimitedError: ['limiter/dev', 1500],
   BudgetExceededError: ['limiter/dev', 'daily', 1000, 990, '2026-12-02T00:00:00.000Z'],
   UnauthorizedError: [],
   ForbiddenError: [],
   PayloadTooLargeError: [102_400],
   UnsupportedMediaTypeError: ['content-encoding', 'gzip', 'send the body uncompressed'],
+  ToolFailedError: ['calendar', 'the calendar is closed'],
+  ToolArgumentsError: ['calendar', ['/date must be string']],
+  ToolNotAllowedError: ['calendar', 'dev'],
 };
 
 const isErrorClass = (value: unknown): value is ErrorClass =>
@@ -277,10 +279,10 @@ describe('toWireError() / fromWireError()', () => {
     expect(toWireError(err).stackHead).toBeUndefined();
   });
 
-  // BUG (error-wire.ts, toWireError): a RemoteError that is passed on (a handler awaits an ask and
-  // rethrows its failure) is serialised with name 'RemoteError' instead of its remoteName, and with
-  // details { remoteName, details: {...} } instead of the remote details, so after two hops the
-  // asker (and x-warren-error `class`) no longer sees the original class or its context fields.
+  // Regression (error-wire.ts, toWireError): a RemoteError that is passed on (a handler awaits an ask
+  // and rethrows its failure) was serialised with name 'RemoteError' instead of its remoteName, and
+  // with details { remoteName, details: {...} } instead of the remote details, so after two hops the
+  // asker (and x-warren-error `class`) no longer saw the original class or its context fields.
   test('toWireError() of a RemoteError keeps the remote name and details over a second hop', () => {
     const first = overTheWire(new StateConflictError('counter/c1', 3));
     const second = overTheWire(fromWireError(first));

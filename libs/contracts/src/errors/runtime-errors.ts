@@ -141,13 +141,6 @@ export class CancelledError extends WarrenRuntimeError {
   }
 }
 
-/** The node is shutting down and takes no new work. */
-export class ShuttingDownError extends WarrenRuntimeError {
-  constructor() {
-    super('the node is shutting down', WARREN_ERROR_CODES.SHUTTING_DOWN, { retryable: true });
-  }
-}
-
 /**
  * This node no longer hosts `address`: its shard moved to another node or the connection that fed
  * it was lost. Nothing more is saved or published for it here (fencing); the message goes back to

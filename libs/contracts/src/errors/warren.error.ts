@@ -12,10 +12,10 @@ export interface WarrenErrorOptions {
  * the same code appears in error classes, HTTP error bodies and `failed` events.
  */
 export class WarrenError extends Error {
-  readonly code: WarrenErrorCode | string;
+  readonly code: WarrenErrorCode;
   readonly retryable: boolean;
 
-  constructor(message: string, code: WarrenErrorCode | string = WARREN_ERROR_CODES.INTERNAL, options: WarrenErrorOptions = {}) {
+  constructor(message: string, code: WarrenErrorCode = WARREN_ERROR_CODES.INTERNAL, options: WarrenErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

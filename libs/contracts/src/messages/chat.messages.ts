@@ -1,7 +1,22 @@
-import { ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { IsChatMessages } from './chat-messages.validator';
 import { Message } from './message.decorator';
 import { ChatMessage } from './model.messages';
+import { IsModelToolChoice, IsModelTools } from './model-tools.validator';
+import type { ModelTool, ModelToolCall, ModelToolChoice } from './tool.messages';
 
 /**
  * One stateless chat completion (the gateway's OpenAI-compatible `POST /v1/chat/completions`),
@@ -21,6 +36,14 @@ export class ChatComplete {
   @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
   /** The caller's end user (OpenAI's `user`): per-user limits and the task's user. */
   @IsOptional() @IsString() @MaxLength(256) userId?: string;
+  /**
+   * The caller's own tools (OpenAI's `tools`): offered to the model besides the tenant's Warren-hosted
+   * ones (`tools.declarations`); a call to one of them ends the completion with `finishReason:
+   * 'tool_calls'` and the calls, for the caller to run.
+   */
+  @IsOptional() @IsArray() @ArrayMaxSize(128) @IsModelTools() tools?: ModelTool[];
+  /** OpenAI's `tool_choice` (first round). */
+  @IsOptional() @IsModelToolChoice() toolChoice?: ModelToolChoice;
 }
 
 /** A streamed part of a chat completion (moderated text). */
@@ -35,7 +58,10 @@ export interface ChatCompletionEnd {
   /** The endpoint that answered (`moderation` when input moderation answered instead). */
   model: string;
   usage: { promptTokens: number; completionTokens: number };
-  finishReason: 'stop' | 'length' | 'content_filter';
+  /** `tool_calls`: the model asks for the caller's tools in `toolCalls`. */
+  finishReason: 'stop' | 'length' | 'content_filter' | 'tool_calls';
+  /** The caller's tools the model asks for (`finishReason: 'tool_calls'`). */
+  toolCalls?: ModelToolCall[];
 }
 
 /** The address of the chat completion worker pool. */

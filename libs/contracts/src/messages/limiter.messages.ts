@@ -90,3 +90,32 @@ export class LimiterLeaseReturn {
   @IsInt() @Min(-1_000_000_000_000) @Max(1_000_000_000_000) tokens!: number;
   @IsInt() @Min(0) @Max(1_000_000_000_000) requests!: number;
 }
+
+/**
+ * Asks `limiter/<tenant>` whether a request costing at least `tokens` would be refused now, taking
+ * nothing (the gateway asks it before it accepts a turn, so a refusal that is already certain is
+ * answered `429` instead of `202`). The reply is a {@link LimiterCheckAnswer} when the request would
+ * be admitted, queued, or when the limiter cannot be sure (a lease is out: its holder admits turns
+ * without asking); a `RateLimitedError` or `BudgetExceededError` when `LimiterAcquire` would
+ * certainly refuse it (refuse mode or a full queue with empty buckets, a user over their own limit,
+ * a budget used up).
+ */
+@Message('warren.limiter.check')
+export class LimiterCheck {
+  /** The least the request costs (the real acquire adds the history and the output allowance). */
+  @IsInt() @Min(0) @Max(10_000_000) tokens!: number;
+  /** The user the request is for (per-user limits). */
+  @IsOptional() @IsString() @Length(1, 256) userId?: string;
+}
+
+/** The answer to a `LimiterCheck` that is not a refusal. */
+export interface LimiterCheckAnswer {
+  /** True when the request would wait in the tenant's queue (queue mode, buckets empty). */
+  queued: boolean;
+  /**
+   * How long the asker may skip asking again for this tenant: > 0 only when the tenant is far from
+   * every limit (buckets at least half full, nobody queued, no per-user limits, budgets far). A
+   * refusal within that time is still answered on the task and the events, as before.
+   */
+  clearMs: number;
+}

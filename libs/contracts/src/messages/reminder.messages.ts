@@ -25,6 +25,27 @@ export interface ReminderSchedule {
 }
 
 /**
+ * A reminder as the actor runtime registers it and the store keeps it: the schedule resolved to a
+ * first due time. (The runtime's `ReminderRegistry` port takes it; the store's reminders implement it.)
+ */
+export interface ReminderInput {
+  /** Actor address the reminder is delivered to. */
+  actor: string;
+  name: string;
+  dueAt: Date;
+  /** Repeat every `periodMs` (the scheduler advances `dueAt`). At most one of `periodMs` and `cron`. */
+  periodMs?: number;
+  cron?: string;
+  /** IANA time zone of `cron`. Only with `cron`. */
+  timeZone?: string;
+  payload?: unknown;
+  /** A fire delivered later than this many ms after its time is dropped. */
+  ttlMs?: number;
+  /** Missed fires: one late fire, none, or every one in order. Absent: `fire-once`. */
+  missedFire?: MissedFirePolicy;
+}
+
+/**
  * Delivered by the scheduler to the actor that registered a reminder, as a normal message
  * (activating it when passive). Its id is `rem:<actor>:<name>:<scheduledAt ISO>`, deterministic,
  * so a delivery published twice (a scheduler crashed after publishing) is applied once.

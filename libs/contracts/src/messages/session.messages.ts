@@ -17,6 +17,9 @@ export const SESSION_EVENT_TYPES = Object.freeze({
 export const SESSION_EVENT_KINDS = ['delta', 'reply', 'failed', 'interrupted', 'switched', 'proactive'] as const;
 export type SessionEventKind = (typeof SESSION_EVENT_KINDS)[number];
 
+/** What a `model` or `strategy` of a message may look like (the names of `GET /v1/models`). */
+const ROUTING_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
+
 /** A user utterance: `warren.session.message`, the CloudEvent `id` is the task id. */
 @Message('warren.session.message')
 export class SessionMessage {
@@ -27,6 +30,13 @@ export class SessionMessage {
   @IsOptional() @IsString() @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/) locale?: string;
   /** `voice` or `text`; routing rules may use it. */
   @IsOptional() @IsIn(['voice', 'text']) channel?: 'voice' | 'text';
+  /**
+   * Where this turn is routed, read as the OpenAI-compatible `model` is: `auto` (the tenant's or the
+   * default routing), a strategy, a route (`voice`, `text`) or an endpoint name (`GET /v1/models`).
+   */
+  @IsOptional() @IsString() @Matches(ROUTING_NAME, { message: 'model must be a name of GET /v1/models' }) model?: string;
+  /** A routing strategy (`routing.strategies`) this turn is routed by; not with `model`. */
+  @IsOptional() @IsString() @Matches(ROUTING_NAME, { message: 'strategy must be a routing strategy name' }) strategy?: string;
 }
 
 /** Barge-in: cut off the turn in progress (or the one named). */

@@ -90,9 +90,17 @@ export function toAnthropicPrompt(prompt: CompletionRequest['messages']): { syst
   const messages: MessageParam[] = [];
   for (const m of prompt) {
     if (m.role === 'system') continue;
+    // Tools are not offered to Anthropic endpoints: tool calls and results of an earlier round are told as text.
+    const role = m.role === 'tool' ? 'user' : m.role;
+    const content =
+      m.role === 'tool'
+        ? `(tool result ${m.toolCallId ?? ''}) ${m.content}`
+        : m.toolCalls && m.toolCalls.length > 0
+          ? `${m.content}${m.content ? '\n' : ''}${m.toolCalls.map((c) => `(called tool ${c.name} with ${c.arguments})`).join('\n')}`
+          : m.content;
     const last = messages[messages.length - 1];
-    if (last && last.role === m.role) last.content = `${last.content as string}\n\n${m.content}`;
-    else messages.push({ role: m.role, content: m.content });
+    if (last && last.role === role) last.content = `${last.content as string}\n\n${content}`;
+    else messages.push({ role, content });
   }
   if (messages[0]?.role === 'assistant') messages.unshift({ role: 'user', content: '(conversation continues)' });
   return { system, messages };

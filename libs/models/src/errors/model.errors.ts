@@ -1,5 +1,10 @@
-import { type WarrenErrorOptions, WarrenRuntimeError } from '@warren/contracts';
-import { MODEL_ERROR_CODES, type ModelErrorCode } from './model-error-codes';
+import { WARREN_ERROR_CODES, type WarrenErrorOptions, WarrenRuntimeError } from '@warren/contracts';
+
+/** The codes of model endpoint failures (in the one catalog, `WARREN_ERROR_CODES`). */
+type ModelErrorCode =
+  | typeof WARREN_ERROR_CODES.MODEL_UNAVAILABLE
+  | typeof WARREN_ERROR_CODES.MODEL_REJECTED
+  | typeof WARREN_ERROR_CODES.CONTEXT_TOO_LONG;
 
 /** Root of the failures of a model endpoint; `endpoint` names it (travels as a wire `details` field). */
 export abstract class ModelEndpointError extends WarrenRuntimeError {
@@ -21,7 +26,7 @@ export abstract class ModelEndpointError extends WarrenRuntimeError {
  */
 export class ModelUnavailableError extends ModelEndpointError {
   constructor(endpoint: string, reason: string, options: WarrenErrorOptions = {}) {
-    super(endpoint, `model endpoint "${endpoint}" is unavailable: ${reason}`, MODEL_ERROR_CODES.MODEL_UNAVAILABLE, {
+    super(endpoint, `model endpoint "${endpoint}" is unavailable: ${reason}`, WARREN_ERROR_CODES.MODEL_UNAVAILABLE, {
       retryable: true,
       ...options,
     });
@@ -37,7 +42,7 @@ export class ModelRejectedError extends ModelEndpointError {
     readonly status?: number,
     options: Omit<WarrenErrorOptions, 'retryable'> = {},
   ) {
-    super(endpoint, `model endpoint "${endpoint}" rejected the request: ${reason}`, MODEL_ERROR_CODES.MODEL_REJECTED, {
+    super(endpoint, `model endpoint "${endpoint}" rejected the request: ${reason}`, WARREN_ERROR_CODES.MODEL_REJECTED, {
       ...options,
       retryable: false,
     });
@@ -54,7 +59,7 @@ export class ContextTooLongError extends ModelEndpointError {
     super(
       endpoint,
       `prompt of about ${promptTokens} tokens does not fit the context window of ${contextWindow} of model endpoint "${endpoint}"`,
-      MODEL_ERROR_CODES.CONTEXT_TOO_LONG,
+      WARREN_ERROR_CODES.CONTEXT_TOO_LONG,
       { retryable: false },
     );
   }

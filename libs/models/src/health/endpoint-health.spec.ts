@@ -104,7 +104,7 @@ describe('EndpointHealth', () => {
 
 describe('resolveEndpointHealthOptions', () => {
   it('fills defaults', () => {
-    expect(resolveEndpointHealthOptions()).toEqual({ failureThreshold: 3, cooldownMs: 30_000, ewmaAlpha: 0.3 });
+    expect(resolveEndpointHealthOptions()).toEqual({ failureThreshold: 3, cooldownMs: 30_000, ewmaAlpha: 0.3, latencyProbeMs: 15_000 });
   });
 
   it.each([

@@ -23,6 +23,8 @@ export interface EndpointHealthState {
   readonly outstanding: number;
   /** Retryable failures since the last success. */
   readonly consecutiveFailures: number;
+  /** Epoch ms of the last latency sample; absent before the first. */
+  readonly lastSampleAt?: number;
 }
 
 /** A source of epoch ms; `@warren/actors`' `ManualClock` and `SystemClock` fit. */
@@ -33,6 +35,10 @@ export interface HealthClock {
 interface Entry {
   ewma: number;
   samples: number;
+  /** Epoch ms of the last latency sample (0: none). */
+  sampledAt: number;
+  /** Epoch ms of the last probe handed out (`claimProbe`). */
+  probedAt: number;
   outstanding: number;
   failures: number;
   cooldownUntil: number;
@@ -68,7 +74,13 @@ export class EndpointHealth {
   state(name: string): EndpointHealthState {
     const e = this.entries.get(name);
     if (!e) return { state: 'healthy', ewmaLatencyMs: 0, samples: 0, outstanding: 0, consecutiveFailures: 0 };
-    const base = { ewmaLatencyMs: e.ewma, samples: e.samples, outstanding: e.outstanding, consecutiveFailures: e.failures };
+    const base = {
+      ewmaLatencyMs: e.ewma,
+      samples: e.samples,
+      outstanding: e.outstanding,
+      consecutiveFailures: e.failures,
+      ...(e.samples > 0 ? { lastSampleAt: e.sampledAt } : {}),
+    };
     return this.inCooldown(e) ? { state: 'cooldown', cooldownUntil: e.cooldownUntil, ...base } : { state: 'healthy', ...base };
   }
 
@@ -85,6 +97,21 @@ export class EndpointHealth {
     return out;
   }
 
+  /**
+   * True, once per `latencyProbeMs`, for a measured endpoint not in cooldown whose last latency
+   * sample (and last probe) is older than `latencyProbeMs`: the caller routes one call to it so its
+   * latency is measured again. Each true answer starts a new period, so concurrent turns probe once.
+   */
+  claimProbe(name: string): boolean {
+    const period = this.options.latencyProbeMs;
+    const e = this.entries.get(name);
+    if (period === 0 || !e || e.samples === 0 || this.inCooldown(e)) return false;
+    const now = this.clock.now();
+    if (now - Math.max(e.sampledAt, e.probedAt) < period) return false;
+    e.probedAt = now;
+    return true;
+  }
+
   /** A call to `name` started. */
   recordStart(name: string): void {
     this.entry(name).outstanding += 1;
@@ -96,8 +123,12 @@ export class EndpointHealth {
     e.failures = 0;
     e.probation = false;
     if (Number.isFinite(latencyMs) && latencyMs >= 0) {
-      e.ewma = e.samples === 0 ? latencyMs : this.options.ewmaAlpha * latencyMs + (1 - this.options.ewmaAlpha) * e.ewma;
+      const now = this.clock.now();
+      // After a gap of a probe period the old average says how the endpoint was, not how it is: start again.
+      const stale = this.options.latencyProbeMs > 0 && now - e.sampledAt >= this.options.latencyProbeMs;
+      e.ewma = e.samples === 0 || stale ? latencyMs : this.options.ewmaAlpha * latencyMs + (1 - this.options.ewmaAlpha) * e.ewma;
       e.samples += 1;
+      e.sampledAt = now;
     }
   }
 
@@ -136,7 +167,7 @@ export class EndpointHealth {
   private entry(name: string): Entry {
     let e = this.entries.get(name);
     if (!e) {
-      e = { ewma: 0, samples: 0, outstanding: 0, failures: 0, cooldownUntil: 0, probation: false };
+      e = { ewma: 0, samples: 0, sampledAt: 0, probedAt: 0, outstanding: 0, failures: 0, cooldownUntil: 0, probation: false };
       this.entries.set(name, e);
     }
     return e;

@@ -4,6 +4,8 @@ import {
   CancelledError,
   LimiterAcquire,
   LimiterCancel,
+  LimiterCheck,
+  type LimiterCheckAnswer,
   type LimiterGrant,
   LimiterLease,
   type LimiterLeaseAnswer,
@@ -14,8 +16,9 @@ import {
 import { WarrenMetrics } from '@warren/telemetry';
 import { TenantBudgetBook } from './budget-book';
 import { type BudgetStore, LIMITER_BUDGET_STORE } from './budget-store';
-import { type BucketLimits, LIMITER_OPTIONS, type LimiterOptions, limitsOf, type TenantLimits, userLimitsOf } from './limiter-options';
+import { LIMITER_OPTIONS, type LimiterOptions, limitsOf, userLimitsOf } from './limiter-options';
 import { TenantBuckets } from './tenant-buckets';
+import type { TenantLimiter } from './tenant-limiter';
 import { type Clock, SYSTEM_CLOCK } from './token-bucket';
 import { WaitQueue } from './wait-queue';
 
@@ -34,32 +37,8 @@ export const LEASES_KEPT = 1000;
 /** A lease is granted only while both buckets hold at least this share of their capacity after it. */
 export const LEASE_MIN_FREE = 0.5;
 
-/** How a queued request is answered later (its deferred reply). */
-interface Answer {
-  reservationId?: string;
-  userId?: string;
-  grant(value: LimiterGrant): Promise<void>;
-  fail(error: Error): Promise<void>;
-}
-
-/** Everything the limiter holds for one tenant. */
-interface TenantLimiter {
-  tenant: string;
-  scope: string;
-  limits: TenantLimits;
-  buckets: TenantBuckets;
-  book: TenantBudgetBook;
-  queue: WaitQueue<Answer>;
-  /** Named grants not settled yet (reservation id → tokens and user), for a cancel that crossed its grant. */
-  granted: Map<string, { tokens: number; userId?: string }>;
-  /** Leases not returned yet (lease id → what was leased, and when). */
-  leases: Map<string, { tokens: number; requests: number; at: number }>;
-  /** Per-user limits of this tenant, or undefined when it has none. */
-  userLimits?: BucketLimits;
-  /** Each user's buckets (per-user limits only), forgotten when full again. */
-  users: Map<string, TenantBuckets>;
-  timer?: NodeJS.Timeout;
-}
+/** How long a `LimiterCheck` asker may skip asking again for a tenant far from its limits. */
+export const CHECK_CLEAR_MS = 1000;
 
 /**
  * `limiter/<tenant>`: token-cost-aware admission of a tenant's turns.
@@ -158,6 +137,41 @@ export class LimiterActor implements OnModuleDestroy {
     });
     this.drain(t);
     return undefined;
+  }
+
+  /**
+   * Says, taking nothing, whether `LimiterAcquire` would certainly refuse a request of at least
+   * `tokens` now (answered with the refusal's error), else whether it would be queued. Not certain
+   * (admitted) while a lease is out: its holder admits turns from it without asking here.
+   */
+  @Handle(LimiterCheck)
+  async check(msg: LimiterCheck, ctx: ActorContext): Promise<LimiterCheckAnswer | undefined> {
+    const t = await this.tenantOf(ctx.key, ctx.self);
+    if (t.leases.size > 0) return { queued: false, clearMs: 0 };
+    let wait: number;
+    try {
+      wait = t.buckets.waitMs(msg.tokens);
+    } catch {
+      return { queued: false, clearMs: 0 }; // a capacity refusal: the acquire names the real cost
+    }
+    const over = t.book.budget.check(msg.tokens);
+    if (over) return this.refuse(ctx, over);
+    const user = this.userBuckets(t, msg.userId);
+    const userWait = user?.waitMs(msg.tokens) ?? 0;
+    if (userWait > 0) return this.refuse(ctx, new RateLimitedError(user?.scope ?? ctx.self, userWait));
+    if (t.queue.length === 0 && wait === 0) {
+      const cap = t.buckets.capacity();
+      const left = t.buckets.remaining();
+      const far =
+        !t.userLimits &&
+        left.tokens - msg.tokens >= cap.tokens * LEASE_MIN_FREE &&
+        left.requests - 1 >= cap.requests * LEASE_MIN_FREE &&
+        !t.book.budget.check(cap.tokens);
+      return { queued: false, clearMs: far ? CHECK_CLEAR_MS : 0 };
+    }
+    if (t.limits.mode === 'refuse' || t.queue.length >= t.limits.maxQueued)
+      return this.refuse(ctx, new RateLimitedError(ctx.self, Math.max(wait, 1)));
+    return { queued: true, clearMs: 0 };
   }
 
   @Handle(LimiterSettle)

@@ -1,14 +1,4 @@
-import { WarrenApiError } from '@warren/contracts';
-
-/**
- * Stable codes of the limiter's own refusals. Part of the wire contract like
- * `WARREN_ERROR_CODES` (a failed `limiter/<tenant>` ask carries them): never rename one.
- * Waiting helps with `WARREN_RATE_LIMITED` (`RateLimitedError`); it never helps with these.
- */
-export const LIMITER_ERROR_CODES = Object.freeze({
-  /** The request costs more than the bucket can ever hold: it can never pass at the configured limits. */
-  LIMITER_CAPACITY_EXCEEDED: 'WARREN_LIMITER_CAPACITY_EXCEEDED',
-} as const);
+import { WARREN_ERROR_CODES, WarrenApiError } from '@warren/contracts';
 
 /**
  * `WARREN_LIMITER_CAPACITY_EXCEEDED`: one request asks for more `requests` or `tokens` than
@@ -26,7 +16,7 @@ export class LimiterCapacityError extends WarrenApiError {
   ) {
     super(
       `${scope}: a request of ${requested} ${bucket} can never pass, the ${bucket} bucket holds at most ${capacity}`,
-      LIMITER_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED,
+      WARREN_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED,
     );
   }
 }
@@ -36,5 +26,5 @@ export class LimiterCapacityError extends WarrenApiError {
  * answered by a limiter on another node (a `RemoteError` with the code): check this, not `instanceof`.
  */
 export function isLimiterCapacityError(err: unknown): err is Error & { code: string } {
-  return err instanceof Error && (err as { code?: unknown }).code === LIMITER_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED;
+  return err instanceof Error && (err as { code?: unknown }).code === WARREN_ERROR_CODES.LIMITER_CAPACITY_EXCEEDED;
 }

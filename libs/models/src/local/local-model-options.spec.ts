@@ -21,6 +21,7 @@ describe('resolveLocalModelOptions()', () => {
       failureRate: 0,
       seed: 1,
       replies: [],
+      tools: [],
     });
     expect(resolveLocalModelOptions({})).toEqual(LOCAL_MODEL_DEFAULTS);
   });
@@ -87,5 +88,16 @@ describe('resolveLocalModelOptions()', () => {
   it('resolveLocalModelOptions() refuses a non-object', () => {
     expect(rejection(null).message).toMatch(/must be an object/);
     expect(rejection([]).message).toMatch(/must be an object/);
+  });
+});
+
+describe('resolveLocalModelOptions() tools', () => {
+  it('takes tool rules and names the bad key of one that is wrong', () => {
+    expect(resolveLocalModelOptions({ tools: [{ when: 'book (\\S+)', call: 'calendar', arguments: { date: '$1' } }] }).tools).toEqual([
+      { when: 'book (\\S+)', call: 'calendar', arguments: { date: '$1' } },
+    ]);
+    expect(() => resolveLocalModelOptions({ tools: [{ when: '(', call: 'x' }] })).toThrow(/tools\[0\]\.when/);
+    expect(() => resolveLocalModelOptions({ tools: [{ when: 'x', call: 'a b' }] })).toThrow(/tools\[0\]\.call/);
+    expect(() => resolveLocalModelOptions({ tools: [{ when: 'x', call: 'a', extra: 1 } as never] })).toThrow(/tools\[0\]\.extra/);
   });
 });

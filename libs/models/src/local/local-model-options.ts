@@ -24,6 +24,24 @@ export interface LocalModelOptions {
    * word like any other. @default []
    */
   replies: LocalScriptedReply[];
+  /**
+   * Tool rules (tests, demos): the first rule whose `when` matches the last user message asks for
+   * tool `call` (when the request offers it and `toolChoice` is not `none`), and once the tool's
+   * result is in, answers `say` with `{result}` replaced by it. @default []
+   */
+  tools: LocalToolRule[];
+}
+
+/** A local model's rule for calling a tool. */
+export interface LocalToolRule {
+  /** Regular expression (flags `iu`) tested against the last user message. */
+  when: string;
+  /** The tool to call. */
+  call: string;
+  /** The arguments; in string values `$1`…`$9` are the groups `when` captured. @default {} */
+  arguments?: Record<string, unknown>;
+  /** The answer once the result is in; `{result}` is the tool's result. @default 'The <call> tool answered: {result}' */
+  say?: string;
 }
 
 /** One scripted answer of a local model. */
@@ -43,6 +61,7 @@ export const LOCAL_MODEL_DEFAULTS: Readonly<LocalModelOptions> = Object.freeze({
   failureRate: 0,
   seed: 1,
   replies: Object.freeze([]) as unknown as LocalScriptedReply[],
+  tools: Object.freeze([]) as unknown as LocalToolRule[],
 });
 
 /** Endpoint names end up in routing keys and queue names (`warren.worker.model.<name>`). */
@@ -66,6 +85,7 @@ export function resolveLocalModelOptions(raw: Partial<LocalModelOptions> = {}): 
     failureRate: raw.failureRate ?? d.failureRate,
     seed: raw.seed ?? d.seed,
     replies: scriptedReplies(raw.replies ?? d.replies),
+    tools: toolRules(raw.tools ?? d.tools),
   };
   if (typeof o.name !== 'string' || !NAME_PATTERN.test(o.name))
     throw new InvalidOptionsError('name', `must be 1-100 letters, digits, ".", "_" or "-" (got ${JSON.stringify(o.name)})`);
@@ -98,5 +118,35 @@ function scriptedReplies(raw: unknown): LocalScriptedReply[] {
     }
     if (typeof say !== 'string' || say.trim() === '') throw new InvalidOptionsError(`${key}.say`, 'must be a non-empty string');
     return { when, say };
+  });
+}
+
+/** Checks `tools`: an array of `{ when, call, arguments?, say? }` with a valid expression and a tool name. */
+function toolRules(raw: unknown): LocalToolRule[] {
+  if (!Array.isArray(raw)) throw new InvalidOptionsError('tools', 'must be an array of { when, call, arguments?, say? }');
+  return raw.map((r: unknown, i) => {
+    const key = `tools[${i}]`;
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new InvalidOptionsError(key, 'must be an object { when, call }');
+    const { when, call, arguments: args, say, ...rest } = r as Record<string, unknown>;
+    const unknown = Object.keys(rest)[0];
+    if (unknown !== undefined) throw new InvalidOptionsError(`${key}.${unknown}`, 'is not a tool rule option (when, call, arguments, say)');
+    if (typeof when !== 'string' || when === '') throw new InvalidOptionsError(`${key}.when`, 'must be a non-empty regular expression');
+    try {
+      new RegExp(when, 'iu');
+    } catch (error) {
+      throw new InvalidOptionsError(`${key}.when`, `invalid regular expression /${when}/: ${(error as Error).message}`);
+    }
+    if (typeof call !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(call))
+      throw new InvalidOptionsError(`${key}.call`, 'must be a tool name (1-64 letters, digits, "_" or "-")');
+    if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args)))
+      throw new InvalidOptionsError(`${key}.arguments`, 'must be an object');
+    if (say !== undefined && (typeof say !== 'string' || say.trim() === ''))
+      throw new InvalidOptionsError(`${key}.say`, 'must be a non-empty string');
+    return {
+      when,
+      call,
+      ...(args === undefined ? {} : { arguments: args as Record<string, unknown> }),
+      ...(say === undefined ? {} : { say: say as string }),
+    };
   });
 }

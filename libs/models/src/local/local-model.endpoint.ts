@@ -4,6 +4,7 @@ import type { Completion, CompletionRequest, CompletionResult, ModelEndpoint } f
 import { estimatePromptTokens, tokensForWords } from '../token-estimate';
 import { type LocalModelOptions, resolveLocalModelOptions } from './local-model-options';
 import { localReply } from './local-responder';
+import { localToolStep } from './local-tools';
 
 /**
  * The built-in model: deterministic, no network. Answers with `localReply` (a small rule
@@ -12,6 +13,8 @@ import { localReply } from './local-responder';
  * cut the reply short with `finishReason: 'length'`; a prompt larger than the window fails
  * with `ContextTooLongError`; `failureRate` injects retryable `ModelUnavailableError`s.
  * An aborted signal ends the stream before the next delta (`finishReason: 'cancelled'`).
+ * With `tools` rules it asks for a tool (`finishReason: 'tool_calls'`, no text) and answers from
+ * the tool's result once it is in the prompt (see `localToolStep`).
  */
 export class LocalModel implements ModelEndpoint {
   readonly name: string;
@@ -30,6 +33,8 @@ export class LocalModel implements ModelEndpoint {
 
   /** The answer to `request`: the first scripted reply whose `when` matches the last user message, else `localReply`. */
   reply(request: CompletionRequest): string {
+    const step = localToolStep(this.options.tools, request);
+    if (step?.kind === 'answer') return step.text;
     if (this.script.length > 0) {
       const last = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
       const scripted = this.script.find((r) => r.when.test(last));
@@ -54,6 +59,11 @@ export class LocalModel implements ModelEndpoint {
     if (usage.promptTokens > this.contextWindow) throw new ContextTooLongError(this.name, usage.promptTokens, this.contextWindow);
     if (!(await pause(this.options.latencyMs, signal))) return this.end(usage, 'cancelled');
     if (fails) throw new ModelUnavailableError(this.name, `simulated failure (failureRate ${this.options.failureRate})`);
+    const step = localToolStep(this.options.tools, request);
+    if (step?.kind === 'call') {
+      usage.completionTokens = tokensForWords(step.call.arguments.split(/\s+/u).length + 1);
+      return { ...this.end(usage, 'tool_calls'), toolCalls: [step.call] };
+    }
     const limit = Math.min(request.maxTokens ?? Number.POSITIVE_INFINITY, this.contextWindow - usage.promptTokens);
     const words = this.reply(request).split(' ');
     for (let i = 0; i < words.length; i++) {

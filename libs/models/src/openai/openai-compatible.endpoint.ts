@@ -1,6 +1,12 @@
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
-import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+  ChatCompletionToolChoiceOption,
+} from 'openai/resources/chat/completions';
 import type { CompletionRequest } from '../model-endpoint.port';
 import { type ProviderChunk, ProviderEndpoint } from '../providers/provider-endpoint';
 import type { ProviderFailure } from '../providers/provider-failure';
@@ -21,7 +27,10 @@ const SDK_TIMEOUT_MARGIN_MS = 1000;
  * Warren's part (deadlines, concurrency, cancellation, error classes) is {@link ProviderEndpoint}.
  * `choices[0].delta.content` are the deltas; `finish_reason: 'length'` ends with `'length'`,
  * `'content_filter'` fails with a `ModelRejectedError`; a server that answers a plain JSON
- * completion instead of a stream is read too (one delta).
+ * completion instead of a stream is read too (one delta). Tools: the request's `tools` and
+ * `toolChoice` are sent as `tools` / `tool_choice`, assistant tool calls and tool results in the
+ * prompt as `tool_calls` / `role: 'tool'`; the streamed `delta.tool_calls` pieces are put together
+ * and end the completion with `finishReason: 'tool_calls'`.
  */
 export class OpenAiCompatibleEndpoint extends ProviderEndpoint {
   private readonly client: OpenAI;
@@ -41,11 +50,15 @@ export class OpenAiCompatibleEndpoint extends ProviderEndpoint {
       .create(
         {
           model: this.options.model,
-          messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+          messages: request.messages.map(toOpenAiMessage),
           stream: true,
           stream_options: { include_usage: true },
           max_tokens: this.maxTokensOf(request),
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+          ...(request.tools && request.tools.length > 0 ? { tools: request.tools.map(toOpenAiTool) } : {}),
+          ...(request.toolChoice !== undefined && request.tools && request.tools.length > 0
+            ? { tool_choice: toOpenAiToolChoice(request.toolChoice) }
+            : {}),
         },
         { signal, headers },
       )
@@ -66,6 +79,14 @@ async function* chunksOf(stream: AsyncIterable<ChatCompletionChunk>): AsyncGener
     const choice = chunk.choices?.[0];
     const out: ProviderChunk = {};
     if (typeof choice?.delta?.content === 'string') out.text = choice.delta.content;
+    const calls = choice?.delta?.tool_calls;
+    if (Array.isArray(calls) && calls.length > 0)
+      out.toolCalls = calls.map((c) => ({
+        index: c.index,
+        ...(c.id ? { id: c.id } : {}),
+        ...(c.function?.name ? { name: c.function.name } : {}),
+        ...(c.function?.arguments ? { arguments: c.function.arguments } : {}),
+      }));
     if (choice?.finish_reason) out.finish = finishOf(choice.finish_reason);
     if (chunk.usage) out.usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
     yield out;
@@ -79,9 +100,13 @@ async function* plainAnswer(json: unknown): AsyncGenerator<ProviderChunk, void, 
     throw new APIError(undefined, completion.error as object, undefined, undefined);
   const choice = completion.choices?.[0];
   const content = choice?.message?.content;
-  if (typeof content !== 'string') throw new SyntaxError('a JSON completion without choices[0].message.content');
+  const calls = (choice?.message?.tool_calls ?? []).flatMap((c, index) =>
+    c.type === 'function' ? [{ index, id: c.id, name: c.function.name, arguments: c.function.arguments }] : [],
+  );
+  if (typeof content !== 'string' && calls.length === 0) throw new SyntaxError('a JSON completion without choices[0].message.content');
   yield {
-    text: content,
+    text: content ?? '',
+    ...(calls.length > 0 ? { toolCalls: calls } : {}),
     finish: finishOf(choice?.finish_reason ?? 'stop'),
     ...(completion.usage
       ? { usage: { promptTokens: completion.usage.prompt_tokens, completionTokens: completion.usage.completion_tokens } }
@@ -89,9 +114,37 @@ async function* plainAnswer(json: unknown): AsyncGenerator<ProviderChunk, void, 
   };
 }
 
-/** OpenAI's `finish_reason` as Warren reads it: `length`, `content_filter` (filtered), anything else a normal stop. */
+/** OpenAI's `finish_reason` as Warren reads it: `length`, `content_filter` (filtered), `tool_calls` (and the old `function_call`), anything else a normal stop. */
 function finishOf(reason: string): NonNullable<ProviderChunk['finish']> {
   if (reason === 'length') return 'length';
   if (reason === 'content_filter') return 'filtered';
+  if (reason === 'tool_calls' || reason === 'function_call') return 'tool_calls';
   return 'stop';
+}
+
+/** A prompt message in the API's shape: an assistant's tool calls as `tool_calls`, a tool result with its `tool_call_id`. */
+export function toOpenAiMessage(m: CompletionRequest['messages'][number]): ChatCompletionMessageParam {
+  if (m.role === 'tool') return { role: 'tool', content: m.content, tool_call_id: m.toolCallId ?? '' };
+  if (m.role === 'assistant' && m.toolCalls && m.toolCalls.length > 0)
+    return {
+      role: 'assistant',
+      content: m.content === '' ? null : m.content,
+      tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+    };
+  return { role: m.role, content: m.content };
+}
+
+function toOpenAiTool(t: NonNullable<CompletionRequest['tools']>[number]): ChatCompletionTool {
+  return {
+    type: 'function',
+    function: {
+      name: t.name,
+      ...(t.description === undefined ? {} : { description: t.description }),
+      ...(t.parameters === undefined ? {} : { parameters: t.parameters }),
+    },
+  };
+}
+
+function toOpenAiToolChoice(choice: NonNullable<CompletionRequest['toolChoice']>): ChatCompletionToolChoiceOption {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }

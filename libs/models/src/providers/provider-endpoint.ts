@@ -3,6 +3,7 @@ import { toCompletion } from '../completion-stream';
 import { ContextTooLongError, ModelRejectedError, ModelUnavailableError } from '../errors/model.errors';
 import type { Completion, CompletionRequest, CompletionResult, ModelEndpoint } from '../model-endpoint.port';
 import { estimatePromptTokens, estimateTokens } from '../token-estimate';
+import { ToolCallAccumulator, type ToolCallDelta } from '../tools/tool-call-deltas';
 import { CallTimer } from './call-timer';
 import { ConcurrencyGate } from './concurrency-gate';
 import type { CallContext } from './http-error-classifier';
@@ -15,9 +16,12 @@ export interface ProviderChunk {
   text?: string;
   /**
    * How the provider says the answer ended: `stop`, `length` (the token limit), `filtered` (its
-   * content policy: fails with `ModelRejectedError`). A stream that ends without one was cut short.
+   * content policy: fails with `ModelRejectedError`), `tool_calls` (the model asks for the tools
+   * streamed in `toolCalls`). A stream that ends without one was cut short.
    */
-  finish?: 'stop' | 'length' | 'filtered';
+  finish?: 'stop' | 'length' | 'filtered' | 'tool_calls';
+  /** Pieces of tool calls (OpenAI streams each call's arguments in pieces); put together by the base class. */
+  toolCalls?: ToolCallDelta[];
   /** Usage as far as the provider reported it (either count may come in a separate event). */
   usage?: { promptTokens?: number; completionTokens?: number };
 }
@@ -30,6 +34,8 @@ interface Tally {
   completionUsage?: number;
   /** The trace of the call (the model call's span), sent upstream as `traceparent`. */
   trace: TraceContext;
+  /** The tool calls streamed so far. */
+  toolCalls: ToolCallAccumulator;
 }
 
 /**
@@ -76,7 +82,12 @@ export abstract class ProviderEndpoint implements ModelEndpoint {
 
   complete(request: CompletionRequest, signal: AbortSignal): Completion {
     // The caller's trace, taken now (the stream runs later): the upstream request carries it as `traceparent`.
-    const tally: Tally = { promptTokens: estimatePromptTokens(request), text: '', trace: otelContext.active() };
+    const tally: Tally = {
+      promptTokens: estimatePromptTokens(request),
+      text: '',
+      trace: otelContext.active(),
+      toolCalls: new ToolCallAccumulator(),
+    };
     return toCompletion(this.stream(request, signal, tally), () => this.end(tally, 'cancelled'));
   }
 
@@ -135,7 +146,7 @@ export abstract class ProviderEndpoint implements ModelEndpoint {
       if (signal.aborted) return this.end(tally, 'cancelled');
       throw this.failure(timer, error, tally);
     }
-    let finish: 'stop' | 'length' | undefined;
+    let finish: 'stop' | 'length' | 'tool_calls' | undefined;
     let first = true;
     try {
       for (;;) {
@@ -158,6 +169,7 @@ export abstract class ProviderEndpoint implements ModelEndpoint {
         const chunk = next.value;
         if (chunk.usage?.promptTokens !== undefined) tally.promptUsage = chunk.usage.promptTokens;
         if (chunk.usage?.completionTokens !== undefined) tally.completionUsage = chunk.usage.completionTokens;
+        for (const piece of chunk.toolCalls ?? []) tally.toolCalls.add(piece);
         if (chunk.text) {
           tally.text += chunk.text;
           yield chunk.text;
@@ -170,6 +182,8 @@ export abstract class ProviderEndpoint implements ModelEndpoint {
       if (!finish) events.return?.().catch(() => undefined);
     }
     if (!finish) throw new ModelUnavailableError(this.name, 'the stream ended before the provider said how it finished (cut short)');
+    // Some servers end a tool-calling answer with `stop`: the calls say what it is.
+    if (tally.toolCalls.size > 0 && finish !== 'length') finish = 'tool_calls';
     return this.end(tally, finish);
   }
 
@@ -188,7 +202,8 @@ export abstract class ProviderEndpoint implements ModelEndpoint {
   private end(tally: Tally, finishReason: CompletionResult['finishReason']): CompletionResult {
     const promptTokens = tally.promptUsage ?? tally.promptTokens;
     const completionTokens = tally.completionUsage ?? estimateTokens(tally.text);
-    return { model: this.name, usage: { promptTokens, completionTokens }, finishReason };
+    const toolCalls = finishReason === 'tool_calls' ? tally.toolCalls.calls() : [];
+    return { model: this.name, usage: { promptTokens, completionTokens }, finishReason, ...(toolCalls.length > 0 ? { toolCalls } : {}) };
   }
 }
 

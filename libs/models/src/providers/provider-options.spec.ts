@@ -1,11 +1,11 @@
 import { InvalidOptionsError } from '@warren/contracts';
-import { resolveOpenAiEndpointOptions } from './provider-options';
+import { resolveProviderOptions } from './provider-options';
 
 const base = { name: 'gpt', baseUrl: 'https://api.example.com/v1/', model: 'gpt-4o-mini' };
 
-describe('resolveOpenAiEndpointOptions', () => {
+describe('resolveProviderOptions', () => {
   it('fills defaults and drops the trailing slash of baseUrl', () => {
-    expect(resolveOpenAiEndpointOptions(base)).toEqual({
+    expect(resolveProviderOptions(base)).toEqual({
       name: 'gpt',
       baseUrl: 'https://api.example.com/v1',
       model: 'gpt-4o-mini',
@@ -32,7 +32,7 @@ describe('resolveOpenAiEndpointOptions', () => {
     [{ maxOutputTokens: '10' }, 'p.maxOutputTokens'],
     [{ apiKeyEnv: 'X' }, 'p.apiKeyEnv'],
   ])('refuses %j with an InvalidOptionsError naming %s', (patch, key) => {
-    const run = () => resolveOpenAiEndpointOptions({ ...base, ...(patch as object) }, 'p');
+    const run = () => resolveProviderOptions({ ...base, ...(patch as object) }, 'p');
     expect(run).toThrow(InvalidOptionsError);
     expect(run).toThrow(new RegExp(`^${key.replace('.', '\\.')}:`));
   });

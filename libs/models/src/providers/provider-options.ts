@@ -52,9 +52,6 @@ export const PROVIDER_ENDPOINT_DEFAULTS = Object.freeze({
 /** Endpoint names become routing keys and queue names (`warren.worker.model.<name>`). */
 export const ENDPOINT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Defaults of an OpenAI-compatible endpoint's optional options. */
-export const OPENAI_ENDPOINT_DEFAULTS = PROVIDER_ENDPOINT_DEFAULTS;
-
 /** Anthropic's API, when an `anthropic` endpoint names no `baseUrl`. */
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 
@@ -97,11 +94,6 @@ export function resolveProviderOptions(
   intIn(o.contextWindow, `${path}.contextWindow`, 1, 100_000_000);
   intIn(o.maxOutputTokens, `${path}.maxOutputTokens`, 1, 100_000_000);
   return o;
-}
-
-/** {@link resolveProviderOptions} for an OpenAI-compatible endpoint (`baseUrl` required). */
-export function resolveOpenAiEndpointOptions(raw: Partial<OpenAiEndpointOptions>, path = 'openai endpoint'): OpenAiEndpointOptions {
-  return resolveProviderOptions(raw, path);
 }
 
 /** @internal A checked http(s) base URL without credentials, query or fragment, its trailing `/` dropped. */

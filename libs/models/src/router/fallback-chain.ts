@@ -1,9 +1,8 @@
 import { WARREN_ERROR_CODES } from '@warren/contracts';
-import { MODEL_ERROR_CODES } from '../errors/model-error-codes';
 
 /** Codes after which another endpoint may well answer (besides any error marked `retryable`). */
 const FALL_THROUGH = new Set<string>([
-  MODEL_ERROR_CODES.MODEL_UNAVAILABLE,
+  WARREN_ERROR_CODES.MODEL_UNAVAILABLE,
   WARREN_ERROR_CODES.ASK_TIMEOUT,
   WARREN_ERROR_CODES.CONNECTION_LOST,
   WARREN_ERROR_CODES.ACTOR_OVERLOADED,
@@ -53,7 +52,7 @@ export class FallbackChain {
   /** Where to go after `failed` failed with `error`; undefined when the chain is exhausted or the error is final. */
   next(failed: string, error: unknown): NextEndpoint | undefined {
     this.tried.add(failed);
-    if (errorCode(error) === MODEL_ERROR_CODES.CONTEXT_TOO_LONG) {
+    if (errorCode(error) === WARREN_ERROR_CODES.CONTEXT_TOO_LONG) {
       const failedWindow = this.windowOf(failed, error);
       const larger = (names: readonly string[]) =>
         names

@@ -5,7 +5,10 @@ import type { RouterHealthView } from './router-health.port';
 import { resolveRoutingOptions } from './routing-options';
 
 function health(states: Record<string, Partial<EndpointHealthState>> = {}): RouterHealthView {
-  return { state: (e) => ({ state: 'healthy', outstanding: 0, ewmaLatencyMs: 0, samples: 0, consecutiveFailures: 0, ...states[e] }) };
+  return {
+    state: (e) => ({ state: 'healthy', outstanding: 0, ewmaLatencyMs: 0, samples: 0, consecutiveFailures: 0, ...states[e] }),
+    claimProbe: () => false,
+  };
 }
 
 function router(raw: unknown, h = health()): ModelRouter {

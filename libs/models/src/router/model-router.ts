@@ -152,16 +152,26 @@ export class ModelRouter {
         const live = scored.filter((x) => x.h.state !== 'cooldown');
         const pool = live.length > 0 ? live : scored;
         const best = pool.reduce((a, b) => (b.score < a.score ? b : a));
+        // A live member not measured for a while (it lost) is measured again by this one turn: it may have recovered.
+        const probe = s.metric === 'latency' ? live.find((x) => x !== best && this.health.claimProbe(x.e)) : undefined;
         for (const x of scored)
           decision.candidates.push({
             endpoint: x.e,
             strategy: name,
             score: Math.round(x.score * 100) / 100,
-            reason: x.h.state === 'cooldown' ? 'in cooldown: skipped' : x === best ? `lowest ${s.metric}` : s.metric,
+            reason:
+              x.h.state === 'cooldown'
+                ? 'in cooldown: skipped'
+                : x === probe
+                  ? 'latency probe: not measured lately'
+                  : x === best
+                    ? `lowest ${s.metric}`
+                    : s.metric,
             health: x.h.state,
           });
         // The other members, best first, are the natural fallbacks of a performance choice.
         const ranked = [...scored].sort((a, b) => a.score - b.score).map((x) => x.e); // cooldown ones end up last in the chain
+        if (probe) return { next: probe.e, why: 'latency probe', ranked };
         return { next: best.e, why: `lowest ${s.metric}${live.length === 0 ? ' (all in cooldown)' : ''}`, ranked };
       }
       case 'weighted': {

@@ -5,6 +5,7 @@ import { commitContract } from './commit.contract';
 import type { ContractContext, StoreContractFactory } from './contract-kit.contract';
 import { deadLetterContract } from './dead-letter.contract';
 import { historyContract } from './history.contract';
+import { knowledgeContract } from './knowledge.contract';
 import { recordsContract } from './records.contract';
 import { taskContract } from './task.contract';
 
@@ -44,5 +45,6 @@ export function runStoreContract(name: string, factory: StoreContractFactory): v
     deadLetterContract(ctx);
     recordsContract(ctx);
     auditContract(ctx);
+    knowledgeContract(ctx);
   });
 }

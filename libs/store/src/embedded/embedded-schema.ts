@@ -167,6 +167,47 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX messages_by_session;
   CREATE INDEX messages_by_session ON messages (tenant, session_id, turn_at, turn_seq, turn_rank, seq);
   `,
+  // 6 (issue 20): the knowledge base. A deleted document stays as a tombstone (deleted = 1) with its
+  // version, so a late older write does not bring it back. Passages are indexed by FTS5 (BM25), an
+  // external-content table kept in step by triggers; their vectors go to sqlite-vec tables
+  // (`knowledge_vec_<dims>`), created when the first vector of that length is written.
+  `
+  CREATE TABLE knowledge_documents (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    title TEXT,
+    text TEXT NOT NULL,
+    metadata_json TEXT,
+    passages INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX knowledge_documents_by_collection ON knowledge_documents (tenant, collection, id) WHERE deleted = 0;
+  CREATE TABLE knowledge_passages (
+    id INTEGER PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    title TEXT,
+    text TEXT NOT NULL,
+    vector_dims INTEGER
+  );
+  CREATE INDEX knowledge_passages_by_document ON knowledge_passages (tenant, document_id, seq);
+  CREATE VIRTUAL TABLE knowledge_fts USING fts5(
+    title, text, content = 'knowledge_passages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER knowledge_passages_ai AFTER INSERT ON knowledge_passages BEGIN
+    INSERT INTO knowledge_fts (rowid, title, text) VALUES (new.id, COALESCE(new.title, ''), new.text);
+  END;
+  CREATE TRIGGER knowledge_passages_ad AFTER DELETE ON knowledge_passages BEGIN
+    INSERT INTO knowledge_fts (knowledge_fts, rowid, title, text) VALUES ('delete', old.id, COALESCE(old.title, ''), old.text);
+  END;
+  `,
 ];
 
 /**

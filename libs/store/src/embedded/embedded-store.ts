@@ -5,6 +5,7 @@ import { EmbeddedActorStateStore } from './embedded-actor-state.store';
 import { EmbeddedAuditStore } from './embedded-audit.store';
 import { EmbeddedDeadLetterStore } from './embedded-dead-letter.store';
 import { EmbeddedHistoryStore } from './embedded-history.store';
+import { EmbeddedKnowledgeStore } from './embedded-knowledge.store';
 import { EmbeddedProfileStore } from './embedded-profile.store';
 import { EmbeddedReminderStore } from './embedded-reminder.store';
 import { migrateSchema } from './embedded-schema';
@@ -27,6 +28,7 @@ export class EmbeddedStore implements WarrenStore {
   readonly reminders: EmbeddedReminderStore;
   readonly profiles: EmbeddedProfileStore;
   readonly audit: EmbeddedAuditStore;
+  readonly knowledge: EmbeddedKnowledgeStore;
   private readonly db: SqliteDatabase;
   private readonly commit: GroupCommit;
 
@@ -50,6 +52,7 @@ export class EmbeddedStore implements WarrenStore {
     this.reminders = new EmbeddedReminderStore(this.db, max, this.commit);
     this.profiles = new EmbeddedProfileStore(this.db, max);
     this.audit = new EmbeddedAuditStore(this.db, max);
+    this.knowledge = new EmbeddedKnowledgeStore(this.db);
   }
 
   async init(): Promise<void> {

@@ -141,6 +141,8 @@ describe('mongo adapter without a server', () => {
       'actors',
       'audit_log',
       'dead_letters',
+      'knowledge_documents',
+      'knowledge_passages',
       'messages',
       'profiles',
       'reminders',

@@ -16,6 +16,8 @@ export const COLLECTIONS = Object.freeze({
   reminders: 'reminders',
   profiles: 'profiles',
   auditLog: 'audit_log',
+  knowledgeDocuments: 'knowledge_documents',
+  knowledgePassages: 'knowledge_passages',
 } as const);
 
 /** `actors`: one document per actor, `_id` = address. */
@@ -78,4 +80,37 @@ export interface ProfileDocument extends ProfileRecord {
 /** The key of a profile document. */
 export function profileId(tenant: string, userId: string): string {
   return JSON.stringify([tenant, userId]);
+}
+
+/**
+ * `knowledge_documents`: `_id` = `profileId`-style `[tenant, id]` JSON; a deleted document stays
+ * (`deleted: true`) with its version, so a late older write does not bring it back.
+ */
+export interface KnowledgeDocumentDocument {
+  _id: string;
+  tenant: string;
+  id: string;
+  collection: string;
+  version: number;
+  deleted: boolean;
+  title?: string;
+  text: string;
+  metadata?: Record<string, unknown>;
+  passages: number;
+  updatedAt: Date;
+}
+
+/** `knowledge_passages`: one passage; `_id` = `[tenant, documentId, version, seq]` JSON. */
+export interface KnowledgePassageDocument {
+  _id: string;
+  tenant: string;
+  documentId: string;
+  collection: string;
+  seq: number;
+  version: number;
+  title?: string;
+  text: string;
+  /** Kept for an Atlas Vector Search index (`$vectorSearch`); this adapter does not rank by it. */
+  vector?: number[];
+  embeddingModel?: string;
 }

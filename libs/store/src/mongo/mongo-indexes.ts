@@ -44,6 +44,17 @@ export const MONGO_INDEXES: Readonly<Record<string, readonly IndexDescription[]>
   ],
   [COLLECTIONS.profiles]: [{ name: 'profiles_by_user', key: { tenant: 1, userId: 1 }, unique: true }],
   [COLLECTIONS.auditLog]: [{ name: 'audit_log_by_time', key: { at: -1, seq: -1, _id: -1 } }],
+  [COLLECTIONS.knowledgeDocuments]: [{ name: 'knowledge_documents_by_tenant', key: { tenant: 1, deleted: 1, id: 1 } }],
+  [COLLECTIONS.knowledgePassages]: [
+    { name: 'knowledge_passages_by_document', key: { tenant: 1, documentId: 1, version: 1 } },
+    // one text index per collection is all MongoDB allows; the tenant prefix makes every $text query per tenant
+    {
+      name: 'knowledge_passages_text',
+      key: { tenant: 1, title: 'text', text: 'text' },
+      weights: { title: 2, text: 1 },
+      default_language: 'none',
+    },
+  ],
 };
 
 /**

@@ -11,6 +11,8 @@ import {
   type AuditDocument,
   COLLECTIONS,
   type DeadLetterDocument,
+  type KnowledgeDocumentDocument,
+  type KnowledgePassageDocument,
   type MessageDocument,
   type ProfileDocument,
   type ReminderDocument,
@@ -19,6 +21,7 @@ import {
 import { mongoCall } from './mongo-errors';
 import { MongoHistoryStore } from './mongo-history.store';
 import { ensureMongoIndexes } from './mongo-indexes';
+import { MongoKnowledgeStore } from './mongo-knowledge.store';
 import { MongoProfileStore } from './mongo-profile.store';
 import { MongoReminderStore } from './mongo-reminder.store';
 import { MongoTaskStore } from './mongo-task.store';
@@ -39,6 +42,7 @@ export class MongoStore implements WarrenStore {
   readonly profiles: MongoProfileStore;
   private readonly client: MongoClient;
   readonly audit: MongoAuditStore;
+  readonly knowledge: MongoKnowledgeStore;
   private readonly db: Db;
 
   constructor(options: ResolvedStoreOptions) {
@@ -58,6 +62,10 @@ export class MongoStore implements WarrenStore {
     this.reminders = new MongoReminderStore(this.db.collection<ReminderDocument>(COLLECTIONS.reminders), max);
     this.profiles = new MongoProfileStore(this.db.collection<ProfileDocument>(COLLECTIONS.profiles), max);
     this.audit = new MongoAuditStore(this.db.collection<AuditDocument>(COLLECTIONS.auditLog, majority), max);
+    this.knowledge = new MongoKnowledgeStore(
+      this.db.collection<KnowledgeDocumentDocument>(COLLECTIONS.knowledgeDocuments, majority),
+      this.db.collection<KnowledgePassageDocument>(COLLECTIONS.knowledgePassages),
+    );
   }
 
   async init(): Promise<void> {

@@ -1,22 +1,10 @@
-import type { MissedFirePolicy } from '@warren/contracts';
+import type { ReminderInput } from '@warren/contracts';
 
-/** A durable reminder of an actor. `(actor, name)` is its key. */
-export interface ReminderInput {
-  /** Actor address the reminder is delivered to. */
-  actor: string;
-  name: string;
-  dueAt: Date;
-  /** Repeat every `periodMs` (the scheduler advances `dueAt`). At most one of `periodMs` and `cron`. */
-  periodMs?: number;
-  cron?: string;
-  /** IANA time zone of `cron`. Only with `cron`. */
-  timeZone?: string;
-  payload?: unknown;
-  /** A fire delivered later than this many ms after its time is dropped. */
-  ttlMs?: number;
-  /** Missed fires: one late fire, none, or every one in order. Absent: `fire-once`. */
-  missedFire?: MissedFirePolicy;
-}
+/**
+ * A durable reminder of an actor, as registered; `(actor, name)` is its key. Declared in
+ * libs/contracts, where the actor runtime's `ReminderRegistry` port takes it too.
+ */
+export type { ReminderInput };
 
 /** A stored reminder with its lease. */
 export interface ReminderRecord extends ReminderInput {

@@ -7,7 +7,19 @@ export interface TaskError {
   message: string;
 }
 
-/** One step of a turn with its timings (preprocess, moderation-in, limiter, model, moderation-out …). */
+/** A tool call made during a turn (step `tool`): what the model asked and what it got back. */
+export interface TaskToolCall {
+  /** The tool (`tool/<name>`). */
+  name: string;
+  /** The model's id of the call. */
+  callId: string;
+  /** The arguments as the model sent them (parsed when they were JSON, else the text). */
+  arguments: unknown;
+  /** The result as given to the model (text, cut at 4,000 characters); absent when the call failed. */
+  result?: string;
+}
+
+/** One step of a turn with its timings (preprocess, moderation-in, limiter, model, tool, moderation-out …). */
 export interface TaskStep {
   name: string;
   startedAt: Date;
@@ -15,6 +27,10 @@ export interface TaskStep {
   durationMs?: number;
   outcome?: 'ok' | 'error' | 'skipped';
   error?: TaskError;
+  /** Step `tool`: the call (its error, if it failed, is `error`). */
+  tool?: TaskToolCall;
+  /** What the step used or decided, as JSON data (the `retrieve` step: the passages' ids and scores). */
+  details?: Record<string, unknown>;
 }
 
 /** Token usage and cost of a task. */
