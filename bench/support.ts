@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ActorRuntime, type HostOptions, type RuntimeLogger, type RuntimeOptions, resolveRuntimeOptions } from '@warren/actors';
+import { ActorRuntime, type HostOptions, type RuntimeLogger, type RuntimeOptionsInput, resolveRuntimeOptions } from '@warren/actors';
 import { AmqpTransport, type AmqpTransportOptions, resolveAmqpOptions } from '@warren/amqp';
 import { createStore, type WarrenStore } from '@warren/store';
 
@@ -103,7 +103,7 @@ export interface BenchRuntime {
 export async function startWarren(
   url: string,
   actors: { instance: object; options?: HostOptions }[],
-  opts: { amqp?: Partial<AmqpTransportOptions>; runtime?: Partial<RuntimeOptions>; label?: string } = {},
+  opts: { amqp?: Partial<AmqpTransportOptions>; runtime?: RuntimeOptionsInput; label?: string } = {},
 ): Promise<BenchRuntime> {
   const dataDir = mkdtempSync(join(process.env.WARREN_BENCH_DIR ?? tmpdir(), 'warren-bench-'));
   const store = createStore({ kind: 'embedded', dataDir });

@@ -193,8 +193,12 @@ describeWithBrowser('the web console at /console', () => {
       await counters.getByText('Turns completed').waitFor();
       await counters.getByText('Broker connected').waitFor();
 
+      // The all-in-one app's runtime node announces itself; the gateway shows it and its shards.
       await page.getByRole('link', { name: 'Cluster' }).click();
-      await page.getByTestId('cluster-unavailable').waitFor();
+      const cluster = page.getByTestId('cluster');
+      await cluster.getByRole('heading', { name: 'Nodes (1)' }).waitFor();
+      await cluster.getByRole('heading', { name: 'Shard owners' }).waitFor();
+      await cluster.getByRole('cell', { name: 'session', exact: true }).first().waitFor();
     }));
 });
 

@@ -4,6 +4,7 @@ import { Append, ReadLog } from './fixtures/test-actors';
 import { autoTeardown, eventually, useVhost } from './support/broker';
 import { type HandledRecord, NodeProcess } from './support/node-process';
 import { type InProcessRuntime, startRuntime, tempDir } from './support/runtime';
+import { activeOwners } from './support/shard-owners';
 
 const vhost = useVhost('nodes');
 const dataDir = tempDir('nodes');
@@ -79,10 +80,16 @@ function expectNoOverlap(records: HandledRecord[]): void {
 const actors = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `counter/${prefix}-${i}`);
 
 describe('two runtime processes on the same shards', () => {
-  test('each shard has exactly one active consumer, and every actor is handled by one node at a time, in order', async () => {
+  test('the two nodes split the shards (two each), each shard has exactly one active consumer, and every actor is handled by one node at a time, in order', async () => {
     const a = startNode('node-a');
     const b = startNode('node-b');
     await Promise.all([a.whenReady(), b.whenReady()]);
+    const owners = await eventually(() => {
+      const o = activeOwners(vhost.name, 'warren.counter.shard.');
+      const shares = [...o.values()].filter((n) => n === 'node-a').length;
+      return o.size === 4 && shares === 2 ? o : undefined;
+    }, 'node-a and node-b to own two counter shards each');
+    expect([...owners.values()].sort()).toEqual(['node-a', 'node-a', 'node-b', 'node-b']);
     const counts = activeConsumersPerShard();
     expect(counts.size).toBe(4);
     for (const n of counts.values()) expect(n).toBe(1);
@@ -90,6 +97,9 @@ describe('two runtime processes on the same shards', () => {
     const expected = await sendAppends(actors('single', 20), 20, 2);
     await expectLogs(expected);
     expectNoOverlap([...a.handled, ...b.handled]);
+    // Both nodes did work: the actors spread with the shards.
+    expect(a.handled.length).toBeGreaterThan(0);
+    expect(b.handled.length).toBeGreaterThan(0);
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
   });
@@ -97,7 +107,7 @@ describe('two runtime processes on the same shards', () => {
   test('graceful shutdown of one runtime hands its shards to the other with no overlap and nothing lost or repeated', async () => {
     const a = startNode('node-c');
     await a.whenReady();
-    const b = startNode('node-d'); // standby on every shard
+    const b = startNode('node-d'); // takes its share of the shards from node-c (hand-offs)
     await b.whenReady();
     const sending = sendAppends(actors('handover', 10), 30, 15);
     await eventually(() => a.handled.length > 20, 'node-c to be working');

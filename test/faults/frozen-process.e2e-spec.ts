@@ -1,7 +1,8 @@
 // A frozen runtime (SIGSTOP) loses its broker connection, and with it its shards, within the
-// documented time: RabbitMQ closes a connection it heard nothing from for two to three heartbeat
-// timeouts (amqp.heartbeatSeconds, default 5 s: 10-15 s), and single active consumer hands every
-// shard to the standby node, which then handles the actor's messages.
+// documented time: the other node declares it dead after runtime.clusterFailureTimeoutMs (5 s) and
+// consumes its shards as single-active-consumer standby; RabbitMQ closes a connection it heard
+// nothing from for two to three heartbeat timeouts (amqp.heartbeatSeconds, default 5 s: 10-15 s),
+// and then hands each of those shards to the other node, which handles the actors' messages.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { AMQP_DEFAULTS } from '@warren/amqp';
@@ -50,13 +51,19 @@ function activeShardOwners(): string[] {
 
 test('SIGSTOP: the frozen node loses its connection and shards within 3 x heartbeatSeconds; the standby takes over', async () => {
   const heartbeat = AMQP_DEFAULTS.heartbeatSeconds;
-  const env = { AMQP_URL: vhost.url, WARREN_DATA_DIR: dataDir, SHARDS: '2' };
+  const env = { AMQP_URL: vhost.url, WARREN_DATA_DIR: dataDir, SHARDS: '4' };
   const frozen = autoTeardown(new NodeProcess('frozen-a', env));
   await frozen.whenReady();
   const standby = autoTeardown(new NodeProcess('standby-b', env));
   await standby.whenReady();
-  const client = await startRuntime(vhost.url, [], { kinds: { counter: 'entity' }, dataDir, amqp: { shardCount: 2, nodeId: 'client' } });
-  await eventually(() => activeShardOwners().join(',') === 'frozen-a,frozen-a', 'frozen-a to own both shards');
+  const client = await startRuntime(vhost.url, [], { kinds: { counter: 'entity' }, dataDir, amqp: { shardCount: 4, nodeId: 'client' } });
+  // Each node consumes the shards the allocator gives it: two of the four each (bounded loads).
+  const expected = ['frozen-a', 'frozen-a', 'standby-b', 'standby-b'];
+  await eventually(() => {
+    const now = activeShardOwners().sort().join(',');
+    if (now !== expected.join(',')) throw new Error(`owners now ${now}, expected ${expected.join(',')}`);
+    return true;
+  }, 'the shards to split between the two nodes');
 
   frozen.signal('SIGSTOP');
   autoTeardown({ stop: () => frozen.signal('SIGCONT') }); // so that its own teardown can stop it
@@ -66,7 +73,11 @@ test('SIGSTOP: the frozen node loses its connection and shards within 3 x heartb
   // RabbitMQ checks every heartbeat timeout and gives up after two silent checks: 2 to 3 timeouts.
   expect(lostAfter).toBeGreaterThan((2 * heartbeat - 1) * 1000);
   expect(lostAfter).toBeLessThan((3 * heartbeat + 2) * 1000);
-  await eventually(() => activeShardOwners().join(',') === 'standby-b,standby-b', 'standby-b to own both shards', 5_000);
+  await eventually(
+    () => activeShardOwners().join(',') === 'standby-b,standby-b,standby-b,standby-b',
+    'standby-b to own every shard',
+    5_000,
+  );
 
   // The standby handles the actors now.
   await client.runtime.ref('counter/after-freeze').tell(Object.assign(new Append(), { value: 'x' }));

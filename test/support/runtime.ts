@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActorRuntime, type HostOptions, type RuntimeLogger, type RuntimeOptions, resolveRuntimeOptions } from '@warren/actors';
+import { ActorRuntime, type HostOptions, type RuntimeLogger, type RuntimeOptionsInput, resolveRuntimeOptions } from '@warren/actors';
 import { AmqpTransport, type AmqpTransportOptions, resolveAmqpOptions } from '@warren/amqp';
 import { createStore, type WarrenStore } from '@warren/store';
 import { autoTeardown } from './broker';
@@ -33,7 +33,7 @@ export async function startRuntime(
   actors: { instance: object; options?: HostOptions }[],
   opts: {
     amqp?: Partial<AmqpTransportOptions>;
-    runtime?: Partial<RuntimeOptions>;
+    runtime?: RuntimeOptionsInput;
     kinds?: Record<string, 'entity' | 'worker'>;
     dataDir?: string;
     logger?: RuntimeLogger;

@@ -1,8 +1,11 @@
 import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ClusterView } from '@warren/actors';
+import { AmqpTransport } from '@warren/amqp';
 import { KnowledgeBase, WARREN_STORE, type WarrenStore } from '@warren/store';
 import { AdminGuard } from './admin/admin.guard';
 import { AuditController } from './admin/audit.controller';
+import { ClusterController } from './admin/cluster.controller';
 import { DeadLetterAdminService } from './admin/dead-letter-admin.service';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { EndpointsController } from './admin/endpoints.controller';
@@ -29,7 +32,7 @@ import { UserSettingsService } from './users/user-settings.service';
 /**
  * The HTTP gateway's routes (`/v1/sessions/…`, `/v1/tasks/…`, `/v1/users/:userId/settings`, the OpenAI-compatible
  * `/v1/chat/completions`, `/v1/models`, `/v1/embeddings`), under the API-key guard, and the operators' admin routes
- * (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`, `/v1/admin/tasks/:taskId`,
+ * (`/v1/admin/dead-letters/…`, `/v1/admin/audit`, `/v1/admin/endpoints`, `/v1/admin/cluster`, `/v1/admin/tasks/:taskId`,
  * `/v1/admin/sessions/:tenant/:sessionId/timeline`) and the web console (`/console`), under the admin-key guard; errors
  * are RFC 9457 problem details (`application/problem+json`), on the OpenAI-compatible routes OpenAI's `{ error }`
  * (see GatewayExceptionFilter).
@@ -69,6 +72,7 @@ export class GatewayModule implements OnModuleInit {
         DeadLettersController,
         AuditController,
         EndpointsController,
+        ClusterController,
         InspectController,
         ConsoleController,
         ChatCompletionsController,
@@ -91,6 +95,19 @@ export class GatewayModule implements OnModuleInit {
         TasksService,
         UserSettingsService,
         SessionEventHub,
+        {
+          // The runtime nodes as their announcements on warren.control show them (GET /v1/admin/cluster).
+          provide: ClusterView,
+          inject: [AmqpTransport],
+          useFactory: (transport: AmqpTransport) => {
+            const view = new ClusterView(transport.nodeId);
+            // (A stand-in transport — the OpenAPI writer's, a unit test's — has no control plane.)
+            transport.onControl?.((command) => {
+              if (command.kind === 'member') view.observe(command.member);
+            });
+            return view;
+          },
+        },
       ],
       exports: [GATEWAY_OPTIONS, SessionEventHub],
     };

@@ -217,6 +217,11 @@ export class RuntimeModule implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.metrics.observeRuntime({ activeActors: () => this.runtime.activeActors, mailboxDepth: () => this.runtime.mailboxDepth });
+    const coordinator = this.runtime.coordinator;
+    if (coordinator) {
+      this.metrics.observeCluster({ members: () => coordinator.memberCount(), shardsOwned: () => coordinator.ownedCounts() });
+      this.runtime.clusterListeners.push({ handOffDone: (h) => this.metrics.handOffDone(h.type, h.ms) });
+    }
     this.announcer.start();
   }
 

@@ -2,6 +2,8 @@ import { InvalidOptionsError, parseAddress } from '@warren/contracts';
 import type { ActorStateStore } from '@warren/store';
 import { type ActorDefinition, defineActor } from './actor-definition';
 import { ActorRef } from './actor-ref';
+import type { ShardRef } from './cluster/shard-allocator';
+import { type CoordinatorListener, ShardCoordinator } from './cluster/shard-coordinator';
 import type { ReminderRegistry } from './ports/reminder-registry.port';
 import type { HostingTransport } from './ports/transport.port';
 import type { RuntimeLogger } from './runtime/dispatch-support';
@@ -53,6 +55,10 @@ export class ActorRuntime {
   private readonly definitions = new Map<string, ActorDefinition>();
   private readonly drainPhases = new Map<string, number>();
   private stopped = false;
+  /** Shard ownership among the runtime nodes (when the transport can consume shard by shard). */
+  readonly coordinator: ShardCoordinator | undefined;
+  /** Told of each finished hand-off (metrics). */
+  readonly clusterListeners: CoordinatorListener[] = [];
 
   constructor(
     readonly transport: HostingTransport,
@@ -72,8 +78,26 @@ export class ActorRuntime {
       services.reminders,
     );
     this.workers = new WorkerDispatcher(transport, this.sender, this.tasks, options.retry, log);
+    if (transport.consumeShard && transport.closeShard && transport.shardQueueName && transport.shardCount)
+      this.coordinator = new ShardCoordinator(
+        transport.nodeId,
+        transport.shardCount,
+        options.cluster,
+        {
+          announce: (member) => transport.control({ kind: 'member', member }),
+          acquire: (s) => transport.consumeShard!(s.type, s.shard),
+          release: (s) => this.handOff(s),
+        },
+        {
+          handOffDone: (h) => {
+            for (const l of this.clusterListeners) l.handOffDone?.(h);
+          },
+        },
+        log,
+      );
     transport.onControl((command) => {
-      if (command.kind === 'cancel') {
+      if (command.kind === 'member') this.coordinator?.observe(command.member);
+      else if (command.kind === 'cancel') {
         const n = this.tasks.cancel(command.taskId, command.reason ?? 'cancelled');
         if (n > 0) log.info({ taskId: command.taskId, aborted: n }, 'task cancelled by control message');
       }
@@ -98,14 +122,26 @@ export class ActorRuntime {
     this.definitions.set(def.type, def);
     this.drainPhases.set(def.type, options.drainPhase ?? 1);
     const dispatcher = def.kind === 'entity' ? this.entities : this.workers;
+    const coordinated = def.kind === 'entity' && this.coordinator !== undefined;
     await this.transport.host(
-      { type: def.type, kind: def.kind, keys: options.keys, prefetch: options.prefetch, source: options.source },
+      { type: def.type, kind: def.kind, keys: options.keys, prefetch: options.prefetch, source: options.source, coordinated },
       {
         onDelivery: (delivery) => admit(def, delivery, (d) => dispatcher.dispatch(def, d), { transport: this.transport, log: this.log }),
         onQueueLost: (queue) => this.entities.onQueueLost(queue),
       },
     );
+    // The coordinator decides which of its shards this node consumes.
+    if (coordinated) this.coordinator?.addType(def.type);
     return def;
+  }
+
+  /** Lets one shard go: no new deliveries, handlers finish and ack, the consumer closes, activations passivate. */
+  private async handOff(s: ShardRef): Promise<void> {
+    const queue = this.transport.shardQueueName!(s.type, s.shard);
+    const drained = await this.entities.handOff(queue, this.options.drainTimeoutMs, ABORT_GRACE_MS, () =>
+      this.transport.closeShard!(s.type, s.shard),
+    );
+    if (!drained) this.log.warn({ queue, limitMs: this.options.drainTimeoutMs }, 'shard hand-off: handlers aborted at the drain limit');
   }
 
   /** A ref for sending to `address` from outside an actor; `sender` names the caller in `x-warren-sender`. */
@@ -133,6 +169,9 @@ export class ActorRuntime {
     this.log.info({ node: this.transport.nodeId, inFlight: inFlight(), limitMs: this.options.drainTimeoutMs }, 'draining');
     const progress = setInterval(() => this.log.info({ inFlight: inFlight() }, 'draining: handlers in flight'), DRAIN_LOG_EVERY_MS);
     progress.unref();
+    // No more rebalancing; the others learn at once that this node leaves, and consume its shards
+    // (as single-active-consumer standbys) so the broker hands each over the moment it is closed.
+    await this.coordinator?.leave();
     try {
       let drained = true;
       for (const phase of [...new Set(this.drainPhases.values())].sort((a, b) => a - b)) {

@@ -5,6 +5,21 @@ export type { HostOptions, RuntimeServices } from './actor-runtime';
 export { ActorRuntime } from './actor-runtime';
 export { ManualClock } from './clock/manual-clock';
 export { SystemClock } from './clock/system-clock';
+export type {
+  ClusterNodeView,
+  ClusterSnapshot,
+  HandOffDoneView,
+  HandOffInProgressView,
+  ShardOwnershipView,
+} from './cluster/cluster-view';
+export { ClusterView } from './cluster/cluster-view';
+export type { Member, MemberAnnouncement } from './cluster/member-table';
+export { MemberTable } from './cluster/member-table';
+export { rendezvousOwner, rendezvousRanking } from './cluster/rendezvous';
+export type { RebalanceStep, ShardRef } from './cluster/shard-allocator';
+export { ShardAllocator } from './cluster/shard-allocator';
+export type { ClusterOptions, CoordinatorListener, HandOff, ShardHost } from './cluster/shard-coordinator';
+export { ShardCoordinator } from './cluster/shard-coordinator';
 export type { ActorDecoratorOptions, ActorKind } from './decorators/actor.decorator';
 export { Actor, getActorMetadata } from './decorators/actor.decorator';
 export type { HandleOptions } from './decorators/handle.decorator';
@@ -39,5 +54,5 @@ export type { AskCallOptions, SendOptions } from './runtime/message-sender';
 export type { OnRefusal, Refusal, RefusalContext } from './runtime/refusals';
 export type { RetryDecision, RetryPolicyOptions } from './runtime/retry-policy';
 export { decideRetry, isRetryable } from './runtime/retry-policy';
-export type { RuntimeOptions } from './runtime-options';
+export type { RuntimeOptions, RuntimeOptionsInput } from './runtime-options';
 export { RUNTIME_DEFAULTS, resolveRuntimeOptions } from './runtime-options';

@@ -21,8 +21,21 @@ describe('resolveRuntimeOptions()', () => {
       passivateAfterMs: 300_000,
       maxActivations: 200_000,
       retry: { entityBackoffMs: [50, 250, 1000], workerTiersMs: [1000, 5000, 30000] },
+      cluster: { heartbeatMs: 1000, failureTimeoutMs: 5000, joinWindowMs: 500, maxMovesPerStep: 8 },
     });
     expect(resolveRuntimeOptions({})).toEqual(RUNTIME_DEFAULTS);
+  });
+
+  it('resolveRuntimeOptions() validates the cluster options at start: a failure timeout under two heartbeats is refused', () => {
+    expect(resolveRuntimeOptions({ cluster: { heartbeatMs: 200 } }).cluster).toEqual({
+      heartbeatMs: 200,
+      failureTimeoutMs: 5000,
+      joinWindowMs: 500,
+      maxMovesPerStep: 8,
+    });
+    expect(rejection({ cluster: { heartbeatMs: 1000, failureTimeoutMs: 1500 } }).message).toMatch(/cluster\.failureTimeoutMs.*twice/);
+    expect(rejection({ cluster: { maxMovesPerStep: 0 } }).message).toMatch(/cluster\.maxMovesPerStep/);
+    expect(rejection({ cluster: { heartbeat: 5 } }).message).toMatch(/cluster\.heartbeat/);
   });
 
   it('resolveRuntimeOptions() keeps given values and fills the rest, per retry list too', () => {

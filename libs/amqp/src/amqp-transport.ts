@@ -259,20 +259,29 @@ export class AmqpTransport implements HostingTransport {
     const consumers: QueueConsumer[] = [];
     const add = (queue: string, prefetch: number, keyOf: (m: ConsumeMessage) => string, requests = false) =>
       consumers.push(this.consumer(queue, prefetch, keyOf, callbacks, requests));
+    const addShard = (n: number, keyOf: (m: ConsumeMessage) => string) => {
+      const c = this.consumer(
+        this.shardQueueName(spec.type, n),
+        spec.prefetch ?? this.options.shardPrefetch,
+        keyOf,
+        callbacks,
+        false,
+        !spec.coordinated,
+      );
+      if (spec.coordinated) this.hosted.coordinate(spec.type, n, c);
+      consumers.push(c);
+    };
     if (spec.kind === 'entity' && spec.source === 'ingress') {
       topology.ingress = true;
-      for (let n = 0; n < this.options.shardCount; n++) {
-        // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
-        add(ingressShardQueue(n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey.split('.')[1] ?? '');
-      }
+      this.hosted.ingressType = spec.type;
+      // Routing key `session.<sessionId>.<kind>`: the session id is the key (order per session).
+      for (let n = 0; n < this.options.shardCount; n++) addShard(n, (m) => m.fields.routingKey.split('.')[1] ?? '');
     } else if (spec.kind === 'worker' && spec.source === 'knowledge') {
       topology.knowledge = true;
       add(KNOWLEDGE_QUEUE, spec.prefetch ?? this.options.workerPrefetch, () => 'ingest');
     } else if (spec.kind === 'entity') {
       if (!topology.entityTypes.includes(spec.type)) topology.entityTypes.push(spec.type);
-      for (let n = 0; n < this.options.shardCount; n++) {
-        add(shardQueue(spec.type, n), spec.prefetch ?? this.options.shardPrefetch, (m) => m.fields.routingKey);
-      }
+      for (let n = 0; n < this.options.shardCount; n++) addShard(n, (m) => m.fields.routingKey);
     } else {
       for (const key of spec.keys ?? ['default']) {
         if (!topology.workerPools.some((p) => p.type === spec.type && p.key === key)) topology.workerPools.push({ type: spec.type, key });
@@ -290,6 +299,24 @@ export class AmqpTransport implements HostingTransport {
     if (this.hosted.holding || !model || !this.connection.connected) return;
     await this.hosted.declare(model);
     await this.hosted.open(model, added);
+  }
+
+  get shardCount(): number {
+    return this.options.shardCount;
+  }
+
+  shardQueueName(type: string, shard: number): string {
+    return type === this.hosted.ingressType ? ingressShardQueue(shard) : shardQueue(type, shard);
+  }
+
+  /** Consumes shard `shard` of a coordinated type, now and after every reconnection until `closeShard`. */
+  consumeShard(type: string, shard: number): Promise<void> {
+    return this.hosted.consumeShard(type, shard, () => (this.model && this.connection.connected ? this.model : undefined));
+  }
+
+  /** Closes the consumer of shard `shard` (unacked messages go back to the queue); it stays closed. */
+  closeShard(type: string, shard: number): Promise<void> {
+    return this.hosted.closeShard(type, shard);
   }
 
   /**
@@ -321,11 +348,13 @@ export class AmqpTransport implements HostingTransport {
     keyOf: (m: ConsumeMessage) => string,
     callbacks: HostingCallbacks,
     requests = false,
+    wanted = true,
   ): QueueConsumer {
     return new QueueConsumer(
       { queue, prefetch, keyOf, requests, onDelivery: (d) => callbacks.onDelivery(d), onLost: (q) => callbacks.onQueueLost(q) },
       this.publisher,
       this.nodeId,
+      wanted,
     );
   }
 

@@ -3,17 +3,29 @@ import type { Channel, ChannelModel } from 'amqplib';
 import type { ConnectionManager } from './connection-manager';
 import { controlQueue, EXCHANGES } from './names';
 
-/** The commands this node acts on: a cancel with its task id, a health announcement of a node. */
+/** The commands this node acts on: a cancel with its task id, a health announcement of a node, a member announcement. */
 function isControlCommand(c: ControlCommand | null | undefined): c is ControlCommand {
   if (c?.kind === 'cancel') return typeof c.taskId === 'string';
   if (c?.kind === 'health')
     return typeof c.node === 'string' && typeof c.at === 'number' && typeof c.endpoints === 'object' && c.endpoints !== null;
+  if (c?.kind === 'member') {
+    const m = c.member;
+    return (
+      typeof m?.nodeId === 'string' &&
+      typeof m.startedAt === 'number' &&
+      Array.isArray(m.types) &&
+      typeof m.owned === 'object' &&
+      m.owned !== null &&
+      Object.values(m.owned).every((list) => Array.isArray(list) && list.every((n) => Number.isInteger(n)))
+    );
+  }
   return false;
 }
 
 /**
  * This node's exclusive queue on the `warren.control` fanout: every node hears every
- * `cancel(taskId)`, and the one running that task aborts it, and every node's health announcements.
+ * `cancel(taskId)`, and the one running that task aborts it, every node's health announcements, and
+ * every runtime node's membership announcement (heartbeat, shards owned, leaving).
  */
 export class ControlConsumer {
   private readonly handlers: ((command: ControlCommand) => void)[] = [];

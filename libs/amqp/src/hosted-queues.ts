@@ -1,3 +1,4 @@
+import { UnknownActorTypeError } from '@warren/contracts';
 import type { ChannelModel } from 'amqplib';
 import type { ConnectionManager } from './connection-manager';
 import type { QueueConsumer } from './queue-consumer';
@@ -21,6 +22,10 @@ export class HostedQueues {
   private declared: { model: ChannelModel; done: Set<string> } | undefined;
   /** While true, `AmqpTransport#host()` only registers: nothing is declared or opened. */
   holding = false;
+  /** The hosted type fed by the ingress shards (its shard queues are `warren.ingress.shard.<n>`). */
+  ingressType: string | undefined;
+  /** Consumers of coordinated entity shards (opened when the shard coordinator says), by `<type>/<shard>`. */
+  private readonly shards = new Map<string, QueueConsumer>();
 
   constructor(
     private readonly connection: ConnectionManager,
@@ -38,7 +43,25 @@ export class HostedQueues {
    * Declares the whole topology known so far on its own channel, skipping what was already declared
    * on this connection (a new connection declares everything again: the broker may have lost it).
    */
-  async declare(model: ChannelModel): Promise<void> {
+  declare(model: ChannelModel): Promise<void> {
+    // One declaration at a time; `whenDeclared` waits for the latest.
+    const next = this.latest.catch(() => undefined).then(() => this.declareNow(model));
+    this.latest = next;
+    return next;
+  }
+
+  /** Resolves once the declarations asked for so far are done (failed ones included). */
+  async whenDeclared(): Promise<void> {
+    let seen: Promise<void>;
+    do {
+      seen = this.latest;
+      await seen.catch(() => undefined);
+    } while (seen !== this.latest);
+  }
+
+  private latest: Promise<void> = Promise.resolve();
+
+  private async declareNow(model: ChannelModel): Promise<void> {
     if (this.declared?.model !== model) this.declared = { model, done: new Set() };
     const done = this.declared.done;
     const size = topologySize(this.topology);
@@ -58,6 +81,33 @@ export class HostedQueues {
       await this.connection.phase(model, `consumers of ${type}`, { queues: list.length }, async () => {
         for (const c of list) await c.open(model, this.connection);
       });
+  }
+
+  /** Registers the consumer of a coordinated shard. */
+  coordinate(type: string, shard: number, consumer: QueueConsumer): void {
+    this.shards.set(`${type}/${shard}`, consumer);
+  }
+
+  private shard(type: string, shard: number): QueueConsumer {
+    const c = this.shards.get(`${type}/${shard}`);
+    if (!c) throw new UnknownActorTypeError(`${type} (shard ${shard} is not a coordinated shard of this node)`);
+    return c;
+  }
+
+  /**
+   * Consumes a coordinated shard: now when connected (`live()`) and not holding, after the
+   * declarations under way (its queue, and every queue its actors may send to, come first), and
+   * again after every reconnection until `closeShard`.
+   */
+  async consumeShard(type: string, shard: number, live: () => ChannelModel | undefined): Promise<void> {
+    const c = this.shard(type, shard);
+    await this.whenDeclared();
+    await c.want(this.holding ? undefined : live(), this.connection);
+  }
+
+  /** Closes a coordinated shard's consumer (unacked messages go back to the queue); not reopened. */
+  async closeShard(type: string, shard: number): Promise<void> {
+    await this.shard(type, shard).unwant(this.connection);
   }
 
   /** Closes every consumer channel, each within the close limit. */

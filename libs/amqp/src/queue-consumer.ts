@@ -44,12 +44,45 @@ export class QueueConsumer {
   /** The connection `channel` belongs to. */
   private openedOn: ChannelModel | undefined;
   private closing = false;
+  /** An entity shard whose consumption the shard coordinator decides: opened only while wanted. */
+  private wanted: boolean;
 
   constructor(
     private readonly spec: QueueConsumerSpec,
     private readonly publisher: ConfirmPublisher,
     private readonly nodeId: string,
-  ) {}
+    /** False: the consumer opens only after `want()` (a coordinated shard). */
+    wanted = true,
+  ) {
+    this.wanted = wanted;
+  }
+
+  get queue(): string {
+    return this.spec.queue;
+  }
+
+  /** True while this consumer should be open (now, and after each reconnection). */
+  get isWanted(): boolean {
+    return this.wanted && !this.closing;
+  }
+
+  /** Consume this queue from now on (opened now when `model` is given, and after each reconnection). */
+  async want(model: ChannelModel | undefined, ops: BrokerOps): Promise<void> {
+    this.wanted = true;
+    if (model) await this.open(model, ops);
+  }
+
+  /**
+   * Stops consuming: closes the channel (unacked messages go back to the queue, in order, and the
+   * single active consumer moves to the next consumer in one step); not reopened on reconnection.
+   */
+  async unwant(ops: BrokerOps): Promise<void> {
+    this.wanted = false;
+    const ch = this.channel;
+    this.channel = undefined;
+    this.openedOn = undefined;
+    await ops.closeQuietly(ch);
+  }
 
   /**
    * Opens the channel, sets the prefetch and consumes, each within the operation limit of `ops`.
@@ -57,7 +90,28 @@ export class QueueConsumer {
    * `startConsumers` may both ask).
    */
   async open(model: ChannelModel, ops: BrokerOps): Promise<void> {
-    if (this.closing || (this.channel && this.openedOn === model)) return;
+    // Two callers at once (set-up after a connection, the shard coordinator taking the shard) must
+    // not open two channels: the first would go on consuming, unknown to this object.
+    if (this.opening?.model === model) return this.opening.done;
+    const done = this.openNow(model, ops);
+    this.opening = { model, done };
+    try {
+      await done;
+    } finally {
+      if (this.opening?.done === done) this.opening = undefined;
+    }
+    // Let go meanwhile: close what was just opened.
+    if (!this.isWanted && this.channel && this.openedOn === model) {
+      const ch = this.channel;
+      this.channel = undefined;
+      await ops.closeQuietly(ch);
+    }
+  }
+
+  private opening: { model: ChannelModel; done: Promise<void> } | undefined;
+
+  private async openNow(model: ChannelModel, ops: BrokerOps): Promise<void> {
+    if (this.closing || !this.wanted || (this.channel && this.openedOn === model)) return;
     const q = this.spec.queue;
     const ch = await ops.op(model, model.createChannel(), `channel.open (consumer of ${q})`);
     ch.on('error', () => undefined);

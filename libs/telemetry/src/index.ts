@@ -10,7 +10,7 @@ export type { WarrenLogger } from './logging/warren-logger';
 export { createWarrenLogger, installRootLogger, rootLogger } from './logging/warren-logger';
 export { MetricsModule } from './metrics/metrics.module';
 export type { RuntimeGaugeSource } from './metrics/runtime-gauge-source';
-export type { ModerationDirection, TurnOutcome, WarrenMetricsOptions } from './metrics/warren-metrics';
+export type { ClusterGaugeSource, ModerationDirection, TurnOutcome, WarrenMetricsOptions } from './metrics/warren-metrics';
 export { WarrenMetrics } from './metrics/warren-metrics';
 export { withTaskId } from './task-context';
 export type { Span, TraceContext } from './trace-propagation';

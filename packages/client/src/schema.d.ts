@@ -310,6 +310,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/cluster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runtime nodes, the entity shards each owns, and shard hand-offs (in progress and recent, with durations) */
+        get: operations["getCluster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tasks/{taskId}": {
         parameters: {
             query?: never;
@@ -519,7 +536,7 @@ export interface components {
          * @description The stable Warren error code (the same in error classes, `failed` events and dead letters).
          * @enum {string}
          */
-        WarrenErrorCode: "WARREN_INTERNAL" | "WARREN_INVALID_OPTIONS" | "WARREN_INVALID_CONFIG" | "WARREN_INVALID_ADDRESS" | "WARREN_INVALID_MESSAGE" | "WARREN_UNKNOWN_ACTOR_TYPE" | "WARREN_UNKNOWN_MESSAGE_TYPE" | "WARREN_ASK_TIMEOUT" | "WARREN_ACTOR_OVERLOADED" | "WARREN_BROKER_UNAVAILABLE" | "WARREN_CONNECTION_LOST" | "WARREN_PUBLISH_REJECTED" | "WARREN_NO_ROUTE" | "WARREN_STATE_CONFLICT" | "WARREN_STORE_UNAVAILABLE" | "WARREN_DOCUMENT_TOO_LARGE" | "WARREN_INVALID_TRANSITION" | "WARREN_NOT_FOUND" | "WARREN_CANCELLED" | "WARREN_HANDLER_FAILED" | "WARREN_RATE_LIMITED" | "WARREN_BUDGET_EXCEEDED" | "WARREN_SHUTTING_DOWN" | "WARREN_ACTIVATION_LOST" | "WARREN_UNAUTHORIZED" | "WARREN_FORBIDDEN" | "WARREN_DELIVERY_LIMIT" | "WARREN_PAYLOAD_TOO_LARGE" | "WARREN_UNSUPPORTED_MEDIA_TYPE" | "WARREN_TOOL_FAILED" | "WARREN_TOOL_INVALID_ARGUMENTS" | "WARREN_TOOL_NOT_ALLOWED" | "WARREN_MODEL_UNAVAILABLE" | "WARREN_MODEL_REJECTED" | "WARREN_CONTEXT_TOO_LONG" | "WARREN_FALLBACKS_EXHAUSTED" | "WARREN_LIMITER_CAPACITY_EXCEEDED";
+        WarrenErrorCode: "WARREN_INTERNAL" | "WARREN_INVALID_OPTIONS" | "WARREN_INVALID_CONFIG" | "WARREN_INVALID_ADDRESS" | "WARREN_INVALID_MESSAGE" | "WARREN_UNKNOWN_ACTOR_TYPE" | "WARREN_UNKNOWN_MESSAGE_TYPE" | "WARREN_ASK_TIMEOUT" | "WARREN_ACTOR_OVERLOADED" | "WARREN_BROKER_UNAVAILABLE" | "WARREN_CONNECTION_LOST" | "WARREN_PUBLISH_REJECTED" | "WARREN_NO_ROUTE" | "WARREN_STATE_CONFLICT" | "WARREN_STORE_UNAVAILABLE" | "WARREN_STORE_ELSEWHERE" | "WARREN_DOCUMENT_TOO_LARGE" | "WARREN_INVALID_TRANSITION" | "WARREN_NOT_FOUND" | "WARREN_CANCELLED" | "WARREN_HANDLER_FAILED" | "WARREN_RATE_LIMITED" | "WARREN_BUDGET_EXCEEDED" | "WARREN_SHUTTING_DOWN" | "WARREN_ACTIVATION_LOST" | "WARREN_UNAUTHORIZED" | "WARREN_FORBIDDEN" | "WARREN_DELIVERY_LIMIT" | "WARREN_PAYLOAD_TOO_LARGE" | "WARREN_UNSUPPORTED_MEDIA_TYPE" | "WARREN_TOOL_FAILED" | "WARREN_TOOL_INVALID_ARGUMENTS" | "WARREN_TOOL_NOT_ALLOWED" | "WARREN_MODEL_UNAVAILABLE" | "WARREN_MODEL_REJECTED" | "WARREN_CONTEXT_TOO_LONG" | "WARREN_FALLBACKS_EXHAUSTED" | "WARREN_LIMITER_CAPACITY_EXCEEDED";
         FieldViolationView: {
             /** @example text */
             field: string;
@@ -1087,6 +1104,74 @@ export interface components {
             /** @description With `unavailable`: why, and where else to read health. */
             note?: string;
             endpoints: components["schemas"]["EndpointHealthView"][];
+        };
+        ClusterNodeDto: {
+            /**
+             * @description Node id (`runtime.nodeId`).
+             * @example runtime-1
+             */
+            node: string;
+            /** @description When this incarnation of the node started (ISO 8601). */
+            startedAt: string;
+            /** @description When this gateway last heard its announcement (ISO 8601). */
+            lastSeen: string;
+            /** @description Entity types it hosts. */
+            types: string[];
+            /**
+             * @description Shards it consumes now, per entity type.
+             * @example {
+             *       "session": 6,
+             *       "ingress": 5
+             *     }
+             */
+            shards: {
+                [key: string]: number;
+            };
+            /** @description Shards it handed off since it started. */
+            handOffs: number;
+        };
+        ShardOwnershipDto: {
+            /** @example session */
+            type: string;
+            /** @example runtime-1 */
+            node: string;
+            count: number;
+            /**
+             * @description Shard numbers, comma-separated.
+             * @example 0,3,7
+             */
+            shards: string;
+        };
+        HandOffInProgressDto: {
+            node: string;
+            type: string;
+            shard: number;
+            /** @description How long this gateway has seen it draining (ms). */
+            forMs: number;
+        };
+        HandOffDoneDto: {
+            node: string;
+            type: string;
+            shard: number;
+            /** @description From no new deliveries to the consumer closed (ms). */
+            ms: number;
+            /** @description When it started (ISO 8601). */
+            at: string;
+        };
+        HandOffsDto: {
+            inProgress: components["schemas"]["HandOffInProgressDto"][];
+            /** @description The latest ones, newest first (up to 10 per node). */
+            recent: components["schemas"]["HandOffDoneDto"][];
+            /** @description Hand-offs done by the live nodes since they started. */
+            total: number;
+        };
+        ClusterViewDto: {
+            /** @description The process answering; it hears every runtime node’s announcements on `warren.control`. */
+            observedBy: string;
+            /** @description Live runtime nodes (a node silent past its failure timeout is gone). */
+            nodes: components["schemas"]["ClusterNodeDto"][];
+            shards: components["schemas"]["ShardOwnershipDto"][];
+            handOffs: components["schemas"]["HandOffsDto"];
         };
         TimelineEntryView: {
             id: string;
@@ -2810,6 +2895,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EndpointsView"];
+                };
+            };
+            /** @description No valid API key (`WARREN_UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A tenant's key where an admin key is needed (`WARREN_FORBIDDEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description A fault of the gateway (`WARREN_INTERNAL`); never a client error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterViewDto"];
                 };
             };
             /** @description No valid API key (`WARREN_UNAUTHORIZED`). */

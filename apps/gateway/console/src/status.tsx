@@ -144,25 +144,48 @@ export function LiveCounters() {
   );
 }
 
-/** Cluster nodes and shard owners from `GET /v1/admin/cluster`, when the gateway serves it. */
+interface ClusterSnapshot {
+  observedBy: string;
+  nodes: { node: string; startedAt: string; lastSeen: string; types: string[]; shards: Record<string, number>; handOffs: number }[];
+  shards: { type: string; node: string; count: number; shards: string }[];
+  handOffs: {
+    inProgress: { node: string; type: string; shard: number; forMs: number }[];
+    recent: { node: string; type: string; shard: number; ms: number; at: string }[];
+    total: number;
+  };
+}
+
+/** How often the cluster panel asks again (nodes announce themselves every second by default). */
+const CLUSTER_REFRESH_MS = 5_000;
+
+/**
+ * Runtime nodes, the shards each owns and shard hand-offs, from `GET /v1/admin/cluster` (the
+ * gateway hears every node's announcements); refreshed every few seconds.
+ */
 export function Cluster() {
-  const [view, setView] = useState<unknown>();
+  const [view, setView] = useState<ClusterSnapshot>();
   const [state, setState] = useState<'loading' | 'shown' | 'unavailable'>('loading');
   const [why, setWhy] = useState<string>();
   useEffect(() => {
-    api<unknown>('/v1/admin/cluster').then(
-      (v) => {
-        setView(v);
-        setState('shown');
-      },
-      (e) => {
-        setState('unavailable');
-        setWhy(e instanceof ApiError && e.status === 404 ? undefined : describe(e));
-      },
-    );
+    const load = () =>
+      api<ClusterSnapshot>('/v1/admin/cluster').then(
+        (v) => {
+          setView(v);
+          setState('shown');
+        },
+        (e) => {
+          setState('unavailable');
+          setWhy(e instanceof ApiError && e.status === 404 ? undefined : describe(e));
+        },
+      );
+    load();
+    const timer = setInterval(load, CLUSTER_REFRESH_MS);
+    return () => clearInterval(timer);
   }, []);
-  const nodes = (view as { nodes?: Record<string, unknown>[] } | undefined)?.nodes;
-  const shards = (view as { shards?: Record<string, unknown>[] } | undefined)?.shards;
+  const counts = (m: Record<string, number>) =>
+    Object.entries(m)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ');
   return (
     <section>
       <h2>Cluster</h2>
@@ -172,12 +195,29 @@ export function Cluster() {
           Cluster membership is not available from this gateway{why ? ` (${why})` : ''}.
         </p>
       )}
-      {state === 'shown' && (
-        <>
-          {Array.isArray(nodes) && <Rows title="Nodes" rows={nodes} />}
-          {Array.isArray(shards) && <Rows title="Shard owners" rows={shards} />}
-          {!Array.isArray(nodes) && !Array.isArray(shards) && <pre>{JSON.stringify(view, null, 2)}</pre>}
-        </>
+      {state === 'shown' && view && (
+        <div data-testid="cluster">
+          {view.nodes.length === 0 && <p class="muted">No runtime node has announced itself (none running on this vhost?).</p>}
+          {view.nodes.length > 0 && (
+            <Rows
+              title={`Nodes (${view.nodes.length})`}
+              rows={view.nodes.map((n) => ({
+                node: n.node,
+                shards: counts(n.shards),
+                'hand-offs': n.handOffs,
+                started: n.startedAt,
+                'last heard': n.lastSeen,
+              }))}
+            />
+          )}
+          {view.shards.length > 0 && <Rows title="Shard owners" rows={view.shards as unknown as Record<string, unknown>[]} />}
+          <h3>Hand-offs ({view.handOffs.total} done)</h3>
+          {view.handOffs.inProgress.length === 0 && <p class="muted">None in progress.</p>}
+          {view.handOffs.inProgress.length > 0 && (
+            <Rows title="In progress" rows={view.handOffs.inProgress as unknown as Record<string, unknown>[]} />
+          )}
+          {view.handOffs.recent.length > 0 && <Rows title="Recent" rows={view.handOffs.recent as unknown as Record<string, unknown>[]} />}
+        </div>
       )}
     </section>
   );

@@ -69,7 +69,25 @@ describe('ShardAllocator', () => {
       .map((s) => s.shard)
       .sort((x, y) => x - y);
     expect(all).toEqual(Array.from({ length: 64 }, (_, i) => i));
-    for (const o of owned) expect(o.length).toBeGreaterThan(10);
+    // Bounded loads: at most ⌈64 / 3⌉ = 22 each (so at least 64 - 2 × 22 = 20): even, not just about even.
+    for (const o of owned) expect(o.length).toBeGreaterThanOrEqual(20);
+    for (const o of owned) expect(o.length).toBeLessThanOrEqual(22);
+  });
+
+  it('keeps most shards where they were when a node joins (rendezvous order with bounded loads)', () => {
+    const before = new MemberTable(5000);
+    for (const n of ['a', 'b', 'c']) before.observe(announce(n), 0);
+    const after = new MemberTable(5000);
+    for (const n of ['a', 'b', 'c', 'd']) after.observe(announce(n), 0);
+    const own = (t: MemberTable, n: string) => new Set(new ShardAllocator(n, 64, 8).owned(['session'], t).map((s) => s.shard));
+    let kept = 0;
+    for (const n of ['a', 'b', 'c']) {
+      const was = own(before, n);
+      for (const s of own(after, n)) if (was.has(s)) kept++;
+    }
+    expect(own(after, 'd').size).toBe(16);
+    // About 48 of 64 could stay; the bounded loads move a few more than the minimum.
+    expect(kept).toBeGreaterThanOrEqual(40);
   });
 
   it('counts itself as a member before it has heard its own announcement', () => {

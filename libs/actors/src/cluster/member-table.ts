@@ -11,6 +11,10 @@ export interface MemberAnnouncement {
   releasing?: Record<string, number[]>;
   /** Set by a node that is shutting down: the others stop counting on it at once. */
   leaving?: boolean;
+  /** The node's failure-detector timeout (observers that have no configuration of their own use it). */
+  failureTimeoutMs?: number;
+  /** Hand-offs the node did since it started, and the latest ones with their durations. */
+  handOffs?: { total: number; recent: { type: string; shard: number; ms: number; at: number }[] };
 }
 
 /** A live member as this node knows it. */

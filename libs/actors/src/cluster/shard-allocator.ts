@@ -1,5 +1,5 @@
 import type { MemberTable } from './member-table';
-import { rendezvousOwner } from './rendezvous';
+import { rendezvousRanking } from './rendezvous';
 
 /** A shard of an entity type. */
 export interface ShardRef {
@@ -16,8 +16,9 @@ export interface RebalanceStep {
 }
 
 /**
- * Decides which shards this node owns (rendezvous hashing over the live members hosting each type:
- * deterministic, so every node with the same view agrees) and how to get there from what it
+ * Decides which shards this node owns (rendezvous hashing over the live members hosting each type,
+ * bounded: a node takes at most ⌈shards / nodes⌉ of a type, a shard whose first choice is full goes
+ * to its next choice, so the split is even; deterministic, so every node with the same view agrees) and how to get there from what it
  * consumes now, at most `maxMovesPerStep` acquisitions and releases per step so that a node joining
  * or leaving moves shards a few at a time instead of stopping every session at once.
  */
@@ -34,8 +35,12 @@ export class ShardAllocator {
     for (const type of types) {
       const nodes = table.hosting(type);
       if (!nodes.includes(this.self)) nodes.push(this.self);
+      const cap = Math.ceil(this.shardCount / nodes.length);
+      const load = new Map<string, number>();
       for (let shard = 0; shard < this.shardCount; shard++) {
-        if (rendezvousOwner(`${type}/${shard}`, nodes) === this.self) mine.push({ type, shard });
+        const owner = rendezvousRanking(`${type}/${shard}`, nodes).find((n) => (load.get(n) ?? 0) < cap) as string;
+        load.set(owner, (load.get(owner) ?? 0) + 1);
+        if (owner === this.self) mine.push({ type, shard });
       }
     }
     return mine;

@@ -1,4 +1,5 @@
 import type { ActorAddress, CloudEvent, ReplyBody } from '@warren/contracts';
+import type { MemberAnnouncement } from '../cluster/member-table';
 import type { Delivery } from './delivery.port';
 
 /** A message on its way out: the CloudEvent plus the Warren headers to carry. */
@@ -42,13 +43,19 @@ export interface AskStreamOptions {
 export type StreamPart = { kind: 'chunk'; value: unknown } | { kind: 'end'; body: ReplyBody };
 
 /** A command on the control plane (`warren.control`, fanout to every node). */
-export type ControlCommand = CancelCommand | HealthAnnouncement;
+export type ControlCommand = CancelCommand | HealthAnnouncement | MemberCommand;
 
 /** Abort the work of `taskId` wherever it runs. */
 export interface CancelCommand {
   kind: 'cancel';
   taskId: string;
   reason?: string;
+}
+
+/** A runtime node's membership announcement (heartbeat, shards owned, leaving): see `ShardCoordinator`. */
+export interface MemberCommand {
+  kind: 'member';
+  member: MemberAnnouncement;
 }
 
 /** One model endpoint's health as one node measures it (what `EndpointHealth#state` says, plain). */
@@ -111,6 +118,11 @@ export interface HostedType {
    * changes published on the `warren.knowledge` exchange); the key is `ingest`.
    */
   source?: 'ingress' | 'knowledge';
+  /**
+   * Entity types only: the shards are consumed only when `consumeShard` says so (the shard
+   * coordinator decides), not all at once.
+   */
+  coordinated?: boolean;
 }
 
 /** Callbacks a hosting transport calls. */
@@ -126,6 +138,14 @@ export interface HostingTransport extends ActorTransport {
   host(spec: HostedType, callbacks: HostingCallbacks): Promise<void>;
   /** Receives control commands addressed to every node. */
   onControl(handler: (command: ControlCommand) => void): void;
+  /** Shards per entity type; with the three methods below, the runtime coordinates shard ownership. */
+  readonly shardCount?: number;
+  /** Starts consuming shard `shard` of a coordinated entity type (and again after each reconnection). */
+  consumeShard?(type: string, shard: number): Promise<void>;
+  /** Closes the consumer of shard `shard` (unacked deliveries return to the queue); not reopened. */
+  closeShard?(type: string, shard: number): Promise<void>;
+  /** The queue name of shard `shard` of `type` (`Delivery.queue` of its deliveries). */
+  shardQueueName?(type: string, shard: number): string;
   /** Closes every consumer channel: unacked, unstarted deliveries return to their queues. */
   closeConsumers(): Promise<void>;
   /** Closes everything. */

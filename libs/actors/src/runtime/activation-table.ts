@@ -65,6 +65,11 @@ export class ActivationTable {
     for (const act of [...this.byAddress.values()]) if (act.queue === queue) this.evict(act, `queue ${queue} lost`);
   }
 
+  /** Aborts the running handlers of `queue`'s activations (a hand-off past its drain limit). */
+  abortQueue(queue: string, reason: string): void {
+    for (const act of this.byAddress.values()) if (act.queue === queue) act.running?.controller.abort(reason);
+  }
+
   private passivateIdle(): void {
     const cutoff = Date.now() - this.options.passivateAfterMs;
     for (const act of [...this.byAddress.values()]) {

@@ -5,6 +5,10 @@
  */
 export class DrainGate {
   private readonly closed = new Set<string>();
+  /** Queues (shards) whose deliveries are refused while they are handed off. */
+  private readonly closedQueues = new Set<string>();
+  private readonly inFlightByQueue = new Map<string, number>();
+  private queueWaiters: { queue: string; resolve: () => void }[] = [];
   private allClosed = false;
   private readonly inFlight = new Map<string, number>();
   private waiters: { types: ReadonlySet<string> | undefined; resolve: () => void }[] = [];
@@ -20,11 +24,60 @@ export class DrainGate {
     else for (const t of types) this.closed.add(t);
   }
 
-  enter(type: string): void {
-    this.inFlight.set(type, (this.inFlight.get(type) ?? 0) + 1);
+  /** True while deliveries of `queue` are taken (its shard is not being handed off). */
+  isQueueOpen(queue: string): boolean {
+    return !this.closedQueues.has(queue);
   }
 
-  leave(type: string): void {
+  /** Stops taking deliveries of one queue (a shard hand-off); `openQueue` undoes it. */
+  closeQueue(queue: string): void {
+    this.closedQueues.add(queue);
+  }
+
+  openQueue(queue: string): void {
+    this.closedQueues.delete(queue);
+  }
+
+  /** Resolves true once no handler fed by `queue` is in flight, false after `timeoutMs`. */
+  whenQueueIdle(queue: string, timeoutMs: number): Promise<boolean> {
+    if (!this.inFlightByQueue.get(queue)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        queue,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(
+        () => {
+          this.queueWaiters = this.queueWaiters.filter((w) => w !== waiter);
+          resolve(false);
+        },
+        Math.max(0, timeoutMs),
+      );
+      this.queueWaiters.push(waiter);
+    });
+  }
+
+  enter(type: string, queue?: string): void {
+    this.inFlight.set(type, (this.inFlight.get(type) ?? 0) + 1);
+    if (queue !== undefined) this.inFlightByQueue.set(queue, (this.inFlightByQueue.get(queue) ?? 0) + 1);
+  }
+
+  leave(type: string, queue?: string): void {
+    if (queue !== undefined) {
+      const q = (this.inFlightByQueue.get(queue) ?? 1) - 1;
+      if (q > 0) this.inFlightByQueue.set(queue, q);
+      else {
+        this.inFlightByQueue.delete(queue);
+        this.queueWaiters = this.queueWaiters.filter((w) => {
+          if (w.queue !== queue) return true;
+          w.resolve();
+          return false;
+        });
+      }
+    }
     const n = (this.inFlight.get(type) ?? 1) - 1;
     if (n > 0) this.inFlight.set(type, n);
     else this.inFlight.delete(type);

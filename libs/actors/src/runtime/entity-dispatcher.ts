@@ -68,7 +68,8 @@ export class EntityDispatcher implements ContextHost {
   }
 
   dispatch(def: ActorDefinition, delivery: Delivery): void {
-    if (!this.gate.isOpen(def.type)) return; // left unacked: requeued when the channel closes
+    // Left unacked: requeued when the channel closes (shutdown, or the shard's hand-off).
+    if (!this.gate.isOpen(def.type) || !this.gate.isQueueOpen(delivery.queue)) return;
     if (!this.definitions.has(def.type)) this.definitions.set(def.type, def);
     const address = `${def.type}/${delivery.key}`;
     const handler = def.handlers.get(delivery.envelope.type);
@@ -130,7 +131,7 @@ export class EntityDispatcher implements ContextHost {
   }
 
   private pump(def: ActorDefinition, act: Activation): void {
-    if (act.busy || !this.gate.isOpen(def.type) || act.evicted) return;
+    if (act.busy || !this.open(def, act) || act.evicted) return;
     const next = act.mailbox.take();
     if (!next) return;
     const handler = def.handlers.get(next.envelope.type) as HandlerDefinition;
@@ -150,14 +151,14 @@ export class EntityDispatcher implements ContextHost {
     interleaved: boolean,
   ): Promise<void> {
     act.inFlight++;
-    this.gate.enter(def.type);
+    this.gate.enter(def.type, act.queue);
     try {
       await this.processOnce(def, act, handler, delivery, interleaved);
     } catch (err) {
       this.log.error({ err, address: act.address, messageId: delivery.envelope.id }, 'entity dispatch failed; the message stays unacked');
     } finally {
       act.inFlight--;
-      this.gate.leave(def.type);
+      this.gate.leave(def.type, act.queue);
     }
   }
 
@@ -184,7 +185,7 @@ export class EntityDispatcher implements ContextHost {
         await act.loaded;
       } catch (error) {
         // The store is down or refused: retry like a failed handler (the mailbox waits), then dead-letter.
-        if (!this.gate.isOpen(def.type) || act.evicted) return;
+        if (!this.open(def, act) || act.evicted) return;
         const decision = decideRetry(this.options.retry, 'entity', attempt, error);
         if (decision.action === 'dead-letter') {
           this.evict(act, 'state could not be loaded');
@@ -196,13 +197,13 @@ export class EntityDispatcher implements ContextHost {
         this.reload(act);
         continue;
       }
-      if (act.evicted || !this.gate.isOpen(def.type)) return;
+      if (act.evicted || !this.open(def, act)) return;
       if (act.processed.has(delivery.envelope.id)) {
         await this.replyDuplicate(act, delivery);
         return;
       }
       const error = await this.runOnce(def, act, handler, delivery, message, interleaved, attempt);
-      if (error === undefined || act.evicted || !this.gate.isOpen(def.type)) return;
+      if (error === undefined || act.evicted || !this.open(def, act)) return;
       const decision = decideRetry(this.options.retry, 'entity', attempt, error);
       if (decision.action === 'dead-letter') {
         this.log.warn({ err: error, address: target, messageId: delivery.envelope.id, attempt, reason: decision.reason }, 'handler failed');
@@ -285,7 +286,7 @@ export class EntityDispatcher implements ContextHost {
   /** A timer's message enters the activation's mailbox like any other (but is never acked to a broker). */
   fireTimer(act: Activation, message: object): void {
     const def = this.definitions.get(act.address.slice(0, act.address.indexOf('/')));
-    if (!def || act.evicted || !this.gate.isOpen(def.type)) return;
+    if (!def || act.evicted || !this.open(def, act)) return;
     const out = this.sender.build(parseAddress(act.address), message, {
       sender: act.address,
       source: `warren://node/${this.transport.nodeId}`,
@@ -305,6 +306,33 @@ export class EntityDispatcher implements ContextHost {
       retryLater: async () => undefined,
     };
     this.dispatch(def, delivery);
+  }
+
+  /** True while the activation's type and shard take messages (not shutting down, not handed off). */
+  private open(def: ActorDefinition, act: Activation): boolean {
+    return this.gate.isOpen(def.type) && this.gate.isQueueOpen(act.queue);
+  }
+
+  /**
+   * Hands off one shard queue: no new deliveries of it are taken, the handlers in flight finish
+   * (commit, outbox, ack) within `timeoutMs` (then their signals abort and they get `graceMs`),
+   * then `close` closes the consumer (its unacked, unstarted messages go back to the queue in
+   * order) and the shard's activations are passivated. Afterwards the queue may be consumed again.
+   */
+  async handOff(queue: string, timeoutMs: number, graceMs: number, close: () => Promise<void>): Promise<boolean> {
+    this.gate.closeQueue(queue);
+    try {
+      let drained = await this.gate.whenQueueIdle(queue, timeoutMs);
+      if (!drained) {
+        this.activations.abortQueue(queue, 'shard hand-off');
+        drained = await this.gate.whenQueueIdle(queue, graceMs);
+      }
+      await close();
+      this.activations.evictQueue(queue);
+      return drained;
+    } finally {
+      this.gate.openQueue(queue);
+    }
   }
 
   private evict(act: Activation, reason: string): void {

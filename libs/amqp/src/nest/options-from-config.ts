@@ -1,4 +1,4 @@
-import type { RuntimeOptions } from '@warren/actors';
+import type { RuntimeOptionsInput } from '@warren/actors';
 import type { WarrenConfig } from '@warren/config';
 import type { AmqpTransportOptions } from '../amqp-options';
 
@@ -23,7 +23,7 @@ export function amqpOptionsFromConfig(config: WarrenConfig): Partial<AmqpTranspo
   };
 }
 
-export function runtimeOptionsFromConfig(config: WarrenConfig): Partial<RuntimeOptions> {
+export function runtimeOptionsFromConfig(config: WarrenConfig): RuntimeOptionsInput {
   const r = config.runtime;
   return {
     askTimeoutMs: r.askTimeoutMs,
@@ -33,5 +33,11 @@ export function runtimeOptionsFromConfig(config: WarrenConfig): Partial<RuntimeO
     passivateAfterMs: r.passivateAfterMs,
     maxActivations: r.maxActivations,
     retry: { entityBackoffMs: [...r.entityBackoffMs], workerTiersMs: [...r.workerRetryTiersMs] },
+    cluster: {
+      heartbeatMs: r.clusterHeartbeatMs,
+      failureTimeoutMs: r.clusterFailureTimeoutMs,
+      joinWindowMs: r.clusterJoinWindowMs,
+      maxMovesPerStep: r.clusterMovesPerStep,
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { HostOptions, ReminderRegistry, RuntimeLogger, RuntimeOptions } from '@warren/actors';
+import type { HostOptions, ReminderRegistry, RuntimeLogger, RuntimeOptionsInput } from '@warren/actors';
 import type { ActorStateStore } from '@warren/store';
 import type { AmqpTransportOptions } from '../amqp-options';
 import type { ActorTypeTable } from '../amqp-transport';
@@ -6,7 +6,7 @@ import type { ActorTypeTable } from '../amqp-transport';
 /** Options of `WarrenModule.forRoot` / `forRootAsync`. */
 export interface WarrenModuleOptions {
   amqp?: Partial<AmqpTransportOptions>;
-  runtime?: Partial<RuntimeOptions>;
+  runtime?: RuntimeOptionsInput;
   /** Kinds of the actor types this app sends to (hosted types are added by themselves). */
   types?: ActorTypeTable;
   /** Where entity actors keep state. Required to host entity actors. */

@@ -151,4 +151,45 @@ export class RuntimeConfig {
   @IsInt({ each: true })
   @Min(1, { each: true })
   workerRetryTiersMs: number[] = [1000, 5000, 30_000];
+
+  /**
+   * How often a runtime node announces itself (and the shards it owns) on `warren.control`.
+   * Environment: `WARREN__RUNTIME__CLUSTER_HEARTBEAT_MS`.
+   * @default 1000
+   */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  clusterHeartbeatMs = 1000;
+
+  /**
+   * A runtime node not heard from for this long is declared dead and its shards move to the
+   * others. Must be well above the heartbeat (one lost announcement must not kill a node): at
+   * least twice it. A frozen node's own broker connection ends after 2 AMQP heartbeats
+   * (`amqp.heartbeatSeconds`), which is when the single active consumer lets its successor start.
+   * @default 5000
+   */
+  @IsInt()
+  @Min(100)
+  @IsGreaterThan('clusterHeartbeatMs', 'a node must miss more than one announcement before it is declared dead')
+  clusterFailureTimeoutMs = 5000;
+
+  /**
+   * How long a starting runtime listens for the others before it takes shards (they answer a
+   * newcomer's first announcement at once). A lone runtime takes every shard after this.
+   * @default 500
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  clusterJoinWindowMs = 500;
+
+  /**
+   * Shards a node acquires, and releases, at most per rebalance step: a joining node takes its
+   * share a few shards at a time instead of pausing every session at once.
+   * @default 8
+   */
+  @IsInt()
+  @Min(1)
+  clusterMovesPerStep = 8;
 }

@@ -40,6 +40,7 @@ const ARGS: Record<string, unknown[]> = {
   NoRouteError: ['warren.workers', 'model.gpt'],
   StateConflictError: ['counter/c1', 3],
   StoreUnavailableError: ['store down'],
+  EmbeddedStoreElsewhereError: ['/var/lib/warren', 'machine-a', 'machine-b'],
   DocumentTooLargeError: ['history', 20_000_000, 16_000_000],
   InvalidTransitionError: ['task', 'completed', 'running'],
   NotFoundError: ['task', 't1'],

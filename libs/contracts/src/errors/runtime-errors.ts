@@ -81,6 +81,27 @@ export class StoreUnavailableError extends WarrenRuntimeError {
   }
 }
 
+/**
+ * The embedded store's data directory belongs to another machine (its `host` marker names it).
+ * The embedded store is one machine only: runtimes on several machines share state through
+ * MongoDB (`MONGO_URL`). Not retryable.
+ */
+export class EmbeddedStoreElsewhereError extends WarrenRuntimeError {
+  constructor(
+    readonly dataDir: string,
+    readonly markedHost: string,
+    readonly thisHost: string,
+  ) {
+    super(
+      `the embedded store in ${dataDir} is used by host "${markedHost}", not this one ("${thisHost}"): ` +
+        'the embedded store is one machine only; runtimes on several machines need MongoDB (set MONGO_URL). ' +
+        `If the data directory really moved to this machine, delete ${dataDir}/host.`,
+      WARREN_ERROR_CODES.STORE_ELSEWHERE,
+      { retryable: false },
+    );
+  }
+}
+
 /** A document is larger than the store accepts. */
 export class DocumentTooLargeError extends WarrenApiError {
   constructor(

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StoreUnavailableError, WarrenError } from '@warren/contracts';
 import Database from 'better-sqlite3';
+import { claimHost } from './host-marker';
 
 /** A better-sqlite3 connection. */
 export type SqliteDatabase = Database.Database;
@@ -21,6 +22,7 @@ export function openSqlite(dataDir: string, busyTimeoutMs: number): SqliteDataba
   const dir = resolve(dataDir);
   try {
     mkdirSync(dir, { recursive: true });
+    claimHost(dir);
     const db = new Database(join(dir, EMBEDDED_DB_FILE), { timeout: busyTimeoutMs });
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     db.pragma('journal_mode = WAL');
@@ -29,6 +31,7 @@ export function openSqlite(dataDir: string, busyTimeoutMs: number): SqliteDataba
     db.pragma('temp_store = MEMORY');
     return db;
   } catch (error) {
+    if (error instanceof WarrenError) throw error;
     throw new StoreUnavailableError(`cannot open the embedded store in ${dir}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -1,6 +1,22 @@
 import { WarrenMetrics } from './warren-metrics';
 
 describe('WarrenMetrics', () => {
+  it('exposes shard ownership: members, shards owned per type, hand-offs and their durations', async () => {
+    const m = new WarrenMetrics({ defaultMetrics: false });
+    const stop = m.observeCluster({ members: () => 3, shardsOwned: () => ({ session: 6, ingress: 5 }) });
+    m.handOffDone('session', 120);
+    m.handOffDone('session', 80);
+    const text = await m.metrics();
+    expect(text).toContain('warren_cluster_members 3');
+    expect(text).toContain('warren_cluster_shards_owned{entity_type="session"} 6');
+    expect(text).toContain('warren_cluster_shards_owned{entity_type="ingress"} 5');
+    expect(text).toContain('warren_cluster_handoffs_total{entity_type="session"} 2');
+    expect(text).toContain('warren_cluster_handoff_duration_seconds_count{entity_type="session"} 2');
+    expect(text).toContain('warren_cluster_handoff_duration_seconds_sum{entity_type="session"} 0.2');
+    stop();
+    expect(await m.metrics()).toContain('warren_cluster_members 0');
+  });
+
   it('exposes every metric with its labels after the calls', async () => {
     const m = new WarrenMetrics({ defaultMetrics: false });
     m.turnEnded('completed');

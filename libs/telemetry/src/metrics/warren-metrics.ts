@@ -8,6 +8,14 @@ export type TurnOutcome = 'completed' | 'failed' | 'interrupted' | 'blocked';
 /** Which side of the model a moderation decision was on. */
 export type ModerationDirection = 'in' | 'out';
 
+/** A runtime node's shard ownership, read at scrape time. */
+export interface ClusterGaugeSource {
+  /** Live members, this node included. */
+  members(): number;
+  /** Shards consumed now, per entity type. */
+  shardsOwned(): Record<string, number>;
+}
+
 /** Options of {@link WarrenMetrics}. */
 export interface WarrenMetricsOptions {
   /** Also collect prom-client's process metrics (CPU, memory, event loop lag, GC) on this registry. @default true */
@@ -155,8 +163,44 @@ export class WarrenMetrics {
     registers: [this.registry],
   });
 
+  private readonly handOffs = new Counter({
+    name: 'warren_cluster_handoffs_total',
+    help: 'Entity shards this runtime node handed off to another (drained, acked, consumer closed), by entity type.',
+    labelNames: ['entity_type'] as const,
+    registers: [this.registry],
+  });
+  private readonly handOffSeconds = new Histogram({
+    name: 'warren_cluster_handoff_duration_seconds',
+    help: 'Duration of a shard hand-off on the releasing node: from no new deliveries to the consumer closed.',
+    labelNames: ['entity_type'] as const,
+    buckets: [...DURATION_BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+  private readonly clusters = new Set<ClusterGaugeSource>();
+
   constructor(options: WarrenMetricsOptions = {}) {
     const sources = this.sources;
+    const clusters = this.clusters;
+    new Gauge({
+      name: 'warren_cluster_members',
+      help: 'Runtime nodes this node counts as live members (itself included), as its failure detector sees them.',
+      registers: [this.registry],
+      collect() {
+        let n = 0;
+        for (const c of clusters) n = Math.max(n, c.members());
+        this.set(n);
+      },
+    });
+    new Gauge({
+      name: 'warren_cluster_shards_owned',
+      help: 'Entity shards this node consumes now, by entity type.',
+      labelNames: ['entity_type'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const c of clusters) for (const [type, n] of Object.entries(c.shardsOwned())) this.inc({ entity_type: type }, n);
+      },
+    });
     new Gauge({
       name: 'warren_active_actors',
       help: 'Entity actor activations live in this process.',
@@ -201,6 +245,20 @@ export class WarrenMetrics {
    */
   observeRuntime(source: RuntimeGaugeSource): () => void {
     return this.sources.add(source);
+  }
+
+  /** Reads the members and the shards owned of a runtime node's shard coordinator at every scrape. */
+  observeCluster(source: ClusterGaugeSource): () => void {
+    this.clusters.add(source);
+    return () => {
+      this.clusters.delete(source);
+    };
+  }
+
+  /** This node finished handing off a shard of `entityType` in `ms`. */
+  handOffDone(entityType: string, ms: number): void {
+    this.handOffs.inc({ entity_type: entityType });
+    this.handOffSeconds.observe({ entity_type: entityType }, msToSeconds(ms));
   }
 
   /** Reads `connected()` at every scrape for `warren_broker_connected`. Returns a function that stops reading it. */
