@@ -168,7 +168,11 @@ describe('proactive messages', () => {
       10_000,
     );
     expect(cancelled).toMatchObject({ reason: 'user-spoke' });
-    await eventually(async () => (await store.reminders.get('intent/dev~u:u-cancel', reminderId)) === undefined, 'the reminder deleted', 10_000);
+    await eventually(
+      async () => (await store.reminders.get('intent/dev~u:u-cancel', reminderId)) === undefined,
+      'the reminder deleted',
+      10_000,
+    );
     await sleep(4000); // past the time it was due: a wait on the clock, not on an event
     expect(proactiveOf('p-cancel').filter((e) => e.event.data.intent === 'unfinishedTask')).toEqual([]);
   });
