@@ -40,10 +40,15 @@ class SinkWorker {
 
 const vhost = useVhost('topology-first');
 
-/** Consumers on the vhost's queues whose name starts with `prefix`, from the broker. */
+/** Queues of the vhost whose name starts with `prefix` and that have a consumer, from the broker. */
 function consumersOf(prefix: string): number {
   const out = execFileSync('rabbitmqctl', ['-q', 'list_consumers', '-p', vhost.name, 'queue_name'], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.trim().startsWith(prefix)).length;
+  return new Set(
+    out
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[0] ?? '')
+      .filter((queue) => queue.startsWith(prefix)),
+  ).size;
 }
 
 test('AmqpTransport#startConsumers() declares every held type before consuming: a backlog reaches a pool new to this start', async () => {
@@ -62,7 +67,7 @@ test('AmqpTransport#startConsumers() declares every held type before consuming: 
   expect(consumersOf('warren.relay.')).toBe(0); // held: hosting registered, consumed nothing yet
   await second.transport.startConsumers();
   // The shards are consumed once the node's shard coordinator takes them (after its join window).
-  await eventually(() => consumersOf('warren.relay.') === 2, 'the relay shards to be consumed');
+  await eventually(() => consumersOf('warren.relay.') === 2, 'both relay shards to be consumed', 20_000);
 
   await eventually(() => collected.length >= 40, 'every forward to reach the sink', 20_000);
   expect([...collected].sort()).toEqual([...sent].sort());

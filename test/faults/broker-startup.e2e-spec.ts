@@ -116,7 +116,8 @@ describe('a broker channel that never answers', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/topology ready/);
     expect(output).toMatch(/consumers of ingress ready/);
-    expect(output).toContain('warren: RabbitMQ did not answer basic.consume warren.session.shard.0 within 1500 ms');
+    // The shard coordinator opens the shards it owns a few at a time: whichever stalls first names itself.
+    expect(output).toMatch(/warren: RabbitMQ did not answer basic\.consume warren\.session\.shard\.\d+ within 1500 ms/);
     expect(output).not.toMatch(/ready on port/);
   });
 
@@ -125,8 +126,8 @@ describe('a broker channel that never answers', () => {
     const { code, output } = await failedStart('runtime', { AMQP_URL: proxy.url(vhost.name), WARREN__AMQP__OPERATION_TIMEOUT_MS: '1500' });
     expect(code).toBe(1);
     expect(output).toMatch(/consumers of session ready/);
-    expect(output).toContain(
-      "warren: RabbitMQ did not answer basic.qos after basic.consume warren.intent.shard.0 (the consumer's registration) within 1500 ms",
+    expect(output).toMatch(
+      /warren: RabbitMQ did not answer basic\.qos after basic\.consume warren\.intent\.shard\.\d+ \(the consumer's registration\) within 1500 ms/,
     );
   });
 

@@ -135,6 +135,11 @@ export class ActorRuntime {
     return def;
   }
 
+  /** Resolves once this node consumes the shards it owns that are free (see `ShardCoordinator#settled`); at once without shards. */
+  settled(): Promise<void> {
+    return this.coordinator?.settled() ?? Promise.resolve();
+  }
+
   /** Lets one shard go: no new deliveries, handlers finish and ack, the consumer closes, activations passivate. */
   private async handOff(s: ShardRef): Promise<void> {
     const queue = this.transport.shardQueueName!(s.type, s.shard);

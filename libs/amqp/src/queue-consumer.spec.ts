@@ -187,3 +187,28 @@ describe('QueueConsumer dead letters', () => {
     expect(c.ch.acked).toHaveLength(1);
   });
 });
+
+describe('QueueConsumer of a coordinated shard', () => {
+  it('want() during an open that found it unwanted still opens it (set-up and the shard coordinator racing)', async () => {
+    let channels = 0;
+    const model = {
+      createChannel: async () => {
+        channels++;
+        return new FakeChannel();
+      },
+    } as unknown as ChannelModel;
+    const ops = { op: <T>(_model: unknown, work: Promise<T>) => work, closeQuietly: async () => undefined };
+    const spec = { queue: 'warren.relay.shard.1', prefetch: 10, keyOf: () => 'k', onDelivery: () => undefined, onLost: () => undefined };
+    const c = new QueueConsumer(spec, {} as ConfirmPublisher, 'node-1', false);
+    const open = c.open as (model: ChannelModel, ops: unknown) => Promise<void>;
+    const want = c.want as (model: ChannelModel, ops: unknown) => Promise<void>;
+    // Set-up opens every consumer (this one is not wanted yet); the coordinator takes the shard meanwhile.
+    const setUp = open.call(c, model, ops);
+    const taken = want.call(c, model, ops);
+    await Promise.all([setUp, taken]);
+    expect(channels).toBe(1);
+    // Asked again on the same connection: still one channel.
+    await open.call(c, model, ops);
+    expect(channels).toBe(1);
+  });
+});

@@ -92,7 +92,12 @@ export class QueueConsumer {
   async open(model: ChannelModel, ops: BrokerOps): Promise<void> {
     // Two callers at once (set-up after a connection, the shard coordinator taking the shard) must
     // not open two channels: the first would go on consuming, unknown to this object.
-    if (this.opening?.model === model) return this.opening.done;
+    // The one under way may have started before `want()` and found nothing to open: check again after it.
+    if (this.opening?.model === model) {
+      await this.opening.done;
+      if (this.isWanted && !(this.channel && this.openedOn === model)) return this.open(model, ops);
+      return;
+    }
     const done = this.openNow(model, ops);
     this.opening = { model, done };
     try {

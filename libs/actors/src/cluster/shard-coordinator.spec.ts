@@ -92,3 +92,50 @@ describe('ShardCoordinator', () => {
     expect(bus.violations).toEqual([]);
   });
 });
+
+describe('ShardCoordinator#settled (start-up)', () => {
+  const quietHost = (acquire: (s: ShardRef) => Promise<void>) => ({
+    announce: async () => undefined,
+    acquire,
+    release: async () => undefined,
+  });
+
+  it('resolves once a lone node consumes every shard it owns (after its join window, in bounded steps)', async () => {
+    const taken: ShardRef[] = [];
+    const c = new ShardCoordinator(
+      'n1',
+      SHARDS,
+      OPTIONS,
+      quietHost(async (s) => void taken.push(s)),
+    );
+    c.addType('session');
+    await c.settled();
+    expect(taken).toHaveLength(SHARDS);
+    await c.leave();
+  });
+
+  it('rejects with the first shard it could not acquire: the start fails instead of running without it', async () => {
+    const c = new ShardCoordinator(
+      'n1',
+      SHARDS,
+      OPTIONS,
+      quietHost(async (s) => {
+        if (s.shard === 4) throw new Error('RabbitMQ did not answer basic.consume warren.session.shard.4');
+      }),
+    );
+    c.addType('session');
+    await expect(c.settled()).rejects.toThrow('warren.session.shard.4');
+    await c.leave();
+  });
+
+  it('a node hosting no entity type is settled at once', async () => {
+    await expect(
+      new ShardCoordinator(
+        'n1',
+        SHARDS,
+        OPTIONS,
+        quietHost(async () => undefined),
+      ).settled(),
+    ).resolves.toBeUndefined();
+  });
+});

@@ -60,6 +60,8 @@ export class ShardCoordinator {
   private stepping: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Start-up: settled once this node consumes every shard it owns that nobody else claims. */
+  private readonly startup = settlement();
   handOffsTotal = 0;
   readonly recentHandOffs: Required<HandOff>[] = [];
 
@@ -88,6 +90,18 @@ export class ShardCoordinator {
     }
     void this.announce();
     this.rebalance();
+  }
+
+  /**
+   * Resolves once this node consumes every shard it owns that no other member claims (right after
+   * the join window when it is alone; a node joining a cluster owns nothing free at first), and
+   * rejects with the first shard it could not acquire before that: a start-up that cannot open its
+   * shards fails (exit 1, a supervisor restarts it) instead of running without them. Later
+   * failures are logged and retried on the next step.
+   */
+  settled(): Promise<void> {
+    if (this.joinedAt === undefined || this.stopped) return Promise.resolve();
+    return this.startup.promise;
   }
 
   /** An announcement heard on the control exchange (this node's own included). */
@@ -149,9 +163,12 @@ export class ShardCoordinator {
   async leave(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.startup.resolve();
     clearInterval(this.timer);
     await this.stepping;
-    if (this.joinedAt !== undefined) await this.announce(true);
+    // Best effort, bounded: a broker that stopped answering must not hold the shutdown (the others
+    // then see this node silent and declare it dead after the failure timeout).
+    if (this.joinedAt !== undefined) await withinMs(this.announce(true), this.options.heartbeatMs);
   }
 
   private tick(): void {
@@ -209,6 +226,7 @@ export class ShardCoordinator {
     const free = owned.filter((s) => !claimed.has(key(s)));
     const { release } = this.allocator.step(consuming, owned);
     const { acquire } = this.allocator.step(consuming, free);
+    if (acquire.length === 0) this.startup.resolve();
     if (release.length === 0 && acquire.length === 0) return;
     await Promise.all([...release.map((s) => this.releaseOne(s)), ...acquire.map((s) => this.acquireOne(s))]);
     await this.announce();
@@ -222,6 +240,7 @@ export class ShardCoordinator {
       this.consuming.set(key(s), s);
     } catch (err) {
       this.onError(err, `acquiring ${key(s)}`);
+      this.startup.reject(err);
     }
   }
 
@@ -243,4 +262,24 @@ export class ShardCoordinator {
       this.listener.handOffDone?.(done);
     }
   }
+}
+
+/** Waits for `work` at most `ms` (never rejects: `announce` logs its own failures). */
+async function withinMs(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/** A promise settled once, by whichever of resolve or reject comes first. */
+function settlement(): { promise: Promise<void>; resolve(): void; reject(err: unknown): void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Nobody may be waiting (a runtime that never asks): a rejection is not unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }

@@ -51,6 +51,9 @@ export class WarrenServer extends Server implements CustomTransportStrategy {
           await this.runtime.host(actor, meta ? this.options.hosting?.[meta.type] : undefined);
         }
         await this.transport.startConsumers();
+        // Entity shards are opened by the shard coordinator after its join window: the start
+        // is not done (nor ready) until the free ones it owns are consumed, or it fails.
+        await this.runtime.settled();
       }
       callback();
     } catch (err) {
