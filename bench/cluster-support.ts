@@ -18,16 +18,23 @@ export class RuntimeCluster {
   readonly nodes = new Map<string, WarrenSystem>();
   private readonly dataDir = mkdtempSync(join(process.env.WARREN_BENCH_DIR ?? tmpdir(), 'warren-cluster-bench-'));
 
+  /** @param separateStores a data dir per runtime (a diagnostic only: sessions then lose state when their shard moves). */
   constructor(
     private readonly url: string,
     private readonly env: Record<string, string>,
+    private readonly separateStores = false,
   ) {}
 
   /** Starts runtime `nodeId`; resolves when it listens (its metrics port). */
   async add(nodeId: string): Promise<WarrenSystem> {
     const node = await WarrenSystem.start(
       this.url,
-      { ...this.env, WARREN__RUNTIME__NODE_ID: nodeId, WARREN_DATA_DIR: this.dataDir, WARREN__RUNTIME__METRICS_PORT: '0' },
+      {
+        ...this.env,
+        WARREN__RUNTIME__NODE_ID: nodeId,
+        WARREN__RUNTIME__METRICS_PORT: '0',
+        ...(this.separateStores ? {} : { WARREN_DATA_DIR: this.dataDir }),
+      },
       'runtime',
     );
     this.nodes.set(nodeId, node);

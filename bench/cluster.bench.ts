@@ -199,9 +199,9 @@ export interface ThroughputResult {
 }
 
 /** `runtimes` runtime processes, warmed over TPUT_SESSIONS sessions, then TPUT_IN_FLIGHT turns in flight for TPUT_MS. */
-export async function runThroughput(runtimes: number, modelMs: number): Promise<ThroughputResult> {
+export async function runThroughput(runtimes: number, modelMs: number, separateStores = false): Promise<ThroughputResult> {
   return withVhost(`cluster-${runtimes}x${modelMs}`, async (v) => {
-    const cluster = new RuntimeCluster(v.url, clusterEnv(modelMs));
+    const cluster = new RuntimeCluster(v.url, clusterEnv(modelMs), separateStores);
     const watcher = await ControlWatcher.open(v.url);
     const client = await TurnClient.open(v.url, { keepEnded: false });
     try {
@@ -294,6 +294,10 @@ function throughputRows(results: ThroughputResult[]): BenchRow[] {
     const cpu = Object.entries(r.cpu)
       .map(([k, c]) => `${k} ${c.toFixed(2)}`)
       .join(', ');
+    const runtimesCpu = Object.entries(r.cpu)
+      .filter(([k]) => /^r\d+$/.test(k))
+      .reduce((a, [, c]) => a + c, 0);
+    const perTurn = `CPU per turn: runtimes ${((runtimesCpu * 1e6) / r.perSecond).toFixed(0)} µs, broker ${(((r.cpu.broker ?? Number.NaN) * 1e6) / r.perSecond).toFixed(0)} µs`;
     return {
       name: `cluster turns/s, ${r.runtimes} runtime${r.runtimes > 1 ? 's' : ''}, model ${r.modelMs} ms`,
       unit: 'turns/s',
@@ -301,7 +305,7 @@ function throughputRows(results: ThroughputResult[]): BenchRow[] {
       ...(one && r.runtimes > 1 ? { ratio: r.perSecond / one.perSecond, target: '× 1 runtime' } : {}),
       how:
         `closed loop, ${TPUT_IN_FLIGHT} in flight over ${TPUT_SESSIONS} warm sessions for ${TPUT_MS / 1000} s (raw AMQP), ${SHARDS} shards; ` +
-        `${r.turns} replies, ${r.failed} failed, ${r.missing} missing; replies by node: ${shares}; CPU s per s: ${cpu}; shards settled ${ms(r.settleMs)} after spawn`,
+        `${r.turns} replies, ${r.failed} failed, ${r.missing} missing; replies by node: ${shares}; CPU s per s: ${cpu}; ${perTurn}; shards settled ${ms(r.settleMs)} after spawn`,
     };
   });
 }
