@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark one after the other (each in its own vhost), prints one
  * table and writes bench/RESULTS.md. `BENCH_QUICK=1` is a ~30 s smoke run with smaller counts
  * (printed only: RESULTS.md keeps the last full run). `BENCH_ONLY=floor,turn` (names: tell, ask,
- * memory, floor, turn, first-delta, gateway, gateway-http, store, router, moderation, limiter, knowledge, …) runs a part, printed only too.
+ * memory, floor, turn, first-delta, gateway, gateway-http, store, router, moderation, limiter, knowledge, cluster, …) runs a part, printed only too.
  * Children: the Nest baseline and the memory bench (with --expose-gc) run as separate node processes,
  * and so do both turn floors (shared/bench/floor-turn.js, plain and LEAN=1) and the Warren app under
  * the turn, first-delta and gateway benches (`BENCH_SYSTEM_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`
@@ -199,6 +199,11 @@ const BENCHES: [string, string, () => Promise<BenchRow[]>][] = [
   ['dead-lettering', 'dead-lettering throughput', () => import('./dead-lettering.bench').then((m) => m.deadLetteringRows())],
   ['reminders', '100k reminders due within a minute', () => import('./reminders.bench').then((m) => m.runRemindersBench())],
   ['knowledge', 'knowledge retrieval', () => import('./knowledge.bench').then((m) => m.knowledgeBenchRows())],
+  [
+    'cluster',
+    'runtime nodes: shard hand-off and turns/s with 1–3 runtimes',
+    () => import('./cluster.bench').then((m) => m.clusterBenchRows()),
+  ],
 ];
 
 /** BENCH_ONLY=turn,floor (names of BENCHES, comma-separated) runs those only; RESULTS.md is then left as it was. */

@@ -116,6 +116,16 @@ export class WarrenSystem {
     return (await res.json()) as TaskView;
   }
 
+  /** Sends `signal` without waiting (SIGKILL: a crash). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+  }
+
+  /** Resolves with the exit code when the process has ended. */
+  whenExited(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** SIGTERM (drain), SIGKILL after 20 s; removes the data dir. */
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {

@@ -12,6 +12,8 @@ export interface TurnEnd {
   /** performance.now() when the turn's first `delta` event arrived (clients opened with `deltas`). */
   firstDeltaAt?: number;
   code?: string;
+  /** The node whose actor emitted the end event (its CloudEvent source, `warren://node/<id>`). */
+  node?: string;
 }
 
 /** Options of {@link TurnClient.open}. */
@@ -59,14 +61,16 @@ export class TurnClient {
         if (!m) return;
         const at = performance.now();
         const kind = m.fields.routingKey.slice(m.fields.routingKey.lastIndexOf('.') + 1);
-        const data = (JSON.parse(m.content.toString('utf8')) as { data?: { taskId?: string; code?: string } }).data;
+        const event = JSON.parse(m.content.toString('utf8')) as { source?: string; data?: { taskId?: string; code?: string } };
+        const data = event.data;
         const taskId = data?.taskId;
         if (!taskId) return;
         if (kind === 'delta') {
           client.onDelta(taskId, at);
           return;
         }
-        client.onEnd(taskId, { kind: kind as TurnEnd['kind'], at, ...(data?.code ? { code: data.code } : {}) });
+        const node = event.source?.startsWith('warren://node/') ? event.source.slice('warren://node/'.length) : undefined;
+        client.onEnd(taskId, { kind: kind as TurnEnd['kind'], at, ...(data?.code ? { code: data.code } : {}), ...(node ? { node } : {}) });
       },
       { noAck: true },
     );
