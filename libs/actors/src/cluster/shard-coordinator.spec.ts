@@ -139,3 +139,19 @@ describe('ShardCoordinator#settled (start-up)', () => {
     ).resolves.toBeUndefined();
   });
 });
+
+describe('ShardCoordinator of a node that hosts no entity type', () => {
+  it('never announces itself, even when it hears a newcomer (it is no member, so nobody declares it dead)', async () => {
+    const announced: MemberAnnouncement[] = [];
+    const c = new ShardCoordinator('client', SHARDS, OPTIONS, {
+      announce: async (a) => void announced.push(a),
+      acquire: async () => undefined,
+      release: async () => undefined,
+    });
+    c.observe({ nodeId: 'runtime-1', startedAt: Date.now(), types: ['session'], owned: { session: [0, 1] } });
+    await new Promise((r) => setTimeout(r, OPTIONS.heartbeatMs * 3));
+    expect(announced).toEqual([]);
+    await c.leave();
+    expect(announced).toEqual([]);
+  });
+});

@@ -108,8 +108,10 @@ export class ShardCoordinator {
   observe(a: MemberAnnouncement): void {
     if (a.nodeId === this.nodeId) return;
     const changed = this.table.observe(a, Date.now());
-    // A newcomer learns of us at once (it is in its join window), and claims may have changed.
-    if (changed && !a.leaving) void this.announce();
+    // A newcomer learns of us at once (it is in its join window), and claims may have changed. A
+    // node that hosts no entity type is no member: it never announces (else it would be heard once,
+    // then declared dead, a false alarm in every runtime's log).
+    if (changed && !a.leaving && this.joinedAt !== undefined) void this.announce();
     this.rebalance();
   }
 
